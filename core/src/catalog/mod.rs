@@ -1,0 +1,4 @@
+//! Embedded catalogs: administrative units and guided-onboarding steps.
+
+pub mod admin_units;
+pub mod onboarding;
