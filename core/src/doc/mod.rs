@@ -1,0 +1,207 @@
+//! The typed layer over Automerge: one document per household. Nothing outside this module sees
+//! an Automerge type; callers speak [`Edit`], [`crate::model::Household`] and [`Conflict`].
+
+mod codec;
+mod conflict;
+mod edit;
+mod history;
+mod read;
+mod schema;
+mod value;
+
+pub use conflict::{Conflict, ConflictValue, FieldPath};
+pub use edit::{Edit, HouseholdField, MemberField};
+pub use history::HistoryEntry;
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{ActorId, AutoCommit, ObjType, ROOT};
+use chrono::{DateTime, Utc};
+
+use crate::error::{Error, Result};
+use crate::input::HouseholdInput;
+use crate::model::{DeviceId, Household, HouseholdId, Lifecycle, VolunteerId};
+
+/// Who is writing, from where, and when (by the device's clock, which may be wrong: ordering
+/// always comes from the CRDT, the time is only shown to people).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeContext {
+    pub volunteer: VolunteerId,
+    pub device: DeviceId,
+    pub at: DateTime<Utc>,
+}
+
+/// The Automerge actor id of a device: the bytes of its device id, so every change a device makes
+/// is attributable to it in every document.
+pub fn actor_for(device: &DeviceId) -> ActorId {
+    ActorId::from(device.as_str().as_bytes())
+}
+
+/// A household's CRDT document.
+#[derive(Debug, Clone)]
+pub struct HouseholdDoc {
+    doc: AutoCommit,
+}
+
+/// A head of a document's change graph (a change hash), as opaque bytes.
+pub type Head = [u8; 32];
+
+impl HouseholdDoc {
+    /// Creates the document of a new household. `input` must already be validated and normalised.
+    pub fn create(
+        id: &HouseholdId,
+        input: &HouseholdInput,
+        dataset_version: &str,
+        ctx: &ChangeContext,
+    ) -> Result<Self> {
+        let mut doc = AutoCommit::new().with_actor(actor_for(&ctx.device));
+        doc.put(ROOT, schema::SCHEMA, schema::DOC_SCHEMA)?;
+        doc.put(ROOT, schema::ID, id.as_str())?;
+        doc.put(
+            ROOT,
+            schema::CREATED_AT,
+            automerge::ScalarValue::Timestamp(ctx.at.timestamp_millis()),
+        )?;
+        doc.put(ROOT, schema::CREATED_BY, ctx.volunteer.as_str())?;
+        doc.put(ROOT, schema::PROVINCE, input.area.province_code.as_str())?;
+        doc.put(ROOT, schema::COMMUNE, input.area.commune_code.as_str())?;
+        doc.put(ROOT, schema::DATASET_VERSION, dataset_version)?;
+        doc.put(ROOT, schema::LIFECYCLE, Lifecycle::Active.code())?;
+        doc.put_object(ROOT, schema::MEMBERS, ObjType::Map)?;
+        doc.put_object(ROOT, schema::VISITS, ObjType::List)?;
+        doc.put_object(ROOT, schema::CONSENTS, ObjType::List)?;
+        doc.put_object(ROOT, schema::ACTORS, ObjType::Map)?;
+        let mut this = Self { doc };
+        this.record_actor(ctx)?;
+        edit::apply_household_input(&mut this.doc, input)?;
+        this.commit(ctx, "household.create");
+        Ok(this)
+    }
+
+    /// Loads a document from saved bytes: a snapshot, incremental chunks, or both concatenated.
+    pub fn load(bytes: &[u8]) -> Result<Self> {
+        let doc = AutoCommit::load(bytes).map_err(|e| Error::CorruptDocument(e.to_string()))?;
+        let this = Self { doc };
+        this.check_shape()?;
+        Ok(this)
+    }
+
+    /// Checks that a document has the keys every household must have, so a foreign or damaged
+    /// document is refused before it reaches the register.
+    fn check_shape(&self) -> Result<()> {
+        read::read_household(&self.doc).map(|_| ())
+    }
+
+    /// The household id written in the document.
+    pub fn id(&self) -> Result<HouseholdId> {
+        value::get_str(&self.doc, ROOT, schema::ID)?
+            .map(HouseholdId)
+            .ok_or_else(|| Error::CorruptDocument("missing id".into()))
+    }
+
+    /// Reads the household. Concurrent values of a scalar field read as the same deterministic
+    /// winner on every replica (see [`Self::conflicts`] for the others); concurrent checklist
+    /// statuses read as the most advanced.
+    pub fn read(&self) -> Result<Household> {
+        read::read_household(&self.doc)
+    }
+
+    /// Fields holding concurrent values that a person should review.
+    pub fn conflicts(&mut self) -> Result<Vec<Conflict>> {
+        conflict::find_conflicts(&mut self.doc)
+    }
+
+    /// Who changed what, when, on which device, oldest first.
+    pub fn history(&mut self) -> Result<Vec<HistoryEntry>> {
+        history::history(&mut self.doc)
+    }
+
+    /// Applies one edit as one change, attributed to `ctx`.
+    pub fn apply(&mut self, edit: &Edit, ctx: &ChangeContext) -> Result<()> {
+        self.doc.set_actor(actor_for(&ctx.device));
+        let applied = self
+            .record_actor(ctx)
+            .and_then(|()| edit::apply(&mut self.doc, edit, ctx));
+        if let Err(e) = applied {
+            self.doc.rollback();
+            return Err(e);
+        }
+        self.commit(ctx, &edit.describe());
+        Ok(())
+    }
+
+    fn record_actor(&mut self, ctx: &ChangeContext) -> Result<()> {
+        let actors = value::get_map(&self.doc, ROOT, schema::ACTORS)?
+            .ok_or_else(|| Error::CorruptDocument("missing actors".into()))?;
+        let key = actor_for(&ctx.device).to_hex_string();
+        let wanted = format!("{}|{}", ctx.volunteer, ctx.device);
+        if value::get_str(&self.doc, &actors, &key)?.as_deref() != Some(wanted.as_str()) {
+            self.doc.put(&actors, key, wanted)?;
+        }
+        Ok(())
+    }
+
+    fn commit(&mut self, ctx: &ChangeContext, message: &str) {
+        self.doc.commit_with(
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(ctx.at.timestamp()),
+        );
+    }
+
+    /// Changes made since the last call (or since load/create), for appending to storage.
+    pub fn save_incremental(&mut self) -> Vec<u8> {
+        self.doc.save_incremental()
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// Current heads of the change graph.
+    pub fn heads(&mut self) -> Vec<Head> {
+        self.doc.get_heads().into_iter().map(|h| h.0).collect()
+    }
+
+    /// Merges another replica of the same household into this one.
+    pub fn merge(&mut self, other: &mut HouseholdDoc) -> Result<()> {
+        if self.id()? != other.id()? {
+            return Err(Error::CorruptDocument(
+                "merging documents of two households".into(),
+            ));
+        }
+        self.doc.merge(&mut other.doc)?;
+        Ok(())
+    }
+
+    /// Applies changes received as bytes (a saved document or incremental chunks).
+    pub fn apply_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        let before = self.id()?;
+        let mut probe = self.doc.fork();
+        probe
+            .load_incremental(bytes)
+            .map_err(|e| Error::CorruptDocument(e.to_string()))?;
+        let probe = Self { doc: probe };
+        probe.check_shape()?;
+        if probe.id()? != before {
+            return Err(Error::CorruptDocument(
+                "changes belong to another household".into(),
+            ));
+        }
+        self.doc
+            .load_incremental(bytes)
+            .map_err(|e| Error::CorruptDocument(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Changes this document has that are not under `heads`, encoded for sending.
+    pub fn changes_since(&mut self, heads: &[Head]) -> Vec<u8> {
+        let heads: Vec<_> = heads.iter().map(|h| automerge::ChangeHash(*h)).collect();
+        self.doc.save_after(&heads)
+    }
+
+    /// Number of changes in the document's history.
+    pub fn change_count(&mut self) -> usize {
+        self.doc.get_changes(&[]).len()
+    }
+}

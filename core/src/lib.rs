@@ -1,0 +1,26 @@
+//! gocua-core: the household register of a community digital technology team, kept offline on a
+//! volunteer's phone as one Automerge document per household in SQLite, with query tables beside
+//! the documents.
+//!
+//! Entry point: `Register`. Domain types live in [`model`]; the CRDT layer in `doc` never
+//! exposes Automerge types.
+
+pub mod catalog;
+pub mod digital_address;
+mod doc;
+mod error;
+pub mod input;
+pub mod model;
+mod register;
+mod store;
+pub mod sync;
+pub mod text;
+pub mod validate;
+
+pub use doc::{
+    ChangeContext, Conflict, ConflictValue, Edit, FieldPath, HistoryEntry, HouseholdDoc,
+    HouseholdField, MemberField,
+};
+pub use error::{Error, Result};
+pub use register::{Clock, FixedClock, Hamlet, Identity, Register, Saved, SystemClock};
+pub use store::{ChecklistCount, HouseholdSummary, SCHEMA_VERSION, SearchHit, SearchMatch};

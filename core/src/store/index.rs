@@ -1,0 +1,90 @@
+//! Query tables derived from documents. They hold nothing the documents do not, so they can be
+//! dropped and rebuilt at any time.
+
+use rusqlite::{Transaction, params};
+
+use crate::error::Result;
+use crate::model::Household;
+use crate::text::fold;
+
+pub fn clear(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch("DELETE FROM households; DELETE FROM members; DELETE FROM member_search; DELETE FROM checklist;")?;
+    Ok(())
+}
+
+/// One-line address for lists: house number, alley, street.
+pub fn address_line(h: &Household) -> String {
+    [&h.address.house_number, &h.address.alley, &h.address.street]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) -> Result<()> {
+    let id = h.id.as_str();
+    tx.execute("DELETE FROM members WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM member_search WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM checklist WHERE doc_id = ?1", [id])?;
+    let head = h.head_member().map(|m| m.full_name.as_str());
+    let follow_up = h
+        .visits
+        .iter()
+        .filter_map(|v| v.follow_up_on)
+        .max()
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO households (doc_id, province, commune, hamlet, head_name, head_fold, address,
+             plus_code, member_count, lifecycle, conflict_count, has_5_skills, visit_count, follow_up_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        id,
+        h.area.province_code,
+        h.area.commune_code,
+        h.area.hamlet_id,
+        head,
+        head.map(fold),
+        address_line(h),
+        h.digital_address.plus_code,
+        h.current_members().count() as i64,
+        h.lifecycle.code(),
+        conflicts as i64,
+        h.has_member_with_5_skills(),
+        h.visits.len() as i64,
+        follow_up,
+    ])?;
+    let mut member_stmt = tx.prepare_cached(
+        "INSERT INTO members (doc_id, member_id, full_name, name_fold, phone, id_number, birth_year, gender, relation, removed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut search_stmt = tx.prepare_cached(
+        "INSERT INTO member_search (name_fold, doc_id, member_id) VALUES (?1, ?2, ?3)",
+    )?;
+    let mut item_stmt = tx.prepare_cached(
+        "INSERT INTO checklist (doc_id, member_id, item, status) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for m in h.members.values() {
+        let name_fold = fold(&m.full_name);
+        member_stmt.execute(params![
+            id,
+            m.id.as_str(),
+            m.full_name,
+            name_fold,
+            m.phone,
+            m.id_number,
+            m.birth.map(|b| b.year()),
+            m.gender.map(|g| g.code()),
+            m.relation.code(),
+            m.removed,
+        ])?;
+        if !m.removed {
+            search_stmt.execute(params![name_fold, id, m.id.as_str()])?;
+            for (item, entry) in &m.checklist {
+                item_stmt.execute(params![id, m.id.as_str(), item.code(), entry.status.code()])?;
+            }
+        }
+    }
+    Ok(())
+}

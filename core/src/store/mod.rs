@@ -1,0 +1,179 @@
+//! The register's local store: household documents as chunks in SQLite, with query tables derived
+//! from them in the same transaction.
+//!
+//! Durability: WAL with `synchronous = FULL`, so a transaction that returned is on disk, and every
+//! write is one transaction (the document's new chunk, its query rows and its pending-sync mark
+//! together), so a crash leaves either all of a write or none of it.
+
+mod index;
+mod query;
+pub use query::{
+    checklist_counts, households_with_id_number, list_hamlet, pending_count, search, summary_of,
+};
+mod schema;
+
+pub use query::{ChecklistCount, HouseholdSummary, SearchHit, SearchMatch};
+#[cfg(test)]
+pub(crate) use schema::V1_SQL;
+pub use schema::VERSION as SCHEMA_VERSION;
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::doc::HouseholdDoc;
+use crate::error::{Error, Result};
+use crate::model::{Household, HouseholdId};
+
+/// Incremental chunks a document may gather before they are compacted into one snapshot.
+const COMPACT_AFTER: i64 = 8;
+
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    pub fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    #[cfg(test)]
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        let tx = conn.transaction()?;
+        schema::migrate(&tx)?;
+        tx.commit()?;
+        Ok(Self { conn })
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction, committed only if `f` succeeds.
+    pub fn write<T>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+        tx.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Loads a household's document from its chunks, or `None` if the register has none.
+    pub fn load(&self, id: &HouseholdId) -> Result<Option<HouseholdDoc>> {
+        load_in(&self.conn, id)
+    }
+
+    pub fn household_ids(&self) -> Result<Vec<HouseholdId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT doc_id FROM doc_chunks ORDER BY doc_id")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids.into_iter().map(HouseholdId).collect())
+    }
+
+    /// Persists the changes of `doc` made since it was loaded or last saved, compacting its chunks
+    /// when they pile up, and refreshes its query rows. `pending` marks it for the next sync.
+    pub fn save(tx: &Transaction<'_>, doc: &mut HouseholdDoc, pending: bool) -> Result<Household> {
+        let household = doc.read()?;
+        let id = household.id.as_str();
+        let chunk = doc.save_incremental();
+        if !chunk.is_empty() {
+            let (count, max_seq): (i64, i64) = tx.query_row(
+                "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM doc_chunks WHERE doc_id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if count >= COMPACT_AFTER {
+                // The snapshot replaces every chunk inside this transaction: a crash keeps either
+                // the old chunks or the snapshot, never neither.
+                let snapshot = doc.save();
+                tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
+                tx.execute(
+                    "INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, ?2, 1, ?3)",
+                    params![id, max_seq + 1, snapshot],
+                )?;
+            } else {
+                tx.execute(
+                    "INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, ?2, ?3, ?4)",
+                    params![id, max_seq + 1, count == 0, chunk],
+                )?;
+            }
+        }
+        let conflicts = doc.conflicts()?.len();
+        index::index_household(tx, &household, conflicts)?;
+        if pending {
+            tx.execute(
+                "INSERT INTO pending_sync (doc_id, changed_seq) VALUES (?1, 1)
+                 ON CONFLICT (doc_id) DO UPDATE SET changed_seq = changed_seq + 1",
+                [id],
+            )?;
+        }
+        Ok(household)
+    }
+
+    /// Recomputes every query table from the documents alone.
+    pub fn rebuild_indexes(&mut self) -> Result<usize> {
+        let ids = self.household_ids()?;
+        let tx = self.conn.transaction()?;
+        index::clear(&tx)?;
+        for id in &ids {
+            let mut doc = load_in(&tx, id)?.ok_or_else(|| Error::NotFound {
+                what: "household",
+                id: id.0.clone(),
+            })?;
+            let household = doc.read()?;
+            let conflicts = doc.conflicts()?.len();
+            index::index_household(&tx, &household, conflicts)?;
+        }
+        tx.commit()?;
+        Ok(ids.len())
+    }
+
+    /// Bytes of document storage held for one household (for the benchmark and reports).
+    pub fn stored_bytes(&self, id: &HouseholdId) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM doc_chunks WHERE doc_id = ?1",
+            [id.as_str()],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+fn load_in(conn: &Connection, id: &HouseholdId) -> Result<Option<HouseholdDoc>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
+    let chunks = stmt
+        .query_map([id.as_str()], |r| r.get::<_, Vec<u8>>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if chunks.is_empty() {
+        return Ok(None);
+    }
+    HouseholdDoc::load(&chunks.concat()).map(Some)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! The register's SQLite schema and its migrations.
+//!
+//! Each version is one SQL step; a fresh database runs them all, an older one the steps it lacks.
+//! A test builds a populated version-1 database, upgrades it, and checks that its schema and query
+//! tables equal those of a fresh database fed the same documents.
+
+use rusqlite::Transaction;
+
+use crate::error::{Error, Result};
+
+/// The schema version this code writes (`PRAGMA user_version`).
+pub const VERSION: i64 = 2;
+
+/// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
+/// migration test can build a real version-1 database.
+pub const V1_SQL: &str = "
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE doc_chunks (
+    doc_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    is_snapshot INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (doc_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE households (
+    doc_id TEXT PRIMARY KEY,
+    province TEXT NOT NULL,
+    commune TEXT NOT NULL,
+    hamlet TEXT NOT NULL,
+    head_name TEXT,
+    head_fold TEXT,
+    address TEXT NOT NULL,
+    plus_code TEXT,
+    member_count INTEGER NOT NULL,
+    lifecycle TEXT NOT NULL,
+    conflict_count INTEGER NOT NULL,
+    has_5_skills INTEGER NOT NULL,
+    visit_count INTEGER NOT NULL,
+    follow_up_on TEXT
+) WITHOUT ROWID;
+CREATE INDEX households_by_hamlet ON households (commune, hamlet, head_fold);
+CREATE TABLE members (
+    doc_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    full_name TEXT NOT NULL,
+    name_fold TEXT NOT NULL,
+    phone TEXT,
+    id_number TEXT,
+    birth_year INTEGER,
+    gender TEXT,
+    relation TEXT NOT NULL,
+    removed INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, member_id)
+) WITHOUT ROWID;
+CREATE INDEX members_by_phone ON members (phone);
+CREATE INDEX members_by_id_number ON members (id_number);
+CREATE TABLE checklist (
+    doc_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    item TEXT NOT NULL,
+    status TEXT NOT NULL,
+    PRIMARY KEY (doc_id, member_id, item)
+) WITHOUT ROWID;
+CREATE INDEX checklist_by_item ON checklist (item, status);
+CREATE TABLE hamlets (
+    commune TEXT NOT NULL,
+    hamlet_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    name_fold TEXT NOT NULL,
+    PRIMARY KEY (commune, hamlet_id)
+) WITHOUT ROWID;
+";
+
+/// Version 2: full-text name search (word prefixes, without diacritics) and the list of
+/// documents changed locally since the last sync.
+const V2_SQL: &str = "
+CREATE VIRTUAL TABLE member_search USING fts5 (
+    name_fold, doc_id UNINDEXED, member_id UNINDEXED, tokenize = 'unicode61'
+);
+INSERT INTO member_search (name_fold, doc_id, member_id)
+    SELECT name_fold, doc_id, member_id FROM members;
+CREATE TABLE pending_sync (doc_id TEXT PRIMARY KEY, changed_seq INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO pending_sync (doc_id, changed_seq) SELECT DISTINCT doc_id, 0 FROM doc_chunks;
+";
+
+/// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
+/// it when newer (an older app must not write a schema it does not know).
+pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > VERSION {
+        return Err(Error::SchemaTooNew {
+            found,
+            supported: VERSION,
+        });
+    }
+    if found < 1 {
+        tx.execute_batch(V1_SQL)?;
+    }
+    if found < 2 {
+        tx.execute_batch(V2_SQL)?;
+    }
+    tx.pragma_update(None, "user_version", VERSION)?;
+    Ok(())
+}

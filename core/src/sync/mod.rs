@@ -1,0 +1,1 @@
+//! Device-side sync with the commune hub (see docs/sync-protocol.md).
