@@ -89,11 +89,23 @@ pub struct Issue {
 
 impl Issue {
     pub fn error(kind: IssueKind, field: &str, message_vi: &str, message_en: &str) -> Self {
-        Self { severity: Severity::Error, kind, field: field.to_owned(), message_vi: message_vi.to_owned(), message_en: message_en.to_owned() }
+        Self {
+            severity: Severity::Error,
+            kind,
+            field: field.to_owned(),
+            message_vi: message_vi.to_owned(),
+            message_en: message_en.to_owned(),
+        }
     }
 
     pub fn warning(kind: IssueKind, field: &str, message_vi: &str, message_en: &str) -> Self {
-        Self { severity: Severity::Warning, kind, field: field.to_owned(), message_vi: message_vi.to_owned(), message_en: message_en.to_owned() }
+        Self {
+            severity: Severity::Warning,
+            kind,
+            field: field.to_owned(),
+            message_vi: message_vi.to_owned(),
+            message_en: message_en.to_owned(),
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -103,7 +115,11 @@ impl Issue {
 
 impl std::fmt::Display for Issue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} / {}", self.field, self.message_vi, self.message_en)
+        write!(
+            f,
+            "{}: {} / {}",
+            self.field, self.message_vi, self.message_en
+        )
     }
 }
 
