@@ -280,12 +280,24 @@ impl Register {
         })
     }
 
-    /// Applies an already validated edit as one durable write.
-    fn commit_edit(&mut self, id: &HouseholdId, edit: &Edit) -> Result<Household> {
+    /// Loads a household once, lets `build` validate against its current state and return the
+    /// edit to make, and stores that edit as one durable write.
+    fn update<T>(
+        &mut self,
+        id: &HouseholdId,
+        build: impl FnOnce(&Self, &Household) -> Result<(Edit, T)>,
+    ) -> Result<T> {
         let ctx = self.ctx();
         let mut doc = self.load(id)?;
-        doc.apply(edit, &ctx)?;
-        self.store.write(|tx| Store::save(tx, &mut doc, true))
+        let (edit, out) = build(self, &doc.read()?)?;
+        doc.apply(&edit, &ctx)?;
+        self.store.write(|tx| Store::save(tx, &mut doc, true))?;
+        Ok(out)
+    }
+
+    /// Applies an already validated edit as one durable write.
+    fn commit_edit(&mut self, id: &HouseholdId, edit: &Edit) -> Result<()> {
+        self.update(id, |_, _| Ok((edit.clone(), ())))
     }
 
     pub fn household(&self, id: &HouseholdId) -> Result<Household> {
@@ -313,7 +325,16 @@ impl Register {
         id: &HouseholdId,
         field: HouseholdField,
     ) -> Result<Saved<()>> {
-        let current = self.household(id)?;
+        self.update(id, |this, current| {
+            this.household_field_edit(current, field)
+        })
+    }
+
+    fn household_field_edit(
+        &self,
+        current: &Household,
+        field: HouseholdField,
+    ) -> Result<(Edit, Saved<()>)> {
         let now = self.clock.now();
         let mut input = HouseholdInput {
             area: current.area.clone(),
@@ -358,18 +379,20 @@ impl Register {
             HouseholdField::Notes(_) => HouseholdField::Notes(input.notes),
             other => other,
         };
-        self.commit_edit(id, &Edit::SetHousehold { field })?;
-        Ok(Saved {
-            value: (),
-            warnings: report.issues,
-        })
+        Ok((
+            Edit::SetHousehold { field },
+            Saved {
+                value: (),
+                warnings: report.issues,
+            },
+        ))
     }
 
     // --- members ---------------------------------------------------------------------------
 
     fn validate_member(
         &self,
-        household: &HouseholdId,
+        household: &Household,
         member: Option<&MemberId>,
         input: &MemberInput,
     ) -> Result<(MemberInput, Report)> {
@@ -378,11 +401,10 @@ impl Register {
         if let Some(n) = &input.id_number
             && !report.errors().any(|i| i.field == "member.id_number")
         {
-            let others = store::households_with_id_number(self.store.conn(), n, household)?;
-            let in_same = self.household(household).ok().is_some_and(|h| {
-                h.current_members()
-                    .any(|m| m.id_number.as_deref() == Some(n) && Some(&m.id) != member)
-            });
+            let others = store::households_with_id_number(self.store.conn(), n, &household.id)?;
+            let in_same = household
+                .current_members()
+                .any(|m| m.id_number.as_deref() == Some(n) && Some(&m.id) != member);
             if !others.is_empty() || in_same {
                 report.push(Issue::warning(
                     IssueKind::DuplicateIdNumber,
@@ -401,22 +423,17 @@ impl Register {
         household: &HouseholdId,
         input: MemberInput,
     ) -> Result<Saved<MemberId>> {
-        self.load(household)?;
-        let (member, report) = self.validate_member(household, None, &input)?;
-        if report.has_errors() {
-            return Err(Error::Validation(report));
-        }
-        let id = MemberId::random();
-        self.commit_edit(
-            household,
-            &Edit::AddMember {
-                id: id.clone(),
-                member,
-            },
-        )?;
-        Ok(Saved {
-            value: id,
-            warnings: report.issues,
+        self.update(household, |this, current| {
+            let (member, report) = this.validate_member(current, None, &input)?;
+            if report.has_errors() {
+                return Err(Error::Validation(report));
+            }
+            let id = MemberId::random();
+            let saved = Saved {
+                value: id.clone(),
+                warnings: report.issues,
+            };
+            Ok((Edit::AddMember { id, member }, saved))
         })
     }
 
@@ -428,7 +445,17 @@ impl Register {
         member: &MemberId,
         field: MemberField,
     ) -> Result<Saved<()>> {
-        let current = self.household(household)?;
+        self.update(household, |this, current| {
+            this.member_field_edit(current, member, field)
+        })
+    }
+
+    fn member_field_edit(
+        &self,
+        current: &Household,
+        member: &MemberId,
+        field: MemberField,
+    ) -> Result<(Edit, Saved<()>)> {
         let m = current.members.get(member).ok_or_else(|| Error::NotFound {
             what: "member",
             id: member.0.clone(),
@@ -451,7 +478,7 @@ impl Register {
             MemberField::Phone(v) => input.phone = v.clone(),
             MemberField::Residence(v) => input.residence = *v,
         }
-        let (input, report) = self.validate_member(household, Some(member), &input)?;
+        let (input, report) = self.validate_member(current, Some(member), &input)?;
         if report.has_errors() {
             return Err(Error::Validation(report));
         }
@@ -461,17 +488,17 @@ impl Register {
             MemberField::Phone(_) => MemberField::Phone(input.phone),
             other => other,
         };
-        self.commit_edit(
-            household,
-            &Edit::SetMember {
-                member: member.clone(),
-                field,
+        let edit = Edit::SetMember {
+            member: member.clone(),
+            field,
+        };
+        Ok((
+            edit,
+            Saved {
+                value: (),
+                warnings: report.issues,
             },
-        )?;
-        Ok(Saved {
-            value: (),
-            warnings: report.issues,
-        })
+        ))
     }
 
     pub fn remove_member(&mut self, household: &HouseholdId, member: &MemberId) -> Result<()> {
@@ -605,70 +632,70 @@ impl Register {
         method: ConsentMethod,
         guardian: Option<MemberId>,
     ) -> Result<RecordId> {
-        let h = self.household(household)?;
-        let m = h.members.get(member).ok_or_else(|| Error::NotFound {
-            what: "member",
-            id: member.0.clone(),
-        })?;
-        let year = self.clock.now().date_naive().year();
-        let minor = m.birth.is_some_and(|b| year - b.year() < AGE_OF_CONSENT);
-        let mut report = Report::default();
-        if notice_version.trim().is_empty() {
-            report.push(Issue::error(
-                IssueKind::Required,
-                "consent.notice_version",
-                "Cần ghi phiên bản thông báo đã đọc cho người dân.",
-                "The version of the notice read out is required.",
-            ));
-        }
-        if action == ConsentAction::Given
-            && !(purposes.local_register || purposes.setup_help || purposes.share_with_commune)
-        {
-            report.push(Issue::error(
-                IssueKind::Required,
-                "consent.purposes",
-                "Đồng ý phải chọn ít nhất một mục đích; không được đánh dấu sẵn.",
-                "Consent needs at least one purpose chosen by the person; none is pre-ticked.",
-            ));
-        }
-        match (&guardian, minor) {
-            (None, true) if action == ConsentAction::Given => report.push(Issue::error(
-                IssueKind::Required,
-                "consent.guardian",
-                "Người chưa thành niên cần người giám hộ đồng ý thay.",
-                "A minor's consent must be given by a guardian.",
-            )),
-            (Some(_), false) => report.push(Issue::error(
-                IssueKind::InvalidValue,
-                "consent.guardian",
-                "Người đã thành niên tự đồng ý; chủ hộ không đồng ý thay.",
-                "An adult consents for themselves; nobody consents on their behalf.",
-            )),
-            (Some(g), true) if !h.members.contains_key(g) || g == member => {
+        self.update(household, |this, h| {
+            let m = h.members.get(member).ok_or_else(|| Error::NotFound {
+                what: "member",
+                id: member.0.clone(),
+            })?;
+            let year = this.clock.now().date_naive().year();
+            let minor = m.birth.is_some_and(|b| year - b.year() < AGE_OF_CONSENT);
+            let mut report = Report::default();
+            if notice_version.trim().is_empty() {
                 report.push(Issue::error(
-                    IssueKind::UnknownMember,
-                    "consent.guardian",
-                    "Người giám hộ phải là một thành viên khác của hộ.",
-                    "The guardian must be another member of the household.",
-                ))
+                    IssueKind::Required,
+                    "consent.notice_version",
+                    "Cần ghi phiên bản thông báo đã đọc cho người dân.",
+                    "The version of the notice read out is required.",
+                ));
             }
-            _ => {}
-        }
-        if report.has_errors() {
-            return Err(Error::Validation(report));
-        }
-        let id = RecordId::random();
-        let edit = Edit::AddConsent {
-            id: id.clone(),
-            member: member.clone(),
-            action,
-            purposes,
-            notice_version: notice_version.trim().to_owned(),
-            method,
-            guardian,
-        };
-        self.commit_edit(household, &edit)?;
-        Ok(id)
+            if action == ConsentAction::Given
+                && !(purposes.local_register || purposes.setup_help || purposes.share_with_commune)
+            {
+                report.push(Issue::error(
+                    IssueKind::Required,
+                    "consent.purposes",
+                    "Đồng ý phải chọn ít nhất một mục đích; không được đánh dấu sẵn.",
+                    "Consent needs at least one purpose chosen by the person; none is pre-ticked.",
+                ));
+            }
+            match (&guardian, minor) {
+                (None, true) if action == ConsentAction::Given => report.push(Issue::error(
+                    IssueKind::Required,
+                    "consent.guardian",
+                    "Người chưa thành niên cần người giám hộ đồng ý thay.",
+                    "A minor's consent must be given by a guardian.",
+                )),
+                (Some(_), false) => report.push(Issue::error(
+                    IssueKind::InvalidValue,
+                    "consent.guardian",
+                    "Người đã thành niên tự đồng ý; chủ hộ không đồng ý thay.",
+                    "An adult consents for themselves; nobody consents on their behalf.",
+                )),
+                (Some(g), true) if !h.members.contains_key(g) || g == member => {
+                    report.push(Issue::error(
+                        IssueKind::UnknownMember,
+                        "consent.guardian",
+                        "Người giám hộ phải là một thành viên khác của hộ.",
+                        "The guardian must be another member of the household.",
+                    ))
+                }
+                _ => {}
+            }
+            if report.has_errors() {
+                return Err(Error::Validation(report));
+            }
+            let id = RecordId::random();
+            let edit = Edit::AddConsent {
+                id: id.clone(),
+                member: member.clone(),
+                action,
+                purposes,
+                notice_version: notice_version.trim().to_owned(),
+                method,
+                guardian,
+            };
+            Ok((edit, id))
+        })
     }
 
     /// Settles a conflict in favour of one of its values (as listed by [`Self::conflicts`]), or
@@ -780,5 +807,20 @@ impl Register {
     /// The whole document of a household, for handing to another replica.
     pub fn export_document(&self, id: &HouseholdId) -> Result<Vec<u8>> {
         Ok(self.load(id)?.save())
+    }
+}
+
+// Accessors for the sync module (core/src/sync), which adds its own `impl Register` blocks.
+impl Register {
+    pub(crate) fn sync_store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn sync_store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    pub(crate) fn sync_now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 }

@@ -8,7 +8,9 @@ use crate::model::Household;
 use crate::text::fold;
 
 pub fn clear(tx: &Transaction<'_>) -> Result<()> {
-    tx.execute_batch("DELETE FROM households; DELETE FROM members; DELETE FROM member_search; DELETE FROM checklist;")?;
+    tx.execute_batch(
+        "DELETE FROM households; DELETE FROM members; DELETE FROM member_names;\n         DELETE FROM checklist; INSERT INTO member_search (member_search) VALUES ('delete-all');",
+    )?;
     Ok(())
 }
 
@@ -25,7 +27,11 @@ pub fn address_line(h: &Household) -> String {
 pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) -> Result<()> {
     let id = h.id.as_str();
     tx.execute("DELETE FROM members WHERE doc_id = ?1", [id])?;
-    tx.execute("DELETE FROM member_search WHERE doc_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM member_search WHERE rowid IN (SELECT rowid_ FROM member_names WHERE doc_id = ?1)",
+        [id],
+    )?;
+    tx.execute("DELETE FROM member_names WHERE doc_id = ?1", [id])?;
     tx.execute("DELETE FROM checklist WHERE doc_id = ?1", [id])?;
     let head = h.head_member().map(|m| m.full_name.as_str());
     let follow_up = h
@@ -59,9 +65,10 @@ pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) ->
         "INSERT INTO members (doc_id, member_id, full_name, name_fold, phone, id_number, birth_year, gender, relation, removed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    let mut search_stmt = tx.prepare_cached(
-        "INSERT INTO member_search (name_fold, doc_id, member_id) VALUES (?1, ?2, ?3)",
-    )?;
+    let mut name_stmt =
+        tx.prepare_cached("INSERT INTO member_names (doc_id, member_id) VALUES (?1, ?2)")?;
+    let mut search_stmt =
+        tx.prepare_cached("INSERT INTO member_search (rowid, name_fold) VALUES (?1, ?2)")?;
     let mut item_stmt = tx.prepare_cached(
         "INSERT INTO checklist (doc_id, member_id, item, status) VALUES (?1, ?2, ?3, ?4)",
     )?;
@@ -80,7 +87,8 @@ pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) ->
             m.removed,
         ])?;
         if !m.removed {
-            search_stmt.execute(params![name_fold, id, m.id.as_str()])?;
+            name_stmt.execute(params![id, m.id.as_str()])?;
+            search_stmt.execute(params![tx.last_insert_rowid(), name_fold])?;
             for (item, entry) in &m.checklist {
                 item_stmt.execute(params![id, m.id.as_str(), item.code(), entry.status.code()])?;
             }

@@ -130,7 +130,8 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
     }
     let sql = format!(
         "SELECT {HIT_COLUMNS} FROM member_search s
-         JOIN members m ON m.doc_id = s.doc_id AND m.member_id = s.member_id
+         JOIN member_names n ON n.rowid_ = s.rowid
+         JOIN members m ON m.doc_id = n.doc_id AND m.member_id = n.member_id
          JOIN households h ON h.doc_id = m.doc_id
          WHERE member_search MATCH ?1
          ORDER BY (m.name_fold = ?2) DESC, m.name_fold, m.doc_id LIMIT ?3"

@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -72,15 +72,59 @@ CREATE TABLE hamlets (
 ";
 
 /// Version 2: full-text name search (word prefixes, without diacritics) and the list of
-/// documents changed locally since the last sync.
+/// documents changed locally since the last sync. The search index is contentless and keyed by
+/// `member_names.rowid_`, so a household's entries are found through an ordinary index when it
+/// is re-indexed (a lookup by an unindexed FTS column would scan the whole table).
 const V2_SQL: &str = "
-CREATE VIRTUAL TABLE member_search USING fts5 (
-    name_fold, doc_id UNINDEXED, member_id UNINDEXED, tokenize = 'unicode61'
+CREATE TABLE member_names (
+    rowid_ INTEGER PRIMARY KEY,
+    doc_id TEXT NOT NULL,
+    member_id TEXT NOT NULL
 );
-INSERT INTO member_search (name_fold, doc_id, member_id)
-    SELECT name_fold, doc_id, member_id FROM members;
+CREATE INDEX member_names_by_doc ON member_names (doc_id);
+CREATE VIRTUAL TABLE member_search USING fts5 (
+    name_fold, content = '', contentless_delete = 1, tokenize = 'unicode61'
+);
+INSERT INTO member_names (doc_id, member_id)
+    SELECT doc_id, member_id FROM members WHERE removed = 0 ORDER BY doc_id, member_id;
+INSERT INTO member_search (rowid, name_fold)
+    SELECT n.rowid_, m.name_fold FROM member_names n
+    JOIN members m ON m.doc_id = n.doc_id AND m.member_id = n.member_id;
 CREATE TABLE pending_sync (doc_id TEXT PRIMARY KEY, changed_seq INTEGER NOT NULL) WITHOUT ROWID;
 INSERT INTO pending_sync (doc_id, changed_seq) SELECT DISTINCT doc_id, 0 FROM doc_chunks;
+";
+
+/// Version 3: sync state. The hub this device is enrolled with (its token, area and the cursor
+/// up to which the device stored the hub's changes), the heads shared with it per document, and
+/// the documents it refused with its reason.
+pub(crate) const V3_SQL: &str = "
+CREATE TABLE sync_peer (
+    peer_id TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    token TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    area_json TEXT NOT NULL,
+    pin_sha256 TEXT,
+    cursor INTEGER NOT NULL,
+    enrolled_at TEXT NOT NULL,
+    last_attempt_at TEXT,
+    last_success_at TEXT,
+    last_error TEXT
+) WITHOUT ROWID;
+CREATE TABLE sync_heads (
+    peer_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    heads BLOB NOT NULL,
+    PRIMARY KEY (peer_id, doc_id)
+) WITHOUT ROWID;
+CREATE TABLE sync_rejects (
+    peer_id TEXT NOT NULL,
+    doc_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (peer_id, doc_id)
+) WITHOUT ROWID;
 ";
 
 /// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
@@ -98,6 +142,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
     }
     if found < 2 {
         tx.execute_batch(V2_SQL)?;
+    }
+    if found < 3 {
+        tx.execute_batch(V3_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(())
