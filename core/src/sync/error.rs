@@ -1,0 +1,81 @@
+//! Errors of the device-side sync. Every message is safe to show to a volunteer (Vietnamese and
+//! English) and never holds personal data.
+
+use super::wire::ErrorBody;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("không kết nối được máy chủ xã / cannot reach the commune hub: {0}")]
+    Network(String),
+    #[error("thiết bị chưa được ghép với máy chủ xã / this device is not enrolled with a hub")]
+    NotEnrolled,
+    #[error("thiết bị đã bị thu hồi quyền đồng bộ / this device was revoked by the commune")]
+    Revoked,
+    #[error("máy chủ không nhận thiết bị này / the hub refused this device: {0}")]
+    Unauthorized(String),
+    #[error(
+        "mã ghép không hợp lệ, đã dùng hoặc đã hết hạn / the pairing code is invalid, used or expired"
+    )]
+    PairingInvalid,
+    #[error("mã ghép không khớp với sổ này / the pairing code does not match this register: {0}")]
+    Mismatch(String),
+    #[error(
+        "phiên bản giao thức không khớp, cần cập nhật ứng dụng / protocol version mismatch, update the app"
+    )]
+    ProtocolVersion,
+    #[error("máy chủ trả lời không hợp lệ / the hub sent an invalid answer: {0}")]
+    Protocol(String),
+    #[error("máy chủ báo lỗi / the hub reported an error: {0}")]
+    Hub(String),
+    #[error("đã hủy đồng bộ / sync cancelled")]
+    Cancelled,
+    #[error("chứng chỉ máy chủ không đúng / the hub's certificate is not the pinned one")]
+    CertificateMismatch,
+    #[error(transparent)]
+    Core(#[from] crate::Error),
+}
+
+impl SyncError {
+    /// A short machine-readable kind, for logs and the hub's session records.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SyncError::Network(_) => "network",
+            SyncError::NotEnrolled => "not_enrolled",
+            SyncError::Revoked => "revoked",
+            SyncError::Unauthorized(_) => "unauthorized",
+            SyncError::PairingInvalid => "pairing_invalid",
+            SyncError::Mismatch(_) => "mismatch",
+            SyncError::ProtocolVersion => "protocol_version",
+            SyncError::Protocol(_) => "protocol",
+            SyncError::Hub(_) => "hub",
+            SyncError::Cancelled => "cancelled",
+            SyncError::CertificateMismatch => "certificate",
+            SyncError::Core(_) => "local",
+        }
+    }
+
+    /// Maps a hub's error answer.
+    pub fn from_hub(status: u16, body: &[u8]) -> Self {
+        let parsed: Option<ErrorBody> = serde_json::from_slice(body).ok();
+        let code = parsed.as_ref().map(|b| b.code.as_str()).unwrap_or("");
+        let text = parsed
+            .as_ref()
+            .map(|b| format!("{} / {}", b.message_vi, b.message_en))
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        match code {
+            "revoked" => SyncError::Revoked,
+            "pairing_invalid" => SyncError::PairingInvalid,
+            "protocol_version" => SyncError::ProtocolVersion,
+            "mismatch" => SyncError::Mismatch(parsed.map(|b| b.message_en).unwrap_or_default()),
+            "unauthorized" => SyncError::Unauthorized(text),
+            _ if status == 401 || status == 403 => SyncError::Unauthorized(text),
+            _ => SyncError::Hub(text),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for SyncError {
+    fn from(e: rusqlite::Error) -> Self {
+        SyncError::Core(crate::Error::from(e))
+    }
+}

@@ -1,0 +1,110 @@
+//! Merging received changes into a stored document, shared by the device and the hub.
+//!
+//! Automerge's `load` accepts changes whose dependencies are missing (it queues them) when the
+//! stored bytes start with a whole document, and `save` then silently drops them. A receiver that
+//! stored such a merge would report changes as stored that are not: so every merge here checks
+//! for missing dependencies first and answers [`MergeError::MissingDeps`] instead.
+
+use automerge::{AutoCommit, ChangeHash};
+
+use super::wire::Head;
+use crate::doc::HouseholdDoc;
+use crate::model::{Household, HouseholdId};
+
+/// The result of merging received changes into a document.
+#[derive(Debug)]
+pub struct Merged {
+    /// The whole merged document, compacted.
+    pub snapshot: Vec<u8>,
+    /// Heads before and after the merge.
+    pub heads_before: Vec<Head>,
+    pub heads: Vec<Head>,
+    /// Whether the received changes added anything.
+    pub changed: bool,
+    /// The household as read from the merged document (validated shape).
+    pub household: Household,
+    /// The household before the merge, if the document existed.
+    pub before: Option<Household>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    #[error("corrupt: {0}")]
+    Corrupt(String),
+    #[error("changes depend on changes the receiver does not have")]
+    MissingDeps,
+    #[error("changes belong to another household")]
+    WrongId,
+}
+
+fn heads_of(doc: &mut AutoCommit) -> Vec<Head> {
+    doc.get_heads().into_iter().map(|h| h.0).collect()
+}
+
+/// Merges `incoming` (Automerge changes or a saved document) into `existing` (the stored bytes
+/// of document `id`, or `None` for a document new to the receiver).
+pub fn merge_changes(
+    id: &HouseholdId,
+    existing: Option<&[u8]>,
+    incoming: &[u8],
+) -> Result<Merged, MergeError> {
+    let mut doc = match existing {
+        Some(bytes) => AutoCommit::load(bytes)
+            .map_err(|e| MergeError::Corrupt(format!("stored document: {e}")))?,
+        None => AutoCommit::new(),
+    };
+    let before = match existing {
+        Some(bytes) => Some(read(bytes)?),
+        None => None,
+    };
+    let heads_before = heads_of(&mut doc);
+    doc.load_incremental(incoming)
+        .map_err(|e| MergeError::Corrupt(e.to_string()))?;
+    if !doc.get_missing_deps(&[]).is_empty() {
+        return Err(MergeError::MissingDeps);
+    }
+    let heads = heads_of(&mut doc);
+    if heads.is_empty() {
+        return Err(MergeError::Corrupt("empty document".into()));
+    }
+    let changed = heads != heads_before;
+    let snapshot = doc.save();
+    let household = read(&snapshot)?;
+    if &household.id != id {
+        return Err(MergeError::WrongId);
+    }
+    Ok(Merged {
+        snapshot,
+        heads_before,
+        heads,
+        changed,
+        household,
+        before,
+    })
+}
+
+fn read(bytes: &[u8]) -> Result<Household, MergeError> {
+    HouseholdDoc::load(bytes)
+        .and_then(|d| d.read())
+        .map_err(|e| MergeError::Corrupt(e.to_string()))
+}
+
+/// The changes of a saved document after `known` heads (all of it when `known` is empty or
+/// unknown to the document), and its heads.
+pub fn changes_after(saved: &[u8], known: &[Head]) -> Result<(Vec<u8>, Vec<Head>), MergeError> {
+    let mut doc = AutoCommit::load(saved).map_err(|e| MergeError::Corrupt(e.to_string()))?;
+    let known: Vec<ChangeHash> = known.iter().map(|h| ChangeHash(*h)).collect();
+    let changes = doc.save_after(&known);
+    Ok((changes, heads_of(&mut doc)))
+}
+
+/// Heads encoded as one blob (32 bytes each), for storage.
+pub fn heads_to_blob(heads: &[Head]) -> Vec<u8> {
+    heads.concat()
+}
+
+pub fn heads_from_blob(blob: &[u8]) -> Vec<Head> {
+    blob.chunks_exact(32)
+        .map(|c| c.try_into().expect("32-byte chunk"))
+        .collect()
+}

@@ -1,0 +1,226 @@
+//! How sync requests reach the hub: a [`Transport`] trait, its HTTP implementation (reqwest,
+//! blocking, rustls with optional certificate pinning) and an in-process one for tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::SyncError;
+use super::wire::sha256_hex;
+
+/// An answer of the hub: status and body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+/// Sends one request and returns the answer. Implementations must not retry on their own: the
+/// sync decides what is safe to resend.
+pub trait Transport: Send + Sync {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, SyncError>;
+}
+
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, SyncError> {
+        (**self).post(path, token, content_type, body)
+    }
+}
+
+/// How the device checks the hub's certificate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsOptions {
+    /// SHA-256 (hex) of the hub's certificate (DER). When set, only that certificate is accepted,
+    /// self-signed or not: for a commune hub with its own certificate.
+    pub pin_sha256: Option<String>,
+    /// A PEM certificate to trust as a root besides the public web roots.
+    pub extra_root_pem: Option<Vec<u8>>,
+}
+
+/// The HTTP(S) transport. Blocking: call it from a background thread, never from inside an
+/// async runtime.
+pub struct HttpTransport {
+    base: String,
+    client: reqwest::blocking::Client,
+}
+
+impl HttpTransport {
+    pub fn new(base_url: &str, tls: &TlsOptions, timeout: Duration) -> Result<Self, SyncError> {
+        let base = base_url.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(SyncError::Network("địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https:// / the hub address must start with http:// or https://".into()));
+        }
+        let mut builder = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(Duration::from_secs(20))
+            .no_proxy();
+        if let Some(pin) = &tls.pin_sha256 {
+            builder = builder.use_preconfigured_tls(pinned_config(pin)?);
+        } else if let Some(pem) = &tls.extra_root_pem {
+            let cert = reqwest::Certificate::from_pem(pem)
+                .map_err(|e| SyncError::Network(format!("certificate: {e}")))?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))?;
+        Ok(Self { base, client })
+    }
+}
+
+impl Transport for HttpTransport {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, SyncError> {
+        let mut req = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().map_err(map_reqwest)?;
+        let status = resp.status().as_u16();
+        let body = resp.bytes().map_err(map_reqwest)?.to_vec();
+        Ok(Response { status, body })
+    }
+}
+
+fn map_reqwest(e: reqwest::Error) -> SyncError {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    if text.contains(PIN_MISMATCH) {
+        return SyncError::CertificateMismatch;
+    }
+    // The URL may hold nothing personal, but keep messages short and stable.
+    SyncError::Network(if e.is_timeout() {
+        "timeout".into()
+    } else if e.is_connect() {
+        "connection failed".into()
+    } else {
+        text
+    })
+}
+
+const PIN_MISMATCH: &str = "gocua certificate pin mismatch";
+
+fn pinned_config(pin: &str) -> Result<rustls::ClientConfig, SyncError> {
+    let pin = pin.trim().to_ascii_lowercase().replace(':', "");
+    if pin.len() != 64 || !pin.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(SyncError::Network("mã ghim chứng chỉ phải là SHA-256 dạng hex / the certificate pin must be a hex SHA-256".into()));
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| SyncError::Network(e.to_string()))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(PinVerifier { pin, provider }))
+        .with_no_client_auth();
+    Ok(config)
+}
+
+/// Accepts exactly the pinned certificate; handshake signatures are still verified with it.
+#[derive(Debug)]
+struct PinVerifier {
+    pin: String,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+}
+
+impl rustls::client::danger::ServerCertVerifier for PinVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        if sha256_hex(end_entity.as_ref()) == self.pin {
+            Ok(rustls::client::danger::ServerCertVerified::assertion())
+        } else {
+            Err(rustls::Error::General(PIN_MISMATCH.into()))
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &rustls::pki_types::CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// The handler an in-process hub exposes: (path, bearer token, body) -> answer.
+pub type Handler = dyn Fn(&str, Option<&str>, &[u8]) -> Response + Send + Sync;
+
+/// Calls a hub in the same process, with no network: for tests and the demo.
+#[derive(Clone)]
+pub struct InProcess {
+    handler: Arc<Handler>,
+}
+
+impl InProcess {
+    pub fn new(handler: Arc<Handler>) -> Self {
+        Self { handler }
+    }
+}
+
+impl Transport for InProcess {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        _content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, SyncError> {
+        Ok((self.handler)(path, token, &body))
+    }
+}

@@ -1,0 +1,250 @@
+//! The wire types of the sync protocol, shared by the device and the hub (docs/sync-protocol.md).
+//!
+//! Sync bodies are [postcard](https://postcard.jamesmunns.com/wire-format) encodings of these
+//! types, compressed with zstd. Enrolment bodies and error bodies are JSON: they are small, sent
+//! once, and read by people debugging a pairing.
+
+use serde::{Deserialize, Serialize};
+
+/// The protocol version this code speaks. A hub refuses a request of another major version with
+/// `409 protocol_version`; fields are only ever added as new versions.
+pub const PROTOCOL_VERSION: u16 = 1;
+
+/// Content type of compressed postcard bodies.
+pub const CONTENT_TYPE: &str = "application/x-gocua-sync-v1+zstd";
+
+/// Paths of the endpoints.
+pub const PATH_ENROL: &str = "/v1/enrol";
+pub const PATH_SYNC: &str = "/v1/sync";
+pub const PATH_FINISH: &str = "/v1/sync/finish";
+
+/// zstd level used both ways: level 3 is zstd's default, cheap on a phone.
+const ZSTD_LEVEL: i32 = 3;
+
+/// The largest decompressed body either side accepts (a guard against decompression bombs).
+pub const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// A head of a document's change graph: an Automerge change hash.
+pub type Head = [u8; 32];
+
+// --- enrolment (JSON) ---------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub protocol: u16,
+    /// The pairing code as typed or scanned (case and dashes do not matter).
+    pub code: String,
+    /// The register's device id (its Automerge actor), so the hub can attribute every change.
+    pub device_id: String,
+    /// The volunteer the register was created for; must be the one the code was issued to.
+    pub volunteer_id: String,
+    /// The commune the register was created for; must be the code's area's commune.
+    pub commune_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    pub hub_id: String,
+    pub device_id: String,
+    /// The device's bearer token. The hub keeps only its SHA-256.
+    pub token: String,
+    pub volunteer_id: String,
+    pub area: AreaInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AreaInfo {
+    pub area_id: String,
+    pub name: String,
+    pub province_code: String,
+    pub commune_code: String,
+    /// The hamlets of the area. The device reads and writes only households of these hamlets.
+    pub hamlets: Vec<HamletInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HamletInfo {
+    pub id: String,
+    pub name: String,
+}
+
+/// The body of every error answer (any status other than 2xx), JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Machine-readable: `unauthorized`, `revoked`, `pairing_invalid`, `protocol_version`,
+    /// `bad_request`, `mismatch`, `internal`.
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+// --- sync (postcard + zstd) ----------------------------------------------------------------
+
+/// Round trip 1 (and further ones only when a batch did not fit): the device's changes, and
+/// where it left off on the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SyncRequest {
+    pub protocol: u16,
+    /// `None` on the first request of a sync; then the session the hub answered with.
+    pub session: Option<u64>,
+    /// The hub sequence number up to which the device has stored everything of its area.
+    pub cursor: u64,
+    /// Documents changed on the device and not yet synced, as counted before this sync.
+    pub pending_docs: u32,
+    /// Changed documents: only the changes after the heads shared with the hub.
+    pub push: Vec<PushDoc>,
+    /// Documents the device could not complete from what it was sent (missing dependencies):
+    /// the hub sends them whole.
+    pub resend: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushDoc {
+    pub id: String,
+    /// The document's heads on the device (after these changes).
+    pub heads: Vec<Head>,
+    /// Automerge changes after the shared heads (`save_after`), concatenated.
+    pub changes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub session: u64,
+    /// One result per pushed document, in the order pushed.
+    pub results: Vec<PushResult>,
+    /// Changes of the device's area the device does not have yet.
+    pub pull: Vec<PullDoc>,
+    /// Store `pull`, then remember this cursor.
+    pub cursor: u64,
+    /// More of the area's changes wait: send another request with the new cursor.
+    pub more: bool,
+    /// Nothing was pushed and nothing is to be pulled: the hub closed the session as a success
+    /// and the device need not send `finish`.
+    pub finished: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    pub id: String,
+    pub outcome: PushOutcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PushOutcome {
+    /// Durably stored (or already there); the hub's heads after merging.
+    Stored { heads: Vec<Head> },
+    /// The hub lacks changes these depend on: send the whole document.
+    NeedFull,
+    /// Refused, alone; the others of the batch are unaffected.
+    Rejected {
+        code: String,
+        message_vi: String,
+        message_en: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullDoc {
+    pub id: String,
+    /// The hub's heads of the document.
+    pub heads: Vec<Head>,
+    /// Changes after the heads the hub knows the device has (or the whole document).
+    pub changes: Vec<u8>,
+}
+
+/// The last round trip: the device has stored everything it was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinishRequest {
+    pub protocol: u16,
+    pub session: u64,
+    pub outcome: SessionOutcome,
+    /// The cursor the device stored.
+    pub cursor: u64,
+    /// Documents still pending on the device after this sync (rejected ones, or edited meanwhile).
+    pub pending_docs: u32,
+    /// A short error code when the outcome is not a success (never personal data).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SessionOutcome {
+    Success,
+    /// Finished, with some documents rejected by the hub.
+    Partial,
+    Cancelled,
+    Failed,
+}
+
+impl SessionOutcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionOutcome::Success => "success",
+            SessionOutcome::Partial => "partial",
+            SessionOutcome::Cancelled => "cancelled",
+            SessionOutcome::Failed => "failed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinishResponse {
+    pub session: u64,
+}
+
+// --- encoding ------------------------------------------------------------------------------
+
+/// Why a body could not be decoded.
+#[derive(Debug, thiserror::Error)]
+#[error("bad body: {0}")]
+pub struct WireError(pub String);
+
+/// postcard, then zstd.
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let raw = postcard::to_stdvec(value).expect("postcard encoding of wire types cannot fail");
+    zstd::bulk::compress(&raw, ZSTD_LEVEL).expect("zstd compression of a buffer cannot fail")
+}
+
+/// zstd, then postcard; refuses bodies that decompress beyond [`MAX_BODY`].
+pub fn decode<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, WireError> {
+    let mut raw = Vec::new();
+    let decoder = zstd::stream::read::Decoder::new(body).map_err(|e| WireError(e.to_string()))?;
+    use std::io::Read;
+    decoder
+        .take(MAX_BODY as u64 + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| WireError(format!("zstd: {e}")))?;
+    if raw.len() > MAX_BODY {
+        return Err(WireError("body too large".into()));
+    }
+    postcard::from_bytes(&raw).map_err(|e| WireError(format!("postcard: {e}")))
+}
+
+/// SHA-256 as lowercase hex (token hashes, certificate pins).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_small_empty_request() {
+        let req = SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            cursor: 12345,
+            ..Default::default()
+        };
+        let body = encode(&req);
+        assert!(body.len() < 32, "empty request is {} bytes", body.len());
+        assert_eq!(decode::<SyncRequest>(&body).unwrap(), req);
+    }
+
+    #[test]
+    fn garbage_is_an_error_not_a_panic() {
+        assert!(decode::<SyncRequest>(b"not zstd").is_err());
+        let bad = zstd::bulk::compress(&[0xff; 10], 3).unwrap();
+        assert!(decode::<SyncResponse>(&bad).is_err());
+    }
+}
