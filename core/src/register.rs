@@ -824,18 +824,3 @@ impl Register {
         self.clock.now()
     }
 }
-
-// Accessors for the sync module (core/src/sync), which adds its own `impl Register` blocks.
-impl Register {
-    pub(crate) fn sync_store(&self) -> &Store {
-        &self.store
-    }
-
-    pub(crate) fn sync_store_mut(&mut self) -> &mut Store {
-        &mut self.store
-    }
-
-    pub(crate) fn sync_now(&self) -> DateTime<Utc> {
-        self.clock.now()
-    }
-}

@@ -127,39 +127,6 @@ CREATE TABLE sync_rejects (
 ) WITHOUT ROWID;
 ";
 
-/// Version 3: sync state. The hub this device is enrolled with (its token, area and the cursor
-/// up to which the device stored the hub's changes), the heads shared with it per document, and
-/// the documents it refused with its reason.
-pub(crate) const V3_SQL: &str = "
-CREATE TABLE sync_peer (
-    peer_id TEXT PRIMARY KEY,
-    url TEXT NOT NULL,
-    token TEXT NOT NULL,
-    device_id TEXT NOT NULL,
-    area_json TEXT NOT NULL,
-    pin_sha256 TEXT,
-    cursor INTEGER NOT NULL,
-    enrolled_at TEXT NOT NULL,
-    last_attempt_at TEXT,
-    last_success_at TEXT,
-    last_error TEXT
-) WITHOUT ROWID;
-CREATE TABLE sync_heads (
-    peer_id TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    heads BLOB NOT NULL,
-    PRIMARY KEY (peer_id, doc_id)
-) WITHOUT ROWID;
-CREATE TABLE sync_rejects (
-    peer_id TEXT NOT NULL,
-    doc_id TEXT NOT NULL,
-    code TEXT NOT NULL,
-    message TEXT NOT NULL,
-    at TEXT NOT NULL,
-    PRIMARY KEY (peer_id, doc_id)
-) WITHOUT ROWID;
-";
-
 /// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
 /// it when newer (an older app must not write a schema it does not know).
 pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
