@@ -43,17 +43,18 @@ struct Cli {
         long,
         global = true,
         env = "GOCUA_DB",
+        help_heading = "Global options",
         default_value = "gocua.db",
         value_name = "PATH"
     )]
     db: PathBuf,
 
     /// Language of messages and labels (ngôn ngữ)
-    #[arg(long, global = true, env = "GOCUA_LANG", value_enum, default_value_t = Lang::Vi)]
+    #[arg(long, global = true, env = "GOCUA_LANG", help_heading = "Global options", value_enum, default_value_t = Lang::Vi)]
     lang: Lang,
 
     /// Machine-readable JSON output (show, list, search, conflicts, history and other reads)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     json: bool,
 
     #[command(subcommand)]
@@ -91,6 +92,7 @@ enum Command {
     },
     /// Fields of a household edited differently on two devices (xung đột)
     Conflicts {
+        /// Household id, or its first 4+ characters
         household: String,
         /// Show ID numbers and phones in full
         #[arg(long)]
@@ -109,6 +111,7 @@ enum Command {
     Units(UnitsCmd),
     /// Write a household's document to a file, for another device (xuất)
     Export {
+        /// Household id, or its first 4+ characters
         household: String,
         /// File to write
         file: PathBuf,
@@ -185,6 +188,7 @@ struct HouseholdAddArgs {
 
 #[derive(Args)]
 struct HouseholdEditArgs {
+    /// Household id, or its first 4+ characters
     household: String,
     /// Move to another hamlet (id or name)
     #[arg(long)]
@@ -237,6 +241,7 @@ enum HouseholdCmd {
     Edit(HouseholdEditArgs),
     /// Everything recorded about a household (xem hộ)
     Show {
+        /// Household id, or its first 4+ characters
         household: String,
         /// Also show who changed what, when
         #[arg(long)]
@@ -256,13 +261,20 @@ enum HouseholdCmd {
         offset: u32,
     },
     /// The household card: QR payload and Plus Code (thẻ hộ)
-    Card { household: String },
+    Card {
+        /// Household id, or its first 4+ characters
+        household: String,
+    },
     /// Who changed what, when (lịch sử)
-    History { household: String },
+    History {
+        /// Household id, or its first 4+ characters
+        household: String,
+    },
 }
 
 #[derive(Args)]
 struct MemberAddArgs {
+    /// Household id, or its first 4+ characters
     household: String,
     /// Full name, with diacritics ("Nguyễn Văn An")
     #[arg(long)]
@@ -285,7 +297,9 @@ struct MemberAddArgs {
 
 #[derive(Args)]
 struct MemberEditArgs {
+    /// Household id, or its first 4+ characters
     household: String,
+    /// Member id, or its first 4+ characters
     member: String,
     #[arg(long)]
     name: Option<String>,
@@ -322,7 +336,12 @@ enum MemberCmd {
     /// Change member fields (sửa thành viên)
     Edit(MemberEditArgs),
     /// Mark a member as no longer in the household; history is kept (xoá khỏi hộ)
-    Remove { household: String, member: String },
+    Remove {
+        /// Household id, or its first 4+ characters
+        household: String,
+        /// Member id, or its first 4+ characters
+        member: String,
+    },
     /// Relation codes and their labels (mã quan hệ với chủ hộ)
     Relations,
 }
@@ -331,7 +350,9 @@ enum MemberCmd {
 enum ChecklistCmd {
     /// Set one checklist item of a member (cập nhật mục)
     Set {
+        /// Household id, or its first 4+ characters
         household: String,
+        /// Member id, or its first 4+ characters
         member: String,
         #[arg(help = format!("Item: {}", codes::<ChecklistItem>()))]
         item: String,
@@ -356,7 +377,9 @@ enum ChecklistCmd {
 enum ConsentCmd {
     /// Record consent given by the person, or by a guardian for a minor (ghi nhận đồng ý)
     Give {
+        /// Household id, or its first 4+ characters
         household: String,
+        /// Member id, or its first 4+ characters
         member: String,
         #[arg(long, value_name = "LIST", help = format!("Comma-separated purposes the person chose: {}", PURPOSE_CODES.join(", ")))]
         purposes: String,
@@ -371,7 +394,9 @@ enum ConsentCmd {
     },
     /// Record that the person withdrew consent (all purposes) (rút lại đồng ý)
     Withdraw {
+        /// Household id, or its first 4+ characters
         household: String,
+        /// Member id, or its first 4+ characters
         member: String,
         #[arg(long, value_name = "VERSION")]
         notice: String,
@@ -384,6 +409,7 @@ enum ConsentCmd {
 enum VisitCmd {
     /// Record a visit (ghi lần thăm)
     Add {
+        /// Household id, or its first 4+ characters
         household: String,
         #[arg(long, help = format!("Outcome: {}", codes::<VisitOutcome>()))]
         outcome: String,
@@ -414,6 +440,7 @@ struct Choice {
 
 #[derive(Args)]
 struct ResolveArgs {
+    /// Household id, or its first 4+ characters
     household: String,
     /// The field, as listed by `gocua conflicts` (household.street, member.<id>.full_name)
     field: String,
