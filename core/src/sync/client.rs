@@ -393,7 +393,7 @@ impl Register {
             self.sync_store_mut().write(|tx| {
                 for (result, (id, seq, heads, full)) in answer.results.iter().zip(&meta) {
                     match &result.outcome {
-                        PushOutcome::Stored { .. } => {
+                        PushOutcome::Stored => {
                             state::set_shared_heads(tx, &peer_id, id, heads)?;
                             state::clear_pending(tx, id, *seq)?;
                             state::clear_reject(tx, &peer_id, id)?;

@@ -131,8 +131,8 @@ pub struct PushResult {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PushOutcome {
-    /// Durably stored (or already there); the hub's heads after merging.
-    Stored { heads: Vec<Head> },
+    /// Durably stored (or already there). The device's heads it sent are now shared.
+    Stored,
     /// The hub lacks changes these depend on: send the whole document.
     NeedFull,
     /// Refused, alone; the others of the batch are unaffected.

@@ -1,0 +1,281 @@
+//! `gocua-hub demo`: a hub on embedded SQLite whose demo commune arrived through the real
+//! protocol, over HTTP, from three volunteer devices that worked offline (two of them edited
+//! the same household).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::Utc;
+use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::model::*;
+use gocua_core::sync::{self, SyncOptions, SyncReport, TlsOptions};
+use gocua_core::{HouseholdField, Register};
+
+use crate::admin;
+use crate::http::RunningHub;
+use crate::{Hub, HubConfig, SqliteStore};
+
+pub const DEMO_COMMUNE: &str = "00004";
+pub const DEMO_PROVINCE: &str = "01";
+
+type DemoResult<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn household(hamlet: &str, street: &str, number: usize) -> HouseholdInput {
+    HouseholdInput {
+        area: Area {
+            province_code: DEMO_PROVINCE.into(),
+            commune_code: DEMO_COMMUNE.into(),
+            hamlet_id: hamlet.into(),
+        },
+        address: Address {
+            street: Some(street.into()),
+            alley: None,
+            house_number: Some(number.to_string()),
+        },
+        gps: None,
+        official: None,
+        notes: None,
+    }
+}
+
+fn member(name: &str, year: i32, gender: Gender, relation: Relation) -> MemberInput {
+    MemberInput {
+        full_name: name.into(),
+        birth: Some(BirthDate::Year(year)),
+        gender: Some(gender),
+        relation,
+        id_number: None,
+        phone: None,
+        residence: ResidenceType::Permanent,
+    }
+}
+
+const FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi"];
+const GIVEN_M: &[&str] = &["Văn An", "Văn Bình", "Đức Cường", "Minh Dũng", "Quang Hải"];
+const GIVEN_F: &[&str] = &["Thị Lan", "Thị Mai", "Thu Hà", "Ngọc Anh", "Thị Hoa"];
+
+/// Registers `n` households with a head and a spouse in `hamlet`, offline.
+fn register_households(
+    reg: &mut Register,
+    hamlet: &str,
+    street: &str,
+    n: usize,
+    seed: usize,
+) -> DemoResult<Vec<HouseholdId>> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let k = seed + i;
+        let id = reg
+            .create_household(household(hamlet, street, 10 + k))?
+            .value;
+        let head = reg
+            .add_member(
+                &id,
+                member(
+                    &format!(
+                        "{} {}",
+                        FAMILY[k % FAMILY.len()],
+                        GIVEN_M[k % GIVEN_M.len()]
+                    ),
+                    1960 + (k % 30) as i32,
+                    Gender::Male,
+                    Relation::Head,
+                ),
+            )?
+            .value;
+        reg.set_household_field(&id, HouseholdField::Head(Some(head.clone())))?;
+        let wife = reg
+            .add_member(
+                &id,
+                member(
+                    &format!(
+                        "{} {}",
+                        FAMILY[(k + 3) % FAMILY.len()],
+                        GIVEN_F[k % GIVEN_F.len()]
+                    ),
+                    1962 + (k % 30) as i32,
+                    Gender::Female,
+                    Relation::Wife,
+                ),
+            )?
+            .value;
+        reg.set_checklist(
+            &id,
+            &head,
+            ChecklistItem::Smartphone,
+            ChecklistStatus::Done,
+            None,
+            Some(SmartphoneAccess::Own),
+        )?;
+        reg.set_checklist(
+            &id,
+            &wife,
+            ChecklistItem::VneidInstalled,
+            ChecklistStatus::InProgress,
+            None,
+            None,
+        )?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+fn line(who: &str, r: &SyncReport) {
+    println!(
+        "  {who:<9} sync: {:?}, {} round trips, {} B up / {} B down, {} households sent, {} received",
+        r.outcome, r.round_trips, r.bytes_up, r.bytes_down, r.pushed, r.pulled
+    );
+}
+
+/// Builds the demo under `data` and serves it on `listen` until Ctrl-C.
+pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
+    std::fs::create_dir_all(data)?;
+    let db = data.join("hub.db");
+    if db.exists() {
+        return Err(format!(
+            "{} already exists: give an empty --data directory for the demo",
+            db.display()
+        )
+        .into());
+    }
+    let store = Arc::new(SqliteStore::open(&db)?);
+    let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
+    let running = RunningHub::start(hub.clone(), listen, None, true)?;
+    let url = running.url();
+    println!("gocua-hub demo: hub on {url}, data in {}", data.display());
+
+    // The coordinator sets up the commune: two areas, each a team's hamlets.
+    let now = Utc::now();
+    admin::add_coordinator(
+        store.as_ref(),
+        "ubnd-xa",
+        "Cán bộ UBND xã",
+        DEMO_COMMUNE,
+        now,
+    )?;
+    admin::create_area(
+        store.as_ref(),
+        "dong-tay",
+        "Thôn Đông và Thôn Tây",
+        DEMO_COMMUNE,
+        &["Thôn Đông".into(), "Thôn Tây".into()],
+    )?;
+    admin::create_area(
+        store.as_ref(),
+        "bac",
+        "Thôn Bắc",
+        DEMO_COMMUNE,
+        &["Thôn Bắc".into()],
+    )?;
+
+    // Three volunteers enrol their phones with pairing codes, over HTTP.
+    let devices = data.join("devices");
+    std::fs::create_dir_all(&devices)?;
+    let mut regs = Vec::new();
+    for (vol, area) in [
+        ("vol-lan", "dong-tay"),
+        ("vol-minh", "dong-tay"),
+        ("vol-hoa", "bac"),
+    ] {
+        let path = devices.join(format!("{vol}.db"));
+        let mut reg = Register::create(&path, VolunteerId(vol.into()), DEMO_COMMUNE)?;
+        let code = admin::issue_pairing(
+            store.as_ref(),
+            "ubnd-xa",
+            vol,
+            area,
+            chrono::Duration::hours(24),
+            now,
+        )?;
+        let enrolment = sync::enrol(&mut reg, &url, &code, &TlsOptions::default())?;
+        println!(
+            "  {vol:<9} enrolled with code {code} for area '{}'",
+            enrolment.area.name
+        );
+        regs.push((vol, reg));
+    }
+
+    // Offline days: each registers the households of its hamlets.
+    let lan = register_households(&mut regs[0].1, "thon-dong", "Đường Làng", 6, 0)?;
+    register_households(&mut regs[1].1, "thon-tay", "Xóm Giữa", 5, 10)?;
+    register_households(&mut regs[2].1, "thon-bac", "Đường Đê", 5, 20)?;
+    println!("\nCoverage returns: each device syncs.");
+    for (vol, reg) in regs.iter_mut() {
+        line(vol, &sync::sync(reg, &SyncOptions::default())?);
+    }
+    // Lan's teammate Minh now holds Lan's households too (same area). Both go offline again
+    // and edit the same household: Minh adds a child and a note, Lan finishes the wife's VNeID
+    // set-up, and both change the house number (a conflict to review).
+    for (vol, reg) in regs.iter_mut().take(2) {
+        line(vol, &sync::sync(reg, &SyncOptions::default())?);
+    }
+    let shared = lan[0].clone();
+    {
+        let minh = &mut regs[1].1;
+        minh.add_member(
+            &shared,
+            member("Nguyễn Văn Bảo", 2012, Gender::Male, Relation::Child),
+        )?;
+        minh.set_household_field(
+            &shared,
+            HouseholdField::Notes(Some("Hẹn quay lại hướng dẫn VNeID mức 2".into())),
+        )?;
+        minh.set_household_field(&shared, HouseholdField::HouseNumber(Some("12A".into())))?;
+    }
+    {
+        let lan_reg = &mut regs[0].1;
+        let h = lan_reg.household(&shared)?;
+        let wife = h
+            .members
+            .values()
+            .find(|m| m.relation == Relation::Wife)
+            .map(|m| m.id.clone())
+            .ok_or("no wife")?;
+        lan_reg.set_checklist(
+            &shared,
+            &wife,
+            ChecklistItem::VneidInstalled,
+            ChecklistStatus::Done,
+            None,
+            None,
+        )?;
+        lan_reg.set_household_field(&shared, HouseholdField::HouseNumber(Some("12B".into())))?;
+    }
+    println!("\nOverlapping offline edits of household {shared}, then sync in turn:");
+    for i in [1usize, 0, 1, 0] {
+        let (vol, reg) = &mut regs[i];
+        line(vol, &sync::sync(reg, &SyncOptions::default())?);
+    }
+    let merged = regs[0].1.household(&shared)?;
+    println!(
+        "  merged on both devices: {} members, notes kept, {} field(s) in conflict for review",
+        merged.current_members().count(),
+        regs[0].1.conflicts(&shared)?.len()
+    );
+    println!("  a sync with nothing new:");
+    line(
+        regs[2].0,
+        &sync::sync(&mut regs[2].1, &SyncOptions::default())?,
+    );
+
+    let report = crate::report::Report::collect(store.as_ref())?;
+    println!("\n{}", report.to_text());
+    println!("Where to look:");
+    println!("  {url}/              device sync status and sessions (browser)");
+    println!("  {url}/status.json   the same as JSON");
+    println!("  {}   the hub's SQLite database", db.display());
+    println!(
+        "  {}/   the demo devices' registers (gocua CLI)",
+        devices.display()
+    );
+    println!("Serving until stopped (Ctrl-C).");
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let _ = tokio::signal::ctrl_c().await;
+    });
+    running.stop();
+    Ok(())
+}

@@ -1,0 +1,238 @@
+//! The hub over HTTP (axum), optionally HTTPS with rustls from certificate and key files.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::{get, post};
+use gocua_core::sync::wire::{CONTENT_TYPE, PATH_ENROL, PATH_FINISH, PATH_SYNC};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::server::TlsStream;
+
+use crate::hub::Hub;
+
+/// The largest request body accepted (compressed).
+const MAX_REQUEST: usize = 32 * 1024 * 1024;
+
+pub fn router(hub: Arc<Hub>, status_page: bool) -> Router {
+    let mut router = Router::new()
+        .route(PATH_ENROL, post(api))
+        .route(PATH_SYNC, post(api))
+        .route(PATH_FINISH, post(api))
+        .route("/healthz", get(|| async { "ok" }));
+    if status_page {
+        router = router
+            .route("/", get(status))
+            .route("/status.json", get(status_json));
+    }
+    router
+        .layer(DefaultBodyLimit::max(MAX_REQUEST))
+        .with_state(hub)
+}
+
+async fn api(
+    State(hub): State<Arc<Hub>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> impl IntoResponse {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    let path = uri.path().to_owned();
+    let is_enrol = path == PATH_ENROL;
+    let answer =
+        tokio::task::spawn_blocking(move || hub.handle(&path, token.as_deref(), &body)).await;
+    match answer {
+        Ok(resp) => {
+            let content_type = if resp.status == 200 && !is_enrol {
+                CONTENT_TYPE
+            } else {
+                "application/json"
+            };
+            let status =
+                StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, [(header::CONTENT_TYPE, content_type)], resp.body).into_response()
+        }
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn status_json(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
+    let report =
+        tokio::task::spawn_blocking(move || crate::report::Report::collect(hub.store().as_ref()))
+            .await;
+    match report {
+        Ok(Ok(r)) => (StatusCode::OK, axum::Json(r)).into_response(),
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+async fn status(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
+    let report =
+        tokio::task::spawn_blocking(move || crate::report::Report::collect(hub.store().as_ref()))
+            .await;
+    match report {
+        Ok(Ok(r)) => Html(r.to_html()).into_response(),
+        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// Loads a rustls server configuration from PEM certificate chain and key files.
+pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| format!("certificate file: {e}"))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("certificate file: {e}"))?;
+    let key = PrivateKeyDer::from_pem_file(key).map_err(|e| format!("key file: {e}"))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| format!("certificate and key: {e}"))?;
+    Ok(TlsAcceptor::from(Arc::new(config)))
+}
+
+/// A TCP listener that completes a TLS handshake before handing the connection to axum.
+struct TlsListener {
+    tcp: TcpListener,
+    acceptor: TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = TlsStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let (stream, addr) = match self.tcp.accept().await {
+                Ok(s) => s,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            // A client that stalls its handshake must not hold up the others for long.
+            match tokio::time::timeout(Duration::from_secs(10), self.acceptor.accept(stream)).await
+            {
+                Ok(Ok(tls)) => return (tls, addr),
+                _ => continue,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    hub: Arc<Hub>,
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    status_page: bool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(hub, status_page);
+    match tls {
+        None => {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown)
+                .await
+        }
+        Some(acceptor) => {
+            axum::serve(
+                TlsListener {
+                    tcp: listener,
+                    acceptor,
+                },
+                app,
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
+        }
+    }
+}
+
+/// A hub served on its own thread and runtime; stops when [`RunningHub::stop`] is called or
+/// when dropped. For tests and the demo.
+pub struct RunningHub {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RunningHub {
+    /// Binds `addr` (use port 0 for any free port) and serves `hub` there.
+    pub fn start(
+        hub: Arc<Hub>,
+        addr: &str,
+        tls: Option<TlsAcceptor>,
+        status_page: bool,
+    ) -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let std_listener = std::net::TcpListener::bind(addr)?;
+        std_listener.set_nonblocking(true)?;
+        let local = std_listener.local_addr()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("gocua-hub".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = TcpListener::from_std(std_listener).expect("listener");
+                    let shutdown = async move {
+                        let _ = rx.await;
+                    };
+                    if let Err(e) = serve(hub, listener, tls, status_page, shutdown).await {
+                        eprintln!("gocua-hub: server stopped: {e}");
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_secs(5));
+            })?;
+        Ok(Self {
+            addr: local,
+            stop: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn stop(mut self) {
+        self.shutdown();
+    }
+
+    fn shutdown(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for RunningHub {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

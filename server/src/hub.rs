@@ -1,0 +1,563 @@
+//! The hub's side of the protocol (docs/sync-protocol.md), independent of HTTP: [`Hub::handle`]
+//! takes (path, bearer token, body) and returns an answer; the axum server and the in-process
+//! transport both call it.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::model::{Household, HouseholdId, is_valid_id};
+use gocua_core::sync::merge::{MergeError, changes_after, merge_changes};
+use gocua_core::sync::wire::*;
+use gocua_core::sync::{InProcess, Response};
+use gocua_core::validate::{validate_household_input, validate_member_input};
+
+use crate::store::*;
+
+/// An error answer: HTTP status and a bilingual body without personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub body: ErrorBody,
+}
+
+impl ApiError {
+    fn new(status: u16, code: &str, vi: &str, en: &str) -> Self {
+        Self {
+            status,
+            body: ErrorBody {
+                code: code.into(),
+                message_vi: vi.into(),
+                message_en: en.into(),
+            },
+        }
+    }
+
+    fn bad_request(detail: &str) -> Self {
+        Self::new(
+            400,
+            "bad_request",
+            &format!("yêu cầu không hợp lệ: {detail}"),
+            &format!("bad request: {detail}"),
+        )
+    }
+
+    fn unauthorized() -> Self {
+        Self::new(
+            401,
+            "unauthorized",
+            "thiết bị chưa được ghép hoặc mã thiết bị sai",
+            "unknown or missing device token",
+        )
+    }
+
+    fn revoked() -> Self {
+        Self::new(
+            403,
+            "revoked",
+            "thiết bị đã bị thu hồi quyền đồng bộ",
+            "this device was revoked",
+        )
+    }
+
+    fn internal() -> Self {
+        Self::new(
+            500,
+            "internal",
+            "lỗi máy chủ, thử lại sau",
+            "hub error, try again later",
+        )
+    }
+
+    fn protocol() -> Self {
+        Self::new(
+            409,
+            "protocol_version",
+            "phiên bản giao thức không khớp",
+            "unsupported protocol version",
+        )
+    }
+
+    pub fn into_response(self) -> Response {
+        Response {
+            status: self.status,
+            body: serde_json::to_vec(&self.body).unwrap_or_default(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        eprintln!("gocua-hub: store error: {e}");
+        ApiError::internal()
+    }
+}
+
+/// Knobs of the hub.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// Changes sent to a device per answer, before compression.
+    pub pull_batch_bytes: usize,
+    /// Documents looked at per answer.
+    pub pull_batch_docs: usize,
+}
+
+impl Default for HubConfig {
+    fn default() -> Self {
+        Self {
+            pull_batch_bytes: 4 * 1024 * 1024,
+            pull_batch_docs: 5000,
+        }
+    }
+}
+
+pub struct Hub {
+    store: Arc<dyn HubStore>,
+    config: HubConfig,
+    /// One document merge at a time: a merge reads, merges and writes a document, and two at
+    /// once would lose one's index update (never its changes, which are additive).
+    write_lock: Mutex<()>,
+    clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
+
+/// The SHA-256 (hex) under which a token or pairing code is stored.
+pub fn secret_hash(secret: &str) -> String {
+    sha256_hex(secret.as_bytes())
+}
+
+/// Normalises a typed pairing code: uppercase, no spaces or dashes.
+pub fn normalise_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+fn area_contains(area: &AreaInfo, commune: &str, hamlet: &str) -> bool {
+    area.commune_code == commune
+        && (area.hamlets.is_empty() || area.hamlets.iter().any(|h| h.id == hamlet))
+}
+
+fn reject(code: &str, vi: &str, en: &str) -> PushOutcome {
+    PushOutcome::Rejected {
+        code: code.into(),
+        message_vi: vi.into(),
+        message_en: en.into(),
+    }
+}
+
+fn outside_area() -> PushOutcome {
+    reject(
+        "outside_area",
+        "hộ này không thuộc địa bàn của thiết bị",
+        "this household is not in the device's area",
+    )
+}
+
+/// The field rules a stored household must meet; the first error found, as a rejection.
+fn check_rules(h: &Household, now: DateTime<Utc>) -> Option<PushOutcome> {
+    // Device clocks run ahead in the field: allow two days.
+    let later = now + chrono::Duration::days(2);
+    let input = HouseholdInput {
+        area: h.area.clone(),
+        address: h.address.clone(),
+        gps: h.digital_address.gps.clone(),
+        official: h.digital_address.official.clone(),
+        notes: h.notes.clone(),
+    };
+    let (_, report) = validate_household_input(&input, later);
+    let mut issues: Vec<_> = report.errors().cloned().collect();
+    for m in h.current_members() {
+        let input = MemberInput {
+            full_name: m.full_name.clone(),
+            birth: m.birth,
+            gender: m.gender,
+            relation: m.relation,
+            id_number: m.id_number.clone(),
+            phone: m.phone.clone(),
+            residence: m.residence,
+        };
+        let (_, report) = validate_member_input(&input, later.date_naive());
+        issues.extend(report.errors().cloned());
+    }
+    issues.first().map(|i| {
+        reject(
+            "invalid",
+            &format!("trường {} không hợp lệ: {}", i.field, i.message_vi),
+            &format!("field {} is invalid: {}", i.field, i.message_en),
+        )
+    })
+}
+
+impl Hub {
+    pub fn new(store: Arc<dyn HubStore>, config: HubConfig) -> Self {
+        Self {
+            store,
+            config,
+            write_lock: Mutex::new(()),
+            clock: Box::new(Utc::now),
+        }
+    }
+
+    pub fn store(&self) -> &Arc<dyn HubStore> {
+        &self.store
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
+    /// A transport that calls this hub in-process (tests, the demo).
+    pub fn in_process(self: &Arc<Self>) -> InProcess {
+        let hub = self.clone();
+        InProcess::new(Arc::new(
+            move |path: &str, token: Option<&str>, body: &[u8]| hub.handle(path, token, body),
+        ))
+    }
+
+    /// Answers one request.
+    pub fn handle(&self, path: &str, token: Option<&str>, body: &[u8]) -> Response {
+        let result = match path {
+            PATH_ENROL => self.enrol(body),
+            PATH_SYNC => self.authenticate(token).and_then(|d| self.sync(&d, body)),
+            PATH_FINISH => self.authenticate(token).and_then(|d| self.finish(&d, body)),
+            _ => Err(ApiError::new(
+                404,
+                "not_found",
+                "không có địa chỉ này",
+                "no such endpoint",
+            )),
+        };
+        match result {
+            Ok(body) => Response { status: 200, body },
+            Err(e) => e.into_response(),
+        }
+    }
+
+    fn authenticate(&self, token: Option<&str>) -> Result<DeviceRecord, ApiError> {
+        let token = token
+            .filter(|t| !t.is_empty() && t.len() <= 256)
+            .ok_or_else(ApiError::unauthorized)?;
+        let device = self
+            .store
+            .device_by_token_hash(&secret_hash(token))?
+            .ok_or_else(ApiError::unauthorized)?;
+        if device.revoked {
+            return Err(ApiError::revoked());
+        }
+        Ok(device)
+    }
+
+    fn enrol(&self, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let req: EnrolRequest =
+            serde_json::from_slice(body).map_err(|_| ApiError::bad_request("enrol body"))?;
+        if req.protocol != PROTOCOL_VERSION {
+            return Err(ApiError::protocol());
+        }
+        if !is_valid_id(&req.device_id) || !is_valid_id(&req.volunteer_id) {
+            return Err(ApiError::bad_request("device or volunteer id"));
+        }
+        let token = hex::encode(rand::random::<[u8; 32]>());
+        let code = normalise_code(&req.code);
+        let redeemed = self.store.redeem_pairing(
+            &secret_hash(&code),
+            self.now(),
+            &req.device_id,
+            &req.volunteer_id,
+            &req.commune_code,
+            &secret_hash(&token),
+        )?;
+        let device = match redeemed {
+            Ok(d) => d,
+            Err(RedeemError::Invalid) => {
+                return Err(ApiError::new(
+                    403,
+                    "pairing_invalid",
+                    "mã ghép không hợp lệ, đã dùng hoặc đã hết hạn",
+                    "the pairing code is invalid, used or expired",
+                ));
+            }
+            Err(RedeemError::Mismatch) => {
+                return Err(ApiError::new(
+                    403,
+                    "mismatch",
+                    "mã ghép cấp cho tình nguyện viên hoặc xã khác với sổ này",
+                    "the pairing code was issued for another volunteer or commune than this register's",
+                ));
+            }
+            Err(RedeemError::DeviceExists) => {
+                return Err(ApiError::new(
+                    409,
+                    "mismatch",
+                    "thiết bị này đã được ghép",
+                    "this device is already enrolled",
+                ));
+            }
+        };
+        let answer = EnrolResponse {
+            hub_id: self.store.hub_id()?,
+            device_id: device.device_id,
+            token,
+            volunteer_id: device.volunteer_id,
+            area: device.area,
+        };
+        serde_json::to_vec(&answer).map_err(|_| ApiError::internal())
+    }
+
+    fn sync(&self, device: &DeviceRecord, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let request_bytes = body.len() as u64;
+        let req: SyncRequest = decode(body).map_err(|_| ApiError::bad_request("sync body"))?;
+        if req.protocol != PROTOCOL_VERSION {
+            return Err(ApiError::protocol());
+        }
+        let now = self.now();
+        let session = match req.session {
+            None => self.store.start_session(device, now, req.pending_docs)?,
+            Some(s) => match self.store.session_device(s)? {
+                Some((d, false)) if d == device.device_id => s,
+                _ => return Err(ApiError::bad_request("session")),
+            },
+        };
+        let first_request = req.session.is_none();
+        let area = &device.area;
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+
+        // 1. Each pushed document on its own: merge, check, keep or reject.
+        let mut results = Vec::with_capacity(req.push.len());
+        let mut writes = Vec::new();
+        let mut device_heads = Vec::new();
+        let mut rejections = Vec::new();
+        let mut seen = HashSet::new();
+        for doc in &req.push {
+            let outcome = self.check_push(device, doc, &mut seen, now, &mut writes);
+            match &outcome {
+                PushOutcome::Stored => device_heads.push((doc.id.clone(), doc.heads.clone())),
+                PushOutcome::Rejected { code, .. } => {
+                    rejections.push((doc.id.clone(), code.clone()))
+                }
+                PushOutcome::NeedFull => {}
+            }
+            results.push(PushResult {
+                id: doc.id.clone(),
+                outcome,
+            });
+        }
+        // Durable before the device is told "stored".
+        self.store
+            .commit_push(&device.device_id, &writes, &device_heads, now)?;
+
+        // 2. What of the area changed since the device's cursor, minus what it has.
+        let resend: HashSet<&str> = req.resend.iter().map(String::as_str).collect();
+        let (changed, max_seq) =
+            self.store
+                .changed_since(area, req.cursor, self.config.pull_batch_docs)?;
+        let mut pull = Vec::new();
+        let mut sent = Vec::new();
+        let mut pull_bytes = 0usize;
+        let mut cursor = req.cursor;
+        let mut more = changed.len() >= self.config.pull_batch_docs;
+        let mut listed = HashSet::new();
+        for (id, seq) in &changed {
+            if pull_bytes >= self.config.pull_batch_bytes {
+                more = true;
+                break;
+            }
+            listed.insert(id.clone());
+            if let Some(doc) = self.pull_doc(device, id, resend.contains(id.as_str()))? {
+                pull_bytes += doc.changes.len();
+                sent.push((doc.id.clone(), doc.heads.clone()));
+                pull.push(doc);
+            }
+            cursor = *seq;
+        }
+        if !more {
+            cursor = cursor.max(max_seq);
+        }
+        // Documents asked whole that were not in the range (the device's cursor moved past them).
+        for id in &req.resend {
+            if listed.contains(id) || !is_valid_id(id) {
+                continue;
+            }
+            match self.store.load_doc(id)? {
+                Some(rec) if area_contains(area, &rec.commune, &rec.hamlet) => {
+                    if let Some(doc) = self.pull_doc(device, id, true)? {
+                        sent.push((doc.id.clone(), doc.heads.clone()));
+                        pull.push(doc);
+                    }
+                }
+                _ => {}
+            }
+        }
+
+        let finished = first_request
+            && req.push.is_empty()
+            && pull.is_empty()
+            && !more
+            && req.resend.is_empty();
+        let answer = SyncResponse {
+            session,
+            results,
+            pull,
+            cursor,
+            more,
+            finished,
+        };
+        let body = encode(&answer);
+        let traffic = Traffic {
+            docs_up: writes.len() as u32,
+            bytes_up: request_bytes,
+            docs_down: answer.pull.len() as u32,
+            bytes_down: body.len() as u64,
+            rejected: rejections.len() as u32,
+        };
+        self.store
+            .record_traffic(session, &traffic, &sent, &rejections)?;
+        if finished {
+            self.store.finish_session(
+                session,
+                &device.device_id,
+                SessionOutcome::Success,
+                now,
+                req.pending_docs,
+                None,
+            )?;
+        }
+        Ok(body)
+    }
+
+    fn check_push(
+        &self,
+        device: &DeviceRecord,
+        doc: &PushDoc,
+        seen: &mut HashSet<String>,
+        now: DateTime<Utc>,
+        writes: &mut Vec<DocWrite>,
+    ) -> PushOutcome {
+        if !is_valid_id(&doc.id) {
+            return reject("bad_id", "mã hộ không hợp lệ", "invalid household id");
+        }
+        if !seen.insert(doc.id.clone()) {
+            return reject(
+                "duplicate",
+                "hộ gửi hai lần trong một lô",
+                "household sent twice in one batch",
+            );
+        }
+        let existing = match self.store.load_doc(&doc.id) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("gocua-hub: store error: {e}");
+                return reject(
+                    "internal",
+                    "lỗi máy chủ, thử lại sau",
+                    "hub error, try again later",
+                );
+            }
+        };
+        if let Some(e) = &existing
+            && !area_contains(&device.area, &e.commune, &e.hamlet)
+        {
+            return outside_area();
+        }
+        let merged = match merge_changes(
+            &HouseholdId(doc.id.clone()),
+            existing.as_ref().map(|e| e.bytes.as_slice()),
+            &doc.changes,
+        ) {
+            Ok(m) => m,
+            Err(MergeError::MissingDeps) => return PushOutcome::NeedFull,
+            Err(MergeError::WrongId) => {
+                return reject(
+                    "wrong_id",
+                    "tài liệu thuộc hộ khác",
+                    "the document belongs to another household",
+                );
+            }
+            Err(MergeError::Corrupt(_)) => {
+                return reject(
+                    "corrupt",
+                    "tài liệu hộ bị hỏng, không đọc được",
+                    "the household document is corrupt and cannot be read",
+                );
+            }
+        };
+        let h = &merged.household;
+        if !area_contains(&device.area, &h.area.commune_code, &h.area.hamlet_id)
+            || h.area.province_code != device.area.province_code
+        {
+            return outside_area();
+        }
+        if merged.changed
+            && let Some(rejection) = check_rules(h, now)
+        {
+            return rejection;
+        }
+        if merged.changed {
+            writes.push(DocWrite {
+                id: doc.id.clone(),
+                bytes: merged.snapshot,
+                commune: h.area.commune_code.clone(),
+                hamlet: h.area.hamlet_id.clone(),
+                heads: merged.heads.clone(),
+            });
+        }
+        PushOutcome::Stored
+    }
+
+    fn pull_doc(
+        &self,
+        device: &DeviceRecord,
+        id: &str,
+        whole: bool,
+    ) -> Result<Option<PullDoc>, ApiError> {
+        let Some(rec) = self.store.load_doc(id)? else {
+            return Ok(None);
+        };
+        let known = if whole {
+            Vec::new()
+        } else {
+            self.store.device_heads(&device.device_id, id)?
+        };
+        let (changes, heads) = changes_after(&rec.bytes, &known).map_err(|e| {
+            eprintln!("gocua-hub: stored document {id} unreadable: {e}");
+            ApiError::internal()
+        })?;
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(PullDoc {
+            id: id.to_owned(),
+            heads,
+            changes,
+        }))
+    }
+
+    fn finish(&self, device: &DeviceRecord, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let req: FinishRequest = decode(body).map_err(|_| ApiError::bad_request("finish body"))?;
+        if req.protocol != PROTOCOL_VERSION {
+            return Err(ApiError::protocol());
+        }
+        match self.store.session_device(req.session)? {
+            Some((d, _)) if d == device.device_id => {}
+            _ => return Err(ApiError::bad_request("session")),
+        }
+        let error = req.error.as_deref().map(|e| {
+            e.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take(40)
+                .collect::<String>()
+        });
+        self.store.finish_session(
+            req.session,
+            &device.device_id,
+            req.outcome,
+            self.now(),
+            req.pending_docs,
+            error.as_deref(),
+        )?;
+        Ok(encode(&FinishResponse {
+            session: req.session,
+        }))
+    }
+}

@@ -1,0 +1,15 @@
+//! gocua-hub: the commune hub. Devices enrol with a pairing code and sync their households'
+//! documents with it (docs/sync-protocol.md). Storage is behind [`store::HubStore`], SQLite by
+//! default.
+
+pub mod admin;
+pub mod demo;
+pub mod http;
+pub mod hub;
+pub mod report;
+pub mod sqlite;
+pub mod store;
+
+pub use hub::{Hub, HubConfig};
+pub use sqlite::SqliteStore;
+pub use store::HubStore;

@@ -1,0 +1,235 @@
+//! `gocua-hub`: serve a commune hub, administer it, or run the demo.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::Utc;
+use clap::{Parser, Subcommand};
+use gocua_hub::{Hub, HubConfig, SqliteStore, admin, http, report::Report};
+
+#[derive(Parser)]
+#[command(
+    name = "gocua-hub",
+    version,
+    about = "Máy chủ xã của gocua / gocua's commune hub"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the hub: devices enrol and sync here.
+    Serve {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: String,
+        /// PEM certificate chain: serve HTTPS (with --key).
+        #[arg(long, requires = "key")]
+        cert: Option<PathBuf>,
+        #[arg(long, requires = "cert")]
+        key: Option<PathBuf>,
+        /// Serve the status page at / (no personal data: ids, counts, times).
+        #[arg(long)]
+        status_page: bool,
+    },
+    /// Add a commune coordinator (UBND xã staff).
+    AddCoordinator {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        commune: String,
+    },
+    /// Create (or replace) an area: a commune and some of its hamlets.
+    CreateArea {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        commune: String,
+        /// A hamlet name, as people write it; repeat for each hamlet.
+        #[arg(long = "hamlet")]
+        hamlets: Vec<String>,
+    },
+    /// Issue a single-use pairing code for a volunteer's device.
+    Pair {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        volunteer: String,
+        #[arg(long)]
+        area: String,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 24)]
+        hours: i64,
+        /// The hub's address as devices reach it, for the QR payload.
+        #[arg(long, default_value = "http://127.0.0.1:7878")]
+        url: String,
+    },
+    /// Revoke a device: it is refused from its next request on.
+    Revoke {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        device: String,
+    },
+    /// Per-device sync status and the latest sessions.
+    Status {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The main job in one command: a demo commune synced from three offline devices, served
+    /// until stopped.
+    Demo {
+        #[arg(long, default_value = "gocua-demo")]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:7878")]
+        listen: String,
+    },
+}
+
+fn open(data: &Path) -> Result<Arc<SqliteStore>, String> {
+    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    SqliteStore::open(&data.join("hub.db"))
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let now = Utc::now();
+    match cli.command {
+        Command::Serve {
+            data,
+            listen,
+            cert,
+            key,
+            status_page,
+        } => {
+            let store = open(&data)?;
+            let tls = match (cert, key) {
+                (Some(c), Some(k)) => Some(http::tls_acceptor(&c, &k)?),
+                _ => None,
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let hub = Arc::new(Hub::new(store, HubConfig::default()));
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(&listen)
+                    .await
+                    .map_err(|e| format!("{listen}: {e}"))?;
+                let addr = listener.local_addr().map_err(|e| e.to_string())?;
+                println!(
+                    "gocua-hub serving on {scheme}://{addr} (data: {})",
+                    data.display()
+                );
+                let shutdown = async {
+                    let _ = tokio::signal::ctrl_c().await;
+                };
+                http::serve(hub, listener, tls, status_page, shutdown)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        }
+        Command::AddCoordinator {
+            data,
+            id,
+            name,
+            commune,
+        } => {
+            admin::add_coordinator(open(&data)?.as_ref(), &id, &name, &commune, now)
+                .map_err(|e| e.to_string())?;
+            println!("coordinator {id} added");
+            Ok(())
+        }
+        Command::CreateArea {
+            data,
+            id,
+            name,
+            commune,
+            hamlets,
+        } => {
+            let area = admin::create_area(open(&data)?.as_ref(), &id, &name, &commune, &hamlets)
+                .map_err(|e| e.to_string())?;
+            println!(
+                "area {} ({}) in commune {}: hamlets {}",
+                area.area_id,
+                area.name,
+                area.commune_code,
+                area.hamlets
+                    .iter()
+                    .map(|h| h.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(())
+        }
+        Command::Pair {
+            data,
+            coordinator,
+            volunteer,
+            area,
+            hours,
+            url,
+        } => {
+            let code = admin::issue_pairing(
+                open(&data)?.as_ref(),
+                &coordinator,
+                &volunteer,
+                &area,
+                chrono::Duration::hours(hours),
+                now,
+            )
+            .map_err(|e| e.to_string())?;
+            println!("pairing code: {code}  (single use, valid {hours} h)");
+            println!("QR payload:   {}", admin::pairing_qr_payload(&url, &code));
+            Ok(())
+        }
+        Command::Revoke { data, device } => {
+            admin::revoke(open(&data)?.as_ref(), &device, now).map_err(|e| e.to_string())?;
+            println!("device {device} revoked");
+            Ok(())
+        }
+        Command::Status { data, json } => {
+            let report = Report::collect(open(&data)?.as_ref()).map_err(|e| e.to_string())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+                );
+            } else {
+                print!("{}", report.to_text());
+            }
+            Ok(())
+        }
+        Command::Demo { data, listen } => {
+            gocua_hub::demo::run(&data, &listen).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("gocua-hub: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

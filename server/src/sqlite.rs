@@ -1,0 +1,521 @@
+//! The hub's SQLite store: embedded, no set-up. WAL with `synchronous = FULL`: a method that
+//! returned has its transaction on disk.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
+use gocua_core::sync::wire::{AreaInfo, Head, SessionOutcome};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::store::*;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS coordinators (
+    coordinator_id TEXT PRIMARY KEY, name TEXT NOT NULL, commune TEXT NOT NULL, created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS areas (
+    area_id TEXT PRIMARY KEY, name TEXT NOT NULL, province TEXT NOT NULL, commune TEXT NOT NULL, hamlets_json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hamlets (
+    commune TEXT NOT NULL, hamlet_id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (commune, hamlet_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pairing_codes (
+    code_hash TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, area_id TEXT NOT NULL, coordinator_id TEXT NOT NULL,
+    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT, used_by TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS devices (
+    device_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, volunteer_id TEXT NOT NULL, area_id TEXT NOT NULL,
+    enrolled_at TEXT NOT NULL, revoked_at TEXT, last_seen_at TEXT, last_success_at TEXT, pending_docs INTEGER, last_error TEXT
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS docs (
+    doc_id TEXT PRIMARY KEY, commune TEXT NOT NULL, hamlet TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE,
+    heads BLOB NOT NULL, bytes BLOB NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS docs_by_area ON docs (commune, hamlet, seq);
+CREATE INDEX IF NOT EXISTS docs_by_seq ON docs (seq);
+CREATE TABLE IF NOT EXISTS device_docs (
+    device_id TEXT NOT NULL, doc_id TEXT NOT NULL, heads BLOB NOT NULL, PRIMARY KEY (device_id, doc_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS sessions (
+    session_id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, volunteer_id TEXT NOT NULL,
+    started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT,
+    docs_up INTEGER NOT NULL DEFAULT 0, bytes_up INTEGER NOT NULL DEFAULT 0,
+    docs_down INTEGER NOT NULL DEFAULT 0, bytes_down INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0, pending_before INTEGER NOT NULL, pending_after INTEGER, error TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_by_device ON sessions (device_id, session_id);
+CREATE TABLE IF NOT EXISTS session_sent (
+    session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, heads BLOB NOT NULL, PRIMARY KEY (session_id, doc_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rejections (
+    session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, code TEXT NOT NULL
+);
+";
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let conn = Connection::open(path)?;
+        Self::init(conn)
+    }
+
+    pub fn open_in_memory() -> StoreResult<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> StoreResult<Self> {
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.execute_batch(SCHEMA)?;
+        let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
+        conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
+            [id],
+        )?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut conn)
+    }
+}
+
+fn area_of(conn: &Connection, area_id: &str) -> StoreResult<Option<AreaInfo>> {
+    let row: Option<(String, String, String, String)> = conn
+        .query_row(
+            "SELECT name, province, commune, hamlets_json FROM areas WHERE area_id = ?1",
+            [area_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((name, province_code, commune_code, hamlets)) = row else {
+        return Ok(None);
+    };
+    let hamlets =
+        serde_json::from_str(&hamlets).map_err(|e| StoreError::Database(e.to_string()))?;
+    Ok(Some(AreaInfo {
+        area_id: area_id.to_owned(),
+        name,
+        province_code,
+        commune_code,
+        hamlets,
+    }))
+}
+
+fn device_row(
+    conn: &Connection,
+    where_clause: &str,
+    key: &str,
+) -> StoreResult<Option<DeviceRecord>> {
+    let row: Option<(String, String, String, Option<String>)> = conn
+        .query_row(&format!("SELECT device_id, volunteer_id, area_id, revoked_at FROM devices WHERE {where_clause} = ?1"), [key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((device_id, volunteer_id, area_id, revoked)) = row else {
+        return Ok(None);
+    };
+    let area = area_of(conn, &area_id)?
+        .ok_or_else(|| StoreError::Invalid("device of an unknown area".into()))?;
+    Ok(Some(DeviceRecord {
+        device_id,
+        volunteer_id,
+        area,
+        revoked: revoked.is_some(),
+    }))
+}
+
+impl HubStore for SqliteStore {
+    fn hub_id(&self) -> StoreResult<String> {
+        self.with(|c| {
+            Ok(
+                c.query_row("SELECT value FROM meta WHERE key = 'hub_id'", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+
+    fn add_coordinator(
+        &self,
+        id: &str,
+        name: &str,
+        commune: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO coordinators (coordinator_id, name, commune, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![id, name, commune, ts(at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn coordinator_commune(&self, id: &str) -> StoreResult<Option<String>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT commune FROM coordinators WHERE coordinator_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?)
+        })
+    }
+
+    fn put_area(&self, area: &AreaInfo) -> StoreResult<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            let hamlets = serde_json::to_string(&area.hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            tx.execute(
+                "INSERT OR REPLACE INTO areas (area_id, name, province, commune, hamlets_json) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![area.area_id, area.name, area.province_code, area.commune_code, hamlets],
+            )?;
+            for h in &area.hamlets {
+                tx.execute("INSERT OR REPLACE INTO hamlets (commune, hamlet_id, name) VALUES (?1, ?2, ?3)", params![area.commune_code, h.id, h.name])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn area(&self, area_id: &str) -> StoreResult<Option<AreaInfo>> {
+        self.with(|c| area_of(c, area_id))
+    }
+
+    fn issue_pairing(&self, p: &Pairing) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO pairing_codes (code_hash, volunteer_id, area_id, coordinator_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![p.code_hash, p.volunteer_id, p.area_id, p.coordinator_id, ts(p.created_at), ts(p.expires_at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn redeem_pairing(
+        &self,
+        code_hash: &str,
+        now: DateTime<Utc>,
+        device_id: &str,
+        volunteer_id: &str,
+        commune: &str,
+        token_hash: &str,
+    ) -> StoreResult<Result<DeviceRecord, RedeemError>> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let row: Option<(String, String, String, Option<String>)> = tx
+                .query_row("SELECT volunteer_id, area_id, expires_at, used_at FROM pairing_codes WHERE code_hash = ?1", [code_hash], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()?;
+            let Some((code_volunteer, area_id, expires, used)) = row else { return Ok(Err(RedeemError::Invalid)) };
+            let expired = DateTime::parse_from_rfc3339(&expires).map(|e| e.with_timezone(&Utc) <= now).unwrap_or(true);
+            if used.is_some() || expired {
+                return Ok(Err(RedeemError::Invalid));
+            }
+            let area = area_of(&tx, &area_id)?.ok_or_else(|| StoreError::Invalid("pairing code of an unknown area".into()))?;
+            if code_volunteer != volunteer_id || area.commune_code != commune {
+                return Ok(Err(RedeemError::Mismatch));
+            }
+            let exists: bool = tx.query_row("SELECT COUNT(*) FROM devices WHERE device_id = ?1", [device_id], |r| r.get::<_, i64>(0))? > 0;
+            if exists {
+                return Ok(Err(RedeemError::DeviceExists));
+            }
+            tx.execute("UPDATE pairing_codes SET used_at = ?2, used_by = ?3 WHERE code_hash = ?1", params![code_hash, ts(now), device_id])?;
+            tx.execute(
+                "INSERT INTO devices (device_id, token_hash, volunteer_id, area_id, enrolled_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![device_id, token_hash, volunteer_id, area_id, ts(now)],
+            )?;
+            tx.commit()?;
+            Ok(Ok(DeviceRecord { device_id: device_id.to_owned(), volunteer_id: volunteer_id.to_owned(), area, revoked: false }))
+        })
+    }
+
+    fn revoke_device(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE devices SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL",
+                params![device_id, ts(at)],
+            )? > 0)
+        })
+    }
+
+    fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>> {
+        self.with(|c| device_row(c, "token_hash", token_hash))
+    }
+
+    fn load_doc(&self, id: &str) -> StoreResult<Option<DocRecord>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT bytes, commune, hamlet, seq FROM docs WHERE doc_id = ?1",
+                [id],
+                |r| {
+                    Ok(DocRecord {
+                        bytes: r.get(0)?,
+                        commune: r.get(1)?,
+                        hamlet: r.get(2)?,
+                        seq: r.get::<_, i64>(3)? as u64,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn commit_push(
+        &self,
+        device_id: &str,
+        writes: &[DocWrite],
+        device_heads: &[(String, Vec<Head>)],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let mut seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM docs", [], |r| r.get(0))?;
+            for w in writes {
+                seq += 1;
+                tx.execute(
+                    "INSERT INTO docs (doc_id, commune, hamlet, seq, heads, bytes, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                     ON CONFLICT (doc_id) DO UPDATE SET commune = ?2, hamlet = ?3, seq = ?4, heads = ?5, bytes = ?6, updated_at = ?7, updated_by = ?8",
+                    params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), device_id],
+                )?;
+            }
+            for (doc, heads) in device_heads {
+                tx.execute(
+                    "INSERT OR REPLACE INTO device_docs (device_id, doc_id, heads) VALUES (?1, ?2, ?3)",
+                    params![device_id, doc, heads_to_blob(heads)],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn changed_since(
+        &self,
+        area: &AreaInfo,
+        cursor: u64,
+        limit: usize,
+    ) -> StoreResult<(Vec<(String, u64)>, u64)> {
+        self.with(|c| {
+            let max: i64 =
+                c.query_row("SELECT COALESCE(MAX(seq), 0) FROM docs", [], |r| r.get(0))?;
+            let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
+            let hamlets =
+                serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let mut stmt = c.prepare_cached(
+                "SELECT doc_id, seq FROM docs WHERE commune = ?1 AND seq > ?2
+                   AND (?3 = '[]' OR hamlet IN (SELECT value FROM json_each(?3)))
+                 ORDER BY seq LIMIT ?4",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![area.commune_code, cursor as i64, hamlets, limit as i64],
+                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64)),
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok((rows, max as u64))
+        })
+    }
+
+    fn device_heads(&self, device_id: &str, doc_id: &str) -> StoreResult<Vec<Head>> {
+        self.with(|c| {
+            let blob: Option<Vec<u8>> = c
+                .query_row(
+                    "SELECT heads FROM device_docs WHERE device_id = ?1 AND doc_id = ?2",
+                    params![device_id, doc_id],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
+        })
+    }
+
+    fn doc_count(&self) -> StoreResult<u64> {
+        self.with(|c| {
+            Ok(c.query_row("SELECT COUNT(*) FROM docs", [], |r| r.get::<_, i64>(0))? as u64)
+        })
+    }
+
+    fn doc_ids(&self) -> StoreResult<Vec<(String, String, String)>> {
+        self.with(|c| {
+            let mut stmt = c.prepare("SELECT doc_id, commune, hamlet FROM docs ORDER BY doc_id")?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn start_session(
+        &self,
+        device: &DeviceRecord,
+        at: DateTime<Utc>,
+        pending: u32,
+    ) -> StoreResult<u64> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "INSERT INTO sessions (device_id, volunteer_id, started_at, pending_before) VALUES (?1, ?2, ?3, ?4)",
+                params![device.device_id, device.volunteer_id, ts(at), pending],
+            )?;
+            let id = tx.last_insert_rowid();
+            tx.execute("UPDATE devices SET last_seen_at = ?2, pending_docs = ?3 WHERE device_id = ?1", params![device.device_id, ts(at), pending])?;
+            tx.commit()?;
+            Ok(id as u64)
+        })
+    }
+
+    fn session_device(&self, session: u64) -> StoreResult<Option<(String, bool)>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT device_id, ended_at IS NOT NULL FROM sessions WHERE session_id = ?1",
+                [session as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })
+    }
+
+    fn record_traffic(
+        &self,
+        session: u64,
+        t: &Traffic,
+        sent: &[(String, Vec<Head>)],
+        rejections: &[(String, String)],
+    ) -> StoreResult<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE sessions SET docs_up = docs_up + ?2, bytes_up = bytes_up + ?3, docs_down = docs_down + ?4,
+                 bytes_down = bytes_down + ?5, rejected = rejected + ?6 WHERE session_id = ?1",
+                params![session as i64, t.docs_up, t.bytes_up as i64, t.docs_down, t.bytes_down as i64, t.rejected],
+            )?;
+            for (doc, heads) in sent {
+                tx.execute(
+                    "INSERT OR REPLACE INTO session_sent (session_id, doc_id, heads) VALUES (?1, ?2, ?3)",
+                    params![session as i64, doc, heads_to_blob(heads)],
+                )?;
+            }
+            for (doc, code) in rejections {
+                tx.execute("INSERT INTO rejections (session_id, doc_id, code) VALUES (?1, ?2, ?3)", params![session as i64, doc, code])?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn finish_session(
+        &self,
+        session: u64,
+        device_id: &str,
+        outcome: SessionOutcome,
+        at: DateTime<Utc>,
+        pending_after: u32,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
+        self.with(|c| {
+            let tx = c.transaction()?;
+            tx.execute(
+                "UPDATE sessions SET ended_at = ?2, outcome = ?3, pending_after = ?4, error = ?5 WHERE session_id = ?1 AND ended_at IS NULL",
+                params![session as i64, ts(at), outcome.code(), pending_after, error],
+            )?;
+            let stored = matches!(outcome, SessionOutcome::Success | SessionOutcome::Partial);
+            if stored {
+                tx.execute(
+                    "INSERT OR REPLACE INTO device_docs (device_id, doc_id, heads) SELECT ?2, doc_id, heads FROM session_sent WHERE session_id = ?1",
+                    params![session as i64, device_id],
+                )?;
+            }
+            tx.execute("DELETE FROM session_sent WHERE session_id = ?1", [session as i64])?;
+            let last_error = match outcome {
+                SessionOutcome::Success => None,
+                SessionOutcome::Partial => Some("partial: some documents rejected".to_owned()),
+                other => Some(error.map(|e| format!("{}: {e}", other.code())).unwrap_or_else(|| other.code().to_owned())),
+            };
+            if stored {
+                tx.execute(
+                    "UPDATE devices SET last_seen_at = ?2, last_success_at = ?2, pending_docs = ?3, last_error = ?4 WHERE device_id = ?1",
+                    params![device_id, ts(at), pending_after, last_error],
+                )?;
+            } else {
+                tx.execute(
+                    "UPDATE devices SET last_seen_at = ?2, pending_docs = ?3, last_error = ?4 WHERE device_id = ?1",
+                    params![device_id, ts(at), pending_after, last_error],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+    }
+
+    fn sessions(&self, limit: u32) -> StoreResult<Vec<SessionRecord>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT session_id, device_id, volunteer_id, started_at, ended_at, outcome, docs_up, bytes_up, docs_down, bytes_down,
+                        rejected, pending_before, pending_after, error FROM sessions ORDER BY session_id DESC LIMIT ?1",
+            )?;
+            let rows = stmt
+                .query_map([limit], |r| {
+                    Ok(SessionRecord {
+                        session_id: r.get::<_, i64>(0)? as u64,
+                        device_id: r.get(1)?,
+                        volunteer_id: r.get(2)?,
+                        started_at: r.get(3)?,
+                        ended_at: r.get(4)?,
+                        outcome: r.get(5)?,
+                        docs_up: r.get(6)?,
+                        bytes_up: r.get::<_, i64>(7)? as u64,
+                        docs_down: r.get(8)?,
+                        bytes_down: r.get::<_, i64>(9)? as u64,
+                        rejected: r.get(10)?,
+                        pending_before: r.get(11)?,
+                        pending_after: r.get(12)?,
+                        error: r.get(13)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn device_statuses(&self) -> StoreResult<Vec<DeviceStatus>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT device_id, volunteer_id, area_id, revoked_at IS NOT NULL, enrolled_at, last_seen_at, last_success_at, pending_docs, last_error
+                 FROM devices ORDER BY volunteer_id, device_id",
+            )?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(DeviceStatus {
+                        device_id: r.get(0)?,
+                        volunteer_id: r.get(1)?,
+                        area_id: r.get(2)?,
+                        revoked: r.get(3)?,
+                        enrolled_at: r.get(4)?,
+                        last_seen_at: r.get(5)?,
+                        last_success_at: r.get(6)?,
+                        pending_docs: r.get(7)?,
+                        last_error: r.get(8)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+}

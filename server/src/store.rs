@@ -1,0 +1,207 @@
+//! The hub's storage, behind a trait: SQLite ([`crate::sqlite::SqliteStore`]) by default; a
+//! PostgreSQL store plugs in by implementing [`HubStore`], with no change to the sync code.
+//!
+//! Every method is one durable transaction. The sync code serialises writes of documents
+//! itself (one merge at a time), so implementations need no document-level locking.
+
+use chrono::{DateTime, Utc};
+use gocua_core::sync::wire::{AreaInfo, Head, SessionOutcome};
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Database(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// An enrolled device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceRecord {
+    pub device_id: String,
+    pub volunteer_id: String,
+    pub area: AreaInfo,
+    pub revoked: bool,
+}
+
+/// A household document as the hub keeps it.
+#[derive(Debug, Clone)]
+pub struct DocRecord {
+    pub bytes: Vec<u8>,
+    pub commune: String,
+    pub hamlet: String,
+    pub seq: u64,
+}
+
+/// A document to write: its merged snapshot and where it lives.
+#[derive(Debug, Clone)]
+pub struct DocWrite {
+    pub id: String,
+    pub bytes: Vec<u8>,
+    pub commune: String,
+    pub hamlet: String,
+    pub heads: Vec<Head>,
+}
+
+/// A pairing code as issued (only the hash of the code is kept).
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    pub code_hash: String,
+    pub volunteer_id: String,
+    pub area_id: String,
+    pub coordinator_id: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedeemError {
+    /// Unknown, used or expired: the device is told the same in every case.
+    Invalid,
+    /// The volunteer or commune of the register is not the code's.
+    Mismatch,
+    /// The device id is already enrolled.
+    DeviceExists,
+}
+
+/// What a session moved, added to its record after each request.
+#[derive(Debug, Clone, Default)]
+pub struct Traffic {
+    pub docs_up: u32,
+    pub bytes_up: u64,
+    pub docs_down: u32,
+    pub bytes_down: u64,
+    pub rejected: u32,
+}
+
+/// A sync session, for reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionRecord {
+    pub session_id: u64,
+    pub device_id: String,
+    pub volunteer_id: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    /// `success`, `partial`, `cancelled`, `failed`, or `None` while open or if interrupted.
+    pub outcome: Option<String>,
+    pub docs_up: u32,
+    pub bytes_up: u64,
+    pub docs_down: u32,
+    pub bytes_down: u64,
+    pub rejected: u32,
+    pub pending_before: u32,
+    pub pending_after: Option<u32>,
+    pub error: Option<String>,
+}
+
+/// Per-device sync status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeviceStatus {
+    pub device_id: String,
+    pub volunteer_id: String,
+    pub area_id: String,
+    pub revoked: bool,
+    pub enrolled_at: String,
+    pub last_seen_at: Option<String>,
+    pub last_success_at: Option<String>,
+    /// Documents the device reported as not yet synced.
+    pub pending_docs: Option<u32>,
+    pub last_error: Option<String>,
+}
+
+pub trait HubStore: Send + Sync {
+    /// The hub's stable id (made when the store was created).
+    fn hub_id(&self) -> StoreResult<String>;
+
+    // --- administration
+    fn add_coordinator(
+        &self,
+        id: &str,
+        name: &str,
+        commune: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    fn coordinator_commune(&self, id: &str) -> StoreResult<Option<String>>;
+    /// Creates or replaces an area; its hamlets are added to the commune's hamlet list.
+    fn put_area(&self, area: &AreaInfo) -> StoreResult<()>;
+    fn area(&self, area_id: &str) -> StoreResult<Option<AreaInfo>>;
+    fn issue_pairing(&self, pairing: &Pairing) -> StoreResult<()>;
+    /// Atomically uses a pairing code and enrols the device; a code works once.
+    #[allow(clippy::too_many_arguments)]
+    fn redeem_pairing(
+        &self,
+        code_hash: &str,
+        now: DateTime<Utc>,
+        device_id: &str,
+        volunteer_id: &str,
+        commune: &str,
+        token_hash: &str,
+    ) -> StoreResult<Result<DeviceRecord, RedeemError>>;
+    fn revoke_device(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>>;
+
+    // --- documents
+    fn load_doc(&self, id: &str) -> StoreResult<Option<DocRecord>>;
+    /// Stores merged documents (each gets a new sequence number) and what the device is now
+    /// known to have, in one durable transaction.
+    fn commit_push(
+        &self,
+        device_id: &str,
+        writes: &[DocWrite],
+        device_heads: &[(String, Vec<Head>)],
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Documents of `area` with a sequence number above `cursor`, oldest first, at most
+    /// `limit`; and the highest sequence number of the hub.
+    fn changed_since(
+        &self,
+        area: &AreaInfo,
+        cursor: u64,
+        limit: usize,
+    ) -> StoreResult<(Vec<(String, u64)>, u64)>;
+    /// Heads the hub knows the device has, of one document.
+    fn device_heads(&self, device_id: &str, doc_id: &str) -> StoreResult<Vec<Head>>;
+    fn doc_count(&self) -> StoreResult<u64>;
+    /// Every document id with its commune and hamlet (reports, tests).
+    fn doc_ids(&self) -> StoreResult<Vec<(String, String, String)>>;
+
+    // --- sessions
+    fn start_session(
+        &self,
+        device: &DeviceRecord,
+        at: DateTime<Utc>,
+        pending: u32,
+    ) -> StoreResult<u64>;
+    fn session_device(&self, session: u64) -> StoreResult<Option<(String, bool)>>;
+    /// Adds traffic to a session and remembers what was sent to the device in it.
+    fn record_traffic(
+        &self,
+        session: u64,
+        traffic: &Traffic,
+        sent: &[(String, Vec<Head>)],
+        rejections: &[(String, String)],
+    ) -> StoreResult<()>;
+    /// Closes a session; when the device stored what it was sent, what was sent becomes what
+    /// the hub knows the device has.
+    #[allow(clippy::too_many_arguments)]
+    fn finish_session(
+        &self,
+        session: u64,
+        device_id: &str,
+        outcome: SessionOutcome,
+        at: DateTime<Utc>,
+        pending_after: u32,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
+    fn sessions(&self, limit: u32) -> StoreResult<Vec<SessionRecord>>;
+    fn device_statuses(&self) -> StoreResult<Vec<DeviceStatus>>;
+}
