@@ -183,16 +183,12 @@ pub fn list(ctx: &mut Ctx, hamlet_typed: &str, limit: u32, offset: u32) -> Resul
         return Ok(());
     }
     let lang = out.lang;
+    let from = offset.saturating_add(1);
     let header = match lang {
         crate::lang::Lang::Vi => {
-            format!("{} — {} hộ (từ vị trí {})", h.name, rows.len(), offset + 1)
+            format!("{} — {} hộ (từ vị trí {})", h.name, rows.len(), from)
         }
-        crate::lang::Lang::En => format!(
-            "{} — {} households (from #{})",
-            h.name,
-            rows.len(),
-            offset + 1
-        ),
+        crate::lang::Lang::En => format!("{} — {} households (from #{})", h.name, rows.len(), from),
     };
     out.line(header);
     for r in &rows {

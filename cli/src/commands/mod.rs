@@ -19,9 +19,8 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gocua_core::model::{Household, HouseholdId, MemberId, is_valid_id};
 use gocua_core::text::fold;
-use gocua_core::{Hamlet, Register};
-
 use gocua_core::validate::Issue;
+use gocua_core::{Hamlet, Register};
 use serde_json::json;
 
 use crate::error::{CliError, Result};
