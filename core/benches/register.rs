@@ -197,6 +197,12 @@ fn main() {
             .expect("edit");
         edits.0.push(t.elapsed() / 5);
     }
+    let mut reads = Stats(Vec::new());
+    for hid in &sample {
+        let t = Instant::now();
+        reg.household(hid).expect("read");
+        reads.0.push(t.elapsed());
+    }
     let doc_bytes: i64 = sample
         .iter()
         .map(|h| reg.stored_bytes(h).expect("bytes"))

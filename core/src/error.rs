@@ -21,6 +21,10 @@ pub enum Error {
     NotInitialised(String),
     #[error("không có xung đột ở trường này / no conflict on this field: {0}")]
     NoConflict(String),
+    #[error("khoá mã hoá sai hoặc thiếu / the encryption key is wrong or missing")]
+    WrongKey,
+    #[error(transparent)]
+    KeyStore(#[from] crate::keystore::KeyStoreError),
     #[error("lỗi nội bộ / internal error: {0}")]
     Internal(String),
 }

@@ -10,6 +10,7 @@ pub mod digital_address;
 mod doc;
 mod error;
 pub mod input;
+pub mod keystore;
 pub mod model;
 mod register;
 mod store;
@@ -22,5 +23,6 @@ pub use doc::{
     HouseholdField, MemberField,
 };
 pub use error::{Error, Result};
+pub use keystore::{KeyStore, KeyStoreError};
 pub use register::{Clock, FixedClock, Hamlet, Identity, Register, Saved, SystemClock};
 pub use store::{ChecklistCount, HouseholdSummary, SCHEMA_VERSION, SearchHit, SearchMatch};

@@ -14,6 +14,7 @@ use crate::doc::{
 };
 use crate::error::{Error, Result};
 use crate::input::{HouseholdInput, MemberInput};
+use crate::keystore::{self, KeyStore};
 use crate::model::*;
 use crate::store::{self, ChecklistCount, HouseholdSummary, SearchHit, Store};
 use crate::text::{fold, nfc};
@@ -81,8 +82,33 @@ pub struct Register {
 }
 
 impl Register {
-    /// Creates a new register file for a volunteer in a commune, with a new device id.
+    /// Creates a new, unencrypted register file for a volunteer in a commune, with a new device
+    /// id. Phones use [`Self::create_encrypted`]; this serves tests and benchmarks.
     pub fn create(path: &Path, volunteer: VolunteerId, commune_code: &str) -> Result<Self> {
+        Self::create_with_key(path, volunteer, commune_code, None)
+    }
+
+    /// Creates a new register encrypted under a fresh random key, kept in `keys`.
+    pub fn create_encrypted(
+        path: &Path,
+        volunteer: VolunteerId,
+        commune_code: &str,
+        keys: &dyn KeyStore,
+    ) -> Result<Self> {
+        if path.exists() {
+            return Err(Error::Internal("register file already exists".into()));
+        }
+        let key = keystore::new_key()?;
+        keys.save(keystore::REGISTER_KEY, &key)?;
+        Self::create_with_key(path, volunteer, commune_code, Some(&key))
+    }
+
+    fn create_with_key(
+        path: &Path,
+        volunteer: VolunteerId,
+        commune_code: &str,
+        key: Option<&[u8]>,
+    ) -> Result<Self> {
         if path.exists() {
             return Err(Error::Internal("register file already exists".into()));
         }
@@ -106,7 +132,7 @@ impl Register {
         if report.has_errors() {
             return Err(Error::Validation(report));
         }
-        let mut store = Store::open(path)?;
+        let mut store = Store::open(path, key)?;
         let identity = Identity {
             volunteer,
             device: DeviceId::random(),
@@ -124,12 +150,51 @@ impl Register {
         })
     }
 
-    /// Opens an existing register.
+    /// Opens an existing, unencrypted register.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with_key(path, None)
+    }
+
+    /// Opens an encrypted register with its key from `keys`. A rotation cut short by a crash is
+    /// finished here: if the current key does not open the file, the next key does.
+    pub fn open_encrypted(path: &Path, keys: &dyn KeyStore) -> Result<Self> {
+        let current = keys.load(keystore::REGISTER_KEY)?;
+        let next = keys.load(keystore::NEXT_REGISTER_KEY)?;
+        if let Some(key) = &current {
+            match Self::open_with_key(path, Some(key)) {
+                Err(Error::WrongKey) if next.is_some() => {}
+                opened => {
+                    if opened.is_ok() && next.is_some() {
+                        keys.delete(keystore::NEXT_REGISTER_KEY)?;
+                    }
+                    return opened;
+                }
+            }
+        }
+        let next = next.ok_or(Error::WrongKey)?;
+        let opened = Self::open_with_key(path, Some(&next))?;
+        keys.save(keystore::REGISTER_KEY, &next)?;
+        keys.delete(keystore::NEXT_REGISTER_KEY)?;
+        Ok(opened)
+    }
+
+    /// Re-encrypts the register under a new random key. The new key is saved as the "next" key
+    /// before the rekey and promoted after it, so a crash at any point leaves a key that opens
+    /// the file.
+    pub fn rotate_key(&mut self, keys: &dyn KeyStore) -> Result<()> {
+        let key = keystore::new_key()?;
+        keys.save(keystore::NEXT_REGISTER_KEY, &key)?;
+        self.store.rekey(&key)?;
+        keys.save(keystore::REGISTER_KEY, &key)?;
+        keys.delete(keystore::NEXT_REGISTER_KEY)?;
+        Ok(())
+    }
+
+    fn open_with_key(path: &Path, key: Option<&[u8]>) -> Result<Self> {
         if !path.exists() {
             return Err(Error::NotInitialised(path.display().to_string()));
         }
-        let store = Store::open(path)?;
+        let store = Store::open(path, key)?;
         let get = |key: &str| {
             store
                 .meta(key)?

@@ -135,7 +135,7 @@ fn a_migrated_database_equals_a_fresh_one() {
         }
         tx.commit().unwrap();
     }
-    let migrated = Store::open(&old_path).unwrap();
+    let migrated = Store::open(&old_path, None).unwrap();
     let version: i64 = migrated
         .conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -143,7 +143,7 @@ fn a_migrated_database_equals_a_fresh_one() {
     assert_eq!(version, SCHEMA_VERSION);
 
     // A fresh database fed the same documents through the current code.
-    let mut fresh = Store::open(&dir.path().join("fresh.db")).unwrap();
+    let mut fresh = Store::open(&dir.path().join("fresh.db"), None).unwrap();
     for n in 0..5 {
         let mut doc = sample_doc(n);
         fresh
@@ -176,7 +176,7 @@ fn a_newer_schema_is_refused() {
         .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
     assert!(matches!(
-        Store::open(&path),
+        Store::open(&path, None),
         Err(Error::SchemaTooNew { .. })
     ));
 }
