@@ -1,0 +1,483 @@
+//! Devices and a real hub: convergence under random offline edits, honest completion through
+//! interruptions, access control, and per-document rejection.
+
+use std::collections::BTreeMap;
+
+use gocua_core::model::*;
+use gocua_core::sync::wire::*;
+use gocua_core::sync::{self, SessionOutcome, SyncError, SyncOptions, TlsOptions};
+use gocua_core::{HouseholdField, Register};
+use gocua_hub::HubStore;
+use gocua_hub::http::RunningHub;
+use gocua_tests::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+fn sync_ok(reg: &mut Register) -> sync::SyncReport {
+    let r = sync::sync(reg, &SyncOptions::default()).unwrap();
+    assert_eq!(r.outcome, SessionOutcome::Success, "{r:?}");
+    r
+}
+
+fn by_id(hs: Vec<Household>) -> BTreeMap<HouseholdId, Household> {
+    hs.into_iter().map(|h| (h.id.clone(), h)).collect()
+}
+
+/// One random offline edit on a device of area `a`.
+fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize) {
+    let ids = reg.household_ids().unwrap();
+    let choice = if ids.is_empty() {
+        0
+    } else {
+        rng.random_range(0..4)
+    };
+    *n += 1;
+    match choice {
+        0 => {
+            let hamlet = if rng.random_bool(0.5) {
+                "thon-dong"
+            } else {
+                "thon-tay"
+            };
+            let id = reg.create_household(household(hamlet, *n)).unwrap().value;
+            let names = [
+                "Nguyễn Thị Lan",
+                "Trần Văn Bình",
+                "Lê Thị Mai",
+                "Phạm Văn Hải",
+                "Hoàng Thu Hà",
+            ];
+            reg.add_member(&id, member(names[*n % names.len()], Relation::Head))
+                .unwrap();
+        }
+        1 => {
+            let id = &ids[rng.random_range(0..ids.len())];
+            reg.add_member(id, member("Trần Văn Con", Relation::Child))
+                .unwrap();
+        }
+        2 => {
+            let id = &ids[rng.random_range(0..ids.len())];
+            let h = reg.household(id).unwrap();
+            if let Some(m) = h.current_members().next() {
+                let status = [
+                    ChecklistStatus::InProgress,
+                    ChecklistStatus::Done,
+                    ChecklistStatus::Referred,
+                ][rng.random_range(0..3)];
+                reg.set_checklist(
+                    id,
+                    &m.id.clone(),
+                    ChecklistItem::VneidInstalled,
+                    status,
+                    None,
+                    None,
+                )
+                .unwrap();
+            }
+        }
+        _ => {
+            let id = &ids[rng.random_range(0..ids.len())];
+            reg.set_household_field(id, HouseholdField::Notes(Some(format!("ghi chú {}", *n))))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn five_devices_with_random_offline_edits_converge_with_the_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
+    let url = running.url();
+
+    // Four devices share area a; the fifth works in area b.
+    let mut devices: Vec<Register> = Vec::new();
+    for (i, area) in ["a", "a", "a", "a", "b"].iter().enumerate() {
+        let vol = format!("vol-{i}");
+        let mut reg = register(dir.path(), &vol);
+        sync::enrol(
+            &mut reg,
+            &url,
+            &code(&store, &vol, area),
+            &TlsOptions::default(),
+        )
+        .unwrap();
+        devices.push(reg);
+    }
+    let mut rng = StdRng::seed_from_u64(20261123);
+    let mut n = 0;
+    for _round in 0..6 {
+        for (i, reg) in devices.iter_mut().enumerate() {
+            if i == 4 {
+                if rng.random_bool(0.5) {
+                    n += 1;
+                    let id = reg
+                        .create_household(household("thon-bac", n))
+                        .unwrap()
+                        .value;
+                    reg.add_member(&id, member("Lê Thị Bắc", Relation::Head))
+                        .unwrap();
+                }
+                continue;
+            }
+            for _ in 0..rng.random_range(0..5) {
+                random_edit(reg, &mut rng, &mut n);
+            }
+        }
+        // Some devices sync, in a random order.
+        let mut order: Vec<usize> = (0..devices.len())
+            .filter(|_| rng.random_bool(0.6))
+            .collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, rng.random_range(0..=i));
+        }
+        for i in order {
+            sync_ok(&mut devices[i]);
+        }
+    }
+    // Everyone syncs twice: the first sends the last edits, the second brings the others'.
+    for _ in 0..2 {
+        for reg in devices.iter_mut() {
+            sync_ok(reg);
+        }
+    }
+
+    let hub_all = by_id(hub_households(&store));
+    let in_area = |h: &Household, hamlets: &[&str]| hamlets.contains(&h.area.hamlet_id.as_str());
+    for (i, reg) in devices.iter().enumerate() {
+        let hamlets: &[&str] = if i == 4 {
+            &["thon-bac"]
+        } else {
+            &["thon-dong", "thon-tay"]
+        };
+        let expected: BTreeMap<_, _> = hub_all
+            .iter()
+            .filter(|(_, h)| in_area(h, hamlets))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let got = by_id(device_households(reg));
+        assert_eq!(
+            got.len(),
+            expected.len(),
+            "device {i} holds {} households, hub has {} in its area",
+            got.len(),
+            expected.len()
+        );
+        assert_eq!(got, expected, "device {i} differs from the hub");
+        assert_eq!(reg.pending_count().unwrap(), 0);
+    }
+    // No household duplicated: as many documents as households created, ids unique by construction.
+    let created = devices
+        .iter()
+        .take(4)
+        .map(|r| r.household_ids().unwrap().len())
+        .max()
+        .unwrap()
+        + devices[4].household_ids().unwrap().len();
+    assert_eq!(hub_all.len(), created);
+
+    // A sync with no change: one round trip, almost nothing on the wire.
+    let r = sync_ok(&mut devices[0]);
+    assert_eq!(r.round_trips, 1);
+    assert!(
+        r.bytes_up + r.bytes_down < 100,
+        "no-change sync moved {} + {} bytes",
+        r.bytes_up,
+        r.bytes_down
+    );
+    running.stop();
+}
+
+#[test]
+fn interrupted_syncs_lose_and_duplicate_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let mut reg = register(dir.path(), "vol-x");
+    let mut other = register(dir.path(), "vol-y");
+    let transport = hub.in_process();
+    reg.sync_enrol("inproc", &transport, &code(&store, "vol-x", "a"), None)
+        .unwrap();
+    other
+        .sync_enrol("inproc", &transport, &code(&store, "vol-y", "a"), None)
+        .unwrap();
+    let mut n = 0;
+    for (path, nth, fault) in [
+        (PATH_SYNC, 0, Fault::BeforeHub),
+        (PATH_SYNC, 0, Fault::AfterHub),
+        (PATH_FINISH, 0, Fault::BeforeHub),
+        (PATH_FINISH, 0, Fault::AfterHub),
+    ] {
+        // New work on both devices, so the interrupted sync both sends and receives.
+        for r in [&mut reg, &mut other] {
+            n += 1;
+            let id = r.create_household(household("thon-dong", n)).unwrap().value;
+            r.add_member(&id, member("Phạm Thị Lan", Relation::Head))
+                .unwrap();
+        }
+        other
+            .sync_with(&transport, &SyncOptions::default())
+            .unwrap();
+        let faulty = Faulty {
+            inner: transport.clone(),
+            path,
+            nth,
+            fault,
+            seen: Default::default(),
+        };
+        let err = reg.sync_with(&faulty, &SyncOptions::default()).unwrap_err();
+        assert!(matches!(err, SyncError::Network(_)), "{err:?}");
+        assert!(reg.sync_status().unwrap().unwrap().last_error.is_some());
+        // The next clean sync finishes the work.
+        let report = reg.sync_with(&transport, &SyncOptions::default()).unwrap();
+        assert_eq!(report.outcome, SessionOutcome::Success);
+        other
+            .sync_with(&transport, &SyncOptions::default())
+            .unwrap();
+        let hub_all = by_id(hub_households(&store));
+        assert_eq!(hub_all.len(), n, "after {path} {fault:?}");
+        assert_eq!(
+            by_id(device_households(&reg)),
+            hub_all,
+            "after {path} {fault:?}"
+        );
+        assert_eq!(
+            by_id(device_households(&other)),
+            hub_all,
+            "after {path} {fault:?}"
+        );
+        assert_eq!(reg.pending_count().unwrap(), 0);
+        for h in hub_all.values() {
+            assert_eq!(
+                h.current_members().count(),
+                1,
+                "a member duplicated after {path} {fault:?}"
+            );
+        }
+    }
+    // Interrupted sessions show as such in the hub's records.
+    let sessions = store.sessions(100).unwrap();
+    assert!(sessions.iter().any(|s| s.outcome.is_none()));
+}
+
+#[test]
+fn hub_restart_between_syncs_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
+    let mut reg = register(dir.path(), "vol-r");
+    sync::enrol(
+        &mut reg,
+        &running.url(),
+        &code(&store, "vol-r", "a"),
+        &TlsOptions::default(),
+    )
+    .unwrap();
+    let id = reg
+        .create_household(household("thon-tay", 1))
+        .unwrap()
+        .value;
+    sync_ok(&mut reg);
+    let addr = running.addr;
+    running.stop();
+    drop(store);
+    // Same data directory, same address.
+    let store =
+        std::sync::Arc::new(gocua_hub::SqliteStore::open(&dir.path().join("hub.db")).unwrap());
+    let hub = std::sync::Arc::new(gocua_hub::Hub::new(store.clone(), Default::default()));
+    let running = RunningHub::start(hub, &addr.to_string(), None, false).unwrap();
+    reg.set_household_field(
+        &id,
+        HouseholdField::Notes(Some("sau khi khởi động lại".into())),
+    )
+    .unwrap();
+    sync_ok(&mut reg);
+    assert_eq!(
+        by_id(hub_households(&store)),
+        by_id(device_households(&reg))
+    );
+    running.stop();
+}
+
+#[test]
+fn revoked_and_other_area_devices_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let transport = hub.in_process();
+    let mut a = register(dir.path(), "vol-a");
+    let mut b = register(dir.path(), "vol-b");
+    a.sync_enrol("inproc", &transport, &code(&store, "vol-a", "a"), None)
+        .unwrap();
+    b.sync_enrol("inproc", &transport, &code(&store, "vol-b", "b"), None)
+        .unwrap();
+    let ha = a.create_household(household("thon-dong", 1)).unwrap().value;
+    a.sync_with(&transport, &SyncOptions::default()).unwrap();
+
+    // Area b never receives area a's household.
+    b.sync_with(&transport, &SyncOptions::default()).unwrap();
+    assert!(b.household_ids().unwrap().is_empty());
+
+    // A household of area a handed to device b (by a file, say) is refused when b pushes it,
+    // and b still gets nothing of area a back.
+    let doc = a.export_document(&ha).unwrap();
+    let mut b_same_commune = b;
+    b_same_commune.add_hamlet(COMMUNE, "Thôn Đông").unwrap();
+    b_same_commune.merge_document(&doc).unwrap();
+    b_same_commune
+        .set_household_field(&ha, HouseholdField::Notes(Some("đoán mã".into())))
+        .unwrap();
+    let r = b_same_commune
+        .sync_with(&transport, &SyncOptions::default())
+        .unwrap();
+    assert_eq!(r.outcome, SessionOutcome::Partial);
+    assert_eq!(r.rejected.len(), 1);
+    assert_eq!(r.rejected[0].code, "outside_area");
+    assert_eq!(r.pending_after, 1, "a rejected document stays pending");
+    let on_hub = by_id(hub_households(&store));
+    assert_eq!(
+        on_hub[&ha].notes, None,
+        "the refused change did not reach the hub"
+    );
+
+    // A pairing code works once, and only for its volunteer.
+    let c = code(&store, "vol-c", "a");
+    let mut wrong = register(dir.path(), "vol-d");
+    assert!(matches!(
+        wrong.sync_enrol("inproc", &transport, &c, None),
+        Err(SyncError::Mismatch(_))
+    ));
+    let mut right = register(dir.path(), "vol-c");
+    right.sync_enrol("inproc", &transport, &c, None).unwrap();
+    let mut again = register(dir.path(), "vol-c2");
+    assert!(matches!(
+        again.sync_enrol("inproc", &transport, &c, None),
+        Err(SyncError::PairingInvalid | SyncError::Mismatch(_))
+    ));
+
+    // Revocation is refused at once, with a clear error.
+    let device = a.identity().device.0.clone();
+    gocua_hub::admin::revoke(store.as_ref(), &device, chrono::Utc::now()).unwrap();
+    a.set_household_field(&ha, HouseholdField::Notes(Some("sau thu hồi".into())))
+        .unwrap();
+    let err = a
+        .sync_with(&transport, &SyncOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Revoked), "{err:?}");
+    assert!(err.to_string().contains("revoked"));
+}
+
+#[test]
+fn a_corrupt_document_is_rejected_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let mut reg = register(dir.path(), "vol-k");
+    let enrol = EnrolRequest {
+        protocol: PROTOCOL_VERSION,
+        code: code(&store, "vol-k", "a"),
+        device_id: reg.identity().device.0.clone(),
+        volunteer_id: "vol-k".into(),
+        commune_code: COMMUNE.into(),
+    };
+    let resp = hub.handle(PATH_ENROL, None, &serde_json::to_vec(&enrol).unwrap());
+    assert_eq!(resp.status, 200);
+    let token = serde_json::from_slice::<EnrolResponse>(&resp.body)
+        .unwrap()
+        .token;
+    reg.add_hamlet(COMMUNE, "Thôn Đông").unwrap();
+    let good1 = reg
+        .create_household(household("thon-dong", 1))
+        .unwrap()
+        .value;
+    let good2 = reg
+        .create_household(household("thon-dong", 2))
+        .unwrap()
+        .value;
+    let push = vec![
+        PushDoc {
+            id: good1.0.clone(),
+            heads: vec![],
+            changes: reg.export_document(&good1).unwrap(),
+        },
+        PushDoc {
+            id: "broken".into(),
+            heads: vec![],
+            changes: b"\x85\x6f\x4a\x83 definitely not automerge".to_vec(),
+        },
+        PushDoc {
+            id: good2.0.clone(),
+            heads: vec![],
+            changes: reg.export_document(&good2).unwrap(),
+        },
+        PushDoc {
+            id: "../../etc".into(),
+            heads: vec![],
+            changes: vec![1, 2, 3],
+        },
+    ];
+    let req = SyncRequest {
+        protocol: PROTOCOL_VERSION,
+        push,
+        ..Default::default()
+    };
+    let resp = hub.handle(PATH_SYNC, Some(&token), &encode(&req));
+    assert_eq!(resp.status, 200);
+    let answer: SyncResponse = decode(&resp.body).unwrap();
+    let outcomes: Vec<_> = answer.results.iter().map(|r| r.outcome.clone()).collect();
+    assert_eq!(outcomes[0], PushOutcome::Stored);
+    assert!(matches!(&outcomes[1], PushOutcome::Rejected { code, .. } if code == "corrupt"));
+    assert_eq!(outcomes[2], PushOutcome::Stored);
+    assert!(matches!(&outcomes[3], PushOutcome::Rejected { code, .. } if code == "bad_id"));
+    assert_eq!(store.doc_count().unwrap(), 2);
+
+    // Garbage bodies and unknown tokens get clear errors, never a panic.
+    assert_eq!(hub.handle(PATH_SYNC, Some(&token), b"garbage").status, 400);
+    assert_eq!(
+        hub.handle(PATH_SYNC, Some("nope"), &encode(&req)).status,
+        401
+    );
+    assert_eq!(hub.handle(PATH_SYNC, None, &encode(&req)).status, 401);
+    assert_eq!(hub.handle(PATH_ENROL, None, b"{").status, 400);
+}
+
+#[test]
+fn progress_is_reported_and_cancel_is_honest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let transport = hub.in_process();
+    let mut reg = register(dir.path(), "vol-p");
+    reg.sync_enrol("inproc", &transport, &code(&store, "vol-p", "a"), None)
+        .unwrap();
+    for i in 0..5 {
+        reg.create_household(household("thon-dong", i)).unwrap();
+    }
+    let cancel = sync::CancelToken::new();
+    cancel.cancel();
+    let err = reg
+        .sync_with(
+            &transport,
+            &SyncOptions {
+                cancel,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Cancelled));
+    assert_eq!(reg.pending_count().unwrap(), 5);
+
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress =
+        |phase: sync::Phase, done: u64, total: u64| seen.lock().unwrap().push((phase, done, total));
+    let r = reg
+        .sync_with(
+            &transport,
+            &SyncOptions {
+                progress: &progress,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(r.outcome, SessionOutcome::Success);
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.first().unwrap().0, sync::Phase::Preparing);
+    assert!(seen.contains(&(sync::Phase::Sending, 5, 5)));
+    assert_eq!(seen.last().unwrap().0, sync::Phase::Done);
+}
