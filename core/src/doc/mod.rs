@@ -40,6 +40,10 @@ pub fn actor_for(device: &DeviceId) -> ActorId {
 #[derive(Debug, Clone)]
 pub struct HouseholdDoc {
     doc: AutoCommit,
+    /// Heads already in storage. `AutoCommit::load` forgets them (its own save cursor starts
+    /// empty), so without this the first incremental save after a load would rewrite the whole
+    /// history as a new chunk.
+    stored: Vec<automerge::ChangeHash>,
 }
 
 /// A head of a document's change graph (a change hash), as opaque bytes.
@@ -70,7 +74,10 @@ impl HouseholdDoc {
         doc.put_object(ROOT, schema::VISITS, ObjType::List)?;
         doc.put_object(ROOT, schema::CONSENTS, ObjType::List)?;
         doc.put_object(ROOT, schema::ACTORS, ObjType::Map)?;
-        let mut this = Self { doc };
+        let mut this = Self {
+            doc,
+            stored: Vec::new(),
+        };
         this.record_actor(ctx)?;
         edit::apply_household_input(&mut this.doc, input)?;
         this.commit(ctx, "household.create");
@@ -79,8 +86,9 @@ impl HouseholdDoc {
 
     /// Loads a document from saved bytes: a snapshot, incremental chunks, or both concatenated.
     pub fn load(bytes: &[u8]) -> Result<Self> {
-        let doc = AutoCommit::load(bytes).map_err(|e| Error::CorruptDocument(e.to_string()))?;
-        let this = Self { doc };
+        let mut doc = AutoCommit::load(bytes).map_err(|e| Error::CorruptDocument(e.to_string()))?;
+        let stored = doc.get_heads();
+        let this = Self { doc, stored };
         this.check_shape()?;
         Ok(this)
     }
@@ -150,12 +158,16 @@ impl HouseholdDoc {
 
     /// Changes made since the last call (or since load/create), for appending to storage.
     pub fn save_incremental(&mut self) -> Vec<u8> {
-        self.doc.save_incremental()
+        let bytes = self.doc.save_after(&self.stored);
+        self.stored = self.doc.get_heads();
+        bytes
     }
 
     /// The whole document, compacted.
     pub fn save(&mut self) -> Vec<u8> {
-        self.doc.save()
+        let bytes = self.doc.save();
+        self.stored = self.doc.get_heads();
+        bytes
     }
 
     /// Current heads of the change graph.
@@ -181,7 +193,10 @@ impl HouseholdDoc {
         probe
             .load_incremental(bytes)
             .map_err(|e| Error::CorruptDocument(e.to_string()))?;
-        let probe = Self { doc: probe };
+        let probe = Self {
+            doc: probe,
+            stored: Vec::new(),
+        };
         probe.check_shape()?;
         if probe.id()? != before {
             return Err(Error::CorruptDocument(

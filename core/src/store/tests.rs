@@ -233,3 +233,36 @@ fn chunks_compact_into_one_snapshot_without_losing_changes() {
         Some(format!("note {}", COMPACT_AFTER * 2).as_str())
     );
 }
+
+#[test]
+fn an_incremental_save_after_a_load_holds_only_the_new_change() {
+    let mut doc = sample_doc(1);
+    for i in 0..10 {
+        let edit = Edit::SetHousehold {
+            field: crate::doc::HouseholdField::Notes(Some(format!("ghi chú {i}"))),
+        };
+        doc.apply(&edit, &ctx()).unwrap();
+    }
+    let whole = doc.save();
+    let mut loaded = HouseholdDoc::load(&whole).unwrap();
+    assert!(
+        loaded.save_incremental().is_empty(),
+        "nothing new since the load"
+    );
+    let edit = Edit::SetHousehold {
+        field: crate::doc::HouseholdField::Notes(Some("mới".into())),
+    };
+    loaded.apply(&edit, &ctx()).unwrap();
+    let chunk = loaded.save_incremental();
+    assert!(
+        !chunk.is_empty() && chunk.len() < 200,
+        "chunk of {} bytes",
+        chunk.len()
+    );
+    let mut both = whole.clone();
+    both.extend_from_slice(&chunk);
+    assert_eq!(
+        HouseholdDoc::load(&both).unwrap().read().unwrap(),
+        loaded.read().unwrap()
+    );
+}
