@@ -1,6 +1,5 @@
-//! Labels of coded values in the chosen language. The core carries labels for relations, checklist
-//! items and statuses, visit outcomes and unit kinds; the few it lacks are kept here (see the
-//! report: they belong in the core, the phones need them too).
+//! Labels of coded values in the chosen language: the core's labels, plus the few that only this
+//! client shows (search match kinds, severities).
 
 use gocua_core::catalog::admin_units::UnitKind;
 use gocua_core::model::{
@@ -31,7 +30,14 @@ core_labels!(
     ChecklistItem,
     ChecklistStatus,
     VisitOutcome,
-    UnitKind
+    UnitKind,
+    Gender,
+    ResidenceType,
+    Lifecycle,
+    ConsentAction,
+    ConsentMethod,
+    GpsSource,
+    SmartphoneAccess
 );
 
 macro_rules! cli_labels {
@@ -45,38 +51,6 @@ macro_rules! cli_labels {
 }
 
 cli_labels! {
-    Gender {
-        Gender::Male => "nam", "male";
-        Gender::Female => "nữ", "female";
-    }
-    ResidenceType {
-        ResidenceType::Permanent => "thường trú", "permanent residence";
-        ResidenceType::Temporary => "tạm trú", "temporary residence";
-    }
-    Lifecycle {
-        Lifecycle::Active => "đang ở", "active";
-        Lifecycle::MovedAway => "đã chuyển đi", "moved away";
-        Lifecycle::Merged => "đã gộp vào hộ khác", "merged into another household";
-        Lifecycle::Dissolved => "không còn", "dissolved";
-    }
-    ConsentAction {
-        ConsentAction::Given => "đồng ý", "given";
-        ConsentAction::Withdrawn => "rút lại đồng ý", "withdrawn";
-    }
-    ConsentMethod {
-        ConsentMethod::SignatureOnScreen => "ký trên màn hình", "signature on screen";
-        ConsentMethod::WitnessedVerbal => "đồng ý bằng lời có người chứng kiến", "witnessed verbal";
-        ConsentMethod::Thumbprint => "điểm chỉ", "thumbprint";
-    }
-    GpsSource {
-        GpsSource::Fix => "định vị GPS", "GPS fix";
-        GpsSource::MapPin => "ghim trên bản đồ", "pin on map";
-    }
-    SmartphoneAccess {
-        SmartphoneAccess::Own => "máy riêng", "own phone";
-        SmartphoneAccess::Shared => "dùng chung", "shared phone";
-        SmartphoneAccess::None => "không có", "none";
-    }
     SearchMatch {
         SearchMatch::Name => "tên", "name";
         SearchMatch::Phone => "số điện thoại", "phone";

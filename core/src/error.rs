@@ -25,6 +25,16 @@ pub enum Error {
     WrongKey,
     #[error(transparent)]
     KeyStore(#[from] crate::keystore::KeyStoreError),
+    #[error(
+        "sổ đăng ký đã có ở đường dẫn này, không ghi đè / a register already exists at this path and is not overwritten"
+    )]
+    AlreadyExists,
+    #[error("không có trường '{0}' / unknown field: {0}")]
+    UnknownField(String),
+    #[error(
+        "giá trị chọn không nằm trong các giá trị xung đột / the chosen value is not one of the conflicting values"
+    )]
+    NotAConflictValue,
     #[error("lỗi nội bộ / internal error: {0}")]
     Internal(String),
 }

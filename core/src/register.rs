@@ -96,7 +96,7 @@ impl Register {
         keys: &dyn KeyStore,
     ) -> Result<Self> {
         if path.exists() {
-            return Err(Error::Internal("register file already exists".into()));
+            return Err(Error::AlreadyExists);
         }
         let key = keystore::new_key()?;
         keys.save(keystore::REGISTER_KEY, &key)?;
@@ -110,7 +110,7 @@ impl Register {
         key: Option<&[u8]>,
     ) -> Result<Self> {
         if path.exists() {
-            return Err(Error::Internal("register file already exists".into()));
+            return Err(Error::AlreadyExists);
         }
         let mut report = Report::default();
         if admin_units::commune(commune_code).is_none() {
@@ -235,11 +235,7 @@ impl Register {
     /// `thon-dong`) so that the same hamlet added on two devices gets the same id.
     pub fn add_hamlet(&mut self, commune_code: &str, name: &str) -> Result<Hamlet> {
         let name = nfc(name);
-        let id = fold(&name)
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join("-");
+        let id = crate::text::hamlet_id(&name);
         let mut report = Report::default();
         if admin_units::commune(commune_code).is_none() {
             report.push(Issue::error(
@@ -304,7 +300,7 @@ impl Register {
     pub fn create_household(&mut self, input: HouseholdInput) -> Result<Saved<HouseholdId>> {
         let ctx = self.ctx();
         let (input, mut report) = validate_household_input(&input, ctx.at);
-        self.check_area(&input.area, &mut report)?;
+        self.check_area(&input.area, true, &mut report)?;
         if report.has_errors() {
             return Err(Error::Validation(report));
         }
@@ -317,7 +313,10 @@ impl Register {
         })
     }
 
-    fn check_area(&self, area: &Area, report: &mut Report) -> Result<()> {
+    /// Checks the area against the catalog, and the hamlet against the commune's list when it is
+    /// being set (a household received from another device keeps its hamlet even where this
+    /// device's list lacks it, so editing its other fields must not fail on that).
+    fn check_area(&self, area: &Area, check_hamlet: bool, report: &mut Report) -> Result<()> {
         match admin_units::commune(&area.commune_code) {
             Some(c) if c.province_code.as_deref() == Some(area.province_code.as_str()) => {}
             _ => report.push(Issue::error(
@@ -327,7 +326,10 @@ impl Register {
                 "The province and commune codes do not match the administrative-unit catalog.",
             )),
         }
-        if !area.hamlet_id.is_empty() && !self.hamlet_exists(&area.commune_code, &area.hamlet_id)? {
+        if check_hamlet
+            && !area.hamlet_id.is_empty()
+            && !self.hamlet_exists(&area.commune_code, &area.hamlet_id)?
+        {
             report.push(Issue::error(
                 IssueKind::UnknownHamlet,
                 "area.hamlet_id",
@@ -427,7 +429,9 @@ impl Register {
             | HouseholdField::MergedInto(_) => {}
         }
         let (input, mut report) = validate_household_input(&input, now);
-        self.check_area(&input.area, &mut report)?;
+        let hamlet_changes =
+            matches!(&field, HouseholdField::Hamlet(h) if *h != current.area.hamlet_id);
+        self.check_area(&input.area, hamlet_changes, &mut report)?;
         if report.has_errors() {
             return Err(Error::Validation(report));
         }
@@ -721,6 +725,14 @@ impl Register {
                     "consent.purposes",
                     "Đồng ý phải chọn ít nhất một mục đích; không được đánh dấu sẵn.",
                     "Consent needs at least one purpose chosen by the person; none is pre-ticked.",
+                ));
+            }
+            if action == ConsentAction::Withdrawn && h.current_consent(member).is_none() {
+                report.push(Issue::error(
+                    IssueKind::InvalidValue,
+                    "consent.action",
+                    "Người này chưa đồng ý (hoặc đã rút lại), không có gì để rút.",
+                    "This person has no consent in force to withdraw.",
                 ));
             }
             match (&guardian, minor) {

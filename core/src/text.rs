@@ -40,6 +40,16 @@ pub fn fold(s: &str) -> String {
     out
 }
 
+/// The id the core derives from a hamlet name ("Thôn Đông" -> `thon-dong`), so the same hamlet
+/// added on two devices, or on the hub, gets the same id.
+pub fn hamlet_id(name: &str) -> String {
+    fold(name)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Keeps only the digits of `s` (for phone and ID search keys).
 pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()

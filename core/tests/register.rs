@@ -426,3 +426,55 @@ fn documents_from_another_replica_merge_and_conflicts_resolve() {
         "Nguyễn Văn Anh"
     );
 }
+
+#[test]
+fn edge_cases_found_by_the_field_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = register(&dir, "a.db");
+    let hid = a
+        .create_household(household_input("thon-dong"))
+        .unwrap()
+        .value;
+    // Searching by the last digits of an ID number when the person has no phone.
+    let mut head = member_input("Nguyễn Văn An", Relation::Head);
+    head.id_number = Some("001080012346".into());
+    let head = a.add_member(&hid, head).unwrap().value;
+    assert_eq!(a.search("2346", 5).unwrap().len(), 1);
+
+    // Withdrawing consent that was never given is refused.
+    let e = a
+        .record_consent(
+            &hid,
+            &head,
+            ConsentAction::Withdrawn,
+            ConsentPurposes::default(),
+            "v1",
+            ConsentMethod::SignatureOnScreen,
+            None,
+        )
+        .unwrap_err();
+    assert_eq!(issue_kinds(&e), [IssueKind::InvalidValue]);
+
+    // A removed head is no longer head.
+    a.remove_member(&hid, &head).unwrap();
+    assert_eq!(a.household(&hid).unwrap().head, None);
+    assert_eq!(a.summary(&hid).unwrap().head_name, None);
+
+    // A household received from a device whose hamlet list this one lacks can still be edited.
+    let mut b = Register::create(
+        &dir.path().join("b.db"),
+        VolunteerId("vol-2".into()),
+        COMMUNE,
+    )
+    .unwrap();
+    b.merge_document(&a.export_document(&hid).unwrap()).unwrap();
+    b.set_household_field(
+        &hid,
+        gocua_core::HouseholdField::Street(Some("Kim Mã".into())),
+    )
+    .unwrap();
+    let e = b
+        .set_household_field(&hid, gocua_core::HouseholdField::Hamlet("thon-xa".into()))
+        .unwrap_err();
+    assert_eq!(issue_kinds(&e), [IssueKind::UnknownHamlet]);
+}

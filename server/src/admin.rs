@@ -4,9 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 use gocua_core::catalog::admin_units;
 use gocua_core::model::is_valid_id;
-use gocua_core::sync::hamlet_id;
 use gocua_core::sync::wire::{AreaInfo, HamletInfo};
-use gocua_core::text::nfc;
+use gocua_core::text::{hamlet_id, nfc};
 
 use crate::hub::{normalise_code, secret_hash};
 use crate::store::{HubStore, Pairing, StoreError};

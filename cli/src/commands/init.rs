@@ -18,7 +18,13 @@ pub fn run(ctx: &mut Ctx, volunteer: &str, commune: &str) -> Result<()> {
         ));
     }
     let commune = commune.trim();
-    let reg = Register::create(&ctx.db, VolunteerId(volunteer.trim().to_owned()), commune)?;
+    let keys = ctx.keys()?;
+    let reg = Register::create_encrypted(
+        &ctx.db,
+        VolunteerId(volunteer.trim().to_owned()),
+        commune,
+        &keys,
+    )?;
     let id = reg.identity();
     let unit = admin_units::commune(&id.commune_code);
     let province = unit

@@ -17,6 +17,7 @@ pub mod visit;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use gocua_core::keystore::FileKeyStore;
 use gocua_core::model::{Household, HouseholdId, MemberId, is_valid_id};
 use gocua_core::text::fold;
 use gocua_core::validate::Issue;
@@ -56,7 +57,27 @@ impl Ctx {
                 ),
             ));
         }
-        Ok(Register::open(&self.db)?)
+        Ok(Register::open_encrypted(&self.db, &self.keys()?)?)
+    }
+
+    /// The register is encrypted at rest like on the phones. A desktop has no platform key
+    /// store, so its key lives in a folder beside the register (`<db>.keys/`, mode 0700): copy
+    /// or back up the two together.
+    pub fn keys(&self) -> Result<FileKeyStore> {
+        let mut dir = self.db.clone().into_os_string();
+        dir.push(".keys");
+        let dir = PathBuf::from(dir);
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&dir).map_err(|e| {
+            CliError::failed(
+                format!("không tạo được thư mục khoá '{}': {e}", dir.display()),
+                format!("cannot create the key folder '{}': {e}", dir.display()),
+            )
+        })?;
+        Ok(FileKeyStore::new(dir))
     }
 
     /// Today, on this device's calendar (visits are dated as the volunteer sees the day).

@@ -51,7 +51,7 @@ impl FromStr for FieldPath {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<Self> {
-        let bad = || Error::Internal(format!("unknown field path: {s}"));
+        let bad = || Error::UnknownField(s.to_owned());
         let path = if let Some(key) = s.strip_prefix("household.") {
             k::HOUSEHOLD_FIELDS
                 .contains(&key)
@@ -92,7 +92,7 @@ pub fn locate(doc: &AutoCommit, path: &FieldPath) -> Result<(ObjId, String)> {
         Some(_) => k::MEMBER_FIELDS.contains(&path.key.as_str()),
     };
     if !known {
-        return Err(Error::Internal(format!("unknown field path: {path}")));
+        return Err(Error::UnknownField(path.to_string()));
     }
     match &path.member {
         None => Ok((ROOT, path.key.clone())),

@@ -8,7 +8,7 @@ use super::ChangeContext;
 use super::codec::{encode_gps, encode_official};
 use super::conflict::FieldPath;
 use super::schema as k;
-use super::value::{all_strs, get_map, req_list, req_map};
+use super::value::{all_strs, get_map, get_str, req_list, req_map};
 use crate::error::{Error, Result};
 use crate::input::{HouseholdInput, MemberInput};
 use crate::model::*;
@@ -266,7 +266,12 @@ pub fn apply(doc: &mut AutoCommit, edit: &Edit, ctx: &ChangeContext) -> Result<(
         }
         Edit::RemoveMember { member } => {
             let obj = member_obj(doc, member)?;
-            put_opt(doc, &obj, k::STATUS, Some(k::MEMBER_REMOVED))
+            put_opt(doc, &obj, k::STATUS, Some(k::MEMBER_REMOVED))?;
+            // A household whose head left has no head until a person names a new one.
+            if get_str(doc, ROOT, k::HEAD)?.as_deref() == Some(member.as_str()) {
+                put_opt(doc, &ROOT, k::HEAD, None)?;
+            }
+            Ok(())
         }
         Edit::SetChecklist {
             member,
@@ -350,9 +355,7 @@ pub fn apply(doc: &mut AutoCommit, edit: &Edit, ctx: &ChangeContext) -> Result<(
             if let Some(v) = value
                 && !current.iter().any(|(c, _)| c == v)
             {
-                return Err(Error::Internal(
-                    "the chosen value is not one of the conflicting values".into(),
-                ));
+                return Err(Error::NotAConflictValue);
             }
             put_opt(doc, &obj, &key, value.as_deref())
         }

@@ -8,6 +8,7 @@ mod checklist;
 mod consent;
 mod household;
 mod ids;
+mod labels;
 mod member;
 mod visit;
 

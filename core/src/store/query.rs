@@ -174,7 +174,7 @@ fn search_digits(conn: &Connection, d: &str, limit: u32) -> Result<Vec<SearchHit
     if hits.is_empty() && d.len() <= 6 {
         // The last digits, as people read them off a card or a phone.
         let suffix = format!(
-            "SELECT {HIT_COLUMNS}, m.phone LIKE ?1 FROM members m JOIN households h ON h.doc_id = m.doc_id
+            "SELECT {HIT_COLUMNS}, COALESCE(m.phone LIKE ?1, 0) FROM members m JOIN households h ON h.doc_id = m.doc_id
              WHERE (m.phone LIKE ?1 OR m.id_number LIKE ?1) AND m.removed = 0 ORDER BY m.doc_id LIMIT ?2"
         );
         let mut stmt = conn.prepare_cached(&suffix)?;

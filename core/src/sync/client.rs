@@ -136,15 +136,6 @@ fn check_status(resp: &super::transport::Response) -> Result<(), SyncError> {
     }
 }
 
-/// A hamlet id as the core derives it from a name ("Thôn Đông" -> `thon-dong`).
-pub fn hamlet_id(name: &str) -> String {
-    fold(name)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
-}
-
 impl Register {
     /// Exchanges a pairing code for a device token and stores the enrolment (hub, area and its
     /// hamlets). A previous enrolment is replaced.

@@ -29,7 +29,6 @@ use std::time::Duration;
 
 pub use client::{
     CancelToken, Enrolment, NoProgress, Phase, Progress, SyncOptions, SyncReport, SyncStatus,
-    hamlet_id,
 };
 pub use error::SyncError;
 pub use state::{Peer, Rejected};
