@@ -1,0 +1,77 @@
+package vn.gocua.core
+
+import java.nio.file.Files
+import java.nio.file.Path
+import java.time.Instant
+import java.util.concurrent.ConcurrentHashMap
+
+/** The platform key store of a test: keys in memory, as the Android Keystore would hold them. */
+class MemoryKeyStore : PlatformKeyStore {
+    val keys = ConcurrentHashMap<String, ByteArray>()
+    override fun load(name: String): ByteArray? = keys[name]?.copyOf()
+    override fun save(name: String, key: ByteArray) { keys[name] = key.copyOf() }
+    override fun delete(name: String) { keys.remove(name) }
+}
+
+/** A key store that is locked: every call throws, as a locked Keychain does. */
+class LockedKeyStore : PlatformKeyStore {
+    override fun load(name: String): ByteArray? = throw GocuaException.KeyStore("locked")
+    override fun save(name: String, key: ByteArray) = throw GocuaException.KeyStore("locked")
+    override fun delete(name: String) = throw GocuaException.KeyStore("locked")
+}
+
+/** A key store with a bug: it throws something that is not a GocuaException. */
+class BuggyKeyStore : PlatformKeyStore {
+    override fun load(name: String): ByteArray? = throw IllegalStateException("bug")
+    override fun save(name: String, key: ByteArray) = throw IllegalStateException("bug")
+    override fun delete(name: String) = throw IllegalStateException("bug")
+}
+
+/** Ba Đình ward, Hà Nội (province 01, commune 00004). */
+const val PROVINCE = "01"
+const val COMMUNE = "00004"
+const val HAMLET_NAME = "Tổ dân phố 5"
+
+fun tempDir(): Path = Files.createTempDirectory("gocua-kotlin-")
+
+fun household(hamletId: String) = HouseholdInput(
+    provinceCode = PROVINCE,
+    communeCode = COMMUNE,
+    hamletId = hamletId,
+    street = "Đội Cấn",
+    alley = "Ngõ 12",
+    houseNumber = "5",
+    gps = GpsFix(
+        lat = 21.0337,
+        lon = 105.8142,
+        accuracyM = 8.0,
+        fixedAt = Instant.now().minusSeconds(60),
+        source = GpsSource.FIX,
+    ),
+    official = null,
+    notes = null,
+)
+
+fun member(
+    name: String,
+    relation: Relation,
+    birth: String? = null,
+    gender: Gender? = null,
+    idNumber: String? = null,
+    phone: String? = null,
+) = MemberInput(
+    fullName = name,
+    birth = birth,
+    gender = gender,
+    relation = relation,
+    idNumber = idNumber,
+    phone = phone,
+    residence = ResidenceType.PERMANENT,
+)
+
+/**
+ * Runs `block` and returns the exception of type T it throws; fails the test if it throws nothing
+ * or something else. (Debian's JUnit 5 jars lack the Kotlin extension of the same name.)
+ */
+inline fun <reified T : Throwable> assertThrows(crossinline block: () -> Unit): T =
+    org.junit.jupiter.api.Assertions.assertThrows(T::class.java) { block() }
