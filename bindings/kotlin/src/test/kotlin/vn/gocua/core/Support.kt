@@ -75,3 +75,51 @@ fun member(
  */
 inline fun <reified T : Throwable> assertThrows(crossinline block: () -> Unit): T =
     org.junit.jupiter.api.Assertions.assertThrows(T::class.java) { block() }
+
+/**
+ * The hub and the second device (examples/hub_fixture.rs): a Rust process serving a commune hub
+ * on 127.0.0.1 (port 0), driven one command per line. Its path comes from GOCUA_HUB_FIXTURE.
+ */
+class HubFixture(dir: Path) : AutoCloseable {
+    private val process: Process = ProcessBuilder(
+        System.getenv("GOCUA_HUB_FIXTURE") ?: error("GOCUA_HUB_FIXTURE is not set: run scripts/test-kotlin.sh"),
+        dir.toString(),
+    ).redirectError(ProcessBuilder.Redirect.INHERIT).start()
+    private val commands = process.outputStream.bufferedWriter(Charsets.UTF_8)
+    private val answers = process.inputStream.bufferedReader(Charsets.UTF_8)
+    val url: String
+
+    init {
+        val first = answers.readLine() ?: error("the hub fixture exited before it was ready")
+        check(first.startsWith("ready http://127.0.0.1:")) { "hub fixture: $first" }
+        url = first.removePrefix("ready ")
+    }
+
+    /** Sends one command; returns what follows `ok`, or fails the test on `err`. */
+    fun send(command: String): String {
+        commands.write(command)
+        commands.newLine()
+        commands.flush()
+        val answer = answers.readLine() ?: error("the hub fixture exited on: $command")
+        if (!answer.startsWith("ok")) throw AssertionError("hub fixture, $command: $answer")
+        return answer.removePrefix("ok").trim()
+    }
+
+    override fun close() {
+        runCatching { send("quit") }
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly()
+    }
+}
+
+/** Records the progress a sync reports; cancels it when `cancelAt` is reached. */
+class ProgressRecorder(
+    private val cancelAt: Phase? = null,
+    private val cancellation: SyncCancellation? = null,
+) : SyncProgress {
+    val phases: MutableList<Phase> = java.util.Collections.synchronizedList(mutableListOf())
+    override fun onProgress(phase: Phase, done: ULong, total: ULong) {
+        check(done <= total || total == 0uL) { "progress past its total" }
+        phases.add(phase)
+        if (phase == cancelAt) cancellation?.cancel()
+    }
+}
