@@ -1,8 +1,9 @@
 //! `gocua`: the command-line field client. It drives `gocua-core` exactly as the phones do, so
 //! that every rule (validation, consent, merging) can be tried from a terminal and scripted.
 //!
-//! Exit codes: 0 done; 1 the register refused or failed (validation, not found...); 2 the
-//! command line could not be understood (unknown option or code, malformed date or number).
+//! Exit codes: 0 done; 1 the register or the hub refused or failed (validation, not found, a
+//! sync that did not finish...); 2 the command line could not be understood (unknown option or
+//! code, malformed date or number).
 
 mod commands;
 mod error;
@@ -35,7 +36,8 @@ use crate::parse::{PURPOSE_CODES, codes};
                   The household register of a community digital technology team: households, members, \
                   the account set-up checklist, consent and visits, offline.\n\n\
                   Ids may be shortened to any unique prefix of at least 4 characters.\n\
-                  Exit codes: 0 done, 1 refused by the register (invalid data, not found), 2 bad command line."
+                  Exit codes: 0 done, 1 refused by the register or the hub (invalid data, not found, \
+                  a sync that did not finish), 2 bad command line."
 )]
 struct Cli {
     /// Register file
@@ -125,6 +127,23 @@ enum Command {
     Reindex,
     /// Who this register writes as, what waits for sync, and an integrity check (trạng thái)
     Status,
+    /// Pair this register with the commune hub, using a coordinator's pairing code (ghép máy chủ xã)
+    Enrol {
+        /// The hub's address, e.g. https://hub.xa.example:8443
+        hub_url: String,
+        /// The pairing code from the coordinator (XXXX-XXXX-XX)
+        code: String,
+        /// SHA-256 (hex) of the hub's certificate, for a hub with its own (self-signed) certificate
+        #[arg(long, value_name = "SHA256")]
+        pin: Option<String>,
+    },
+    /// Send this register's changes to the commune hub and receive the area's (đồng bộ).
+    /// Exits with 1 when the sync did not finish; run it again to finish, nothing is lost.
+    Sync {
+        /// No progress bar
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 #[derive(Args)]
@@ -563,6 +582,8 @@ fn run(cli: Cli, ctx: &mut Ctx) -> error::Result<()> {
         Command::Import { file } => sync::import(ctx, &file),
         Command::Reindex => status::reindex(ctx),
         Command::Status => status::status(ctx),
+        Command::Enrol { hub_url, code, pin } => hub::enrol(ctx, &hub_url, &code, pin),
+        Command::Sync { quiet } => hub::run(ctx, quiet),
     }
 }
 

@@ -5,6 +5,7 @@ pub mod conflicts;
 pub mod consent;
 pub mod hamlet;
 pub mod household;
+pub mod hub;
 pub mod init;
 pub mod member;
 pub mod search;

@@ -15,6 +15,7 @@ pub fn status(ctx: &mut Ctx) -> Result<()> {
     let households = reg.household_ids()?.len();
     let integrity = reg.integrity_check()?;
     let hamlets = reg.hamlets(&id.commune_code)?.len();
+    let sync_status = gocua_core::sync::status(&reg).map_err(super::hub::sync_error)?;
     let lang = ctx.out.lang;
     let commune = admin_units::commune(&id.commune_code);
     let commune_name = commune
@@ -37,6 +38,7 @@ pub fn status(ctx: &mut Ctx) -> Result<()> {
             "hamlets": hamlets,
             "households": households,
             "pending_sync": pending,
+            "sync": sync_status,
             "integrity": integrity,
             "schema_version": SCHEMA_VERSION,
             "admin_units_version": admin_units::DATASET_VERSION,
@@ -89,6 +91,9 @@ pub fn status(ctx: &mut Ctx) -> Result<()> {
         ],
     };
     for l in lines {
+        out.line(l);
+    }
+    for l in super::hub::status_lines(sync_status.as_ref(), lang) {
         out.line(l);
     }
     if !ok {
