@@ -26,8 +26,9 @@ pub fn sync_error(e: SyncError) -> CliError {
             let vi = match detail.as_str() {
                 "connection failed" => "không mở được kết nối",
                 "timeout" => "hết thời gian chờ",
-                other => other,
+                other => one_language(other, Lang::Vi),
             };
+            let detail = one_language(&detail, Lang::En);
             CliError::failed(
                 format!(
                     "không kết nối được máy chủ xã ({vi}). Kiểm tra sóng/mạng và địa chỉ máy chủ rồi thử lại; chưa mất gì."

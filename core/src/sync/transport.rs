@@ -113,6 +113,22 @@ fn map_reqwest(e: reqwest::Error) -> SyncError {
     if text.contains(PIN_MISMATCH) {
         return SyncError::CertificateMismatch;
     }
+    if text.contains("invalid peer certificate") {
+        // A hub with its own (self-signed) certificate, reached without its pin.
+        return SyncError::Network(
+            "chứng chỉ máy chủ không được tin cậy (tự ký?): ghép lại với mã ghim SHA-256 của chứng chỉ / \
+             the hub's certificate is not trusted (self-signed?): enrol with its SHA-256 pin"
+                .into(),
+        );
+    }
+    if text.contains("invalid HTTP version") {
+        // Plain HTTP to a port that speaks TLS (or another protocol).
+        return SyncError::Network(
+            "máy chủ không trả lời bằng HTTP thường: địa chỉ có cần bắt đầu bằng https:// không? / \
+             the hub did not answer plain HTTP: should the address start with https://?"
+                .into(),
+        );
+    }
     // The URL may hold nothing personal, but keep messages short and stable.
     SyncError::Network(if e.is_timeout() {
         "timeout".into()
