@@ -259,6 +259,150 @@ fn interrupted_syncs_lose_and_duplicate_nothing() {
     assert!(sessions.iter().any(|s| s.outcome.is_none()));
 }
 
+/// Makes the hub's store fail *inside* `commit_push`, after the documents of the batch were
+/// written in its transaction: a trigger on the hub's SQLite file aborts the write of the
+/// `nth` (1-based, counting committed ones) "known to the device" row. The transaction rolls
+/// back, as after a crash or a full disk mid-write. Returns a connection that disarms it.
+fn fail_inside_commit_push(hub_db: &std::path::Path, nth: u32) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(hub_db).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .unwrap();
+    let committed: u32 = conn
+        .query_row("SELECT COUNT(*) FROM device_docs", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "CREATE TABLE test_fault (writes INTEGER NOT NULL, fail_at INTEGER NOT NULL);
+         INSERT INTO test_fault VALUES ({committed}, {});
+         CREATE TRIGGER test_fault AFTER INSERT ON device_docs BEGIN
+             UPDATE test_fault SET writes = writes + 1;
+             SELECT RAISE(ABORT, 'injected failure inside commit_push')
+                 WHERE (SELECT writes >= fail_at FROM test_fault);
+         END;",
+        committed + nth
+    ))
+    .unwrap();
+    conn
+}
+
+fn disarm(conn: rusqlite::Connection) {
+    conn.execute_batch("DROP TRIGGER test_fault; DROP TABLE test_fault;")
+        .unwrap();
+}
+
+#[test]
+fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let hub_db = dir.path().join("hub.db");
+    let transport = hub.in_process();
+    let mut reg = register(dir.path(), "vol-w1");
+    let mut other = register(dir.path(), "vol-w2");
+    reg.sync_enrol("inproc", &transport, &code(&store, "vol-w1", "a"), None)
+        .unwrap();
+    other
+        .sync_enrol("inproc", &transport, &code(&store, "vol-w2", "a"), None)
+        .unwrap();
+    // Something on the hub for `reg` to receive in the interrupted sync.
+    let theirs = other
+        .create_household(household("thon-tay", 100))
+        .unwrap()
+        .value;
+    other
+        .sync_with(&transport, &SyncOptions::default())
+        .unwrap();
+    let shared = reg
+        .create_household(household("thon-dong", 0))
+        .unwrap()
+        .value;
+    reg.sync_with(&transport, &SyncOptions::default()).unwrap();
+
+    let mut n = 0;
+    // (documents per request, which document write fails): one batch failing as a whole, and
+    // the third of six one-document requests, after two were durably stored.
+    for (batch_bytes, fail_at) in [(usize::MAX, 3), (1, 3)] {
+        let mut new_ids = Vec::new();
+        for _ in 0..6 {
+            n += 1;
+            let id = reg
+                .create_household(household("thon-dong", n))
+                .unwrap()
+                .value;
+            reg.add_member(&id, member("Lê Thị Mai", Relation::Head))
+                .unwrap();
+            new_ids.push(id);
+        }
+        // An edit of a household the hub already has: only its new change travels.
+        reg.set_household_field(&shared, HouseholdField::Notes(Some(format!("lần {n}"))))
+            .unwrap();
+        other
+            .set_household_field(&theirs, HouseholdField::Notes(Some(format!("bên kia {n}"))))
+            .unwrap();
+        other
+            .sync_with(&transport, &SyncOptions::default())
+            .unwrap();
+
+        let docs_before = store.doc_count().unwrap();
+        let fault = fail_inside_commit_push(&hub_db, fail_at);
+        let options = SyncOptions {
+            batch_bytes,
+            ..SyncOptions::default()
+        };
+        let err = reg.sync_with(&transport, &options).unwrap_err();
+        assert!(matches!(err, SyncError::Hub(_)), "{err:?}");
+        disarm(fault);
+
+        // Honest: what the hub answered `Stored` is stored, the rest is still pending, and the
+        // device does not claim success.
+        let stored_now = store.doc_count().unwrap() - docs_before;
+        let status = reg.sync_status().unwrap().unwrap();
+        assert!(status.last_error.is_some());
+        if batch_bytes == usize::MAX {
+            assert_eq!(
+                stored_now, 0,
+                "the failed transaction left documents behind"
+            );
+            assert_eq!(status.pending, 7);
+        } else {
+            assert_eq!(
+                stored_now, 2,
+                "the two requests before the failure are stored"
+            );
+            assert_eq!(status.pending, 5);
+        }
+
+        // The next clean sync finishes the work.
+        let r = reg.sync_with(&transport, &SyncOptions::default()).unwrap();
+        assert_eq!(r.outcome, SessionOutcome::Success, "{r:?}");
+        assert_eq!(reg.pending_count().unwrap(), 0);
+        other
+            .sync_with(&transport, &SyncOptions::default())
+            .unwrap();
+        let hub_all = by_id(hub_households(&store));
+        assert_eq!(hub_all.len(), n + 2, "batch {batch_bytes}");
+        assert_eq!(by_id(device_households(&reg)), hub_all);
+        assert_eq!(by_id(device_households(&other)), hub_all);
+        for id in &new_ids {
+            assert_eq!(
+                hub_all[id].current_members().count(),
+                1,
+                "a member lost or duplicated"
+            );
+        }
+        assert_eq!(
+            hub_all[&shared].notes.as_deref(),
+            Some(format!("lần {n}").as_str())
+        );
+        assert_eq!(
+            hub_all[&theirs].notes.as_deref(),
+            Some(format!("bên kia {n}").as_str())
+        );
+        // No document twice in the hub's store.
+        let ids = store.doc_ids().unwrap();
+        let unique: std::collections::BTreeSet<_> = ids.iter().map(|(id, _, _)| id).collect();
+        assert_eq!(unique.len(), ids.len());
+    }
+}
+
 #[test]
 fn hub_restart_between_syncs_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
