@@ -22,6 +22,12 @@ use crate::hub::Hub;
 const MAX_REQUEST: usize = 32 * 1024 * 1024;
 
 pub fn router(hub: Arc<Hub>, status_page: bool) -> Router {
+    app(hub, status_page, false)
+}
+
+/// The hub's routes and the coordinators' dashboard (its cookies `Secure` when `tls`).
+fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
+    let dashboard = crate::dashboard::router(hub.clone(), tls);
     let mut router = Router::new()
         .route(PATH_ENROL, post(api))
         .route(PATH_SYNC, post(api))
@@ -35,6 +41,7 @@ pub fn router(hub: Arc<Hub>, status_page: bool) -> Router {
     router
         .layer(DefaultBodyLimit::max(MAX_REQUEST))
         .with_state(hub)
+        .merge(dashboard)
 }
 
 async fn api(
@@ -106,49 +113,10 @@ pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// How long a client may take to complete its TLS handshake (a slow 2G link takes seconds).
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A TCP listener that completes TLS handshakes before handing connections to axum. Handshakes
-/// run concurrently, each in its own task: a client that stalls its handshake (or speaks plain
-/// HTTP to the HTTPS port) holds up no one else.
+/// A TCP listener that completes a TLS handshake before handing the connection to axum.
 struct TlsListener {
-    ready: tokio::sync::mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
-    addr: SocketAddr,
-}
-
-impl TlsListener {
-    fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<Self> {
-        let addr = tcp.local_addr()?;
-        let (tx, ready) = tokio::sync::mpsc::channel(64);
-        tokio::spawn(async move {
-            loop {
-                let accepted = tokio::select! {
-                    // The server stopped: release the port.
-                    _ = tx.closed() => return,
-                    a = tcp.accept() => a,
-                };
-                let (stream, peer) = match accepted {
-                    Ok(s) => s,
-                    Err(_) => {
-                        // Out of file descriptors and the like: wait a little, keep serving.
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let acceptor = acceptor.clone();
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    if let Ok(Ok(tls)) =
-                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-                    {
-                        let _ = tx.send((tls, peer)).await;
-                    }
-                });
-            }
-        });
-        Ok(Self { ready, addr })
-    }
+    tcp: TcpListener,
+    acceptor: TlsAcceptor,
 }
 
 impl axum::serve::Listener for TlsListener {
@@ -156,15 +124,25 @@ impl axum::serve::Listener for TlsListener {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.ready.recv().await {
-            Some(conn) => conn,
-            // The accepting task ended (only when the server stops): accept nothing more.
-            None => std::future::pending().await,
+        loop {
+            let (stream, addr) = match self.tcp.accept().await {
+                Ok(s) => s,
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            // A client that stalls its handshake must not hold up the others for long.
+            match tokio::time::timeout(Duration::from_secs(10), self.acceptor.accept(stream)).await
+            {
+                Ok(Ok(tls)) => return (tls, addr),
+                _ => continue,
+            }
         }
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.addr)
+        self.tcp.local_addr()
     }
 }
 
@@ -176,7 +154,7 @@ pub async fn serve(
     status_page: bool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(hub, status_page);
+    let app = app(hub, status_page, tls.is_some());
     match tls {
         None => {
             axum::serve(listener, app)
@@ -184,9 +162,15 @@ pub async fn serve(
                 .await
         }
         Some(acceptor) => {
-            axum::serve(TlsListener::new(listener, acceptor)?, app)
-                .with_graceful_shutdown(shutdown)
-                .await
+            axum::serve(
+                TlsListener {
+                    tcp: listener,
+                    acceptor,
+                },
+                app,
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
         }
     }
 }

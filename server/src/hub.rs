@@ -204,6 +204,13 @@ impl Hub {
         &self.store
     }
 
+    /// Runs `f` while no sync merges documents: for writes made on the hub itself (a
+    /// coordinator resolving a conflict), which read, change and write a document.
+    pub fn exclusive<T>(&self, f: impl FnOnce() -> T) -> T {
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        f()
+    }
+
     fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }

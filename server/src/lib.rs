@@ -3,6 +3,7 @@
 //! default.
 
 pub mod admin;
+pub mod dashboard;
 pub mod demo;
 pub mod http;
 pub mod hub;

@@ -73,11 +73,12 @@ impl SqliteStore {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(conn: Connection) -> StoreResult<Self> {
+    fn init(mut conn: Connection) -> StoreResult<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
+        crate::dashboard::data::init(&mut conn)?;
         let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
@@ -88,7 +89,10 @@ impl SqliteStore {
         })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> StoreResult<T>) -> StoreResult<T> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> StoreResult<T>,
+    ) -> StoreResult<T> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut conn)
     }
@@ -140,6 +144,10 @@ fn device_row(
 }
 
 impl HubStore for SqliteStore {
+    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+        Some(self)
+    }
+
     fn hub_id(&self) -> StoreResult<String> {
         self.with(|c| {
             Ok(
@@ -294,6 +302,7 @@ impl HubStore for SqliteStore {
                      ON CONFLICT (doc_id) DO UPDATE SET commune = ?2, hamlet = ?3, seq = ?4, heads = ?5, bytes = ?6, updated_at = ?7, updated_by = ?8",
                     params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), device_id],
                 )?;
+                crate::dashboard::index::index_doc(&tx, &w.id, &w.bytes, at)?;
             }
             for (doc, heads) in device_heads {
                 tx.execute(

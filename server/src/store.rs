@@ -204,4 +204,9 @@ pub trait HubStore: Send + Sync {
     ) -> StoreResult<()>;
     fn sessions(&self, limit: u32) -> StoreResult<Vec<SessionRecord>>;
     fn device_statuses(&self) -> StoreResult<Vec<DeviceStatus>>;
+
+    /// The coordinators' dashboard's queries and writes, when this store has them.
+    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+        None
+    }
 }

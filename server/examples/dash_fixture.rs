@@ -1,0 +1,482 @@
+//! A hub for the dashboard's browser test (scripts/test-dashboard.sh): started on 127.0.0.1
+//! (port 0), filled by real devices through the sync protocol over HTTP, then driven by
+//! commands on stdin, one per line, each answered by one JSON line on stdout:
+//!
+//! - `sync <volunteer>`: that device syncs; answers its view of the shared household.
+//! - `enrol <volunteer> <code>`: a new device enrols with a pairing code and syncs.
+//! - `expire`: every coordinator session on the hub expires.
+//! - `state`: a digest of everything a coordinator's action could change.
+//! - `quit`: stops the hub.
+//!
+//! The first line printed holds the hub's address, the accounts and the numbers the devices
+//! sent, for the test to compare with what the pages show.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{Datelike, Utc};
+use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::model::*;
+use gocua_core::sync::{self, SyncOptions, TlsOptions};
+use gocua_core::{HouseholdField, Register};
+use gocua_hub::http::RunningHub;
+use gocua_hub::{Hub, HubConfig, SqliteStore, admin};
+use serde_json::{Value, json};
+
+type R<T> = Result<T, Box<dyn std::error::Error>>;
+
+const COMMUNE: &str = "00004";
+const OTHER_COMMUNE: &str = "00008";
+const PASSWORD: &str = "mat-khau-xa-4";
+
+fn household(
+    commune: &str,
+    hamlet: &str,
+    street: &str,
+    n: usize,
+    gps: Option<(f64, f64)>,
+) -> HouseholdInput {
+    HouseholdInput {
+        area: Area {
+            province_code: "01".into(),
+            commune_code: commune.into(),
+            hamlet_id: hamlet.into(),
+        },
+        address: Address {
+            street: Some(street.into()),
+            alley: None,
+            house_number: Some(n.to_string()),
+        },
+        gps: gps.map(|(lat, lon)| GpsFix {
+            lat,
+            lon,
+            accuracy_m: 8.0,
+            fixed_at: Utc::now() - chrono::Duration::hours(1),
+            source: GpsSource::Fix,
+        }),
+        official: None,
+        notes: None,
+    }
+}
+
+fn person(
+    name: &str,
+    year: i32,
+    gender: Gender,
+    relation: Relation,
+    id: Option<&str>,
+    phone: Option<&str>,
+) -> MemberInput {
+    MemberInput {
+        full_name: name.into(),
+        birth: Some(BirthDate::Year(year)),
+        gender: Some(gender),
+        relation,
+        id_number: id.map(str::to_owned),
+        phone: phone.map(str::to_owned),
+        residence: ResidenceType::Permanent,
+    }
+}
+
+/// Registers a household with a head and a spouse; `skills` of the head's 5 basic skills done.
+#[allow(clippy::too_many_arguments)]
+fn add(
+    reg: &mut Register,
+    commune: &str,
+    hamlet: &str,
+    n: usize,
+    head: &str,
+    head_id: Option<&str>,
+    gps: Option<(f64, f64)>,
+    skills: usize,
+    visit: bool,
+) -> R<HouseholdId> {
+    let id = reg
+        .create_household(household(commune, hamlet, "Đường Làng", n, gps))?
+        .value;
+    let h = reg
+        .add_member(
+            &id,
+            person(head, 1980, Gender::Male, Relation::Head, head_id, None),
+        )?
+        .value;
+    reg.set_household_field(&id, HouseholdField::Head(Some(h.clone())))?;
+    reg.add_member(
+        &id,
+        person(
+            "Trần Thị Mai",
+            1982,
+            Gender::Female,
+            Relation::Wife,
+            None,
+            Some("0912345678"),
+        ),
+    )?;
+    for item in ChecklistItem::FIVE_SKILLS.iter().take(skills) {
+        reg.set_checklist(&id, &h, *item, ChecklistStatus::Done, None, None)?;
+    }
+    reg.set_checklist(
+        &id,
+        &h,
+        ChecklistItem::Smartphone,
+        ChecklistStatus::Done,
+        None,
+        Some(SmartphoneAccess::Own),
+    )?;
+    if visit {
+        reg.record_visit(
+            &id,
+            Utc::now().date_naive(),
+            VisitOutcome::Registered,
+            None,
+            None,
+        )?;
+    }
+    Ok(id)
+}
+
+fn sync_now(reg: &mut Register) -> R<String> {
+    let r = sync::sync(reg, &SyncOptions::default())?;
+    Ok(format!("{:?}", r.outcome))
+}
+
+fn main() -> R<()> {
+    let dir = std::env::args()
+        .nth(1)
+        .ok_or("usage: dash_fixture <empty dir>")?;
+    let dir = Path::new(&dir);
+    std::fs::create_dir_all(dir.join("devices"))?;
+    let db = dir.join("hub.db");
+    let store = Arc::new(SqliteStore::open(&db)?);
+    let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
+    let running = RunningHub::start(hub, "127.0.0.1:0", None, false)?;
+    let url = running.url();
+    let now = Utc::now();
+
+    admin::add_coordinator(store.as_ref(), "ubnd-xa", "Cán bộ UBND xã", COMMUNE, now)?;
+    admin::add_coordinator(
+        store.as_ref(),
+        "ubnd-khac",
+        "Cán bộ xã khác",
+        OTHER_COMMUNE,
+        now,
+    )?;
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "ubnd-xa", PASSWORD)?;
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "ubnd-khac", PASSWORD)?;
+    admin::create_area(
+        store.as_ref(),
+        "dong-tay",
+        "Thôn Đông và Thôn Tây",
+        COMMUNE,
+        &["Thôn Đông".into(), "Thôn Tây".into()],
+    )?;
+    admin::create_area(
+        store.as_ref(),
+        "bac",
+        "Thôn Bắc",
+        COMMUNE,
+        &["Thôn Bắc".into()],
+    )?;
+    admin::create_area(
+        store.as_ref(),
+        "khac",
+        "Tổ 1",
+        OTHER_COMMUNE,
+        &["Tổ 1".into()],
+    )?;
+
+    let mut regs: BTreeMap<String, Register> = BTreeMap::new();
+    for (vol, area, commune, coord) in [
+        ("vol-lan", "dong-tay", COMMUNE, "ubnd-xa"),
+        ("vol-minh", "dong-tay", COMMUNE, "ubnd-xa"),
+        ("vol-hoa", "bac", COMMUNE, "ubnd-xa"),
+        ("vol-khac", "khac", OTHER_COMMUNE, "ubnd-khac"),
+    ] {
+        let mut reg = Register::create(
+            &dir.join("devices").join(format!("{vol}.db")),
+            VolunteerId(vol.into()),
+            commune,
+        )?;
+        let code = admin::issue_pairing(
+            store.as_ref(),
+            coord,
+            vol,
+            area,
+            chrono::Duration::hours(1),
+            now,
+        )?;
+        sync::enrol(&mut reg, &url, &code, &TlsOptions::default())?;
+        regs.insert(vol.into(), reg);
+    }
+
+    // Offline work. Same ID number in two households (Lan's and Hoa's); the same place and a
+    // similar head name registered by Lan and Minh.
+    let place = (21.0337, 105.8142);
+    let mut lan_ids = Vec::new();
+    {
+        let lan = regs.get_mut("vol-lan").ok_or("lan")?;
+        lan_ids.push(add(
+            lan,
+            COMMUNE,
+            "thon-dong",
+            1,
+            "Nguyễn Văn An",
+            Some("001080012345"),
+            Some(place),
+            5,
+            true,
+        )?);
+        lan_ids.push(add(
+            lan,
+            COMMUNE,
+            "thon-dong",
+            2,
+            "Lê Văn Bình",
+            None,
+            None,
+            5,
+            true,
+        )?);
+        lan_ids.push(add(
+            lan,
+            COMMUNE,
+            "thon-dong",
+            3,
+            "Phạm Đức Cường",
+            None,
+            None,
+            3,
+            true,
+        )?);
+        lan_ids.push(add(
+            lan,
+            COMMUNE,
+            "thon-dong",
+            4,
+            "Hoàng Minh Dũng",
+            None,
+            None,
+            0,
+            false,
+        )?);
+    }
+    {
+        let minh = regs.get_mut("vol-minh").ok_or("minh")?;
+        add(
+            minh,
+            COMMUNE,
+            "thon-tay",
+            10,
+            "Nguyễn Văn Ân",
+            None,
+            Some(place),
+            5,
+            true,
+        )?;
+        add(
+            minh,
+            COMMUNE,
+            "thon-tay",
+            11,
+            "Vũ Quang Hải",
+            None,
+            None,
+            1,
+            false,
+        )?;
+        add(
+            minh,
+            COMMUNE,
+            "thon-tay",
+            12,
+            "Đặng Văn Hùng",
+            None,
+            None,
+            0,
+            false,
+        )?;
+    }
+    {
+        let hoa = regs.get_mut("vol-hoa").ok_or("hoa")?;
+        add(
+            hoa,
+            COMMUNE,
+            "thon-bac",
+            20,
+            "Bùi Văn Khánh",
+            Some("001080012345"),
+            None,
+            5,
+            true,
+        )?;
+        add(
+            hoa,
+            COMMUNE,
+            "thon-bac",
+            21,
+            "Đỗ Văn Long",
+            None,
+            None,
+            2,
+            false,
+        )?;
+    }
+    let other = add(
+        regs.get_mut("vol-khac").ok_or("khac")?,
+        OTHER_COMMUNE,
+        "to-1",
+        5,
+        "Ngô Văn Phúc",
+        None,
+        None,
+        0,
+        true,
+    )?;
+
+    for vol in [
+        "vol-lan", "vol-minh", "vol-hoa", "vol-khac", "vol-lan", "vol-minh",
+    ] {
+        sync_now(regs.get_mut(vol).ok_or("reg")?)?;
+    }
+    // Lan and Minh both change the house number of Lan's first household, offline: a conflict.
+    let shared = lan_ids[0].clone();
+    regs.get_mut("vol-lan")
+        .ok_or("lan")?
+        .set_household_field(&shared, HouseholdField::HouseNumber(Some("12B".into())))?;
+    regs.get_mut("vol-minh")
+        .ok_or("minh")?
+        .set_household_field(&shared, HouseholdField::HouseNumber(Some("12A".into())))?;
+    for vol in ["vol-minh", "vol-lan", "vol-minh"] {
+        sync_now(regs.get_mut(vol).ok_or("reg")?)?;
+    }
+    // Hoa registers one more household and does not sync: the hub sees her pending count later.
+    {
+        let hoa = regs.get_mut("vol-hoa").ok_or("hoa")?;
+        add(
+            hoa,
+            COMMUNE,
+            "thon-bac",
+            22,
+            "Trịnh Văn Minh",
+            None,
+            None,
+            0,
+            false,
+        )?;
+    }
+
+    // What the devices sent, counted on the devices.
+    let mut seen = BTreeMap::new();
+    for (vol, reg) in &regs {
+        if vol == "vol-khac" {
+            continue;
+        }
+        for id in reg.household_ids()? {
+            let h = reg.household(&id)?;
+            let synced = !(vol == "vol-hoa" && h.address.house_number.as_deref() == Some("22"));
+            if synced {
+                seen.insert(id.0.clone(), h);
+            }
+        }
+    }
+    let local_today = (Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let week_start =
+        local_today - chrono::Duration::days(local_today.weekday().num_days_from_monday() as i64);
+    let mut per_hamlet: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    let (mut members, mut five, mut visits) = (0u64, 0u64, 0u64);
+    for h in seen.values() {
+        members += h.current_members().count() as u64;
+        let e = per_hamlet.entry(h.area.hamlet_id.clone()).or_default();
+        e.0 += 1;
+        if h.has_member_with_5_skills() {
+            five += 1;
+            e.1 += 1;
+        }
+        visits += h.visits.iter().filter(|v| v.date >= week_start).count() as u64;
+    }
+    let conflicts = regs.get("vol-lan").ok_or("lan")?.conflicts(&shared)?;
+    let first = json!({
+        "url": url,
+        "commune": COMMUNE,
+        "coordinator": "ubnd-xa",
+        "other_coordinator": "ubnd-khac",
+        "password": PASSWORD,
+        "households": seen.len(),
+        "members": members,
+        "with_five": five,
+        "visits_this_week": visits,
+        "per_hamlet": per_hamlet.iter().map(|(k, (n, f))| (k.clone(), json!({"households": n, "with_five": f}))).collect::<serde_json::Map<_, _>>(),
+        "shared_household": shared.0,
+        "other_commune_household": other.0,
+        "conflict_values": conflicts.first().map(|c| c.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()),
+        "devices": regs.keys().collect::<Vec<_>>(),
+    });
+    println!("{first}");
+    std::io::stdout().flush()?;
+
+    let stdin = std::io::stdin();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let answer: Value = match words.as_slice() {
+            ["sync", vol] => match regs.get_mut(*vol) {
+                Some(reg) => {
+                    let outcome = sync_now(reg).unwrap_or_else(|e| format!("error: {e}"));
+                    let h = reg.household(&shared).ok();
+                    json!({
+                        "ok": true,
+                        "outcome": outcome,
+                        "house_number": h.and_then(|h| h.address.house_number),
+                        "conflicts": reg.conflicts(&shared).map(|c| c.len()).unwrap_or(99),
+                    })
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
+            ["enrol", vol, code] => {
+                let path = dir.join("devices").join(format!("{vol}.db"));
+                let result = Register::create(&path, VolunteerId((*vol).into()), COMMUNE)
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut reg| {
+                        let e = sync::enrol(&mut reg, &url, code, &TlsOptions::default()).map_err(|e| e.to_string())?;
+                        let outcome = sync_now(&mut reg).map_err(|e| e.to_string())?;
+                        let n = reg.household_ids().map_err(|e| e.to_string())?.len();
+                        Ok(json!({"ok": true, "area": e.area.area_id, "outcome": outcome, "households": n}))
+                    });
+                result.unwrap_or_else(|e| json!({"ok": false, "error": e}))
+            }
+            ["expire"] => {
+                let conn = rusqlite::Connection::open(&db)?;
+                let n = conn.execute(
+                    "UPDATE dash_sessions SET expires_at = '2000-01-01T00:00:00.000Z'",
+                    [],
+                )?;
+                json!({"ok": true, "expired": n})
+            }
+            ["state"] => {
+                let conn = rusqlite::Connection::open(&db)?;
+                let q = |sql: &str| -> String {
+                    conn.query_row(sql, [], |r| r.get::<_, Option<String>>(0))
+                        .ok()
+                        .flatten()
+                        .unwrap_or_default()
+                };
+                json!({
+                    "ok": true,
+                    "docs": q("SELECT group_concat(doc_id || ':' || seq, ',') FROM (SELECT doc_id, seq FROM docs ORDER BY doc_id)"),
+                    "devices": q("SELECT group_concat(device_id || ':' || COALESCE(revoked_at, ''), ',') FROM (SELECT * FROM devices ORDER BY device_id)"),
+                    "pairings": q("SELECT CAST(COUNT(*) AS TEXT) FROM pairing_codes"),
+                    "settings": q("SELECT group_concat(coordinator_id || ':' || stale_hours, ',') FROM dash_settings"),
+                    "dismissed": q("SELECT CAST(COUNT(*) AS TEXT) FROM dash_dismissed"),
+                })
+            }
+            ["quit"] => break,
+            _ => json!({"ok": false, "error": "unknown command"}),
+        };
+        println!("{answer}");
+        std::io::stdout().flush()?;
+    }
+    running.stop();
+    Ok(())
+}

@@ -1,0 +1,231 @@
+//! Sign-in: argon2 password hashes, session cookies (HttpOnly, SameSite=Strict, Secure on TLS),
+//! CSRF tokens, sign-out.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+use super::data::WebSession;
+use super::i18n::Lang;
+use super::{
+    D, Dash, PageError, Signed, blocking, cookie, error_page, field, form, html_response, lang_of,
+    redirect,
+};
+use crate::hub::secret_hash;
+use crate::store::StoreError;
+
+const SESSION_COOKIE: &str = "gocua_session";
+const LOGIN_CSRF_COOKIE: &str = "gocua_login_csrf";
+
+/// An argon2id hash (PHC string) of a password.
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let salt_bytes: [u8; 16] = rand::random();
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Sets a coordinator's dashboard password (the `add-coordinator --password-stdin` command).
+pub fn set_password(
+    store: &dyn crate::store::HubStore,
+    coordinator: &str,
+    password: &str,
+) -> Result<(), String> {
+    if password.chars().count() < 8 || password.len() > 1024 {
+        return Err("mật khẩu từ 8 ký tự / a password needs at least 8 characters".into());
+    }
+    let dash = store.dashboard().ok_or("this store has no dashboard")?;
+    let hash = hash_password(password)?;
+    match dash.set_password(coordinator, &hash) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(format!("không có cán bộ / no coordinator {coordinator}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn same(a: &str, b: &str) -> bool {
+    if a.len() != b.len() || a.is_empty() {
+        return false;
+    }
+    a.bytes()
+        .zip(b.bytes())
+        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+        == 0
+}
+
+fn random_hex<const N: usize>() -> String {
+    hex::encode(rand::random::<[u8; N]>())
+}
+
+fn cookie_header(d: &Dash, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/dashboard; HttpOnly; SameSite=Strict");
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    if d.tls {
+        c.push_str("; Secure");
+    }
+    HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The coordinator of the request's session cookie.
+pub fn signed_in(d: &Dash, headers: &HeaderMap) -> Result<Signed, PageError> {
+    let token = cookie(headers, SESSION_COOKIE).ok_or(PageError::SignIn)?;
+    if token.is_empty() || token.len() > 128 {
+        return Err(PageError::Expired);
+    }
+    let store = d.store();
+    let session = store
+        .session(&secret_hash(&token))?
+        .ok_or(PageError::Expired)?;
+    if session.expires_at <= d.now() {
+        store.delete_session(&session.token_hash)?;
+        return Err(PageError::Expired);
+    }
+    let coordinator = store
+        .coordinator_login(&session.coordinator_id)?
+        .ok_or(PageError::Expired)?;
+    Ok(Signed {
+        coordinator,
+        session,
+    })
+}
+
+fn login_page(d: &Dash, lang: Lang, status: StatusCode, message: Option<&str>) -> Response {
+    let csrf = random_hex::<16>();
+    let html = d.render(
+        "login.html",
+        lang,
+        None,
+        minijinja::context! { csrf => csrf.clone(), message => message },
+    );
+    match html {
+        Ok(html) => {
+            let mut resp = html_response(status, html);
+            resp.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(d, LOGIN_CSRF_COOKIE, &csrf, Some(1800)),
+            );
+            resp
+        }
+        Err(e) => error_page(d, lang, None, &e),
+    }
+}
+
+pub async fn login_form(State(d): State<D>, headers: HeaderMap) -> Response {
+    blocking(move || {
+        let lang = lang_of(&headers);
+        if signed_in(&d, &headers).is_ok() {
+            return redirect("/dashboard/");
+        }
+        login_page(&d, lang, StatusCode::OK, None)
+    })
+    .await
+}
+
+pub async fn login(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    blocking(move || {
+        let lang = lang_of(&headers);
+        let form = form(&body);
+        let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+        if !same(field(&form, "csrf").unwrap_or(""), &expected) {
+            return error_page(&d, lang, None, &PageError::Forged);
+        }
+        let id = field(&form, "coordinator").unwrap_or("").trim().to_owned();
+        let password = field(&form, "password").unwrap_or("");
+        let store = d.store();
+        let account = if gocua_core::model::is_valid_id(&id) {
+            match store.coordinator_login(&id) {
+                Ok(a) => a,
+                Err(e) => return error_page(&d, lang, None, &PageError::from(e)),
+            }
+        } else {
+            None
+        };
+        // Hash even for an unknown account, so the answer takes as long either way.
+        let ok = match account.as_ref().and_then(|a| a.password_hash.as_deref()) {
+            Some(hash) => verify_password(password, hash),
+            None => {
+                let _ = verify_password(password, DUMMY_HASH);
+                false
+            }
+        };
+        let Some(account) = account.filter(|_| ok) else {
+            if let Some(a) = store.coordinator_login(&id).ok().flatten() {
+                let _ = store.audit(&super::data::AuditEntry {
+                    at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    coordinator_id: a.coordinator_id,
+                    commune: a.commune,
+                    action: "sign_in".into(),
+                    target: "-".into(),
+                    outcome: "wrong_password".into(),
+                });
+            }
+            return login_page(&d, lang, StatusCode::UNAUTHORIZED, Some("wrong_password"));
+        };
+        let token = random_hex::<32>();
+        let now = d.now();
+        let session = WebSession {
+            token_hash: secret_hash(&token),
+            coordinator_id: account.coordinator_id.clone(),
+            csrf: random_hex::<32>(),
+            created_at: now,
+            expires_at: now + d.session_ttl,
+        };
+        if let Err(e) = store.create_session(&session) {
+            return error_page(&d, lang, None, &PageError::from(e));
+        }
+        let who = Signed {
+            coordinator: account,
+            session,
+        };
+        d.audit(&who, "sign_in", "-", "ok");
+        let mut resp = redirect("/dashboard/");
+        let h = resp.headers_mut();
+        h.append(
+            header::SET_COOKIE,
+            cookie_header(&d, SESSION_COOKIE, &token, None),
+        );
+        h.append(
+            header::SET_COOKIE,
+            cookie_header(&d, LOGIN_CSRF_COOKIE, "", Some(0)),
+        );
+        resp
+    })
+    .await
+}
+
+pub async fn logout(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    super::action(d, headers, body, |d, who, lang, _| {
+        d.store()
+            .delete_session(&who.session.token_hash)
+            .map_err(|e: StoreError| PageError::from(e))?;
+        d.audit(who, "sign_out", "-", "ok");
+        let mut resp = login_page(d, lang, StatusCode::OK, Some("signed_out"));
+        resp.headers_mut().append(
+            header::SET_COOKIE,
+            cookie_header(d, SESSION_COOKIE, "", Some(0)),
+        );
+        Ok(resp)
+    })
+    .await
+}
+
+/// A valid argon2 hash of a random password, verified against when the account is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2bhsGyb1rsBmvmjG6BkDmeyx6ELPbiuXM9u9l+qw2tU";

@@ -1,0 +1,135 @@
+//! Devices and areas: the commune's hamlet lists per area, its devices, a pairing code with its
+//! QR (SVG drawn on the hub) to enrol a phone, and revocation.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+
+use super::i18n::{Lang, t};
+use super::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page, svg};
+use crate::admin::{self, AdminError};
+
+fn render(
+    d: &Dash,
+    who: &Signed,
+    lang: Lang,
+    issued: Option<minijinja::Value>,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let store = d.store();
+    let commune = &who.coordinator.commune;
+    let areas = store.areas(commune)?;
+    let devices: Vec<_> = store
+        .devices(commune, d.now())?
+        .into_iter()
+        .map(|r| {
+            minijinja::context! {
+                device_id => r.device_id, volunteer_id => r.volunteer_id, area => r.area_name,
+                revoked => r.revoked, enrolled => local_time(&r.enrolled_at),
+            }
+        })
+        .collect();
+    let areas: Vec<_> = areas
+        .into_iter()
+        .map(|a| {
+            minijinja::context! {
+                area_id => a.area_id, name => a.name,
+                hamlets => a.hamlets.into_iter().map(|(_, n)| n).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    ok_page(
+        d,
+        "devices.html",
+        lang,
+        who,
+        minijinja::context! { page => "devices", areas => areas, devices => devices, issued => issued, notice => notice.map(|n| t(lang, n)) },
+    )
+}
+
+pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
+    page(d, headers, |d, who, lang| render(d, who, lang, None, None)).await
+}
+
+fn admin_error(e: AdminError) -> PageError {
+    match e {
+        AdminError::Store(e) => PageError::from(e),
+        AdminError::NotFound(_) => PageError::NotFound,
+        AdminError::Invalid(m) => {
+            let (vi, en) = m.split_once(" / ").unwrap_or((&m, &m));
+            PageError::Invalid(vi.to_owned(), en.to_owned())
+        }
+    }
+}
+
+pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.len() < 200
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        })
+        .map(str::to_owned);
+    action(d, headers, body, move |d, who, lang, form| {
+        let volunteer = field(form, "volunteer").unwrap_or("").trim().to_owned();
+        let area = field(form, "area").unwrap_or("").to_owned();
+        let hours: i64 = field(form, "hours")
+            .and_then(|h| h.trim().parse().ok())
+            .unwrap_or(24);
+        match d
+            .store()
+            .areas(&who.coordinator.commune)?
+            .iter()
+            .find(|a| a.area_id == area)
+        {
+            Some(_) => {}
+            None => {
+                d.audit(who, "device.pair", &area, "refused");
+                return Err(PageError::OtherCommune);
+            }
+        }
+        let code = admin::issue_pairing(
+            d.hub.store().as_ref(),
+            &who.coordinator.coordinator_id,
+            &volunteer,
+            &area,
+            chrono::Duration::hours(hours),
+            d.now(),
+        )
+        .map_err(admin_error)?;
+        let scheme = if d.tls { "https" } else { "http" };
+        let url = format!("{scheme}://{}", host.as_deref().unwrap_or("127.0.0.1:7878"));
+        let payload = admin::pairing_qr_payload(&url, &code);
+        d.audit(who, "device.pair", &format!("{volunteer} @ {area}"), "ok");
+        let issued = minijinja::context! {
+            code => code, volunteer => volunteer, area => area, hours => hours,
+            qr => svg::qr(&payload), payload => payload,
+        };
+        render(d, who, lang, Some(issued), None)
+    })
+    .await
+}
+
+pub async fn revoke(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    action(d, headers, body, |d, who, lang, form| {
+        let device = field(form, "device").unwrap_or("").to_owned();
+        if !gocua_core::model::is_valid_id(&device) {
+            return Err(PageError::NotFound);
+        }
+        match d.store().device_commune(&device)? {
+            None => return Err(PageError::NotFound),
+            Some(c) if c != who.coordinator.commune => {
+                d.audit(who, "device.revoke", &device, "refused_other_commune");
+                return Err(PageError::OtherCommune);
+            }
+            Some(_) => {}
+        }
+        admin::revoke(d.hub.store().as_ref(), &device, d.now()).map_err(admin_error)?;
+        d.audit(who, "device.revoke", &device, "ok");
+        render(d, who, lang, None, Some("revoked_ok"))
+    })
+    .await
+}

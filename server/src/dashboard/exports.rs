@@ -1,0 +1,355 @@
+//! Exports for the province: households, members (with their checklist) and progress per hamlet,
+//! as CSV (UTF-8 with a byte-order mark, so Excel shows Vietnamese) and as one XLSX workbook.
+//! ID numbers and phones are masked to their last 4 digits.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gocua_core::model::{ChecklistItem, ChecklistStatus, Gender, Relation};
+
+use super::i18n::Lang;
+use super::{D, Dash, PageError, Signed, mask, ok_page, page};
+
+pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
+    page(d, headers, |d, who, lang| {
+        ok_page(
+            d,
+            "exports.html",
+            lang,
+            who,
+            minijinja::context! { page => "exports" },
+        )
+    })
+    .await
+}
+
+/// A table: header and rows of cells.
+pub struct Table {
+    pub name: &'static str,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub enum Cell {
+    Text(String),
+    Num(f64),
+}
+
+impl Cell {
+    fn text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Num(n) if n.fract() == 0.0 => format!("{n:.0}"),
+            Cell::Num(n) => format!("{n:.1}"),
+        }
+    }
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn hamlet_names(d: &Dash, commune: &str) -> Result<HashMap<String, String>, PageError> {
+    Ok(d.store().hamlet_names(commune)?.into_iter().collect())
+}
+
+pub fn households(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
+    let commune = &who.coordinator.commune;
+    let names = hamlet_names(d, commune)?;
+    let (rows, _) = d.store().households(commune, "", u32::MAX, 0)?;
+    Ok(Table {
+        name: "households",
+        header: [
+            lang.pick("Mã hộ", "Household id"),
+            lang.pick("Thôn", "Hamlet"),
+            lang.pick("Chủ hộ", "Head"),
+            lang.pick("Địa chỉ", "Address"),
+            "Plus Code",
+            lang.pick("Số nhân khẩu", "Members"),
+            lang.pick(
+                "Có người thành thạo 5 kỹ năng số",
+                "Member with the 5 basic digital skills",
+            ),
+            lang.pick("Đang ở", "Active"),
+            lang.pick("Ngày đăng ký", "Registered"),
+            lang.pick("Người đăng ký", "Registered by"),
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows: rows
+            .into_iter()
+            .map(|r| {
+                vec![
+                    text(&r.doc_id),
+                    text(names.get(&r.hamlet).cloned().unwrap_or(r.hamlet)),
+                    text(r.head_name.unwrap_or_default()),
+                    text(r.address),
+                    text(r.plus_code.unwrap_or_default()),
+                    Cell::Num(r.members as f64),
+                    text(if r.five_skills { "1" } else { "0" }),
+                    text(if r.active { "1" } else { "0" }),
+                    text(r.created_at.get(..10).unwrap_or("")),
+                    text(r.created_by),
+                ]
+            })
+            .collect(),
+    })
+}
+
+pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
+    let commune = &who.coordinator.commune;
+    let names = hamlet_names(d, commune)?;
+    let mut status: HashMap<(String, String), HashMap<String, String>> = HashMap::new();
+    for c in d.store().checklist(commune)? {
+        status
+            .entry((c.doc_id, c.member_id))
+            .or_default()
+            .insert(c.item, c.status);
+    }
+    let mut header: Vec<String> = [
+        lang.pick("Mã hộ", "Household id"),
+        lang.pick("Thôn", "Hamlet"),
+        lang.pick("Họ tên", "Full name"),
+        lang.pick("Ngày/năm sinh", "Birth"),
+        lang.pick("Giới tính", "Gender"),
+        lang.pick("Quan hệ với chủ hộ", "Relation to head"),
+        lang.pick("Số định danh (che)", "ID number (masked)"),
+        lang.pick("Điện thoại (che)", "Phone (masked)"),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    header.extend(
+        ChecklistItem::ALL
+            .iter()
+            .map(|i| lang.pick(i.label_vi(), i.label_en()).to_owned()),
+    );
+    let rows = d
+        .store()
+        .members(commune)?
+        .into_iter()
+        .map(|m| {
+            let items = status.get(&(m.doc_id.clone(), m.member_id.clone()));
+            let mut row = vec![
+                text(&m.doc_id),
+                text(names.get(&m.hamlet).cloned().unwrap_or(m.hamlet.clone())),
+                text(&m.full_name),
+                text(m.birth.unwrap_or_default()),
+                text(
+                    m.gender
+                        .as_deref()
+                        .and_then(Gender::from_code)
+                        .map(|g| lang.pick(g.label_vi(), g.label_en()))
+                        .unwrap_or(""),
+                ),
+                text(
+                    Relation::from_code(&m.relation)
+                        .map(|r| lang.pick(r.label_vi(), r.label_en()))
+                        .unwrap_or(""),
+                ),
+                text(m.id_number.as_deref().map(mask).unwrap_or_default()),
+                text(m.phone.as_deref().map(mask).unwrap_or_default()),
+            ];
+            for item in ChecklistItem::ALL {
+                let s = items
+                    .and_then(|i| i.get(item.code()))
+                    .and_then(|s| ChecklistStatus::from_code(s))
+                    .map(|s| lang.pick(s.label_vi(), s.label_en()))
+                    .unwrap_or("");
+                row.push(text(s));
+            }
+            row
+        })
+        .collect();
+    Ok(Table {
+        name: "members",
+        header,
+        rows,
+    })
+}
+
+pub fn progress(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
+    let commune = &who.coordinator.commune;
+    let today = d.now().date_naive();
+    let o = d.store().overview(commune, today)?;
+    let mut per_item: HashMap<(String, String), u64> = HashMap::new();
+    let mut hamlet_of: HashMap<String, String> = HashMap::new();
+    for m in d.store().members(commune)? {
+        hamlet_of.insert(m.doc_id.clone(), m.hamlet.clone());
+    }
+    for c in d.store().checklist(commune)? {
+        if ChecklistStatus::from_code(&c.status).is_some_and(|s| s.is_achieved())
+            && let Some(h) = hamlet_of.get(&c.doc_id)
+        {
+            *per_item.entry((h.clone(), c.item)).or_default() += 1;
+        }
+    }
+    let mut header: Vec<String> = [
+        lang.pick("Thôn", "Hamlet"),
+        lang.pick("Số hộ", "Households"),
+        lang.pick(
+            "Hộ có người thành thạo 5 kỹ năng số",
+            "Households with a member with the 5 skills",
+        ),
+        "%",
+        lang.pick("Nhân khẩu", "Members"),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    header.extend(
+        ChecklistItem::ALL
+            .iter()
+            .map(|i| lang.pick(i.label_vi(), i.label_en()).to_owned()),
+    );
+    let rows = o
+        .hamlets
+        .iter()
+        .map(|h| {
+            let pct = if h.households == 0 {
+                0.0
+            } else {
+                (h.with_five_skills as f64 * 1000.0 / h.households as f64).round() / 10.0
+            };
+            let mut row = vec![
+                text(&h.name),
+                Cell::Num(h.households as f64),
+                Cell::Num(h.with_five_skills as f64),
+                Cell::Num(pct),
+                Cell::Num(h.members as f64),
+            ];
+            for item in ChecklistItem::ALL {
+                let n = per_item
+                    .get(&(h.hamlet_id.clone(), item.code().to_owned()))
+                    .copied()
+                    .unwrap_or(0);
+                row.push(Cell::Num(n as f64));
+            }
+            row
+        })
+        .collect();
+    Ok(Table {
+        name: "progress",
+        header,
+        rows,
+    })
+}
+
+/// A CSV field: quoted when needed; a leading `= + - @` is neutralised so a spreadsheet does
+/// not run it as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub fn to_csv(t: &Table) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        &t.header
+            .iter()
+            .map(|h| csv_field(h))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
+    out.push_str("\r\n");
+    for row in &t.rows {
+        out.push_str(
+            &row.iter()
+                .map(|c| csv_field(&c.text()))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for t in tables {
+        let sheet = book.add_worksheet();
+        sheet.set_name(t.name)?;
+        for (c, h) in t.header.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32 + 1, c as u16);
+                match cell {
+                    Cell::Text(s) => sheet.write_string(r, c, s)?,
+                    Cell::Num(n) => sheet.write_number(r, c, *n)?,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    book.save_to_buffer()
+}
+
+fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut resp = (StatusCode::OK, body).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+pub async fn download(
+    State(d): State<D>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    page(d, headers, move |d, who, lang| {
+        let date = d.now().format("%Y%m%d");
+        let commune = who.coordinator.commune.clone();
+        let resp = match file.as_str() {
+            "households.csv" => attachment(
+                &format!("gocua-{commune}-households-{date}.csv"),
+                "text/csv; charset=utf-8",
+                to_csv(&households(d, who, lang)?),
+            ),
+            "members.csv" => attachment(
+                &format!("gocua-{commune}-members-{date}.csv"),
+                "text/csv; charset=utf-8",
+                to_csv(&members(d, who, lang)?),
+            ),
+            "progress.csv" => attachment(
+                &format!("gocua-{commune}-progress-{date}.csv"),
+                "text/csv; charset=utf-8",
+                to_csv(&progress(d, who, lang)?),
+            ),
+            "report.xlsx" => {
+                let tables = [
+                    households(d, who, lang)?,
+                    members(d, who, lang)?,
+                    progress(d, who, lang)?,
+                ];
+                let bytes = to_xlsx(&tables).map_err(|e| {
+                    eprintln!("gocua-hub: xlsx export: {e}");
+                    PageError::Internal
+                })?;
+                attachment(
+                    &format!("gocua-{commune}-report-{date}.xlsx"),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    bytes,
+                )
+            }
+            _ => return Err(PageError::NotFound),
+        };
+        d.audit(who, "export", &file, "ok");
+        Ok(resp)
+    })
+    .await
+}

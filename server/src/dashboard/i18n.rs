@@ -1,0 +1,329 @@
+//! The dashboard's words in Vietnamese (the default) and English.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+
+    /// Picks the word of this language.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}
+
+/// key, Vietnamese, English.
+const WORDS: &[(&str, &str, &str)] = &[
+    (
+        "app",
+        "gocua · Bảng điều phối xã",
+        "gocua · Commune dashboard",
+    ),
+    ("overview", "Tổng quan", "Overview"),
+    ("sync", "Đồng bộ", "Sync report"),
+    ("quality", "Chất lượng dữ liệu", "Data quality"),
+    ("households", "Hộ gia đình", "Households"),
+    ("devices", "Thiết bị & địa bàn", "Devices & areas"),
+    ("exports", "Xuất báo cáo", "Exports"),
+    ("audit", "Nhật ký thao tác", "Audit log"),
+    ("sign_in", "Đăng nhập", "Sign in"),
+    ("sign_out", "Đăng xuất", "Sign out"),
+    ("coordinator_id", "Mã cán bộ điều phối", "Coordinator id"),
+    ("password", "Mật khẩu", "Password"),
+    (
+        "wrong_password",
+        "Sai mã cán bộ hoặc mật khẩu. Không có gì thay đổi.",
+        "Wrong coordinator id or password. Nothing was changed.",
+    ),
+    ("signed_out", "Đã đăng xuất.", "Signed out."),
+    ("switch_lang", "English", "Tiếng Việt"),
+    ("commune", "Xã", "Commune"),
+    ("hh_registered", "Hộ đã đăng ký", "Households registered"),
+    ("members", "Nhân khẩu", "Members"),
+    ("visits_week", "Lượt thăm hộ tuần này", "Visits this week"),
+    (
+        "five_skills_hh",
+        "Hộ có người thành thạo 5 kỹ năng số cơ bản",
+        "Households with a member with the 5 basic digital skills",
+    ),
+    (
+        "hamlet_progress",
+        "Tiến độ theo thôn: mọi hộ có người thành thạo 5 kỹ năng số cơ bản",
+        "Progress per hamlet: every household has a member with the 5 basic digital skills",
+    ),
+    ("hamlet", "Thôn", "Hamlet"),
+    (
+        "item_completion",
+        "Hoàn thành theo hạng mục (số người)",
+        "Completion per checklist item (people)",
+    ),
+    (
+        "over_time",
+        "Đăng ký hộ và hạng mục hoàn thành theo thời gian (cộng dồn)",
+        "Registrations and completed items over time (cumulative)",
+    ),
+    ("registrations", "Hộ đăng ký", "Households registered"),
+    ("completed_items", "Hạng mục hoàn thành", "Completed items"),
+    ("no_data", "Chưa có dữ liệu.", "No data yet."),
+    ("volunteer", "Tình nguyện viên", "Volunteer"),
+    ("device", "Thiết bị", "Device"),
+    ("area", "Địa bàn", "Area"),
+    (
+        "last_success",
+        "Đồng bộ thành công gần nhất",
+        "Last successful sync",
+    ),
+    ("never", "chưa bao giờ", "never"),
+    (
+        "pending",
+        "Thay đổi chưa gửi (máy báo)",
+        "Pending changes (reported)",
+    ),
+    (
+        "recent",
+        "7 ngày qua: phiên / hộ / dung lượng",
+        "Last 7 days: sessions / docs / bytes",
+    ),
+    ("last_error", "Lỗi gần nhất", "Last error"),
+    (
+        "stale_threshold",
+        "Cảnh báo khi chưa đồng bộ quá (giờ)",
+        "Highlight when not synced for more than (hours)",
+    ),
+    ("save", "Lưu", "Save"),
+    ("stale", "quá hạn", "overdue"),
+    ("revoked", "đã thu hồi", "revoked"),
+    ("active", "hoạt động", "active"),
+    ("session_log", "Nhật ký phiên đồng bộ", "Session log"),
+    ("started", "Bắt đầu", "Started"),
+    ("ended", "Kết thúc", "Ended"),
+    ("outcome", "Kết quả", "Outcome"),
+    ("docs_up", "Hộ gửi lên", "Docs up"),
+    ("docs_down", "Hộ nhận về", "Docs down"),
+    ("bytes", "Dung lượng", "Bytes"),
+    ("rejected", "Bị từ chối", "Rejected"),
+    ("details", "Chi tiết", "Details"),
+    ("duplicates", "Nghi trùng lặp", "Duplicate candidates"),
+    (
+        "same_id",
+        "Cùng số định danh ở hai hộ",
+        "Same ID number in two households",
+    ),
+    (
+        "same_phone",
+        "Cùng số điện thoại ở hai hộ",
+        "Same phone in two households",
+    ),
+    (
+        "same_place",
+        "Cùng Plus Code, tên chủ hộ gần giống",
+        "Same Plus Code and similar head name",
+    ),
+    ("not_duplicate", "Không phải trùng lặp", "Not a duplicate"),
+    (
+        "warnings",
+        "Cảnh báo kiểm tra dữ liệu",
+        "Validation warnings",
+    ),
+    ("conflicts", "Xung đột cần xem xét", "Conflicts to review"),
+    ("field", "Trường", "Field"),
+    ("keep_this", "Giữ giá trị này", "Keep this value"),
+    ("by", "bởi", "by"),
+    (
+        "resolved",
+        "Đã giải quyết xung đột. Các máy sẽ nhận ở lần đồng bộ tới.",
+        "Conflict resolved. Devices receive it at their next sync.",
+    ),
+    ("nothing", "Không có.", "None."),
+    (
+        "search",
+        "Tìm (không cần dấu)",
+        "Search (diacritics optional)",
+    ),
+    ("search_btn", "Tìm", "Search"),
+    ("head", "Chủ hộ", "Head"),
+    ("address", "Địa chỉ", "Address"),
+    ("found", "hộ", "households"),
+    ("household", "Hộ", "Household"),
+    ("name", "Họ tên", "Full name"),
+    ("birth", "Năm sinh", "Birth"),
+    ("gender", "Giới tính", "Gender"),
+    ("relation", "Quan hệ với chủ hộ", "Relation to head"),
+    ("id_number", "Số định danh", "ID number"),
+    ("phone", "Điện thoại", "Phone"),
+    ("residence", "Cư trú", "Residence"),
+    ("checklist", "Hạng mục hỗ trợ", "Checklist"),
+    ("consent", "Đồng ý xử lý dữ liệu", "Consent"),
+    ("consent_local", "Sổ địa phương", "Local register"),
+    ("consent_help", "Hỗ trợ tạo tài khoản", "Set-up help"),
+    ("consent_share", "Chia sẻ với xã", "Share with commune"),
+    ("no_consent", "chưa có / đã rút", "none / withdrawn"),
+    ("visits", "Lượt thăm", "Visits"),
+    ("date", "Ngày", "Date"),
+    ("note", "Ghi chú", "Note"),
+    ("digital_address", "Địa chỉ số", "Digital address"),
+    ("card", "Thẻ hộ gia đình", "Household card"),
+    ("history", "Lịch sử thay đổi", "History"),
+    ("when", "Khi nào", "When"),
+    ("who", "Ai", "Who"),
+    ("what", "Thay đổi", "What"),
+    (
+        "hamlet_lists",
+        "Danh sách thôn theo địa bàn",
+        "Hamlet lists per area",
+    ),
+    ("pair", "Cấp mã ghép thiết bị", "Issue a pairing code"),
+    ("hours_valid", "Hiệu lực (giờ)", "Valid for (hours)"),
+    ("issue", "Cấp mã", "Issue code"),
+    (
+        "pair_code",
+        "Mã ghép (dùng một lần)",
+        "Pairing code (single use)",
+    ),
+    (
+        "pair_hint",
+        "Quét mã QR hoặc nhập mã trên điện thoại của tình nguyện viên.",
+        "Scan the QR or type the code on the volunteer's phone.",
+    ),
+    ("revoke", "Thu hồi", "Revoke"),
+    (
+        "revoke_confirm",
+        "Thu hồi thiết bị này?",
+        "Revoke this device?",
+    ),
+    ("revoked_ok", "Đã thu hồi thiết bị.", "Device revoked."),
+    (
+        "exports_intro",
+        "Báo cáo cho tỉnh: CSV (UTF-8, mở được bằng Excel) và XLSX. Số định danh và điện thoại được che, chỉ còn 4 số cuối.",
+        "Reports for the province: CSV (UTF-8, opens in Excel) and XLSX. ID numbers and phones are masked to their last 4 digits.",
+    ),
+    ("export_households", "Hộ gia đình", "Households"),
+    ("export_members", "Nhân khẩu", "Members"),
+    (
+        "export_progress",
+        "Tiến độ theo thôn",
+        "Progress per hamlet",
+    ),
+    (
+        "xlsx_all",
+        "Tất cả (XLSX, 3 trang)",
+        "Everything (XLSX, 3 sheets)",
+    ),
+    ("action", "Thao tác", "Action"),
+    ("target", "Đối tượng", "Target"),
+    (
+        "err_expired",
+        "Phiên đăng nhập đã hết hạn hoặc không hợp lệ. Vui lòng đăng nhập lại. Không có gì thay đổi.",
+        "Your session has expired or is not valid. Please sign in again. Nothing was changed.",
+    ),
+    (
+        "err_forged",
+        "Biểu mẫu không hợp lệ (thiếu hoặc sai mã bảo vệ). Không có gì thay đổi. Hãy tải lại trang và thử lại.",
+        "The form was not accepted (missing or wrong protection token). Nothing was changed. Reload the page and try again.",
+    ),
+    (
+        "err_other_commune",
+        "Dữ liệu này thuộc xã khác. Bạn chỉ xem được dữ liệu xã mình. Không có gì thay đổi.",
+        "This belongs to another commune. You can only see your own commune. Nothing was changed.",
+    ),
+    ("err_not_found", "Không tìm thấy.", "Not found."),
+    (
+        "err_invalid",
+        "Dữ liệu nhập không hợp lệ. Không có gì thay đổi.",
+        "The input is not valid. Nothing was changed.",
+    ),
+    (
+        "err_stale",
+        "Hộ này vừa thay đổi. Hãy xem lại rồi thử lại. Không có gì thay đổi.",
+        "This household just changed. Review it and try again. Nothing was changed.",
+    ),
+    (
+        "err_internal",
+        "Lỗi máy chủ, thử lại sau.",
+        "Hub error, try again later.",
+    ),
+    ("back_sign_in", "Đăng nhập lại", "Sign in again"),
+    ("back_home", "Về trang tổng quan", "Back to the overview"),
+    ("of", "trên", "of"),
+    ("status", "Trạng thái", "Status"),
+    ("enrolled", "Ngày ghép", "Enrolled"),
+    ("members_count", "Số người", "Members"),
+    (
+        "open_interrupted",
+        "dở dang / bị ngắt",
+        "open / interrupted",
+    ),
+    (
+        "masked_note",
+        "Số định danh chỉ hiện 4 số cuối.",
+        "ID numbers show their last 4 digits only.",
+    ),
+    ("lifecycle", "Tình trạng", "Status"),
+    ("next", "Trang sau", "Next"),
+    ("prev", "Trang trước", "Previous"),
+];
+
+static VI: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
+static EN: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
+
+/// Every word of the language, by key (the templates' `t`).
+pub fn strings(lang: Lang) -> &'static BTreeMap<&'static str, &'static str> {
+    match lang {
+        Lang::Vi => VI.get_or_init(|| WORDS.iter().map(|(k, vi, _)| (*k, *vi)).collect()),
+        Lang::En => EN.get_or_init(|| WORDS.iter().map(|(k, _, en)| (*k, *en)).collect()),
+    }
+}
+
+/// One word.
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    strings(lang).get(key).copied().unwrap_or("")
+}
+
+/// A sync error as recorded by the hub, in words.
+pub fn sync_error(lang: Lang, raw: &str) -> String {
+    let (outcome, detail) = raw.split_once(": ").unwrap_or((raw, ""));
+    let what = match outcome {
+        "partial" => lang.pick(
+            "Một số hộ bị máy chủ từ chối (xem chất lượng dữ liệu)",
+            "Some households were refused by the hub (see data quality)",
+        ),
+        "cancelled" => lang.pick(
+            "Người dùng đã huỷ đồng bộ",
+            "The sync was cancelled on the phone",
+        ),
+        "failed" => lang.pick("Đồng bộ thất bại", "The sync failed"),
+        _ => lang.pick("Lỗi đồng bộ", "Sync error"),
+    };
+    let detail_words = match detail {
+        "" | "some documents rejected" => String::new(),
+        d if d.contains("network") || d.contains("timeout") => lang
+            .pick(" (mất kết nối mạng)", " (network lost)")
+            .to_owned(),
+        d if d.contains("storage") || d.contains("disk") => lang
+            .pick(" (lỗi bộ nhớ máy)", " (phone storage error)")
+            .to_owned(),
+        d => format!(" ({d})"),
+    };
+    format!("{what}{detail_words}")
+}

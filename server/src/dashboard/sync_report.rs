@@ -1,0 +1,221 @@
+//! Sync report: per volunteer and device, the last successful sync and how long ago
+//! (highlighted past the coordinator's threshold), pending changes the device reported, what
+//! recent sessions moved, the last error in words; a session log per device.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Serialize;
+
+use super::data::SessionRow;
+use super::i18n::{Lang, sync_error, t};
+use super::{
+    D, Dash, PageError, Signed, action, ago, field, html_response, local_time, num, ok_page, page,
+    redirect,
+};
+
+/// Hours without a successful sync before a device is highlighted, unless the coordinator set it.
+pub const DEFAULT_STALE_HOURS: u32 = 24;
+
+#[derive(Serialize)]
+struct DeviceView {
+    device_id: String,
+    volunteer_id: String,
+    area: String,
+    revoked: bool,
+    last_success: String,
+    ago: String,
+    stale: bool,
+    pending: String,
+    recent: String,
+    last_error: String,
+}
+
+#[derive(Serialize)]
+struct SessionView {
+    id: u64,
+    device_id: String,
+    volunteer_id: String,
+    started: String,
+    ended: String,
+    outcome: String,
+    outcome_class: &'static str,
+    docs_up: u32,
+    docs_down: u32,
+    bytes: String,
+    rejected: u32,
+    pending: String,
+    error: String,
+}
+
+fn bytes(n: u64) -> String {
+    if n < 1024 {
+        format!("{n} B")
+    } else if n < 1024 * 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
+    }
+}
+
+fn outcome_words(lang: Lang, o: Option<&str>) -> (String, &'static str) {
+    match o {
+        Some("success") => (lang.pick("thành công", "success").into(), "ok"),
+        Some("partial") => (lang.pick("một phần", "partial").into(), "warn"),
+        Some("cancelled") => (lang.pick("đã huỷ", "cancelled").into(), "warn"),
+        Some("failed") => (lang.pick("thất bại", "failed").into(), "bad"),
+        Some(other) => (other.to_owned(), "warn"),
+        None => (t(lang, "open_interrupted").into(), "warn"),
+    }
+}
+
+fn session_views(rows: Vec<SessionRow>, lang: Lang) -> Vec<SessionView> {
+    rows.into_iter()
+        .map(|s| {
+            let (outcome, class) = outcome_words(lang, s.outcome.as_deref());
+            SessionView {
+                id: s.session_id,
+                device_id: s.device_id,
+                volunteer_id: s.volunteer_id,
+                started: local_time(&s.started_at),
+                ended: s.ended_at.as_deref().map(local_time).unwrap_or_default(),
+                outcome,
+                outcome_class: class,
+                docs_up: s.docs_up,
+                docs_down: s.docs_down,
+                bytes: format!("↑ {} · ↓ {}", bytes(s.bytes_up), bytes(s.bytes_down)),
+                rejected: s.rejected,
+                pending: format!(
+                    "{} → {}",
+                    s.pending_before,
+                    s.pending_after.map(|p| p.to_string()).unwrap_or("?".into())
+                ),
+                error: s
+                    .error
+                    .as_deref()
+                    .map(|e| sync_error(lang, &format!("failed: {e}")))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+pub fn stale_hours(d: &Dash, who: &Signed) -> Result<u32, PageError> {
+    Ok(d.store()
+        .stale_hours(&who.coordinator.coordinator_id)?
+        .unwrap_or(DEFAULT_STALE_HOURS))
+}
+
+/// The sync report's HTML (also used by the benchmark).
+pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
+    let now = d.now();
+    let threshold = stale_hours(d, who)?;
+    let store = d.store();
+    let commune = &who.coordinator.commune;
+    let devices: Vec<DeviceView> = store
+        .devices(commune, now - chrono::Duration::days(7))?
+        .into_iter()
+        .map(|r| {
+            let ago = ago(r.last_success_at.as_deref(), now, lang);
+            let stale = !r.revoked
+                && ago
+                    .as_ref()
+                    .is_none_or(|(_, secs)| *secs > threshold as i64 * 3600);
+            DeviceView {
+                area: r.area_name,
+                revoked: r.revoked,
+                last_success: r
+                    .last_success_at
+                    .as_deref()
+                    .map(local_time)
+                    .unwrap_or_else(|| t(lang, "never").into()),
+                ago: ago.map(|a| a.0).unwrap_or_default(),
+                stale,
+                pending: r
+                    .pending_docs
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "?".into()),
+                recent: format!(
+                    "{} / {} / {}",
+                    r.recent_sessions,
+                    num(r.recent_docs, lang),
+                    bytes(r.recent_bytes)
+                ),
+                last_error: r
+                    .last_error
+                    .as_deref()
+                    .map(|e| sync_error(lang, e))
+                    .unwrap_or_default(),
+                device_id: r.device_id,
+                volunteer_id: r.volunteer_id,
+            }
+        })
+        .collect();
+    let stale_count = devices.iter().filter(|d| d.stale).count();
+    let sessions = session_views(store.sessions_of(commune, None, 30)?, lang);
+    d.render(
+        "sync.html",
+        lang,
+        Some(who),
+        minijinja::context! {
+            page => "sync",
+            devices => super::ser(&devices),
+            stale_count => stale_count,
+            threshold => threshold,
+            sessions => super::ser(&sessions),
+        },
+    )
+}
+
+pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
+    page(d, headers, |d, who, lang| {
+        Ok(html_response(StatusCode::OK, render(d, who, lang)?))
+    })
+    .await
+}
+
+pub async fn threshold(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    action(d, headers, body, |d, who, _lang, form| {
+        let hours: u32 = field(form, "hours")
+            .and_then(|h| h.trim().parse().ok())
+            .filter(|h| (1..=24 * 90).contains(h))
+            .ok_or_else(|| {
+                PageError::Invalid(
+                    "Số giờ từ 1 đến 2160.".into(),
+                    "Hours between 1 and 2160.".into(),
+                )
+            })?;
+        d.store()
+            .set_stale_hours(&who.coordinator.coordinator_id, hours)?;
+        d.audit(who, "sync.threshold", &format!("{hours} h"), "ok");
+        Ok(redirect("/dashboard/sync"))
+    })
+    .await
+}
+
+pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    page(d, headers, move |d, who, lang| {
+        if !gocua_core::model::is_valid_id(&id) {
+            return Err(PageError::NotFound);
+        }
+        match d.store().device_commune(&id)? {
+            None => return Err(PageError::NotFound),
+            Some(c) if c != who.coordinator.commune => return Err(PageError::OtherCommune),
+            Some(_) => {}
+        }
+        let sessions = session_views(
+            d.store()
+                .sessions_of(&who.coordinator.commune, Some(&id), 200)?,
+            lang,
+        );
+        ok_page(
+            d,
+            "device.html",
+            lang,
+            who,
+            minijinja::context! { page => "sync", device_id => id, sessions => super::ser(&sessions) },
+        )
+    })
+    .await
+}
