@@ -113,10 +113,49 @@ pub fn tls_acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
 
-/// A TCP listener that completes a TLS handshake before handing the connection to axum.
+/// How long a client may take to complete its TLS handshake (a slow 2G link takes seconds).
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A TCP listener that completes TLS handshakes before handing connections to axum. Handshakes
+/// run concurrently, each in its own task: a client that stalls its handshake (or speaks plain
+/// HTTP to the HTTPS port) holds up no one else.
 struct TlsListener {
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
+    ready: tokio::sync::mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    addr: SocketAddr,
+}
+
+impl TlsListener {
+    fn new(tcp: TcpListener, acceptor: TlsAcceptor) -> std::io::Result<Self> {
+        let addr = tcp.local_addr()?;
+        let (tx, ready) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            loop {
+                let accepted = tokio::select! {
+                    // The server stopped: release the port.
+                    _ = tx.closed() => return,
+                    a = tcp.accept() => a,
+                };
+                let (stream, peer) = match accepted {
+                    Ok(s) => s,
+                    Err(_) => {
+                        // Out of file descriptors and the like: wait a little, keep serving.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let acceptor = acceptor.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    if let Ok(Ok(tls)) =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+                    {
+                        let _ = tx.send((tls, peer)).await;
+                    }
+                });
+            }
+        });
+        Ok(Self { ready, addr })
+    }
 }
 
 impl axum::serve::Listener for TlsListener {
@@ -124,25 +163,15 @@ impl axum::serve::Listener for TlsListener {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let (stream, addr) = match self.tcp.accept().await {
-                Ok(s) => s,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            // A client that stalls its handshake must not hold up the others for long.
-            match tokio::time::timeout(Duration::from_secs(10), self.acceptor.accept(stream)).await
-            {
-                Ok(Ok(tls)) => return (tls, addr),
-                _ => continue,
-            }
+        match self.ready.recv().await {
+            Some(conn) => conn,
+            // The accepting task ended (only when the server stops): accept nothing more.
+            None => std::future::pending().await,
         }
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.tcp.local_addr()
+        Ok(self.addr)
     }
 }
 
@@ -162,15 +191,9 @@ pub async fn serve(
                 .await
         }
         Some(acceptor) => {
-            axum::serve(
-                TlsListener {
-                    tcp: listener,
-                    acceptor,
-                },
-                app,
-            )
-            .with_graceful_shutdown(shutdown)
-            .await
+            axum::serve(TlsListener::new(listener, acceptor)?, app)
+                .with_graceful_shutdown(shutdown)
+                .await
         }
     }
 }
