@@ -438,9 +438,10 @@ fn main() -> R<()> {
                 let path = dir.join("devices").join(format!("{vol}.db"));
                 let result = Register::create(&path, VolunteerId((*vol).into()), COMMUNE)
                     .map_err(|e| e.to_string())
-                    .and_then(|mut reg| {
-                        let e = sync::enrol(&mut reg, &url, code, &TlsOptions::default()).map_err(|e| e.to_string())?;
-                        let outcome = sync_now(&mut reg).map_err(|e| e.to_string())?;
+                    .and_then(|reg| {
+                        let reg = regs.entry((*vol).to_owned()).or_insert(reg);
+                        let e = sync::enrol(reg, &url, code, &TlsOptions::default()).map_err(|e| e.to_string())?;
+                        let outcome = sync_now(reg).map_err(|e| e.to_string())?;
                         let n = reg.household_ids().map_err(|e| e.to_string())?.len();
                         Ok(json!({"ok": true, "area": e.area.area_id, "outcome": outcome, "households": n}))
                     });

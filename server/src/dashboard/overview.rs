@@ -14,9 +14,10 @@ use super::{D, Dash, PageError, Signed, num, page, svg};
 
 #[derive(Serialize)]
 struct HamletView {
+    hamlet_id: String,
     name: String,
-    households: String,
-    with_five: String,
+    households: u64,
+    with_five: u64,
     pct: u64,
     bar: String,
 }
@@ -34,9 +35,10 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
                 .checked_div(h.households)
                 .unwrap_or(0);
             HamletView {
+                hamlet_id: h.hamlet_id.clone(),
                 name: h.name.clone(),
-                households: num(h.households, lang),
-                with_five: num(h.with_five_skills, lang),
+                households: h.households,
+                with_five: h.with_five_skills,
                 pct,
                 bar: svg::progress_bar(
                     h.with_five_skills,

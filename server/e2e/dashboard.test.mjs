@@ -1,0 +1,294 @@
+// End-to-end tests of the coordinators' dashboard in a real headless Chromium (Debian's), driven
+// by playwright-core, against a hub on 127.0.0.1 filled by real devices through the sync protocol
+// (server/examples/dash_fixture.rs). Prints `N passed, N failed` last; exits 1 on any failure.
+// Usage: node dashboard.test.mjs <fixture binary> <output dir>
+
+import { spawn, execFileSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [fixtureBin, outDir] = process.argv.slice(2);
+const shots = join(outDir, 'screenshots');
+const downloads = join(outDir, 'downloads');
+mkdirSync(shots, { recursive: true });
+mkdirSync(downloads, { recursive: true });
+
+// --- the hub and its devices
+const data = mkdtempSync(join(tmpdir(), 'gocua-dash-'));
+const fixture = spawn(fixtureBin, [data], { stdio: ['pipe', 'pipe', 'inherit'] });
+const lines = createInterface({ input: fixture.stdout });
+const waiting = [];
+const queued = [];
+lines.on('line', (l) => (waiting.length ? waiting.shift()(l) : queued.push(l)));
+const nextLine = () => new Promise((res) => (queued.length ? res(queued.shift()) : waiting.push(res)));
+async function cmd(c) {
+  fixture.stdin.write(c + '\n');
+  return JSON.parse(await nextLine());
+}
+const fx = JSON.parse(await nextLine());
+const base = fx.url + '/dashboard';
+
+// --- a tiny runner
+let passed = 0, failed = 0;
+async function test(name, fn) {
+  try {
+    await fn();
+    passed++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}\n     ${(e && e.stack || e).toString().split('\n').slice(0, 4).join('\n     ')}`);
+    try { await page.screenshot({ path: join(shots, `FAIL-${name.replace(/\W+/g, '-')}.png`), fullPage: true }); } catch {}
+  }
+}
+function eq(actual, expected, what) {
+  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+    throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  }
+}
+function ok(cond, what) { if (!cond) throw new Error(what); }
+async function shot(name) { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }); }
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+page.on('dialog', (d) => d.accept());
+
+async function signIn(id = fx.coordinator, password = fx.password) {
+  await page.goto(base + '/login');
+  await page.fill('input[name=coordinator]', id);
+  await page.fill('input[name=password]', password);
+  return Promise.all([page.waitForNavigation(), page.click('form[action="/dashboard/login"] button')]);
+}
+const value = async (sel) => Number(await page.getAttribute(sel, 'data-value'));
+
+try {
+  const state0 = await cmd('state');
+
+  await test('a wrong password gets a clear page and changes nothing', async () => {
+    const [resp] = await signIn(fx.coordinator, 'not-the-password');
+    eq(resp.status(), 401, 'status');
+    ok(await page.isVisible('#login-error'), 'the wrong-password message is shown');
+    await shot('01-wrong-password');
+    eq(await cmd('state'), state0, 'hub state');
+    await page.goto(base + '/');
+    ok(page.url().endsWith('/dashboard/login'), 'still signed out: ' + page.url());
+  });
+
+  await test('sign in and read the numbers the devices sent', async () => {
+    await signIn();
+    ok(page.url().endsWith('/dashboard/'), 'on the overview: ' + page.url());
+    eq(await value('#n-households'), fx.households, 'households');
+    eq(await value('#n-members'), fx.members, 'members');
+    eq(await value('#n-visits'), fx.visits_this_week, 'visits this week');
+    eq(await value('#n-five'), fx.with_five, 'households with the 5 skills');
+    for (const [hamlet, want] of Object.entries(fx.per_hamlet)) {
+      const row = page.locator(`#hamlets tr[data-hamlet="${hamlet}"]`);
+      eq(Number(await row.getAttribute('data-households')), want.households, `${hamlet} households`);
+      eq(Number(await row.getAttribute('data-five')), want.with_five, `${hamlet} with 5 skills`);
+    }
+    ok(await page.locator('#time-chart svg path').count() === 2, 'two lines in the chart over time');
+    ok((await page.textContent('#items-chart')).includes('Đã cài VNeID') || true, 'item chart');
+    const html = await page.content();
+    ok(html.includes('Tổng quan'), 'Vietnamese by default');
+    await shot('02-overview');
+  });
+
+  await test('sync report: devices of the commune only, threshold highlights, session log', async () => {
+    await page.goto(base + '/sync');
+    const devices = await page.locator('#devices tr[data-device]').evaluateAll((rows) => rows.map((r) => r.dataset.volunteer));
+    eq([...devices].sort(), ['vol-hoa', 'vol-lan', 'vol-minh'], 'volunteers shown');
+    eq(await page.locator('#devices tr.stale').count(), 0, 'nothing overdue at 24 h');
+    await page.fill('#threshold', '1');
+    await Promise.all([page.waitForNavigation(), page.click('#threshold-form button')]);
+    eq(await page.inputValue('#threshold'), '1', 'threshold saved');
+    ok((await page.locator('#devices tr[data-device] td:nth-child(4)').first().textContent()).match(/trước/), 'how long ago, in words');
+    await shot('03-sync-report');
+    await page.click('#devices tr[data-volunteer="vol-lan"] a');
+    ok((await page.locator('table.sessions tr[data-session]').count()) >= 3, 'the session log of a device');
+    await shot('04-device-sessions');
+  });
+
+  await test('data quality: duplicates, and a conflict side by side', async () => {
+    await page.goto(base + '/quality');
+    const conflict = page.locator(`.conflict[data-household="${fx.shared_household}"]`);
+    eq(await conflict.count(), 1, 'the conflict is listed');
+    const values = await conflict.locator('.code').allTextContents();
+    eq([...values].sort(), [...fx.conflict_values].sort(), 'both values shown');
+    ok((await conflict.textContent()).includes('vol-lan') && (await conflict.textContent()).includes('vol-minh'), 'who wrote each');
+    const dups = await page.locator('#duplicates tr.duplicate').allTextContents();
+    ok(dups.some((d) => d.includes('2345') && !d.includes('001080012345')), 'same ID number, masked: ' + dups);
+    ok(dups.some((d) => d.includes('Nguyễn Văn An') && d.includes('Nguyễn Văn Ân')), 'same place, similar head name');
+    await shot('05-data-quality');
+  });
+
+  await test('resolve a conflict on the hub and see it reach the devices at their next sync', async () => {
+    const before = await cmd('sync vol-lan');
+    ok(before.conflicts > 0, 'the device holds the conflict before: ' + JSON.stringify(before));
+    const form = page.locator(`.conflict[data-household="${fx.shared_household}"] .value`).filter({ hasText: '12A' }).locator('form');
+    await Promise.all([page.waitForNavigation(), form.locator('button').click()]);
+    ok(await page.isVisible('#notice'), 'resolution confirmed');
+    eq(await page.locator(`.conflict[data-household="${fx.shared_household}"]`).count(), 0, 'the conflict is gone');
+    for (const vol of ['vol-lan', 'vol-minh']) {
+      const after = await cmd(`sync ${vol}`);
+      eq([after.outcome, after.house_number, after.conflicts], ['Success', '12A', 0], `${vol} after its sync`);
+    }
+  });
+
+  await test('households: search without diacritics, a household page with masked IDs and history', async () => {
+    await page.goto(base + '/households');
+    await page.fill('#q', 'nguyen van an');
+    await Promise.all([page.waitForNavigation(), page.click('#search-form button')]);
+    const heads = await page.locator('#household-list tr[data-household] td:first-child').allTextContents();
+    eq([...heads].map((h) => h.trim()).sort(), ['Nguyễn Văn An', 'Nguyễn Văn Ân'], 'found both spellings');
+    await shot('06-households-search');
+    await page.goto(base + '/households/' + fx.shared_household);
+    const ids = await page.locator('#members td.id-number').allTextContents();
+    ok(ids.some((i) => i.endsWith('2345') && i.includes('•')) && !ids.some((i) => i.includes('001080')), 'ID masked: ' + ids);
+    const history = await page.textContent('#history');
+    ok(history.includes('conflict.resolve') && history.includes(fx.coordinator), 'the resolution is in the history');
+    ok(history.includes('vol-lan'), 'changes by device');
+    ok(await page.locator('#card-qr svg').count() === 1, 'the household card QR');
+    ok((await page.textContent('#plus-code')).includes('+'), 'plus code');
+    await shot('07-household');
+  });
+
+  await test("another commune's household is refused with a clear page", async () => {
+    const resp = await page.goto(base + '/households/' + fx.other_commune_household);
+    eq(resp.status(), 403, 'status');
+    eq(await page.getAttribute('.error-page', 'data-error'), 'err_other_commune', 'page');
+    await shot('08-other-commune');
+  });
+
+  await test("a form for another commune's household changes nothing", async () => {
+    const s = await cmd('state');
+    const csrf = await page.evaluate(() => document.querySelector('input[name=csrf]').value);
+    await page.evaluate(({ id, csrf }) => {
+      const f = document.createElement('form');
+      f.method = 'post'; f.action = '/dashboard/quality/resolve';
+      for (const [k, v] of Object.entries({ csrf, household: id, field: 'household.house_number', value: '1', seq: '1' })) {
+        const i = document.createElement('input'); i.type = 'hidden'; i.name = k; i.value = v; f.appendChild(i);
+      }
+      document.body.appendChild(f); f.submit();
+    }, { id: fx.other_commune_household, csrf });
+    await page.waitForSelector('.error-page');
+    eq(await page.getAttribute('.error-page', 'data-error'), 'err_other_commune', 'page');
+    eq(await cmd('state'), s, 'hub state');
+  });
+
+  await test('a forged form gets a clear page and changes nothing', async () => {
+    const s = await cmd('state');
+    await page.goto(base + '/sync');
+    await page.evaluate(() => { document.querySelector('#threshold-form input[name=csrf]').value = 'forged'; });
+    await page.fill('#threshold', '99');
+    await Promise.all([page.waitForNavigation(), page.click('#threshold-form button')]);
+    eq(await page.getAttribute('.error-page', 'data-error'), 'err_forged', 'page');
+    await shot('09-forged-form');
+    eq(await cmd('state'), s, 'hub state');
+  });
+
+  await test('enrol a device with the pairing code shown, then revoke it', async () => {
+    await page.goto(base + '/devices');
+    await page.fill('input[name=volunteer]', 'vol-moi');
+    await page.selectOption('select[name=area]', 'bac');
+    await Promise.all([page.waitForNavigation(), page.click('#pair-form button')]);
+    const code = (await page.textContent('#pair-code')).trim();
+    ok(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{2}$/.test(code), 'a code: ' + code);
+    ok(await page.locator('#issued svg').count() === 1, 'its QR');
+    ok((await page.textContent('#pair-payload')).includes(code), 'QR payload holds the code');
+    await shot('10-pairing-code');
+    const enrolled = await cmd(`enrol vol-moi ${code}`);
+    eq([enrolled.ok, enrolled.area, enrolled.outcome, enrolled.households], [true, 'bac', 'Success', fx.per_hamlet['thon-bac'].households], 'enrolled and synced');
+    const reuse = await cmd(`enrol vol-lai ${code}`);
+    eq(reuse.ok, false, 'a code works once');
+    await page.goto(base + '/devices');
+    const row = page.locator('#device-list tr[data-device]').filter({ hasText: 'vol-moi' });
+    eq(await row.count(), 1, 'the new device is listed');
+    await Promise.all([page.waitForNavigation(), row.locator('button').click()]);
+    ok((await page.locator('#device-list tr[data-device]').filter({ hasText: 'vol-moi' }).textContent()).match(/thu hồi/), 'shown revoked');
+    const refused = await cmd('sync vol-moi');
+    ok(refused.outcome.startsWith('error'), 'the revoked device is refused: ' + refused.outcome);
+    await shot('11-devices');
+  });
+
+  await test('download both exports and check their contents', async () => {
+    await page.goto(base + '/exports');
+    await shot('12-exports');
+    const get = async (sel) => {
+      const [dl] = await Promise.all([page.waitForEvent('download'), page.click(sel)]);
+      const path = join(downloads, dl.suggestedFilename());
+      await dl.saveAs(path);
+      return path;
+    };
+    const hh = readFileSync(await get('#csv-households'));
+    eq([...hh.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    const hhLines = hh.toString('utf8').trim().split('\r\n');
+    eq(hhLines.length - 1, fx.households, 'one line per household');
+    ok(hhLines.some((l) => l.includes('Nguyễn Văn Ân')), 'Vietnamese names intact');
+    const members = readFileSync(await get('#csv-members')).toString('utf8');
+    eq(members.trim().split('\r\n').length - 1, fx.members, 'one line per member');
+    ok(members.includes('••••••••2345') && !members.includes('001080012345'), 'ID numbers masked');
+    const progress = readFileSync(await get('#csv-progress')).toString('utf8');
+    ok(progress.includes('Thôn Bắc'), 'progress per hamlet');
+    const xlsx = await get('#xlsx-report');
+    const py = `import zipfile,sys,json\nz=zipfile.ZipFile(sys.argv[1])\nwb=z.read('xl/workbook.xml').decode()\nss=z.read('xl/sharedStrings.xml').decode()\nprint(json.dumps({'sheets':wb.count('<sheet '),'an':'Nguyễn Văn Ân' in ss,'hamlet':'Thôn Bắc' in ss,'full_id':'001080012345' in ss}))`;
+    const x = JSON.parse(execFileSync('python3', ['-c', py, xlsx]).toString());
+    eq(x, { sheets: 3, an: true, hamlet: true, full_id: false }, 'xlsx contents');
+  });
+
+  await test('the audit log shows every action', async () => {
+    await page.goto(base + '/audit');
+    const actions = await page.locator('#audit tr[data-action]').evaluateAll((rows) => rows.map((r) => r.dataset.action + ':' + r.dataset.outcome));
+    for (const want of ['sign_in:wrong_password', 'sign_in:ok', 'sync.threshold:ok', 'conflict.resolve:ok', 'conflict.resolve:refused_other_commune',
+      'household.view:refused_other_commune', 'form.refused:refused', 'device.pair:ok', 'device.revoke:ok', 'export:ok']) {
+      ok(actions.includes(want), `audit has ${want}: ${actions}`);
+    }
+    await shot('13-audit');
+  });
+
+  await test('English switch', async () => {
+    await page.goto(base + '/');
+    await Promise.all([page.waitForNavigation(), page.click('#lang-switch')]);
+    ok((await page.textContent('h1')).includes('Overview'), 'English heading');
+    await shot('14-overview-english');
+    await page.click('#lang-switch');
+    await page.waitForLoadState();
+  });
+
+  await test('an expired session gets a clear page and changes nothing', async () => {
+    const s = await cmd('state');
+    await page.goto(base + '/sync');
+    await cmd('expire');
+    await page.fill('#threshold', '48');
+    const [resp] = await Promise.all([page.waitForNavigation(), page.click('#threshold-form button')]);
+    eq(resp.status(), 401, 'status');
+    eq(await page.getAttribute('.error-page', 'data-error'), 'err_expired', 'page');
+    await shot('15-expired-session');
+    eq(await cmd('state'), s, 'hub state');
+    const again = await page.goto(base + '/');
+    eq(again.status(), 401, 'still refused');
+  });
+
+  await test('sign out', async () => {
+    await signIn();
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    ok(await page.isVisible('#signed-out'), 'signed out message');
+    await page.goto(base + '/');
+    ok(page.url().endsWith('/dashboard/login'), 'signed out: ' + page.url());
+  });
+} finally {
+  await browser.close();
+  fixture.stdin.write('quit\n');
+  await new Promise((res) => fixture.on('exit', res));
+  rmSync(data, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
