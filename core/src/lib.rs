@@ -8,6 +8,7 @@
 pub mod catalog;
 pub mod digital_address;
 mod doc;
+mod erasure;
 mod error;
 pub mod input;
 pub mod keystore;
@@ -22,6 +23,7 @@ pub use doc::{
     ChangeContext, Conflict, ConflictValue, Edit, FieldPath, HistoryEntry, HouseholdDoc,
     HouseholdField, MemberField,
 };
+pub use erasure::EraseState;
 pub use error::{Error, Result};
 pub use keystore::{KeyStore, KeyStoreError};
 pub use register::{Clock, FixedClock, Hamlet, Identity, Register, Saved, SystemClock};

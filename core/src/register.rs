@@ -356,7 +356,9 @@ impl Register {
     ) -> Result<T> {
         let ctx = self.ctx();
         let mut doc = self.load(id)?;
-        let (edit, out) = build(self, &doc.read()?)?;
+        let household = doc.read()?;
+        let (edit, out) = build(self, &household)?;
+        self.check_may_edit(&household, &edit)?;
         doc.apply(&edit, &ctx)?;
         self.store.write(|tx| Store::save(tx, &mut doc, true))?;
         Ok(out)
@@ -850,6 +852,18 @@ impl Register {
     pub fn merge_document(&mut self, bytes: &[u8]) -> Result<HouseholdId> {
         let mut incoming = HouseholdDoc::load(bytes)?;
         let id = incoming.id()?;
+        // An erased household (or one rewritten by an erasure) comes back only through the hub:
+        // a copy from elsewhere may carry the erased history.
+        if crate::erasure::erase_state(self.store.conn(), id.as_str())?.is_some() {
+            return Err(Error::Validation(Report {
+                issues: vec![Issue::error(
+                    IssueKind::InvalidValue,
+                    "household",
+                    "Hộ này đã bị xoá dữ liệu, không nhận lại bản sao cũ.",
+                    "This household's data was erased; an old copy is not taken back.",
+                )],
+            }));
+        }
         let incoming_household = incoming.read()?;
         if incoming_household.area.commune_code != self.identity.commune_code {
             return Err(Error::Validation(Report {

@@ -7,13 +7,19 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};
-use gocua_core::model::{Household, HouseholdId, is_valid_id};
+use gocua_core::model::{DeviceId, Household, HouseholdId, MemberId, VolunteerId, is_valid_id};
 use gocua_core::sync::merge::{MergeError, changes_after, merge_changes};
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::{validate_household_input, validate_member_input};
+use gocua_core::{ChangeContext, HouseholdDoc};
 
 use crate::store::*;
+
+/// Erasure requests a device may send in one request.
+const MAX_ERASE_PER_REQUEST: usize = 1000;
+/// Erasure notices sent in one answer (more make `more` true).
+const MAX_ERASED_PER_ANSWER: usize = 10_000;
 
 /// An error answer: HTTP status and a bilingual body without personal data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,6 +335,33 @@ impl Hub {
         let first_request = req.session.is_none();
         let area = &device.area;
         let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        if first_request {
+            self.store.audit(
+                now,
+                &format!("device:{}", device.device_id),
+                "sync.start",
+                &format!("session:{session}"),
+            )?;
+        }
+
+        // 0. Erasures requested on the device, before its pushes (which may be of the old copy).
+        if req.erase.len() > MAX_ERASE_PER_REQUEST {
+            return Err(ApiError::bad_request("too many erasure requests"));
+        }
+        for e in &req.erase {
+            if !is_valid_id(&e.id) || e.member.as_deref().is_some_and(|m| !is_valid_id(m)) {
+                return Err(ApiError::bad_request("erasure request id"));
+            }
+            let actor = format!("device:{}", device.device_id);
+            self.erase_locked(&actor, &e.id, e.member.as_deref(), |commune, hamlet| {
+                area_contains(area, commune, hamlet)
+            })?;
+        }
+        let epochs: std::collections::HashMap<&str, u32> = req
+            .epochs
+            .iter()
+            .map(|e| (e.id.as_str(), e.epoch))
+            .collect();
 
         // 1. Each pushed document on its own: merge, check, keep or reject.
         let mut results = Vec::with_capacity(req.push.len());
@@ -337,13 +370,35 @@ impl Hub {
         let mut rejections = Vec::new();
         let mut seen = HashSet::new();
         for doc in &req.push {
-            let outcome = self.check_push(device, doc, &mut seen, now, &mut writes);
+            let epoch = epochs.get(doc.id.as_str()).copied().unwrap_or(0);
+            let outcome = match self.store.doc_epoch(&doc.id)? {
+                // Changes of an erased household, or of a copy older than its rewrite: refused,
+                // and the device told to drop its copy.
+                Some(e) if e.gone || epoch < e.epoch => {
+                    seen.insert(doc.id.clone());
+                    PushOutcome::Erased {
+                        epoch: e.epoch,
+                        gone: e.gone,
+                    }
+                }
+                Some(e) if epoch > e.epoch => reject(
+                    "bad_epoch",
+                    "phiên bản xoá dữ liệu không khớp",
+                    "the erasure epoch does not match the hub's",
+                ),
+                None if epoch > 0 => reject(
+                    "bad_epoch",
+                    "phiên bản xoá dữ liệu không khớp",
+                    "the erasure epoch does not match the hub's",
+                ),
+                _ => self.check_push(device, doc, &mut seen, now, &mut writes),
+            };
             match &outcome {
                 PushOutcome::Stored => device_heads.push((doc.id.clone(), doc.heads.clone())),
                 PushOutcome::Rejected { code, .. } => {
                     rejections.push((doc.id.clone(), code.clone()))
                 }
-                PushOutcome::NeedFull => {}
+                PushOutcome::NeedFull | PushOutcome::Erased { .. } => {}
             }
             results.push(PushResult {
                 id: doc.id.clone(),
@@ -397,9 +452,18 @@ impl Hub {
             }
         }
 
+        // Erasures of the area the device has not been told of.
+        let erased = self
+            .store
+            .erasures_since(area, req.cursor, MAX_ERASED_PER_ANSWER)?;
+        if erased.len() >= MAX_ERASED_PER_ANSWER {
+            more = true;
+        }
         let finished = first_request
             && req.push.is_empty()
             && pull.is_empty()
+            && erased.is_empty()
+            && req.erase.is_empty()
             && !more
             && req.resend.is_empty();
         let answer = SyncResponse {
@@ -409,6 +473,7 @@ impl Hub {
             cursor,
             more,
             finished,
+            erased,
         };
         let body = encode(&answer);
         let traffic = Traffic {
@@ -540,6 +605,76 @@ impl Hub {
         }))
     }
 
+    /// Erases a household (`member = None`) or one member's personal data, on a coordinator's
+    /// order; `actor` is recorded in the audit log (`coordinator:<id>`). Only households of
+    /// `commune` can be erased. Returns the new erasure state, or `None` when there was nothing
+    /// to erase (unknown household, member already gone). See docs/SECURITY.md.
+    pub fn erase(
+        &self,
+        actor: &str,
+        commune: &str,
+        id: &str,
+        member: Option<&str>,
+    ) -> Result<Option<DocEpoch>, ApiError> {
+        if !is_valid_id(id) || member.is_some_and(|m| !is_valid_id(m)) {
+            return Err(ApiError::bad_request("id"));
+        }
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        self.erase_locked(actor, id, member, |c, _| c == commune)
+    }
+
+    fn erase_locked(
+        &self,
+        actor: &str,
+        id: &str,
+        member: Option<&str>,
+        allowed: impl Fn(&str, &str) -> bool,
+    ) -> Result<Option<DocEpoch>, ApiError> {
+        let Some(rec) = self.store.load_doc(id)? else {
+            return Ok(None);
+        };
+        if !allowed(&rec.commune, &rec.hamlet) {
+            self.store
+                .audit(self.now(), actor, "erase.refused_outside_area", id)?;
+            return Ok(None);
+        }
+        let now = self.now();
+        let rewrite = match member {
+            None => None,
+            Some(m) => {
+                let doc = HouseholdDoc::load(&rec.bytes).map_err(|_| ApiError::internal())?;
+                let member = MemberId(m.to_owned());
+                if !doc
+                    .read()
+                    .map_err(|_| ApiError::internal())?
+                    .members
+                    .contains_key(&member)
+                {
+                    return Ok(None);
+                }
+                let ctx = ChangeContext {
+                    volunteer: VolunteerId(actor.rsplit(':').next().unwrap_or("hub").to_owned()),
+                    device: DeviceId(self.store.hub_id()?),
+                    at: now,
+                };
+                let mut fresh = doc
+                    .rewritten_without(Some(&member), &ctx)
+                    .map_err(|_| ApiError::internal())?;
+                Some(DocWrite {
+                    id: id.to_owned(),
+                    bytes: fresh.save(),
+                    commune: rec.commune.clone(),
+                    hamlet: rec.hamlet.clone(),
+                    heads: fresh.heads(),
+                })
+            }
+        };
+        let epoch =
+            self.store
+                .erase_doc(id, &rec.commune, &rec.hamlet, rewrite.as_ref(), now, actor)?;
+        Ok(Some(epoch))
+    }
+
     fn finish(&self, device: &DeviceRecord, body: &[u8]) -> Result<Vec<u8>, ApiError> {
         let req: FinishRequest = decode(body).map_err(|_| ApiError::bad_request("finish body"))?;
         if req.protocol != PROTOCOL_VERSION {
@@ -555,13 +690,20 @@ impl Hub {
                 .take(40)
                 .collect::<String>()
         });
+        let now = self.now();
         self.store.finish_session(
             req.session,
             &device.device_id,
             req.outcome,
-            self.now(),
+            now,
             req.pending_docs,
             error.as_deref(),
+        )?;
+        self.store.audit(
+            now,
+            &format!("device:{}", device.device_id),
+            &format!("sync.finish.{}", req.outcome.code()),
+            &format!("session:{}", req.session),
         )?;
         Ok(encode(&FinishResponse {
             session: req.session,

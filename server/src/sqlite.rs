@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
-use gocua_core::sync::wire::{AreaInfo, Head, SessionOutcome};
+use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::*;
@@ -53,7 +53,43 @@ CREATE TABLE IF NOT EXISTS session_sent (
 CREATE TABLE IF NOT EXISTS rejections (
     session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, code TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS doc_epochs (
+    doc_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, gone INTEGER NOT NULL,
+    commune TEXT NOT NULL, hamlet TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE, at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS doc_epochs_by_area ON doc_epochs (commune, hamlet, seq);
+CREATE TABLE IF NOT EXISTS audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 ";
+
+/// The hub-wide sequence number after the last write: documents and erasures share it, so a
+/// device's cursor covers both.
+fn max_seq(c: &Connection) -> rusqlite::Result<i64> {
+    c.query_row(
+        "SELECT MAX(COALESCE((SELECT MAX(seq) FROM docs), 0), COALESCE((SELECT MAX(seq) FROM doc_epochs), 0))",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Tables of the hub that hold rows of a document and must lose them when it is erased whole:
+/// every table with a `doc_id` column except the erasure records themselves.
+fn doc_tables(c: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = c.prepare(
+        "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p
+         WHERE m.type = 'table' AND p.name = 'doc_id' AND m.name NOT IN ('doc_epochs', 'docs')
+           AND m.name NOT LIKE '%_fts%' ORDER BY m.name",
+    )?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
 
 pub struct SqliteStore {
     conn: Mutex<Connection>,
@@ -77,6 +113,9 @@ impl SqliteStore {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted rows are overwritten with zeros: an erased household leaves no trace in free
+        // pages (docs/SECURITY.md).
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.execute_batch(SCHEMA)?;
         crate::dashboard::data::init(&mut conn)?;
         let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
@@ -294,7 +333,7 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<()> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let mut seq: i64 = tx.query_row("SELECT COALESCE(MAX(seq), 0) FROM docs", [], |r| r.get(0))?;
+            let mut seq: i64 = max_seq(&tx)?;
             for w in writes {
                 seq += 1;
                 tx.execute(
@@ -322,8 +361,7 @@ impl HubStore for SqliteStore {
         limit: usize,
     ) -> StoreResult<(Vec<(String, u64)>, u64)> {
         self.with(|c| {
-            let max: i64 =
-                c.query_row("SELECT COALESCE(MAX(seq), 0) FROM docs", [], |r| r.get(0))?;
+            let max: i64 = max_seq(c)?;
             let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
             let hamlets =
                 serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -496,6 +534,140 @@ impl HubStore for SqliteStore {
                         pending_before: r.get(11)?,
                         pending_after: r.get(12)?,
                         error: r.get(13)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn doc_epoch(&self, id: &str) -> StoreResult<Option<DocEpoch>> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT epoch, gone FROM doc_epochs WHERE doc_id = ?1",
+                [id],
+                |r| {
+                    Ok(DocEpoch {
+                        id: id.to_owned(),
+                        epoch: r.get(0)?,
+                        gone: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?)
+        })
+    }
+
+    fn erase_doc(
+        &self,
+        id: &str,
+        commune: &str,
+        hamlet: &str,
+        rewrite: Option<&DocWrite>,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<DocEpoch> {
+        let epoch = self.with(|c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let seq = max_seq(&tx)? + 1;
+            let epoch: u32 = tx
+                .query_row("SELECT epoch FROM doc_epochs WHERE doc_id = ?1", [id], |r| r.get(0))
+                .optional()?
+                .unwrap_or(0)
+                + 1;
+            // Every derived row of the document goes (query tables, what devices were sent).
+            for table in doc_tables(&tx)? {
+                tx.execute(&format!("DELETE FROM \"{table}\" WHERE doc_id = ?1"), [id])?;
+            }
+            match rewrite {
+                None => {
+                    tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id])?;
+                }
+                Some(w) => {
+                    // Deleted first, so the old document's pages are freed (and zeroed) before the
+                    // new one is written.
+                    tx.execute("DELETE FROM docs WHERE doc_id = ?1", [id])?;
+                    tx.execute(
+                        "INSERT INTO docs (doc_id, commune, hamlet, seq, heads, bytes, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                        params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), actor],
+                    )?;
+                }
+            }
+            tx.execute(
+                "INSERT OR REPLACE INTO doc_epochs (doc_id, epoch, gone, commune, hamlet, seq, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, epoch, rewrite.is_none(), commune, hamlet, seq, ts(at)],
+            )?;
+            let action = if rewrite.is_none() { "erase.household" } else { "erase.member" };
+            tx.execute(
+                "INSERT INTO audit_log (at, actor, action, target) VALUES (?1, ?2, ?3, ?4)",
+                params![ts(at), actor, action, id],
+            )?;
+            tx.commit()?;
+            // The WAL holds images of the pages as they were: fold it into the file and empty it.
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(epoch)
+        })?;
+        Ok(DocEpoch {
+            id: id.to_owned(),
+            epoch,
+            gone: rewrite.is_none(),
+        })
+    }
+
+    fn erasures_since(
+        &self,
+        area: &AreaInfo,
+        cursor: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<DocEpoch>> {
+        self.with(|c| {
+            let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
+            let hamlets =
+                serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let mut stmt = c.prepare_cached(
+                "SELECT doc_id, epoch, gone FROM doc_epochs WHERE commune = ?1 AND seq > ?2
+                   AND (?3 = '[]' OR hamlet IN (SELECT value FROM json_each(?3)))
+                 ORDER BY seq LIMIT ?4",
+            )?;
+            let rows = stmt
+                .query_map(
+                    params![area.commune_code, cursor as i64, hamlets, limit as i64],
+                    |r| {
+                        Ok(DocEpoch {
+                            id: r.get(0)?,
+                            epoch: r.get(1)?,
+                            gone: r.get(2)?,
+                        })
+                    },
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn audit(&self, at: DateTime<Utc>, actor: &str, action: &str, target: &str) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO audit_log (at, actor, action, target) VALUES (?1, ?2, ?3, ?4)",
+                params![ts(at), actor, action, target],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn audit_entries(&self, limit: u32) -> StoreResult<Vec<AuditRecord>> {
+        self.with(|c| {
+            let mut stmt = c.prepare(
+                "SELECT id, at, actor, action, target FROM audit_log ORDER BY id DESC LIMIT ?1",
+            )?;
+            let rows = stmt
+                .query_map([limit], |r| {
+                    Ok(AuditRecord {
+                        id: r.get(0)?,
+                        at: r.get(1)?,
+                        actor: r.get(2)?,
+                        action: r.get(3)?,
+                        target: r.get(4)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -5,7 +5,7 @@
 //! itself (one merge at a time), so implementations need no document-level locking.
 
 use chrono::{DateTime, Utc};
-use gocua_core::sync::wire::{AreaInfo, Head, SessionOutcome};
+use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +118,19 @@ pub struct DeviceStatus {
     pub last_error: Option<String>,
 }
 
+/// One entry of the hub's append-only audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub at: String,
+    /// `device:<id>`, `coordinator:<id>` or `hub`.
+    pub actor: String,
+    /// `sync.start`, `sync.finish.<outcome>`, `erase.household`, `erase.member`, `enrol`, ...
+    pub action: String,
+    /// The record acted on (a session, document or device id), never personal data.
+    pub target: String,
+}
+
 pub trait HubStore: Send + Sync {
     /// The hub's stable id (made when the store was created).
     fn hub_id(&self) -> StoreResult<String>;
@@ -204,6 +217,34 @@ pub trait HubStore: Send + Sync {
     ) -> StoreResult<()>;
     fn sessions(&self, limit: u32) -> StoreResult<Vec<SessionRecord>>;
     fn device_statuses(&self) -> StoreResult<Vec<DeviceStatus>>;
+
+    // --- erasure and audit (docs/SECURITY.md)
+    /// The erasure state of a document: `None` when it was never erased.
+    fn doc_epoch(&self, id: &str) -> StoreResult<Option<DocEpoch>>;
+    /// Erases a document in one durable transaction: drops it (`rewrite = None`) or replaces it by
+    /// its rewrite, forgets what every device was known to have of it, bumps its epoch with a new
+    /// sequence number (so devices of the area are told), appends to the audit log; then
+    /// checkpoints the WAL so no old page image stays on disk.
+    fn erase_doc(
+        &self,
+        id: &str,
+        commune: &str,
+        hamlet: &str,
+        rewrite: Option<&DocWrite>,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<DocEpoch>;
+    /// Erasures of `area` with a sequence number above `cursor`, oldest first, at most `limit`.
+    fn erasures_since(
+        &self,
+        area: &AreaInfo,
+        cursor: u64,
+        limit: usize,
+    ) -> StoreResult<Vec<DocEpoch>>;
+    /// Appends one entry to the append-only audit log (ids and codes only, never personal data).
+    fn audit(&self, at: DateTime<Utc>, actor: &str, action: &str, target: &str) -> StoreResult<()>;
+    /// The latest audit entries, newest first.
+    fn audit_entries(&self, limit: u32) -> StoreResult<Vec<AuditRecord>>;
 
     /// The coordinators' dashboard's queries and writes, when this store has them.
     fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {

@@ -6,6 +6,7 @@ mod conflict;
 mod edit;
 mod history;
 mod read;
+mod rewrite;
 mod schema;
 mod value;
 

@@ -14,6 +14,19 @@ pub fn clear(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Removes one household's query rows and search entries.
+pub fn remove_household(tx: &Transaction<'_>, id: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM member_search WHERE rowid IN (SELECT rowid_ FROM member_names WHERE doc_id = ?1)",
+        [id],
+    )?;
+    tx.execute("DELETE FROM member_names WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM members WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM checklist WHERE doc_id = ?1", [id])?;
+    tx.execute("DELETE FROM households WHERE doc_id = ?1", [id])?;
+    Ok(())
+}
+
 /// One-line address for lists: house number, alley, street.
 pub fn address_line(h: &Household) -> String {
     [&h.address.house_number, &h.address.alley, &h.address.street]

@@ -79,6 +79,9 @@ impl Store {
 
     fn init(mut conn: Connection) -> Result<Self> {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Deleted content is overwritten with zeros, so an erased household leaves no trace in
+        // free pages (docs/SECURITY.md, "Erasure").
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         let tx = conn.transaction()?;
@@ -167,6 +170,30 @@ impl Store {
             )?;
         }
         Ok(household)
+    }
+
+    /// Removes every row of one household: its document chunks, query rows, search entries,
+    /// pending mark and sync state. With `secure_delete` on, the freed bytes are zeroed.
+    pub fn purge(tx: &Transaction<'_>, id: &str) -> Result<()> {
+        tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
+        index::remove_household(tx, id)?;
+        tx.execute("DELETE FROM pending_sync WHERE doc_id = ?1", [id])?;
+        tx.execute("DELETE FROM sync_heads WHERE doc_id = ?1", [id])?;
+        tx.execute("DELETE FROM sync_rejects WHERE doc_id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// After an erasure: rewrites the full-text index without the erased names (a contentless
+    /// FTS5 table keeps deleted tokens until its segments merge) and checkpoints the WAL away,
+    /// so no old page image of the erased rows stays in the WAL file.
+    pub fn scrub(&mut self) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO member_search (member_search) VALUES ('optimize')",
+            [],
+        )?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Recomputes every query table from the documents alone.

@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -127,6 +127,24 @@ CREATE TABLE sync_rejects (
 ) WITHOUT ROWID;
 ";
 
+/// Version 4: erasure. `erased_docs` remembers, per household, the erasure epoch this device
+/// reached (`gone` = the household was erased whole; a tombstone without personal data), so a
+/// stale copy is never taken back; `erase_requests` holds erasures recorded on this device and
+/// not yet confirmed by the hub.
+pub(crate) const V4_SQL: &str = "
+CREATE TABLE erased_docs (
+    doc_id TEXT PRIMARY KEY,
+    epoch INTEGER NOT NULL,
+    gone INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE erase_requests (
+    doc_id TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    PRIMARY KEY (doc_id, member_id)
+) WITHOUT ROWID;
+";
+
 /// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
 /// it when newer (an older app must not write a schema it does not know).
 pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
@@ -145,6 +163,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
     }
     if found < 3 {
         tx.execute_batch(V3_SQL)?;
+    }
+    if found < 4 {
+        tx.execute_batch(V4_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(())

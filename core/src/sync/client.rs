@@ -105,6 +105,8 @@ pub struct SyncReport {
     pub rejected: Vec<Rejected>,
     /// Documents still to sync after this one.
     pub pending_after: u32,
+    /// Households dropped here because they were erased (whole, or rewritten by an erasure).
+    pub erased: u32,
 }
 
 /// The result of an enrolment.
@@ -302,6 +304,9 @@ impl Register {
         let mut resend: Vec<String> = Vec::new();
         let mut finished_by_hub;
         let commune = self.identity().commune_code.clone();
+        // Erasures recorded here go with the first request; the hub applies them before pushes.
+        let mut erase = crate::erasure::erase_requests(self.sync_store().conn())?;
+        let mut scrub = false;
 
         loop {
             if options.cancel.is_cancelled() {
@@ -311,6 +316,7 @@ impl Register {
             let mut push = Vec::new();
             let mut meta = Vec::new();
             let mut batch_bytes = 0usize;
+            let mut epochs = Vec::new();
             while let Some((id, seq, full)) = queue.pop_front() {
                 if !push.is_empty() && batch_bytes >= options.batch_bytes {
                     queue.push_front((id, seq, full));
@@ -338,6 +344,15 @@ impl Register {
                     continue;
                 }
                 batch_bytes += changes.len();
+                if let Some(state) = crate::erasure::erase_state(self.sync_store().conn(), &id)?
+                    && state.epoch > 0
+                {
+                    epochs.push(DocEpoch {
+                        id: id.clone(),
+                        epoch: state.epoch,
+                        gone: state.gone,
+                    });
+                }
                 push.push(PushDoc {
                     id: id.clone(),
                     heads: heads.clone(),
@@ -353,6 +368,8 @@ impl Register {
                 pending_docs: pending_before,
                 push,
                 resend: std::mem::take(&mut resend),
+                erase: std::mem::take(&mut erase),
+                epochs,
             };
             let body = encode(&req);
             run.report.bytes_up += body.len() as u64;
@@ -380,6 +397,7 @@ impl Register {
             let mut pulled = 0u32;
             let mut pushed = 0u32;
             let mut rejected = Vec::new();
+            let mut erased = 0u32;
             let peer_id = peer.peer_id.clone();
             self.sync_store_mut().write(|tx| {
                 for (result, (id, seq, heads, full)) in answer.results.iter().zip(&meta) {
@@ -401,12 +419,47 @@ impl Register {
                             state::set_reject(tx, &peer_id, id, &r.code, &r.message, now)?;
                             rejected.push(r);
                         }
+                        PushOutcome::Erased { epoch, gone } => {
+                            // The hub erased this household after the copy held here: drop it,
+                            // with any change made to it here; take the rewritten one whole.
+                            Store::purge(tx, id)?;
+                            crate::erasure::set_erase_state(tx, id, crate::EraseState { epoch: *epoch, gone: *gone })?;
+                            if !*gone {
+                                next_resend.push(id.clone());
+                            }
+                            erased += 1;
+                        }
                     }
+                }
+                // Erasures the hub applied (this device's own requests among them): drop every
+                // copy older than the erasure, before storing what the hub sent.
+                for notice in &answer.erased {
+                    let local = crate::erasure::erase_state(tx, &notice.id)?;
+                    let newer = match local {
+                        None => true,
+                        Some(l) => notice.epoch > l.epoch || (notice.gone && !l.gone),
+                    };
+                    let requested = crate::erasure::has_erase_request(tx, &notice.id)?;
+                    if newer || requested {
+                        Store::purge(tx, &notice.id)?;
+                        crate::erasure::set_erase_state(tx, &notice.id, crate::EraseState { epoch: notice.epoch, gone: notice.gone })?;
+                        erased += 1;
+                    }
+                }
+                // The hub answered, so it handled the erasure requests sent.
+                for e in &req.erase {
+                    tx.execute(
+                        "DELETE FROM erase_requests WHERE doc_id = ?1 AND member_id = ?2",
+                        params![e.id, e.member.as_deref().unwrap_or("")],
+                    )?;
                 }
                 for doc in &answer.pull {
                     let hid = HouseholdId(doc.id.clone());
                     if !crate::model::is_valid_id(&doc.id) {
                         return Err(crate::Error::Internal("hub sent an invalid document id".into()));
+                    }
+                    if crate::erasure::erase_state(tx, &doc.id)?.is_some_and(|s| s.gone) {
+                        continue;
                     }
                     let existing = state::stored_bytes(tx, &doc.id)?;
                     match merge_changes(&hid, existing.as_deref(), &doc.changes) {
@@ -445,6 +498,10 @@ impl Register {
                     "a document resent whole is still incomplete".into(),
                 ));
             }
+            if erased > 0 || !req.erase.is_empty() {
+                scrub = true;
+            }
+            run.report.erased += erased;
             run.report.pushed += pushed;
             run.report.pulled += pulled;
             run.report.rejected.extend(rejected);
@@ -464,6 +521,9 @@ impl Register {
             }
         }
 
+        if scrub {
+            self.sync_store_mut().scrub()?;
+        }
         let pending_after = self.pending_count()?;
         run.report.pending_after = pending_after;
         run.report.outcome = if run.report.rejected.is_empty() {
@@ -512,5 +572,6 @@ fn empty_report() -> SyncReport {
         pulled: 0,
         rejected: Vec::new(),
         pending_after: 0,
+        erased: 0,
     }
 }

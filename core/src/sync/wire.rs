@@ -96,6 +96,28 @@ pub struct SyncRequest {
     /// Documents the device could not complete from what it was sent (missing dependencies):
     /// the hub sends them whole.
     pub resend: Vec<String>,
+    /// Erasure requests recorded on the device (a person's or a household's right to deletion).
+    /// The hub applies them before the pushes of the same request.
+    pub erase: Vec<EraseRequest>,
+    /// The erasure epoch of pushed documents that were rewritten by an erasure (absent = 0), so
+    /// the hub can refuse changes of a lineage it erased.
+    pub epochs: Vec<DocEpoch>,
+}
+
+/// A request to erase a household (`member = None`) or one member's personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EraseRequest {
+    pub id: String,
+    pub member: Option<String>,
+}
+
+/// The erasure state of a document: `epoch` counts the rewrites by erasure (0 = never erased);
+/// `gone` = the whole household was erased (a tombstone: no document exists any more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocEpoch {
+    pub id: String,
+    pub epoch: u32,
+    pub gone: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,6 +143,10 @@ pub struct SyncResponse {
     /// Nothing was pushed and nothing is to be pulled: the hub closed the session as a success
     /// and the device need not send `finish`.
     pub finished: bool,
+    /// Erasures of the device's area after its cursor: the device drops its copy of each
+    /// document whose epoch it has not reached (and, when not `gone`, gets the rewritten one in
+    /// `pull`).
+    pub erased: Vec<DocEpoch>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,6 +167,9 @@ pub enum PushOutcome {
         message_vi: String,
         message_en: String,
     },
+    /// The document was erased (or rewritten by an erasure) after the version the device holds:
+    /// the device drops its copy; when not `gone`, it asks for the rewritten one whole.
+    Erased { epoch: u32, gone: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
