@@ -53,14 +53,13 @@ unmount_all() {
     MOUNTED=()
 }
 
-mount_once() { # mount_once TARGET ARGS...: skip if something is already mounted there
+mount_once() { # mount_once TARGET ARGS...: a mount left by a run that was killed is reused
     local target="$1"
     shift
     mkdir -p "$target"
-    if mountpoint -q "$target"; then
-        return 0
+    if ! mountpoint -q "$target"; then
+        mount "$@" "$target"
     fi
-    mount "$@" "$target"
     MOUNTED+=("$target")
 }
 
@@ -78,11 +77,24 @@ with_mounts() {
     return $rc
 }
 
+# One user of the chroot at a time (its mounts and the Swift build directory are shared): a
+# second run waits for the first.
+lock() {
+    mkdir -p "$REPO/target"
+    exec 9>"$REPO/target/swift-chroot.lock"
+    flock 9
+}
+
 case "${1:-}" in
-setup) setup ;;
+setup)
+    need_root
+    lock
+    setup
+    ;;
 run)
     shift
     need_root
+    lock
     setup
     with_mounts chroot "$ROOT" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 "$@"
     ;;

@@ -6,6 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
+# One run at a time on this checkout (they share target/ build directories): a second one waits.
+mkdir -p target
+exec 8>"target/kotlin-test.lock"
+flock 8
 
 KOTLIN_VERSION=2.4.20
 TOOLS="$ROOT/target/tools/kotlin"

@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
+# One run at a time on this checkout (they share target/ build directories): a second one waits.
+mkdir -p target
+exec 8>"target/swift-test.lock"
+flock 8
 start=$(date +%s)
 
 # --- library, bindings, fixture ------------------------------------------------------------------

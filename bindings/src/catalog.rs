@@ -2,9 +2,13 @@
 //! the household card, and validation of a form as it is typed.
 
 use chrono::Utc;
+use gocua_core::catalog::admin_units::UnitKind;
 use gocua_core::catalog::{admin_units, onboarding};
 use gocua_core::digital_address;
-use gocua_core::model::{ChecklistItem, ChecklistStatus, Relation, VisitOutcome};
+use gocua_core::model::{
+    ChecklistItem, ChecklistStatus, ConsentAction, ConsentMethod, Gender, GpsSource, Lifecycle,
+    Relation, ResidenceType, SmartphoneAccess, VisitOutcome,
+};
 use gocua_core::validate;
 
 use crate::error::GocuaError;
@@ -102,6 +106,32 @@ pub fn visit_outcomes(lang: Language) -> Vec<VisitOutcomeInfo> {
             label: lang.pick(outcome.label_vi(), outcome.label_en()).to_owned(),
         })
         .collect()
+}
+
+/// Declares `fn <name>(value, lang) -> String`: the label of one coded value.
+macro_rules! label_fns {
+    ($($name:ident($t:ty);)+) => {$(
+        /// The label of a coded value in the chosen language.
+        #[uniffi::export]
+        pub fn $name(value: $t, lang: Language) -> String {
+            lang.pick(value.label_vi(), value.label_en()).to_owned()
+        }
+    )+};
+}
+
+label_fns! {
+    checklist_item_label(ChecklistItem);
+    checklist_status_label(ChecklistStatus);
+    relation_label(Relation);
+    visit_outcome_label(VisitOutcome);
+    gender_label(Gender);
+    residence_label(ResidenceType);
+    lifecycle_label(Lifecycle);
+    consent_action_label(ConsentAction);
+    consent_method_label(ConsentMethod);
+    gps_source_label(GpsSource);
+    smartphone_access_label(SmartphoneAccess);
+    unit_kind_label(UnitKind);
 }
 
 /// The guided-onboarding steps of one checklist item.

@@ -53,7 +53,8 @@ pub struct Rejected {
 }
 
 /// Receives a sync's progress, on the syncing thread. An error it returns is ignored: progress
-/// never stops a sync (cancel it with a `SyncCancellation`).
+/// never stops a sync (cancel it with a `SyncCancellation`). The register is busy until the sync
+/// ends: hand the numbers to another thread, never call the register from here.
 #[uniffi::export(with_foreign)]
 pub trait SyncProgress: Send + Sync {
     fn on_progress(&self, phase: Phase, done: u64, total: u64) -> Result<(), GocuaError>;

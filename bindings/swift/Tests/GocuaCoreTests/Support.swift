@@ -35,6 +35,14 @@ final class LockedKeyStore: PlatformKeyStore, @unchecked Sendable {
     func delete(name: String) throws { throw GocuaError.KeyStore(reason: "locked") }
 }
 
+/// A key store with a bug: it throws an error that is not a GocuaError.
+final class BuggyKeyStore: PlatformKeyStore, @unchecked Sendable {
+    struct Bug: Error {}
+    func load(name: String) throws -> Data? { throw Bug() }
+    func save(name: String, key: Data) throws { throw Bug() }
+    func delete(name: String) throws { throw Bug() }
+}
+
 /// Ba Đình ward, Hà Nội (province 01, commune 00004).
 let province = "01"
 let commune = "00004"

@@ -166,6 +166,11 @@ final class VolunteerFlowTests: XCTestCase {
                 keys: LockedKeyStore(), lang: .vi)
         }) else { return XCTFail("a locked key store is GocuaError.KeyStore") }
         XCTAssertTrue(reason.contains("locked"))
+        guard case .KeyStore = thrown({
+            try GocuaRegister.createEncrypted(
+                path: dir.appendingPathComponent("b.db").path, volunteerId: "vol-01", communeCode: commune,
+                keys: BuggyKeyStore(), lang: .vi)
+        }) else { return XCTFail("a key store throwing something else is GocuaError.KeyStore, not a crash") }
         let invalid = validationIssues(thrown {
             try GocuaRegister.createEncrypted(
                 path: dir.appendingPathComponent("c.db").path, volunteerId: "vol 01", communeCode: "99999",

@@ -14,9 +14,11 @@ class ErrorsTest {
             GocuaRegister.createEncrypted(dir.resolve("a.db").toString(), "vol-01", COMMUNE, LockedKeyStore(), Language.VI)
         }
         assertTrue(locked.reason.contains("locked"))
-        assertThrows<GocuaException> {
+        // Something other than a GocuaException from the key store is still a KeyStore error.
+        val buggy = assertThrows<GocuaException.KeyStore> {
             GocuaRegister.createEncrypted(dir.resolve("b.db").toString(), "vol-01", COMMUNE, BuggyKeyStore(), Language.VI)
         }
+        assertFalse(buggy.reason.contains("bug"), "the shell's own exception text is not passed on")
         assertThrows<GocuaException.KeyStore> {
             GocuaRegister.openEncrypted(dir.resolve("a.db").toString(), LockedKeyStore(), Language.VI)
         }
