@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test of the project, as CI runs it: formatting, lints, then the whole workspace's tests.
+# Every test of the project, as CI runs it: formatting, lints, the whole workspace's tests, then the
+# Kotlin (JVM) and Swift suites of the phone bindings (they install their own tools, see those scripts).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,3 +15,9 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test"
 cargo test --workspace
+echo "== dashboard in headless Chromium"
+scripts/test-dashboard.sh
+echo "== Kotlin bindings on the JVM"
+scripts/test-kotlin.sh
+echo "== Swift bindings"
+scripts/test-swift.sh
