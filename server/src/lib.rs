@@ -7,10 +7,13 @@ pub mod dashboard;
 pub mod demo;
 pub mod http;
 pub mod hub;
+pub mod limit;
+pub mod postgres;
 pub mod report;
 pub mod sqlite;
 pub mod store;
 
 pub use hub::{Hub, HubConfig};
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use store::HubStore;

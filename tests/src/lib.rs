@@ -156,3 +156,173 @@ impl Transport for Faulty {
         Ok(resp)
     }
 }
+
+// --- backends: the hub's storage and sync tests run on SQLite and on PostgreSQL (issue 9)
+
+/// The environment variable with the URL of a PostgreSQL cluster for tests
+/// (`scripts/with-postgres.sh` starts one and sets it).
+pub const POSTGRES_URL_ENV: &str = "GOCUA_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A hub on one backend, with what a test needs to open the same storage again (a restart, or a
+/// second hub process on the same database).
+pub struct Fixture {
+    pub backend: Backend,
+    pub store: Arc<dyn HubStore>,
+    pub hub: Arc<Hub>,
+    /// The SQLite file or the PostgreSQL URL of this test's own database.
+    pub location: String,
+}
+
+impl Fixture {
+    /// A new store on the same storage, as a restarted or second hub process opens it (its own
+    /// connection or pool).
+    pub fn open_again(&self) -> Arc<dyn HubStore> {
+        match self.backend {
+            Backend::Sqlite => {
+                Arc::new(SqliteStore::open(std::path::Path::new(&self.location)).unwrap())
+            }
+            Backend::Postgres => Arc::new(gocua_hub::PgStore::open(&self.location, 4).unwrap()),
+        }
+    }
+
+    /// A second hub on the same storage, with its own store (pool).
+    pub fn second_hub(&self) -> (Arc<dyn HubStore>, Arc<Hub>) {
+        let store = self.open_again();
+        let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
+        (store, hub)
+    }
+}
+
+/// A new empty PostgreSQL database on the test cluster, for one test; `None`, with a message
+/// saying how to run it, when [`POSTGRES_URL_ENV`] is not set.
+pub fn postgres_database(test: &str) -> Option<String> {
+    let Ok(url) = std::env::var(POSTGRES_URL_ENV) else {
+        eprintln!(
+            "skipped on PostgreSQL ({test}): {POSTGRES_URL_ENV} is not set; run it with \
+             scripts/with-postgres.sh cargo test -p gocua-tests"
+        );
+        return None;
+    };
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap_or_else(|e| {
+        panic!("{POSTGRES_URL_ENV} is set but the server does not answer: {e}")
+    });
+    let name = format!("gocua_test_{}", hex_id());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let mut config: postgres::Config = url.parse().unwrap();
+    config.dbname(&name);
+    Some(config_url(&config))
+}
+
+fn hex_id() -> String {
+    rand::random::<[u8; 8]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A key=value connection string from a parsed config (host, port, user, password, database).
+fn config_url(c: &postgres::Config) -> String {
+    let mut parts = Vec::new();
+    if let Some(postgres::config::Host::Tcp(h)) = c.get_hosts().first() {
+        parts.push(format!("host={h}"));
+    }
+    if let Some(p) = c.get_ports().first() {
+        parts.push(format!("port={p}"));
+    }
+    if let Some(u) = c.get_user() {
+        parts.push(format!("user={u}"));
+    }
+    if let Some(p) = c.get_password() {
+        parts.push(format!("password='{}'", String::from_utf8_lossy(p)));
+    }
+    if let Some(d) = c.get_dbname() {
+        parts.push(format!("dbname={d}"));
+    }
+    parts.join(" ")
+}
+
+/// The hub of [`hub`] on `backend`; `None` (the test is skipped, with a message) for PostgreSQL
+/// when no cluster is given.
+pub fn fixture(backend: Backend, dir: &std::path::Path, test: &str) -> Option<Fixture> {
+    let (store, location): (Arc<dyn HubStore>, String) = match backend {
+        Backend::Sqlite => {
+            let path = dir.join("hub.db");
+            (
+                Arc::new(SqliteStore::open(&path).unwrap()),
+                path.to_string_lossy().into_owned(),
+            )
+        }
+        Backend::Postgres => {
+            let url = postgres_database(test)?;
+            (Arc::new(gocua_hub::PgStore::open(&url, 4).unwrap()), url)
+        }
+    };
+    let now = Utc::now();
+    admin::add_coordinator(store.as_ref(), "coord", "Cán bộ xã", COMMUNE, now).unwrap();
+    admin::create_area(
+        store.as_ref(),
+        "a",
+        "Đông Tây",
+        COMMUNE,
+        &["Thôn Đông".into(), "Thôn Tây".into()],
+    )
+    .unwrap();
+    admin::create_area(store.as_ref(), "b", "Bắc", COMMUNE, &["Thôn Bắc".into()]).unwrap();
+    let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
+    Some(Fixture {
+        backend,
+        store,
+        hub,
+        location,
+    })
+}
+
+/// [`code`] on any store.
+pub fn code_on(store: &dyn HubStore, volunteer: &str, area: &str) -> String {
+    admin::issue_pairing(
+        store,
+        "coord",
+        volunteer,
+        area,
+        chrono::Duration::hours(1),
+        Utc::now(),
+    )
+    .unwrap()
+}
+
+/// [`hub_households`] on any store.
+pub fn households_on(store: &dyn HubStore) -> Vec<Household> {
+    store
+        .doc_ids()
+        .unwrap()
+        .into_iter()
+        .map(|(id, _, _)| {
+            HouseholdDoc::load(&store.load_doc(&id).unwrap().unwrap().bytes)
+                .unwrap()
+                .read()
+                .unwrap()
+        })
+        .collect()
+}
+
+/// Runs each named test (a `fn(Backend)` of the enclosing module) once per backend:
+/// `sqlite::NAME` and `postgres::NAME`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name($crate::Backend::Sqlite) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name($crate::Backend::Postgres) } )*
+        }
+    };
+}

@@ -7,7 +7,6 @@ use gocua_core::model::*;
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{self, SessionOutcome, SyncError, SyncOptions, TlsOptions};
 use gocua_core::{HouseholdField, Register};
-use gocua_hub::HubStore;
 use gocua_hub::http::RunningHub;
 use gocua_tests::*;
 use rand::rngs::StdRng;
@@ -83,10 +82,16 @@ fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize) {
     }
 }
 
-#[test]
-fn five_devices_with_random_offline_edits_converge_with_the_hub() {
+fn five_devices_with_random_offline_edits_converge_with_the_hub(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "five_devices_with_random_offline_edits_converge_with_the_hub",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
     let url = running.url();
 
@@ -98,7 +103,7 @@ fn five_devices_with_random_offline_edits_converge_with_the_hub() {
         sync::enrol(
             &mut reg,
             &url,
-            &code(&store, &vol, area),
+            &code_on(store.as_ref(), &vol, area),
             &TlsOptions::default(),
         )
         .unwrap();
@@ -142,7 +147,7 @@ fn five_devices_with_random_offline_edits_converge_with_the_hub() {
         }
     }
 
-    let hub_all = by_id(hub_households(&store));
+    let hub_all = by_id(households_on(store.as_ref()));
     let in_area = |h: &Household, hamlets: &[&str]| hamlets.contains(&h.area.hamlet_id.as_str());
     for (i, reg) in devices.iter().enumerate() {
         let hamlets: &[&str] = if i == 4 {
@@ -188,17 +193,33 @@ fn five_devices_with_random_offline_edits_converge_with_the_hub() {
     running.stop();
 }
 
-#[test]
-fn interrupted_syncs_lose_and_duplicate_nothing() {
+fn interrupted_syncs_lose_and_duplicate_nothing(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "interrupted_syncs_lose_and_duplicate_nothing",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let mut reg = register(dir.path(), "vol-x");
     let mut other = register(dir.path(), "vol-y");
     let transport = hub.in_process();
-    reg.sync_enrol("inproc", &transport, &code(&store, "vol-x", "a"), None)
-        .unwrap();
+    reg.sync_enrol(
+        "inproc",
+        &transport,
+        &code_on(store.as_ref(), "vol-x", "a"),
+        None,
+    )
+    .unwrap();
     other
-        .sync_enrol("inproc", &transport, &code(&store, "vol-y", "a"), None)
+        .sync_enrol(
+            "inproc",
+            &transport,
+            &code_on(store.as_ref(), "vol-y", "a"),
+            None,
+        )
         .unwrap();
     let mut n = 0;
     for (path, nth, fault) in [
@@ -233,7 +254,7 @@ fn interrupted_syncs_lose_and_duplicate_nothing() {
         other
             .sync_with(&transport, &SyncOptions::default())
             .unwrap();
-        let hub_all = by_id(hub_households(&store));
+        let hub_all = by_id(households_on(store.as_ref()));
         assert_eq!(hub_all.len(), n, "after {path} {fault:?}");
         assert_eq!(
             by_id(device_households(&reg)),
@@ -260,47 +281,103 @@ fn interrupted_syncs_lose_and_duplicate_nothing() {
 }
 
 /// Makes the hub's store fail *inside* `commit_push`, after the documents of the batch were
-/// written in its transaction: a trigger on the hub's SQLite file aborts the write of the
-/// `nth` (1-based, counting committed ones) "known to the device" row. The transaction rolls
-/// back, as after a crash or a full disk mid-write. Returns a connection that disarms it.
-fn fail_inside_commit_push(hub_db: &std::path::Path, nth: u32) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(hub_db).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(30))
-        .unwrap();
-    let committed: u32 = conn
-        .query_row("SELECT COUNT(*) FROM device_docs", [], |r| r.get(0))
-        .unwrap();
-    conn.execute_batch(&format!(
-        "CREATE TABLE test_fault (writes INTEGER NOT NULL, fail_at INTEGER NOT NULL);
-         INSERT INTO test_fault VALUES ({committed}, {});
-         CREATE TRIGGER test_fault AFTER INSERT ON device_docs BEGIN
-             UPDATE test_fault SET writes = writes + 1;
-             SELECT RAISE(ABORT, 'injected failure inside commit_push')
-                 WHERE (SELECT writes >= fail_at FROM test_fault);
-         END;",
-        committed + nth
-    ))
-    .unwrap();
-    conn
+/// written in its transaction: a trigger on the hub's database aborts the write of the `nth`
+/// (1-based, counting committed ones) "known to the device" row. The transaction rolls back, as
+/// after a crash or a full disk mid-write. Returns a handle that disarms it.
+enum FaultHandle {
+    Sqlite(rusqlite::Connection),
+    Postgres(::postgres::Client),
 }
 
-fn disarm(conn: rusqlite::Connection) {
-    conn.execute_batch("DROP TRIGGER test_fault; DROP TABLE test_fault;")
-        .unwrap();
+fn fail_inside_commit_push(fx: &Fixture, nth: u32) -> FaultHandle {
+    match fx.backend {
+        Backend::Sqlite => {
+            let conn = rusqlite::Connection::open(&fx.location).unwrap();
+            conn.busy_timeout(std::time::Duration::from_secs(30))
+                .unwrap();
+            let committed: u32 = conn
+                .query_row("SELECT COUNT(*) FROM device_docs", [], |r| r.get(0))
+                .unwrap();
+            conn.execute_batch(&format!(
+                "CREATE TABLE test_fault (writes INTEGER NOT NULL, fail_at INTEGER NOT NULL);
+                 INSERT INTO test_fault VALUES ({committed}, {});
+                 CREATE TRIGGER test_fault AFTER INSERT ON device_docs BEGIN
+                     UPDATE test_fault SET writes = writes + 1;
+                     SELECT RAISE(ABORT, 'injected failure inside commit_push')
+                         WHERE (SELECT writes >= fail_at FROM test_fault);
+                 END;",
+                committed + nth
+            ))
+            .unwrap();
+            FaultHandle::Sqlite(conn)
+        }
+        Backend::Postgres => {
+            let mut c = ::postgres::Client::connect(&fx.location, ::postgres::NoTls).unwrap();
+            let committed: i64 = c
+                .query_one("SELECT COUNT(*) FROM device_docs", &[])
+                .unwrap()
+                .get(0);
+            c.batch_execute(&format!(
+                "CREATE TABLE test_fault (writes BIGINT NOT NULL, fail_at BIGINT NOT NULL);
+                 INSERT INTO test_fault VALUES ({committed}, {});
+                 CREATE FUNCTION test_fault() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN
+                     UPDATE test_fault SET writes = writes + 1;
+                     IF (SELECT writes >= fail_at FROM test_fault) THEN
+                         RAISE EXCEPTION 'injected failure inside commit_push';
+                     END IF;
+                     RETURN NEW;
+                 END $$;
+                 CREATE TRIGGER test_fault AFTER INSERT OR UPDATE ON device_docs
+                     FOR EACH ROW EXECUTE FUNCTION test_fault();",
+                committed + i64::from(nth)
+            ))
+            .unwrap();
+            FaultHandle::Postgres(c)
+        }
+    }
 }
 
-#[test]
-fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing() {
+fn disarm(fault: FaultHandle) {
+    match fault {
+        FaultHandle::Sqlite(conn) => conn
+            .execute_batch("DROP TRIGGER test_fault; DROP TABLE test_fault;")
+            .unwrap(),
+        FaultHandle::Postgres(mut c) => c
+            .batch_execute(
+                "DROP TRIGGER test_fault ON device_docs; DROP FUNCTION test_fault(); DROP TABLE test_fault;",
+            )
+            .unwrap(),
+    }
+}
+
+fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
-    let hub_db = dir.path().join("hub.db");
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "a_failure_inside_the_hubs_write_loses_and_duplicates_nothing",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let transport = hub.in_process();
     let mut reg = register(dir.path(), "vol-w1");
     let mut other = register(dir.path(), "vol-w2");
-    reg.sync_enrol("inproc", &transport, &code(&store, "vol-w1", "a"), None)
-        .unwrap();
+    reg.sync_enrol(
+        "inproc",
+        &transport,
+        &code_on(store.as_ref(), "vol-w1", "a"),
+        None,
+    )
+    .unwrap();
     other
-        .sync_enrol("inproc", &transport, &code(&store, "vol-w2", "a"), None)
+        .sync_enrol(
+            "inproc",
+            &transport,
+            &code_on(store.as_ref(), "vol-w2", "a"),
+            None,
+        )
         .unwrap();
     // Something on the hub for `reg` to receive in the interrupted sync.
     let theirs = other
@@ -342,7 +419,7 @@ fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing() {
             .unwrap();
 
         let docs_before = store.doc_count().unwrap();
-        let fault = fail_inside_commit_push(&hub_db, fail_at);
+        let fault = fail_inside_commit_push(&fx, fail_at);
         let options = SyncOptions {
             batch_bytes,
             ..SyncOptions::default()
@@ -377,7 +454,7 @@ fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing() {
         other
             .sync_with(&transport, &SyncOptions::default())
             .unwrap();
-        let hub_all = by_id(hub_households(&store));
+        let hub_all = by_id(households_on(store.as_ref()));
         assert_eq!(hub_all.len(), n + 2, "batch {batch_bytes}");
         assert_eq!(by_id(device_households(&reg)), hub_all);
         assert_eq!(by_id(device_households(&other)), hub_all);
@@ -403,16 +480,22 @@ fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing() {
     }
 }
 
-#[test]
-fn hub_restart_between_syncs_loses_nothing() {
+fn hub_restart_between_syncs_loses_nothing(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "hub_restart_between_syncs_loses_nothing",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
     let mut reg = register(dir.path(), "vol-r");
     sync::enrol(
         &mut reg,
         &running.url(),
-        &code(&store, "vol-r", "a"),
+        &code_on(store.as_ref(), "vol-r", "a"),
         &TlsOptions::default(),
     )
     .unwrap();
@@ -424,9 +507,8 @@ fn hub_restart_between_syncs_loses_nothing() {
     let addr = running.addr;
     running.stop();
     drop(store);
-    // Same data directory, same address.
-    let store =
-        std::sync::Arc::new(gocua_hub::SqliteStore::open(&dir.path().join("hub.db")).unwrap());
+    // Same storage (data directory or database), same address.
+    let store = fx.open_again();
     let hub = std::sync::Arc::new(gocua_hub::Hub::new(store.clone(), Default::default()));
     let running = RunningHub::start(hub, &addr.to_string(), None, false).unwrap();
     reg.set_household_field(
@@ -436,23 +518,39 @@ fn hub_restart_between_syncs_loses_nothing() {
     .unwrap();
     sync_ok(&mut reg);
     assert_eq!(
-        by_id(hub_households(&store)),
+        by_id(households_on(store.as_ref())),
         by_id(device_households(&reg))
     );
     running.stop();
 }
 
-#[test]
-fn revoked_and_other_area_devices_are_refused() {
+fn revoked_and_other_area_devices_are_refused(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "revoked_and_other_area_devices_are_refused",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let transport = hub.in_process();
     let mut a = register(dir.path(), "vol-a");
     let mut b = register(dir.path(), "vol-b");
-    a.sync_enrol("inproc", &transport, &code(&store, "vol-a", "a"), None)
-        .unwrap();
-    b.sync_enrol("inproc", &transport, &code(&store, "vol-b", "b"), None)
-        .unwrap();
+    a.sync_enrol(
+        "inproc",
+        &transport,
+        &code_on(store.as_ref(), "vol-a", "a"),
+        None,
+    )
+    .unwrap();
+    b.sync_enrol(
+        "inproc",
+        &transport,
+        &code_on(store.as_ref(), "vol-b", "b"),
+        None,
+    )
+    .unwrap();
     let ha = a.create_household(household("thon-dong", 1)).unwrap().value;
     a.sync_with(&transport, &SyncOptions::default()).unwrap();
 
@@ -476,14 +574,14 @@ fn revoked_and_other_area_devices_are_refused() {
     assert_eq!(r.rejected.len(), 1);
     assert_eq!(r.rejected[0].code, "outside_area");
     assert_eq!(r.pending_after, 1, "a rejected document stays pending");
-    let on_hub = by_id(hub_households(&store));
+    let on_hub = by_id(households_on(store.as_ref()));
     assert_eq!(
         on_hub[&ha].notes, None,
         "the refused change did not reach the hub"
     );
 
     // A pairing code works once, and only for its volunteer.
-    let c = code(&store, "vol-c", "a");
+    let c = code_on(store.as_ref(), "vol-c", "a");
     let mut wrong = register(dir.path(), "vol-d");
     assert!(matches!(
         wrong.sync_enrol("inproc", &transport, &c, None),
@@ -509,14 +607,16 @@ fn revoked_and_other_area_devices_are_refused() {
     assert!(err.to_string().contains("revoked"));
 }
 
-#[test]
-fn a_corrupt_document_is_rejected_alone() {
+fn a_corrupt_document_is_rejected_alone(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(backend, dir.path(), "a_corrupt_document_is_rejected_alone") else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let mut reg = register(dir.path(), "vol-k");
     let enrol = EnrolRequest {
         protocol: PROTOCOL_VERSION,
-        code: code(&store, "vol-k", "a"),
+        code: code_on(store.as_ref(), "vol-k", "a"),
         device_id: reg.identity().device.0.clone(),
         volunteer_id: "vol-k".into(),
         commune_code: COMMUNE.into(),
@@ -582,14 +682,25 @@ fn a_corrupt_document_is_rejected_alone() {
     assert_eq!(hub.handle(PATH_ENROL, None, b"{").status, 400);
 }
 
-#[test]
-fn progress_is_reported_and_cancel_is_honest() {
+fn progress_is_reported_and_cancel_is_honest(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "progress_is_reported_and_cancel_is_honest",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let transport = hub.in_process();
     let mut reg = register(dir.path(), "vol-p");
-    reg.sync_enrol("inproc", &transport, &code(&store, "vol-p", "a"), None)
-        .unwrap();
+    reg.sync_enrol(
+        "inproc",
+        &transport,
+        &code_on(store.as_ref(), "vol-p", "a"),
+        None,
+    )
+    .unwrap();
     for i in 0..5 {
         reg.create_household(household("thon-dong", i)).unwrap();
     }
@@ -663,18 +774,26 @@ fn counting_relay(
     (url, counts)
 }
 
-#[test]
-fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_households() {
+fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_households(
+    backend: Backend,
+) {
     use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_households",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
     let (url, counts) = counting_relay(running.addr);
     let mut reg = register(dir.path(), "vol-w");
     sync::enrol(
         &mut reg,
         &url,
-        &code(&store, "vol-w", "a"),
+        &code_on(store.as_ref(), "vol-w", "a"),
         &TlsOptions::default(),
     )
     .unwrap();
@@ -705,3 +824,14 @@ fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_house
     );
     running.stop();
 }
+
+on_both_backends!(
+    five_devices_with_random_offline_edits_converge_with_the_hub,
+    interrupted_syncs_lose_and_duplicate_nothing,
+    a_failure_inside_the_hubs_write_loses_and_duplicates_nothing,
+    hub_restart_between_syncs_loses_nothing,
+    revoked_and_other_area_devices_are_refused,
+    a_corrupt_document_is_rejected_alone,
+    progress_is_reported_and_cancel_is_honest,
+    a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_households,
+);
