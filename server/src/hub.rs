@@ -107,6 +107,8 @@ pub struct HubConfig {
     pub pull_batch_bytes: usize,
     /// Documents looked at per answer.
     pub pull_batch_docs: usize,
+    /// Pairing attempts allowed at once, then one per second (HTTP 429 beyond).
+    pub enrol_burst: u32,
 }
 
 impl Default for HubConfig {
@@ -114,6 +116,7 @@ impl Default for HubConfig {
         Self {
             pull_batch_bytes: 4 * 1024 * 1024,
             pull_batch_docs: 5000,
+            enrol_burst: 60,
         }
     }
 }
@@ -124,6 +127,9 @@ pub struct Hub {
     /// One document merge at a time: a merge reads, merges and writes a document, and two at
     /// once would lose one's index update (never its changes, which are additive).
     write_lock: Mutex<()>,
+    /// Pairing attempts, for the whole hub (a pairing code has ~50 bits, so guessing is hopeless
+    /// anyway; this keeps a scanner from loading the hub).
+    enrol_limiter: crate::limit::RateLimiter,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -198,10 +204,15 @@ fn check_rules(h: &Household, now: DateTime<Utc>) -> Option<PushOutcome> {
 
 impl Hub {
     pub fn new(store: Arc<dyn HubStore>, config: HubConfig) -> Self {
+        let enrol_burst = config.enrol_burst;
         Self {
             store,
             config,
             write_lock: Mutex::new(()),
+            enrol_limiter: crate::limit::RateLimiter::new(
+                enrol_burst,
+                std::time::Duration::from_secs(1),
+            ),
             clock: Box::new(Utc::now),
         }
     }
@@ -232,7 +243,15 @@ impl Hub {
     /// Answers one request.
     pub fn handle(&self, path: &str, token: Option<&str>, body: &[u8]) -> Response {
         let result = match path {
-            PATH_ENROL => self.enrol(body),
+            PATH_ENROL => match self.enrol_limiter.check("enrol") {
+                Ok(()) => self.enrol(body),
+                Err(_) => Err(ApiError::new(
+                    429,
+                    "rate_limited",
+                    "quá nhiều lần ghép thiết bị, thử lại sau một phút",
+                    "too many pairing attempts, try again in a minute",
+                )),
+            },
             PATH_SYNC => self.authenticate(token).and_then(|d| self.sync(&d, body)),
             PATH_FINISH => self.authenticate(token).and_then(|d| self.finish(&d, body)),
             _ => Err(ApiError::new(
@@ -324,6 +343,17 @@ impl Hub {
         if req.protocol != PROTOCOL_VERSION {
             return Err(ApiError::protocol());
         }
+        // Malformed erasure requests refuse the whole request, before anything is recorded.
+        if req.erase.len() > MAX_ERASE_PER_REQUEST {
+            return Err(ApiError::bad_request("too many erasure requests"));
+        }
+        if req
+            .erase
+            .iter()
+            .any(|e| !is_valid_id(&e.id) || e.member.as_deref().is_some_and(|m| !is_valid_id(m)))
+        {
+            return Err(ApiError::bad_request("erasure request id"));
+        }
         let now = self.now();
         let session = match req.session {
             None => self.store.start_session(device, now, req.pending_docs)?,
@@ -345,13 +375,7 @@ impl Hub {
         }
 
         // 0. Erasures requested on the device, before its pushes (which may be of the old copy).
-        if req.erase.len() > MAX_ERASE_PER_REQUEST {
-            return Err(ApiError::bad_request("too many erasure requests"));
-        }
         for e in &req.erase {
-            if !is_valid_id(&e.id) || e.member.as_deref().is_some_and(|m| !is_valid_id(m)) {
-                return Err(ApiError::bad_request("erasure request id"));
-            }
             let actor = format!("device:{}", device.device_id);
             self.erase_locked(&actor, &e.id, e.member.as_deref(), |commune, hamlet| {
                 area_contains(area, commune, hamlet)

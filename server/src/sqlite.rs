@@ -303,7 +303,29 @@ impl HubStore for SqliteStore {
     }
 
     fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>> {
-        self.with(|c| device_row(c, "token_hash", token_hash))
+        // Looked up by a prefix of the hash (the index), then the whole hash compared in constant
+        // time: the lookup's timing tells at most a prefix of a SHA-256, never the token.
+        if token_hash.len() != 64 {
+            return Ok(None);
+        }
+        let prefix = &token_hash[..16];
+        self.with(|c| {
+            let candidates: Vec<(String, String)> = {
+                let mut stmt = c.prepare_cached(
+                    "SELECT device_id, token_hash FROM devices WHERE token_hash >= ?1 AND token_hash < ?2",
+                )?;
+                stmt.query_map(params![prefix, format!("{prefix}~")], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            for (device, stored) in candidates {
+                if crate::limit::ct_eq(stored.as_bytes(), token_hash.as_bytes()) {
+                    return device_row(c, "device_id", &device);
+                }
+            }
+            Ok(None)
+        })
     }
 
     fn load_doc(&self, id: &str) -> StoreResult<Option<DocRecord>> {
