@@ -17,6 +17,8 @@ use crate::{Hub, HubConfig, SqliteStore};
 
 pub const DEMO_COMMUNE: &str = "00004";
 pub const DEMO_PROVINCE: &str = "01";
+/// The demo coordinator's dashboard password (a demo only: real ones come from stdin).
+pub const DEMO_PASSWORD: &str = "demo-ubnd-xa";
 
 type DemoResult<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -153,6 +155,7 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
         DEMO_COMMUNE,
         now,
     )?;
+    crate::dashboard::auth::set_password(store.as_ref(), "ubnd-xa", DEMO_PASSWORD)?;
     admin::create_area(
         store.as_ref(),
         "dong-tay",
@@ -263,6 +266,9 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
     println!("Where to look:");
     println!("  {url}/              device sync status and sessions (browser)");
     println!("  {url}/status.json   the same as JSON");
+    println!(
+        "  {url}/dashboard/    the coordinators' dashboard: sign in as ubnd-xa / {DEMO_PASSWORD}"
+    );
     println!("  {}   the hub's SQLite database", db.display());
     println!(
         "  {}/   the demo devices' registers (gocua CLI)",

@@ -46,6 +46,17 @@ enum Command {
         name: String,
         #[arg(long)]
         commune: String,
+        /// Read the coordinator's dashboard password (8 characters or more) from the first
+        /// line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a coordinator's dashboard password, read from the first line of standard input.
+    SetPassword {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        id: String,
     },
     /// Create (or replace) an area: a commune and some of its hamlets.
     CreateArea {
@@ -152,10 +163,24 @@ fn run(cli: Cli) -> Result<(), String> {
             id,
             name,
             commune,
+            password_stdin,
         } => {
-            admin::add_coordinator(open(&data)?.as_ref(), &id, &name, &commune, now)
+            let store = open(&data)?;
+            admin::add_coordinator(store.as_ref(), &id, &name, &commune, now)
                 .map_err(|e| e.to_string())?;
+            if password_stdin {
+                gocua_hub::dashboard::auth::set_password(store.as_ref(), &id, &read_password()?)?;
+            }
             println!("coordinator {id} added");
+            Ok(())
+        }
+        Command::SetPassword { data, id } => {
+            gocua_hub::dashboard::auth::set_password(
+                open(&data)?.as_ref(),
+                &id,
+                &read_password()?,
+            )?;
+            println!("password of {id} set; their dashboard sessions ended");
             Ok(())
         }
         Command::CreateArea {
@@ -222,6 +247,15 @@ fn run(cli: Cli) -> Result<(), String> {
             gocua_hub::demo::run(&data, &listen).map_err(|e| e.to_string())
         }
     }
+}
+
+/// The first line of standard input, without its line end.
+fn read_password() -> Result<String, String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 fn main() -> ExitCode {

@@ -491,8 +491,7 @@ impl DashboardStore for SqliteStore {
             )? as u64;
             {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT k.item, COUNT(*) FROM dash_checklist k JOIN dash_households h ON h.doc_id = k.doc_id
-                     WHERE k.commune = ?1 AND k.achieved = 1 AND h.active = 1 GROUP BY k.item",
+                    "SELECT item, COUNT(*) FROM dash_checklist WHERE commune = ?1 AND achieved = 1 AND active = 1 GROUP BY item",
                 )?;
                 o.items_achieved = stmt
                     .query_map([commune], |r| {
@@ -502,12 +501,12 @@ impl DashboardStore for SqliteStore {
             }
             o.registrations = daily(
                 &tx,
-                "SELECT substr(created_at, 1, 10) d, COUNT(*) FROM dash_households WHERE commune = ?1 AND active = 1 GROUP BY d ORDER BY d",
+                "SELECT created_day, COUNT(*) FROM dash_households WHERE commune = ?1 AND active = 1 GROUP BY created_day ORDER BY created_day",
                 commune,
             )?;
             o.completions = daily(
                 &tx,
-                "SELECT substr(set_at, 1, 10) d, COUNT(*) FROM dash_checklist WHERE commune = ?1 AND achieved = 1 GROUP BY d ORDER BY d",
+                "SELECT day, COUNT(*) FROM dash_checklist WHERE commune = ?1 AND achieved = 1 AND active = 1 GROUP BY day ORDER BY day",
                 commune,
             )?;
             Ok(o)

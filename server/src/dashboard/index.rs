@@ -12,16 +12,19 @@ use gocua_core::validate::{validate_household_input, validate_member_input};
 use rusqlite::{Connection, params};
 
 /// Bump when the derived tables change shape or meaning: they are rebuilt on the next start.
-pub const INDEX_VERSION: &str = "1";
+pub const INDEX_VERSION: &str = "2";
 
 pub const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS dash_households (
     doc_id TEXT PRIMARY KEY, commune TEXT NOT NULL, hamlet TEXT NOT NULL, created_at TEXT NOT NULL,
     created_by TEXT NOT NULL, head_name TEXT, head_fold TEXT, address TEXT NOT NULL, plus_code TEXT,
     members INTEGER NOT NULL, five_skills INTEGER NOT NULL, active INTEGER NOT NULL,
-    conflicts INTEGER NOT NULL, warnings INTEGER NOT NULL, search TEXT NOT NULL, updated_at TEXT NOT NULL
+    conflicts INTEGER NOT NULL, warnings INTEGER NOT NULL, search TEXT NOT NULL, updated_at TEXT NOT NULL,
+    created_day TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dash_households_area ON dash_households (commune, hamlet);
+CREATE INDEX IF NOT EXISTS dash_households_progress ON dash_households (commune, active, hamlet, five_skills, members);
+CREATE INDEX IF NOT EXISTS dash_households_days ON dash_households (commune, active, created_day);
 CREATE INDEX IF NOT EXISTS dash_households_plus ON dash_households (commune, plus_code) WHERE plus_code IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dash_members (
     doc_id TEXT NOT NULL, member_id TEXT NOT NULL, commune TEXT NOT NULL, hamlet TEXT NOT NULL,
@@ -33,9 +36,11 @@ CREATE INDEX IF NOT EXISTS dash_members_phone ON dash_members (commune, phone) W
 CREATE TABLE IF NOT EXISTS dash_checklist (
     doc_id TEXT NOT NULL, member_id TEXT NOT NULL, item TEXT NOT NULL, commune TEXT NOT NULL,
     hamlet TEXT NOT NULL, status TEXT NOT NULL, achieved INTEGER NOT NULL, set_at TEXT NOT NULL,
+    active INTEGER NOT NULL, day TEXT NOT NULL,
     PRIMARY KEY (doc_id, member_id, item)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS dash_checklist_item ON dash_checklist (commune, item, achieved);
+CREATE INDEX IF NOT EXISTS dash_checklist_items ON dash_checklist (commune, achieved, active, item);
+CREATE INDEX IF NOT EXISTS dash_checklist_days ON dash_checklist (commune, achieved, active, day);
 CREATE TABLE IF NOT EXISTS dash_visits (
     doc_id TEXT NOT NULL, visit_id TEXT NOT NULL, commune TEXT NOT NULL, date TEXT NOT NULL,
     PRIMARY KEY (doc_id, visit_id)
@@ -49,19 +54,29 @@ CREATE INDEX IF NOT EXISTS dash_warnings_doc ON dash_warnings (doc_id);
 CREATE INDEX IF NOT EXISTS dash_warnings_commune ON dash_warnings (commune);
 ";
 
+/// The tables derived from the documents.
+const DERIVED: [&str; 5] = [
+    "dash_households",
+    "dash_members",
+    "dash_checklist",
+    "dash_visits",
+    "dash_warnings",
+];
+
 fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// The day of a time, in Vietnam (UTC+7), as charts show it.
+fn day(t: DateTime<Utc>) -> String {
+    (t + chrono::Duration::hours(7))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
 /// Deletes the derived rows of one document.
 fn forget(conn: &Connection, doc_id: &str) -> rusqlite::Result<()> {
-    for table in [
-        "dash_households",
-        "dash_members",
-        "dash_checklist",
-        "dash_visits",
-        "dash_warnings",
-    ] {
+    for table in DERIVED {
         conn.prepare_cached(&format!("DELETE FROM {table} WHERE doc_id = ?1"))?
             .execute([doc_id])?;
     }
@@ -151,10 +166,11 @@ pub fn index_doc(
     search.push_str(&fold(&address));
     let warns = warnings(&h, at);
     let members = h.current_members().count();
+    let active = h.lifecycle == Lifecycle::Active;
     conn.prepare_cached(
         "INSERT INTO dash_households (doc_id, commune, hamlet, created_at, created_by, head_name, head_fold, address,
-            plus_code, members, five_skills, active, conflicts, warnings, search, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         doc_id,
@@ -168,19 +184,20 @@ pub fn index_doc(
         h.digital_address.plus_code,
         members as i64,
         h.has_member_with_5_skills(),
-        h.lifecycle == Lifecycle::Active,
+        active,
         conflicts as i64,
         warns.len() as i64,
         search,
         ts(at),
+        day(h.created_at),
     ])?;
     let mut member_stmt = conn.prepare_cached(
         "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut item_stmt = conn.prepare_cached(
-        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     for m in h.current_members() {
         member_stmt.execute(params![
@@ -204,7 +221,9 @@ pub fn index_doc(
                 hamlet,
                 e.status.code(),
                 e.status.is_achieved(),
-                ts(e.set_at)
+                ts(e.set_at),
+                active,
+                day(e.set_at),
             ])?;
         }
     }
@@ -239,6 +258,19 @@ pub fn index_doc(
 
 /// Creates the tables; rebuilds them from the documents when they are new or of another version.
 pub fn ensure(conn: &mut Connection) -> rusqlite::Result<()> {
+    let version: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'dash_index_version'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    if version.is_some() && version.as_deref() != Some(INDEX_VERSION) {
+        // Derived tables only: dropped and rebuilt from the documents below.
+        for table in DERIVED {
+            conn.execute(&format!("DROP TABLE IF EXISTS {table}"), [])?;
+        }
+    }
     conn.execute_batch(SCHEMA)?;
     let version: Option<String> = conn
         .query_row(
@@ -256,13 +288,7 @@ pub fn ensure(conn: &mut Connection) -> rusqlite::Result<()> {
 /// Derives every row again from the documents, in one transaction.
 pub fn rebuild(conn: &mut Connection) -> rusqlite::Result<usize> {
     let tx = conn.transaction()?;
-    for table in [
-        "dash_households",
-        "dash_members",
-        "dash_checklist",
-        "dash_visits",
-        "dash_warnings",
-    ] {
+    for table in DERIVED {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }
     let now = Utc::now();

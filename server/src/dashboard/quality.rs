@@ -3,6 +3,7 @@
 //! Each has an action; a resolution is a change to the household's document made on the hub,
 //! which the devices of its area receive at their next sync.
 
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use axum::body::Bytes;
@@ -63,11 +64,14 @@ struct WarningView {
     message: String,
 }
 
-fn href(row: &HouseholdRow) -> HouseholdRef {
+fn href(row: &HouseholdRow, names: &HashMap<String, String>) -> HouseholdRef {
     HouseholdRef {
         doc_id: row.doc_id.clone(),
         head: row.head_name.clone().unwrap_or_else(|| "—".into()),
-        hamlet: row.hamlet.clone(),
+        hamlet: names
+            .get(&row.hamlet)
+            .cloned()
+            .unwrap_or(row.hamlet.clone()),
         address: row.address.clone(),
     }
 }
@@ -213,7 +217,8 @@ pub fn render(
     let store = d.store();
     let commune = &who.coordinator.commune;
     let dismissed = store.dismissed(commune)?;
-    let mut rows = std::collections::HashMap::new();
+    let names: HashMap<String, String> = store.hamlet_names(commune)?.into_iter().collect();
+    let mut rows = HashMap::new();
     let mut row = |id: &str| -> Result<Option<HouseholdRow>, PageError> {
         if let Some(r) = rows.get(id) {
             return Ok(Some(Clone::clone(r)));
@@ -233,7 +238,7 @@ pub fn render(
         let mut households = Vec::new();
         for id in &docs {
             if let Some(r) = row(id)? {
-                households.push(href(&r));
+                households.push(href(&r, &names));
             }
         }
         duplicates.push(DuplicateView {
@@ -264,7 +269,7 @@ pub fn render(
                         key,
                         kind: t(lang, "same_place").into(),
                         value: code.clone(),
-                        households: vec![href(a), href(b)],
+                        households: vec![href(a, &names), href(b, &names)],
                     });
                 }
             }
@@ -300,7 +305,7 @@ pub fn render(
                 doc_id: r.doc_id.clone(),
                 seq,
                 head: r.head_name.clone().unwrap_or_default(),
-                hamlet: r.hamlet.clone(),
+                hamlet: names.get(&r.hamlet).cloned().unwrap_or(r.hamlet.clone()),
                 field: c.field.to_string(),
                 field_label: field_label(lang, &c.field, &h),
                 values: c
