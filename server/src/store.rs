@@ -218,11 +218,6 @@ pub trait HubStore: Send + Sync {
     fn sessions(&self, limit: u32) -> StoreResult<Vec<SessionRecord>>;
     fn device_statuses(&self) -> StoreResult<Vec<DeviceStatus>>;
 
-    /// The coordinators' dashboard's queries and writes, when this store has them.
-    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
-        None
-    }
-
     // --- erasure and audit (docs/SECURITY.md)
     /// The erasure state of a document: `None` when it was never erased.
     fn doc_epoch(&self, id: &str) -> StoreResult<Option<DocEpoch>>;
