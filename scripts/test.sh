@@ -13,8 +13,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
-echo "== cargo test"
-cargo test --workspace
+echo "== cargo test (the hub's storage and sync tests on SQLite and on a private PostgreSQL, scripts/with-postgres.sh)"
+scripts/with-postgres.sh cargo test --workspace
 echo "== dashboard in headless Chromium"
 scripts/test-dashboard.sh
 echo "== Kotlin bindings on the JVM"
