@@ -343,6 +343,30 @@ impl GocuaRegister {
         })
     }
 
+    // --- erasure (a person's right to have their data deleted) ---------------------------------
+
+    /// Erases a whole household from this device now, and from the hub and every other device
+    /// at the next sync; only its id is kept, so a stale copy never brings it back.
+    pub fn erase_household(&self, household_id: String) -> Result<(), GocuaError> {
+        self.with(|r| r.erase_household(&hh(&household_id)))
+    }
+
+    /// Erases one member's personal data: the household is rewritten without them, with no
+    /// history; the hub does the same at the next sync.
+    pub fn erase_member(&self, household_id: String, member_id: String) -> Result<(), GocuaError> {
+        self.with(|r| r.erase_member(&hh(&household_id), &mm(&member_id)))
+    }
+
+    /// Erasures recorded on this device and not yet confirmed by the hub.
+    pub fn pending_erasures(&self) -> Result<u32, GocuaError> {
+        self.with(|r| r.pending_erasures())
+    }
+
+    /// Whether a household was erased whole.
+    pub fn is_erased(&self, household_id: String) -> Result<bool, GocuaError> {
+        self.with(|r| r.is_erased(&hh(&household_id)))
+    }
+
     // --- replicas --------------------------------------------------------------------------------
 
     /// The whole document of a household, to hand to another replica (a file, another device).

@@ -145,6 +145,24 @@ final class VolunteerFlowTests: XCTestCase {
         XCTAssertTrue(try phone.history(householdId: hid).contains { $0.what.hasPrefix("conflict.resolve") })
     }
 
+    func testErasure() throws {
+        let register = try GocuaRegister.createEncrypted(
+            path: tempDir().appendingPathComponent("e.db").path, volunteerId: "vol-01", communeCode: commune,
+            keys: MemoryKeyStore(), lang: .vi)
+        let hamlet = try register.addHamlet(communeCode: commune, name: hamletName)
+        let hid = try register.createHousehold(input: household(hamlet.id)).id
+        let keep = try register.addMember(householdId: hid, input: member("Đỗ Văn Giang", .head)).id
+        let gone = try register.addMember(householdId: hid, input: member("Đỗ Thị Hà", .wife, phone: "0912345678")).id
+        try register.eraseMember(householdId: hid, memberId: gone)
+        XCTAssertEqual(try register.household(householdId: hid).members.map(\.id), [keep])
+        XCTAssertTrue(try register.search(query: "0912345678", limit: 5).isEmpty)
+        try register.eraseHousehold(householdId: hid)
+        XCTAssertTrue(try register.isErased(householdId: hid))
+        guard case .NotFound = thrown({ try register.household(householdId: hid) })
+        else { return XCTFail("an erased household is NotFound") }
+        XCTAssertEqual(try register.pendingErasures(), 1, "one request for the household, replacing the member's")
+    }
+
     func testCatalogLookups() throws {
         let ward = try XCTUnwrap(catalogUnit(code: commune, lang: .vi))
         XCTAssertEqual(ward.provinceCode, province)

@@ -152,6 +152,23 @@ class VolunteerFlowTest {
     }
 
     @Test
+    fun erasure() {
+        val register = GocuaRegister.createEncrypted(tempDir().resolve("e.db").toString(), "vol-01", COMMUNE, MemoryKeyStore(), Language.VI)
+        val hamlet = register.addHamlet(COMMUNE, HAMLET_NAME)
+        val hid = register.createHousehold(household(hamlet.id)).id
+        val keep = register.addMember(hid, member("Đỗ Văn Giang", Relation.HEAD)).id
+        val gone = register.addMember(hid, member("Đỗ Thị Hà", Relation.WIFE, phone = "0912345678")).id
+        register.eraseMember(hid, gone)
+        assertEquals(listOf(keep), register.household(hid).members.map { it.id })
+        assertTrue(register.search("0912345678", 5u).isEmpty())
+        register.eraseHousehold(hid)
+        assertTrue(register.isErased(hid))
+        assertThrows<GocuaException.NotFound> { register.household(hid) }
+        assertEquals(1u, register.pendingErasures(), "one request for the household, replacing the member's")
+        register.close()
+    }
+
+    @Test
     fun catalogLookups() {
         val ward = catalogUnit(COMMUNE, Language.VI)
         assertNotNull(ward)
