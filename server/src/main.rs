@@ -15,9 +15,16 @@ use gocua_hub::{Hub, HubConfig, SqliteStore, admin, http, report::Report};
     about = "Máy chủ xã của gocua / gocua's commune hub"
 )]
 struct Cli {
+    /// PostgreSQL database of a province's hubs (`postgres://user@host:port/db`), instead of the
+    /// SQLite file in `--data`; or the environment variable GOCUA_HUB_DATABASE_URL.
+    #[arg(long, global = true)]
+    database: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
+
+/// The database URL given with `--database` or GOCUA_HUB_DATABASE_URL, set once at start.
+static DATABASE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -113,14 +120,30 @@ enum Command {
     },
 }
 
-fn open(data: &Path) -> Result<Arc<SqliteStore>, String> {
+fn open(data: &Path) -> Result<Arc<dyn gocua_hub::HubStore>, String> {
+    if let Some(url) = DATABASE.get().cloned().flatten() {
+        // Connections per hub process; the database's max_connections bounds the sum.
+        let pool = std::env::var("GOCUA_HUB_DATABASE_POOL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        return gocua_hub::PgStore::open(&url, pool)
+            .map(|s| Arc::new(s) as Arc<dyn gocua_hub::HubStore>)
+            .map_err(|e| format!("PostgreSQL: {e}"));
+    }
     std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
     SqliteStore::open(&data.join("hub.db"))
-        .map(Arc::new)
+        .map(|s| Arc::new(s) as Arc<dyn gocua_hub::HubStore>)
         .map_err(|e| e.to_string())
 }
 
 fn run(cli: Cli) -> Result<(), String> {
+    let database = cli.database.clone().or_else(|| {
+        std::env::var(gocua_hub::postgres::DATABASE_URL_ENV)
+            .ok()
+            .filter(|u| !u.is_empty())
+    });
+    let _ = DATABASE.set(database);
     let now = Utc::now();
     match cli.command {
         Command::Serve {
