@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Issue 7: gocua side by side with the peers, on shaped links. One command:
+#   bench/run.sh            # W1, W3 (3,000), W4, W5, W6 for gocua, PouchDB and the zstd-JSON floor
+#   bench/run.sh --big      # also W3 with 10,000 households and W7
+# Installs the Node peers into bench/node/node_modules (git-ignored) from the committed lockfile,
+# builds the hub and the driver once (release), runs everything on 127.0.0.1 and writes
+# docs/BENCHMARKS.md's section "## Side by side with the peers (issue 7)" and bench/results/.
+# Not part of the test suite.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+(cd bench/node && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+cargo build --release -p gocua-bench -p gocua-hub
+mkdir -p bench/results
+{
+  echo "rustc $(rustc --version | cut -d' ' -f2)"
+  echo "node $(node --version)"
+  (cd bench/node && node -e '
+    for (const p of ["pouchdb", "express-pouchdb", "express", "pouchdb-adapter-memory", "@automerge/automerge-repo"]) {
+      const f = "node_modules/" + p + "/package.json";
+      console.log(p + " " + JSON.parse(require("fs").readFileSync(f, "utf8")).version);
+    }')
+  echo "gocua $(git rev-parse --short HEAD)"
+} > bench/results/.versions
+exec timeout 3600 target/release/gocua-bench --root "$root" --hub-bin target/release/gocua-hub "$@"
