@@ -1,0 +1,87 @@
+import Foundation
+import GocuaCore
+
+/// Secure storage of small secrets: the iOS Keychain in the app (`KeychainStore`), memory in tests.
+public protocol SecureStore: AnyObject, Sendable {
+    func read(_ name: String) throws -> Data?
+    func write(_ name: String, _ data: Data) throws
+    func remove(_ name: String) throws
+}
+
+/// The core's key store over a `SecureStore`: the register's key is created by the core and kept
+/// only there (on iOS: in the Keychain, this device only, after first unlock).
+public final class KeyStoreAdapter: PlatformKeyStore, @unchecked Sendable {
+    private let store: SecureStore
+    public init(_ store: SecureStore) { self.store = store }
+
+    private func guarded<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as GocuaError { throw e } catch {
+            throw GocuaError.KeyStore(reason: "Keychain: \(what) failed")
+        }
+    }
+
+    public func load(name: String) throws -> Data? { try guarded("load") { try store.read(name) } }
+    public func save(name: String, key: Data) throws { try guarded("save") { try store.write(name, key) } }
+    public func delete(name: String) throws { try guarded("delete") { try store.remove(name) } }
+}
+
+/// A position from the device: CoreLocation in the app, a fake in tests.
+public struct Position: Equatable, Sendable {
+    public var lat: Double
+    public var lon: Double
+    public var accuracyM: Double
+    public var at: Date
+    public init(lat: Double, lon: Double, accuracyM: Double, at: Date) {
+        self.lat = lat; self.lon = lon; self.accuracyM = accuracyM; self.at = at
+    }
+}
+
+public enum LocationResult: Equatable, Sendable {
+    case fix(Position)
+    case unavailable(String)
+}
+
+/// One GPS fix on request (the app's implementation wraps CLLocationManager).
+public protocol LocationProvider: AnyObject {
+    func requestFix(_ done: @escaping (LocationResult) -> Void)
+}
+
+#if canImport(Security) && !os(Linux)
+import Security
+
+/// The iOS Keychain: generic passwords of this app, readable after first unlock, this device only
+/// (never in backups or iCloud).
+public final class KeychainStore: SecureStore, @unchecked Sendable {
+    struct Failure: Error { let status: OSStatus }
+    private let service: String
+    public init(service: String = "vn.gocua.register") { self.service = service }
+
+    private func query(_ name: String) -> [String: Any] {
+        [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: service, kSecAttrAccount as String: name]
+    }
+
+    public func read(_ name: String) throws -> Data? {
+        var q = query(name)
+        q[kSecReturnData as String] = true
+        var out: AnyObject?
+        let status = SecItemCopyMatching(q as CFDictionary, &out)
+        if status == errSecItemNotFound { return nil }
+        guard status == errSecSuccess else { throw Failure(status: status) }
+        return out as? Data
+    }
+
+    public func write(_ name: String, _ data: Data) throws {
+        try remove(name)
+        var q = query(name)
+        q[kSecValueData as String] = data
+        q[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+        let status = SecItemAdd(q as CFDictionary, nil)
+        guard status == errSecSuccess else { throw Failure(status: status) }
+    }
+
+    public func remove(_ name: String) throws {
+        let status = SecItemDelete(query(name) as CFDictionary)
+        guard status == errSecSuccess || status == errSecItemNotFound else { throw Failure(status: status) }
+    }
+}
+#endif

@@ -1,0 +1,96 @@
+import Foundation
+import GocuaCore
+
+/// Sentences the shell builds (with numbers in them) in the chosen language. Labels of coded
+/// values come from the core; static labels from the app's Localizable strings.
+public struct Texts: Sendable {
+    public let lang: Language
+    public init(_ lang: Language) { self.lang = lang }
+    public func pick(_ vi: String, _ en: String) -> String { lang == .en ? en : vi }
+    func households(_ n: Int) -> String { pick("\(n) hộ", n == 1 ? "1 household" : "\(n) households") }
+    func members(_ n: Int) -> String { pick("\(n) người", n == 1 ? "1 member" : "\(n) members") }
+    func visits(_ n: Int) -> String { pick("\(n) lần thăm", n == 1 ? "1 visit" : "\(n) visits") }
+}
+
+/// Formatting that is the shell's own.
+public enum Format {
+    /// An ID number as a list may show it: all hidden but the last three (`•••••••••345`).
+    public static func maskIdNumber(_ id: String?) -> String {
+        let digits = (id ?? "").filter { !$0.isWhitespace }
+        if digits.isEmpty { return "" }
+        if digits.count <= 3 { return String(repeating: "•", count: digits.count) }
+        return String(repeating: "•", count: digits.count - 3) + digits.suffix(3)
+    }
+
+    public static func accuracy(_ m: Double, _ t: Texts) -> String {
+        let r = m.isFinite && m >= 0 ? Int(m.rounded()) : 0
+        return t.pick("Độ chính xác ±\(r) m", "Accuracy ±\(r) m")
+    }
+
+    public static func coordinates(_ lat: Double, _ lon: Double) -> String {
+        String(format: "%.5f, %.5f", lat, lon)
+    }
+
+    public static func percent(_ done: UInt64, _ total: UInt64) -> Int {
+        total == 0 ? 0 : Int(min(done, total) * 100 / total)
+    }
+
+    public static func isDue(_ followUpOn: String?, today: String) -> Bool {
+        guard let f = followUpOn, f.count == 10 else { return false }
+        return f <= today
+    }
+
+    public static func shortId(_ id: String) -> String { id.count <= 6 ? id : "…" + id.suffix(6) }
+
+    public static func day(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd"
+        return f.string(from: date)
+    }
+
+    /// What to tell the volunteer about a failed core call: the core's safe message and a hint.
+    public static func error(_ e: Error, _ t: Texts) -> String {
+        guard let g = e as? GocuaError else { return t.pick("Lỗi không mong đợi.", "Unexpected error.") }
+        let hint: String?
+        switch g {
+        case .Network: hint = t.pick("Chưa kết nối được máy chủ xã; sẽ thử lại khi có mạng.", "Cannot reach the commune hub; it will retry when online.")
+        case .NotEnrolled: hint = t.pick("Máy chưa ghép với xã: xin mã ghép từ điều phối viên.", "This phone is not enrolled: ask the coordinator for a pairing code.")
+        case .Revoked: hint = t.pick("Xã đã thu hồi máy này: liên hệ điều phối viên.", "The commune revoked this phone: contact the coordinator.")
+        case .PairingInvalid: hint = t.pick("Mã ghép sai, đã dùng hoặc hết hạn.", "The pairing code is wrong, used or expired.")
+        case .UpdateRequired: hint = t.pick("Cần cập nhật ứng dụng.", "Update the app.")
+        default: hint = nil
+        }
+        let reason = g.errorDescription ?? ""
+        return [hint, reason.isEmpty ? nil : reason].compactMap { $0 }.joined(separator: "\n")
+    }
+}
+
+/// The coordinator's pairing QR code: `GOCUA-PAIR:1:<code>:<hub url>`.
+public struct PairingQr: Equatable {
+    public let code: String
+    public let hubUrl: String
+    public static func parse(_ text: String) -> PairingQr? {
+        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let prefix = "GOCUA-PAIR:1:"
+        guard s.hasPrefix(prefix) else { return nil }
+        let rest = s.dropFirst(prefix.count)
+        guard let colon = rest.firstIndex(of: ":"), colon > rest.startIndex else { return nil }
+        let url = String(rest[rest.index(after: colon)...])
+        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
+        return PairingQr(code: String(rest[..<colon]), hubUrl: url)
+    }
+}
+
+/// The core's validation findings of a form, beside their fields.
+public struct Issues {
+    public let all: [ValidationIssue]
+    public init(_ all: [ValidationIssue] = []) { self.all = all }
+    public var errors: [ValidationIssue] { all.filter { $0.severity == .error } }
+    public var warnings: [ValidationIssue] { all.filter { $0.severity == .warning } }
+    public var blocking: Bool { !errors.isEmpty }
+    public func messages(for prefix: String) -> [String] {
+        all.filter { $0.field == prefix || $0.field.hasPrefix(prefix + ".") }
+            .map { ($0.severity == .error ? "⛔ " : "⚠ ") + $0.message }
+    }
+}
