@@ -25,7 +25,7 @@ let coreLinker: [LinkerSetting] = useXCFramework ? [] : [
 
 let package = Package(
     name: "GocuaKit",
-    platforms: [.iOS(.v15), .macOS(.v12)],
+    platforms: [.iOS(.v16), .macOS(.v13)],
     products: [.library(name: "GocuaKit", targets: ["GocuaKit"])],
     targets: [
         ffi,
