@@ -231,7 +231,7 @@ fn many_replicas_with_random_partitions_converge() {
         devices += d;
         households += h;
         concurrent += c;
-        if (seed - first + 1) % 25 == 0 {
+        if (seed - first + 1).is_multiple_of(25) {
             eprintln!("convergence: {} cases passed", seed - first + 1);
         }
     }
