@@ -21,3 +21,7 @@ echo "== Kotlin bindings on the JVM"
 scripts/test-kotlin.sh
 echo "== Swift bindings"
 scripts/test-swift.sh
+echo "== Android app: Kotlin and resources against android.jar (API 23), JVM tests of the shell"
+scripts/test-android.sh
+echo "== iOS GocuaKit: swift test through a whole visit"
+scripts/test-ios.sh
