@@ -30,7 +30,7 @@ class RegisterWizard(
         data class Known(val lat: Double, val lon: Double, val accuracyM: Double, val source: GpsSource, val fixedAtMillis: Long, val plusCode: String?) : Position()
     }
 
-    data class AddedMember(val id: String, val name: String, val relation: Relation, var consentGiven: Boolean = false)
+    data class AddedMember(val id: String, val name: String, val relation: Relation, var consentAsked: Boolean = false)
 
     var step = Step.ADDRESS
         private set
@@ -165,15 +165,16 @@ class RegisterWizard(
     /** Members who could be the guardian of [memberId]. */
     fun guardianChoices(memberId: String) = members.filter { it.id != memberId }
 
-    fun nextWithoutConsent(): AddedMember? = members.firstOrNull { !it.consentGiven }
+    /** The next member not yet asked (consent recorded, or declined: nothing recorded). */
+    fun nextWithoutConsent(): AddedMember? = members.firstOrNull { !it.consentAsked }
 
     fun onConsentRecorded(memberId: String) {
-        members.find { it.id == memberId }?.consentGiven = true
+        members.find { it.id == memberId }?.consentAsked = true
         guardianId = null
     }
 
     fun consentProgress(): String {
-        val done = members.count { it.consentGiven }
+        val done = members.count { it.consentAsked }
         return t.pick("Đồng ý: $done/${members.size} người", "Consent: $done/${members.size} people")
     }
 
@@ -207,7 +208,7 @@ class RegisterWizard(
             put("src", it.source.name); put("at", it.fixedAtMillis.toString())
         }
         put("m.name", memberName); put("m.birth", memberBirth); put("m.relation", memberRelation.name)
-        members.forEachIndexed { i, m -> put("added.$i", listOf(m.id, m.relation.name, m.consentGiven, m.name).joinToString("\u001f")) }
+        members.forEachIndexed { i, m -> put("added.$i", listOf(m.id, m.relation.name, m.consentAsked, m.name).joinToString("\u001f")) }
     }
 
     fun restore(d: Map<String, String>) {
