@@ -99,6 +99,13 @@ public final class CardScreen {
         conflicts = try r.conflicts(householdId: householdId).count
     }
 
+    /// Records today's visit; a follow-up date (`YYYY-MM-DD`) for `.followUpNeeded`.
+    public func recordVisit(_ outcome: VisitOutcome, followUpOn: String? = nil, today: String = Format.day(Date())) throws {
+        _ = try app.open().recordVisit(householdId: householdId, date: today, outcome: outcome, note: nil, followUpOn: followUpOn)
+    }
+
+    public var visitChoices: [VisitOutcomeInfo] { visitOutcomes(lang: app.lang) }
+
     /// What "share" sends: the Plus Code and the QR text (nothing personal).
     public var shareText: String { [card?.plusCode, card?.qrPayload].compactMap { $0 }.joined(separator: "\n") }
 }

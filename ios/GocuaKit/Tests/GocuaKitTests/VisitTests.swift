@@ -154,6 +154,8 @@ final class VisitTests: XCTestCase {
         XCTAssertTrue(card.memberLines.contains("Nguyễn Văn An · •••••••••345"), "\(card.memberLines)")
         XCTAssertFalse(card.memberLines.joined().contains("001090012345"))
         XCTAssertFalse(card.shareText.contains("Nguyễn"))
+        XCTAssertEqual(card.visitChoices.count, 4)
+        try card.recordVisit(.followUpNeeded, followUpOn: "2026-03-05", today: "2026-03-01")
 
         // My area: the household, unsynced; search without diacritics.
         area.load()
@@ -161,7 +163,11 @@ final class VisitTests: XCTestCase {
         let row = try XCTUnwrap(area.rows.first)
         XCTAssertEqual(row.title, "Nguyễn Văn An")
         XCTAssertTrue(row.unsynced)
-        XCTAssertEqual(area.header, "1 hộ · 1 chưa đồng bộ · 0 cần thăm lại")
+        XCTAssertEqual(area.header, "1 hộ · 1 chưa đồng bộ · 1 cần thăm lại")
+        area.followUpsOnly = true
+        XCTAssertEqual(area.rows.map(\.id), [hid])
+        XCTAssertEqual(area.rows.first?.followUpDue, true)
+        area.followUpsOnly = false
         area.search("nguyen van an")
         XCTAssertEqual(area.rows.map(\.id), [hid])
         area.search("khong co ai")
@@ -185,7 +191,7 @@ final class VisitTests: XCTestCase {
         let status = SyncScreen(app: app)
         status.refresh()
         XCTAssertEqual(status.outcome, "Everything is synced.")
-        XCTAssertEqual(area.header, "1 household · 0 not synced · 0 follow-ups due")
+        XCTAssertEqual(area.header, "1 household · 0 not synced · 1 follow-ups due")
 
         // Review: another device renames the head while this phone does too; both values side by side.
         try hub.send("device-create vol-02")
@@ -204,6 +210,25 @@ final class VisitTests: XCTestCase {
         try review.choose(0, side: conflict.left == "Nguyễn Văn Anh" ? 0 : 1)
         XCTAssertTrue(review.cards.isEmpty)
         XCTAssertEqual(try app.open().household(householdId: hid).members.first { $0.id == an }?.fullName, "Nguyễn Văn Anh")
+    }
+
+    func testOfflineSyncSaysSoInWords() throws {
+        let dir = scratch()
+        let hub = try HubFixture(dir: dir.appendingPathComponent("hub"))
+        let app = AppState(directory: dir, store: MemoryStore(), lang: .en)
+        let enrol = EnrolScreen(app: app)
+        enrol.volunteerId = "vol-01"
+        enrol.commune = catalogUnit(code: "00004", lang: .en)
+        enrol.hubUrl = hub.url
+        enrol.pairingCode = try hub.send("pair vol-01")
+        enrol.submit()
+        guard case .enrolled = enrol.state else { return XCTFail(enrol.summary) }
+        hub.stop()
+        let sync = SyncScreen(app: app)
+        sync.start()
+        guard case .failed(let message) = sync.state else { return XCTFail(sync.outcome) }
+        XCTAssertTrue(message.hasPrefix("Cannot reach the commune hub"), message)
+        XCTAssertFalse(sync.running)
     }
 
     func testFormattingAndPairing() {

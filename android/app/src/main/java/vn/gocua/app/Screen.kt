@@ -36,6 +36,12 @@ abstract class Screen : Activity() {
         }
     }
 
+    /** Leaving a screen after changes: a one-off sync job runs as soon as there is a network. */
+    override fun onPause() {
+        super.onPause()
+        if (app.enrolled) SyncJobService.soon(this)
+    }
+
     protected fun setScreenTitle(text: String) { (findViewById(R.id.title) as TextView).text = text }
 
     abstract fun render()

@@ -49,6 +49,19 @@ class SyncJobService : JobService() {
     companion object {
         private const val JOB_ID = 8801
 
+        private const val SOON_ID = 8802
+
+        /** A one-off sync when connectivity is (or comes) back; replaces a previous one. */
+        fun soon(context: Context) {
+            val scheduler = context.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
+            scheduler.schedule(
+                JobInfo.Builder(SOON_ID, ComponentName(context, SyncJobService::class.java))
+                    .setRequiredNetworkType(JobInfo.NETWORK_TYPE_ANY)
+                    .setBackoffCriteria(30_000L, JobInfo.BACKOFF_POLICY_EXPONENTIAL)
+                    .build(),
+            )
+        }
+
         fun schedule(context: Context) {
             val scheduler = context.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
             val job = JobInfo.Builder(JOB_ID, ComponentName(context, SyncJobService::class.java))

@@ -38,6 +38,10 @@ object Format {
     fun isDue(followUpOn: String?, today: String): Boolean =
         followUpOn != null && followUpOn.length == 10 && followUpOn <= today
 
+    /** A date as the core takes it (`YYYY-MM-DD`); month 1..12. */
+    fun isoDate(year: Int, month: Int, day: Int): String =
+        String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", year, month, day)
+
     /** A household id shortened for a title when the head's name is unknown. */
     fun shortId(id: String): String = if (id.length <= 6) id else "…" + id.takeLast(6)
 }

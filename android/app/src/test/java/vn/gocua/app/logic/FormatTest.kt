@@ -25,6 +25,7 @@ class FormatTest {
     }
 
     @Test fun percentAndDueDates() {
+        assertEquals("2026-03-07", Format.isoDate(2026, 3, 7))
         assertEquals(0, Format.percent(3, 0))
         assertEquals(50, Format.percent(2, 4))
         assertEquals(100, Format.percent(9, 4))
