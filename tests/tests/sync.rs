@@ -440,11 +440,16 @@ fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing(backend: Backend
             );
             assert_eq!(status.pending, 7);
         } else {
+            // The two requests before the failure are stored. One of them may have been the
+            // edit of the household the hub already had (the order follows random ids), which
+            // adds no document to the hub.
+            assert_eq!(status.pending, 5);
+            let shared_went = !reg.summary(&shared).unwrap().pending_sync;
             assert_eq!(
-                stored_now, 2,
+                stored_now,
+                2 - u64::from(shared_went),
                 "the two requests before the failure are stored"
             );
-            assert_eq!(status.pending, 5);
         }
 
         // The next clean sync finishes the work.

@@ -171,6 +171,13 @@ impl HouseholdDoc {
         bytes
     }
 
+    /// The whole document in Automerge's document format without its own column compression,
+    /// for sending inside a batch that is compressed as a whole (zstd finds the keys and actors
+    /// repeated across documents, which per-column deflate would hide).
+    pub fn save_for_batch(&mut self) -> Vec<u8> {
+        self.doc.save_nocompress()
+    }
+
     /// Current heads of the change graph.
     pub fn heads(&mut self) -> Vec<Head> {
         self.doc.get_heads().into_iter().map(|h| h.0).collect()

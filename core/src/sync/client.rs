@@ -334,7 +334,14 @@ impl Register {
                 } else {
                     state::shared_heads(self.sync_store().conn(), &peer.peer_id, &id)?
                 };
-                let changes = doc.changes_since(&shared);
+                // A document the hub has never seen goes in Automerge's document format (columnar,
+                // actors and keys once per document) rather than as its changes one by one; after
+                // that only the changes past the shared heads travel.
+                let changes = if shared.is_empty() {
+                    doc.save_for_batch()
+                } else {
+                    doc.changes_since(&shared)
+                };
                 let heads = doc.heads();
                 if changes.is_empty() {
                     // The hub already has every change of this document.
