@@ -75,7 +75,7 @@ mapfile -t r_java < <(find "$OUT/gen" -name 'R.java')
 compile "$OUT/app.jar" "$OUT/app.sha" \
     "-no-jdk -jvm-target 1.8 -cp $ANDROID_JAR:$JAVA_TIME:$OUT/bindings.jar:$JAVA_LIBS/jna.jar" \
     "${app_sources[@]}" "${r_java[@]}"
-echo "   $(unzip -l "$OUT/app.jar" | grep -c '\.class$') classes from ${#app_sources[@]} Kotlin files"
+echo "   $(jar tf "$OUT/app.jar" | grep -c '\.class$') classes from ${#app_sources[@]} Kotlin files"
 
 # --- JVM unit tests of the shell's own logic (no android.* in it) ---------------------------------
 mapfile -t logic_sources < <(grep -rL --include='*.kt' '^import android\.' "$APP/main/java" | sort)
