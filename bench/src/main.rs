@@ -673,7 +673,7 @@ server answers after a client turn. All stores live on tmpfs (`/dev/shm`): Pouch
             r.workload,
             r.link,
             r.note,
-            if r.failures > 0 {
+            if r.failures > 0 && !r.note.starts_with("did not finish") {
                 format!(" ({} failed attempt(s) before it finished)", r.failures)
             } else {
                 String::new()
