@@ -89,12 +89,18 @@ fn read(bytes: &[u8]) -> Result<Household, MergeError> {
         .map_err(|e| MergeError::Corrupt(e.to_string()))
 }
 
-/// The changes of a saved document after `known` heads (all of it when `known` is empty or
-/// unknown to the document), and its heads.
+/// The changes of a saved document after `known` heads (the whole document when `known` is
+/// empty; all its changes when the heads are unknown to it), and its heads.
 pub fn changes_after(saved: &[u8], known: &[Head]) -> Result<(Vec<u8>, Vec<Head>), MergeError> {
     let mut doc = AutoCommit::load(saved).map_err(|e| MergeError::Corrupt(e.to_string()))?;
     let known: Vec<ChangeHash> = known.iter().map(|h| ChangeHash(*h)).collect();
-    let changes = doc.save_after(&known);
+    // Nothing known: the whole document in its document format without per-column compression
+    // (the batch is compressed as a whole), much smaller than its changes one by one.
+    let changes = if known.is_empty() {
+        doc.save_nocompress()
+    } else {
+        doc.save_after(&known)
+    };
     Ok((changes, heads_of(&mut doc)))
 }
 
