@@ -1,39 +1,18 @@
 //! Runs the built `gocua` binary as a volunteer would, in a temporary directory: no network,
 //! no shared state, and explicit dates wherever the outcome could depend on today.
 
+mod common;
+
+use common::{COMMUNE, gocua};
+
 use std::path::Path;
-use std::process::{Command, Output};
 
 use chrono::Datelike;
 use serde_json::Value;
 use tempfile::TempDir;
 
-const COMMUNE: &str = "00070"; // Phường Hoàn Kiếm, Thành phố Hà Nội
 const ID_AN: &str = "001085012345"; // Hà Nội, 1900s male, born 1985
 const PHONE_AN: &str = "0912345678";
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn gocua(dir: &Path, db: &str, args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_gocua"))
-        .current_dir(dir)
-        .env_remove("GOCUA_DB")
-        .env_remove("GOCUA_LANG")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("the gocua binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Runs and insists on success; returns stdout.
 fn ok(dir: &Path, db: &str, args: &[&str]) -> String {

@@ -2,8 +2,11 @@
 //! this test process: pairing, syncing between two registers, and the clear errors a volunteer
 //! gets for a wrong code, an unreachable hub, a missing enrolment and a revoked device.
 
+mod common;
+
+use common::{COMMUNE, Run, gocua};
+
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -11,31 +14,6 @@ use gocua_hub::http::RunningHub;
 use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
 use serde_json::Value;
 use tempfile::TempDir;
-
-const COMMUNE: &str = "00070"; // Phường Hoàn Kiếm, Thành phố Hà Nội
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn gocua(dir: &Path, db: &str, args: &[&str]) -> Run {
-    let out: Output = Command::new(env!("CARGO_BIN_EXE_gocua"))
-        .current_dir(dir)
-        .env_remove("GOCUA_DB")
-        .env_remove("GOCUA_LANG")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("the gocua binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 fn ok(dir: &Path, db: &str, args: &[&str]) -> Run {
     let r = gocua(dir, db, args);
