@@ -9,7 +9,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-(cd bench/node && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+# `npm install` rather than `npm ci`: npm 11 leaves optional platform packages of cbor-extract out
+# of the lock file and `npm ci` then refuses it; install still follows the lock file.
+(cd bench/node && npm install --no-audit --no-fund --ignore-scripts --loglevel=error)
 cargo build --release -p gocua-bench -p gocua-hub
 mkdir -p bench/results
 {
