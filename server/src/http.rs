@@ -7,10 +7,12 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::connect_info::Connected;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
+use axum::serve::IncomingStream;
 use gocua_core::sync::wire::{CONTENT_TYPE, PATH_ENROL, PATH_FINISH, PATH_SYNC};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
@@ -175,6 +177,23 @@ impl axum::serve::Listener for TlsListener {
     }
 }
 
+/// The client's address of a connection (the dashboard's sign-in limit keys on it). Handlers
+/// read it as `ConnectInfo<ClientAddr>`; it is absent when the router is used without [`serve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub SocketAddr);
+
+impl Connected<IncomingStream<'_, TcpListener>> for ClientAddr {
+    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
+        ClientAddr(*stream.remote_addr())
+    }
+}
+
+impl Connected<IncomingStream<'_, TlsListener>> for ClientAddr {
+    fn connect_info(stream: IncomingStream<'_, TlsListener>) -> Self {
+        ClientAddr(*stream.remote_addr())
+    }
+}
+
 /// Serves until `shutdown` resolves.
 pub async fn serve(
     hub: Arc<Hub>,
@@ -183,7 +202,8 @@ pub async fn serve(
     status_page: bool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = app(hub, status_page, tls.is_some());
+    let app =
+        app(hub, status_page, tls.is_some()).into_make_service_with_connect_info::<ClientAddr>();
     match tls {
         None => {
             axum::serve(listener, app)

@@ -332,3 +332,119 @@ fn similar_head_names_and_masking() {
     assert_eq!(gocua_hub::dashboard::mask("001080012345"), "••••••••2345");
     assert_eq!(gocua_hub::dashboard::mask("12"), "12");
 }
+
+/// One sign-in attempt from `c` as `coordinator`: status, session cookie, page.
+fn attempt(c: &Client, url: &str, coordinator: &str, password: &str) -> (u16, bool, String) {
+    let login = c.get(format!("{url}/dashboard/login")).send().unwrap();
+    let login_cookie = cookies(&login)[0].split(';').next().unwrap().to_owned();
+    let csrf = csrf_of(&login.text().unwrap());
+    let r = c
+        .post(format!("{url}/dashboard/login"))
+        .header("cookie", &login_cookie)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("coordinator", coordinator),
+            ("password", password),
+        ])
+        .send()
+        .unwrap();
+    let status = r.status().as_u16();
+    let signed_in = cookies(&r)
+        .iter()
+        .any(|c| c.starts_with("gocua_session=") && !c.starts_with("gocua_session=;"));
+    if status == 429 {
+        let wait: u64 = r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((1..=900).contains(&wait), "Retry-After {wait}");
+    }
+    (status, signed_in, r.text().unwrap())
+}
+
+#[test]
+fn failed_sign_ins_are_limited_per_address_and_per_coordinator() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = setup(dir.path());
+    let url = hub.url();
+    let other_password = "mat-khau-khac";
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", other_password).unwrap();
+    let here = client();
+    // Another client address: the whole of 127.0.0.0/8 is loopback.
+    let elsewhere = Client::builder()
+        .redirect(Policy::none())
+        .local_address(Some("127.0.0.2".parse().unwrap()))
+        .build()
+        .unwrap();
+
+    // Five wrong passwords from one address: each an ordinary refusal.
+    let guesses: Vec<String> = (0..5).map(|i| format!("doan-mat-khau-{i}")).collect();
+    for g in &guesses {
+        let (status, signed_in, _) = attempt(&here, &url, "coord", g);
+        assert_eq!((status, signed_in), (401, false));
+    }
+    // The sixth, even with the right password, is refused without a look at it.
+    let (status, signed_in, html) = attempt(&here, &url, "coord", PASSWORD);
+    assert_eq!((status, signed_in), (429, false));
+    // Both languages, and when to come back: at most the 15 minutes of the window (less when
+    // this machine took minutes between the first failure and now).
+    let minutes = |before: &str, after: &str| -> u64 {
+        let at = html
+            .find(before)
+            .unwrap_or_else(|| panic!("{before} in {html}"))
+            + before.len();
+        let rest = &html[at..];
+        let n = &rest[..rest.find(after).expect(after)];
+        n.parse().unwrap_or_else(|_| panic!("{n:?}"))
+    };
+    let vi = minutes("Quá nhiều lần đăng nhập sai, thử lại sau ", " phút");
+    let en = minutes("Too many failed sign-ins, try again in ", " minute");
+    assert!(vi == en && (1..=15).contains(&vi), "{vi} {en}");
+    // Per address: another coordinator from the same address is refused too.
+    let (status, signed_in, _) = attempt(&here, &url, "other", other_password);
+    assert_eq!((status, signed_in), (429, false));
+    // Per coordinator: the same coordinator from another address is refused too...
+    let (status, signed_in, _) = attempt(&elsewhere, &url, "coord", PASSWORD);
+    assert_eq!((status, signed_in), (429, false));
+    // ...while another coordinator from there signs in.
+    let (status, signed_in, _) = attempt(&elsewhere, &url, "other", other_password);
+    assert_eq!((status, signed_in), (303, true));
+
+    // Audited (the limited attempts on known accounts), and no guess is kept anywhere.
+    let audit: Vec<String> = store
+        .dashboard()
+        .unwrap()
+        .audit_log("00004", 50)
+        .unwrap()
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}:{}",
+                e.coordinator_id, e.action, e.target, e.outcome
+            )
+        })
+        .collect();
+    let wrong = audit
+        .iter()
+        .filter(|e| *e == "coord:sign_in:-:wrong_password")
+        .count();
+    let limited = audit
+        .iter()
+        .filter(|e| *e == "coord:sign_in:-:rate_limited")
+        .count();
+    assert_eq!((wrong, limited), (5, 2), "{audit:?}");
+    hub.stop();
+    drop(store);
+    for f in ["hub.db", "hub.db-wal"] {
+        let Ok(bytes) = std::fs::read(dir.path().join(f)) else {
+            continue;
+        };
+        for secret in guesses.iter().map(String::as_str).chain([PASSWORD]) {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{f} holds a password"
+            );
+        }
+    }
+}

@@ -1,10 +1,14 @@
 //! Sign-in: argon2 password hashes, session cookies (HttpOnly, SameSite=Strict, Secure on TLS),
-//! CSRF tokens, sign-out.
+//! CSRF tokens, sign-out, and a limit on failed sign-ins per client address and per coordinator.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use std::net::IpAddr;
+use std::time::Duration;
+
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
@@ -18,6 +22,11 @@ use crate::hub::secret_hash;
 use crate::store::StoreError;
 
 const SESSION_COOKIE: &str = "gocua_session";
+
+/// Failed sign-ins allowed per client address, and per coordinator id, within
+/// [`SIGN_IN_WINDOW`]; beyond, every attempt is refused (429) without checking the password.
+pub const SIGN_IN_FAILURES: u32 = 5;
+pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 const LOGIN_CSRF_COOKIE: &str = "gocua_login_csrf";
 
 /// An argon2id hash (PHC string) of a password.
@@ -108,12 +117,22 @@ pub fn signed_in(d: &Dash, headers: &HeaderMap) -> Result<Signed, PageError> {
 }
 
 fn login_page(d: &Dash, lang: Lang, status: StatusCode, message: Option<&str>) -> Response {
+    login_page_with(d, lang, status, message, &[])
+}
+
+fn login_page_with(
+    d: &Dash,
+    lang: Lang,
+    status: StatusCode,
+    message: Option<&str>,
+    lines: &[String],
+) -> Response {
     let csrf = random_hex::<16>();
     let html = d.render(
         "login.html",
         lang,
         None,
-        minijinja::context! { csrf => csrf.clone(), message => message },
+        minijinja::context! { csrf => csrf.clone(), message => message, lines => lines.to_vec() },
     );
     match html {
         Ok(html) => {
@@ -139,7 +158,52 @@ pub async fn login_form(State(d): State<D>, headers: HeaderMap) -> Response {
     .await
 }
 
-pub async fn login(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+/// The client's address, when the hub serves with connection info (`http::serve` does).
+pub struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<crate::http::ClientAddr>>()
+                .map(|c| c.0.0.ip()),
+        ))
+    }
+}
+
+/// The limiter's key for a client address: the address itself for IPv4, its /64 network for
+/// IPv6 (one subscriber holds a whole /64).
+fn address_key(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => format!("addr:{v4}"),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("addr:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+/// The sign-in refusal, in both languages (the reader's first): when the next attempt is allowed.
+fn too_many_lines(lang: Lang, wait: Duration) -> Vec<String> {
+    let minutes = wait.as_secs().div_ceil(60).max(1);
+    let vi = format!("Quá nhiều lần đăng nhập sai, thử lại sau {minutes} phút.");
+    let unit = if minutes == 1 { "minute" } else { "minutes" };
+    let en = format!("Too many failed sign-ins, try again in {minutes} {unit}.");
+    match lang {
+        Lang::Vi => vec![vi, en],
+        Lang::En => vec![en, vi],
+    }
+}
+
+pub async fn login(
+    State(d): State<D>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     blocking(move || {
         let lang = lang_of(&headers);
         let form = form(&body);
@@ -150,7 +214,8 @@ pub async fn login(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respo
         let id = field(&form, "coordinator").unwrap_or("").trim().to_owned();
         let password = field(&form, "password").unwrap_or("");
         let store = d.store();
-        let account = if gocua_core::model::is_valid_id(&id) {
+        let valid_id = gocua_core::model::is_valid_id(&id);
+        let account = if valid_id {
             match store.coordinator_login(&id) {
                 Ok(a) => a,
                 Err(e) => return error_page(&d, lang, None, &PageError::from(e)),
@@ -158,6 +223,38 @@ pub async fn login(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respo
         } else {
             None
         };
+        // Failed sign-ins are limited per address and per coordinator: past the limit, the
+        // password is not even checked (no guessing, and no argon2 work for the attacker).
+        let address_key = peer.map(address_key);
+        let coordinator_key = format!("coordinator:{id}");
+        let wait = address_key
+            .iter()
+            .chain(valid_id.then_some(&coordinator_key))
+            .filter_map(|k| d.sign_in_limit.blocked(k))
+            .max();
+        if let Some(wait) = wait {
+            if let Some(a) = &account {
+                let _ = store.audit(&super::data::AuditEntry {
+                    at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    coordinator_id: a.coordinator_id.clone(),
+                    commune: a.commune.clone(),
+                    action: "sign_in".into(),
+                    target: "-".into(),
+                    outcome: "rate_limited".into(),
+                });
+            }
+            let mut resp = login_page_with(
+                &d,
+                lang,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some("rate_limited"),
+                &too_many_lines(lang, wait),
+            );
+            if let Ok(v) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return resp;
+        }
         // Hash even for an unknown account, so the answer takes as long either way.
         let ok = match account.as_ref().and_then(|a| a.password_hash.as_deref()) {
             Some(hash) => verify_password(password, hash),
@@ -167,7 +264,13 @@ pub async fn login(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respo
             }
         };
         let Some(account) = account.filter(|_| ok) else {
+            if let Some(k) = &address_key {
+                d.sign_in_limit.fail(k);
+            }
             if let Some(a) = store.coordinator_login(&id).ok().flatten() {
+                // Only known accounts get a key of their own: the limiter's memory is not
+                // filled by made-up ids.
+                d.sign_in_limit.fail(&coordinator_key);
                 let _ = store.audit(&super::data::AuditEntry {
                     at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     coordinator_id: a.coordinator_id,
@@ -179,6 +282,7 @@ pub async fn login(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respo
             }
             return login_page(&d, lang, StatusCode::UNAUTHORIZED, Some("wrong_password"));
         };
+        d.sign_in_limit.clear(&coordinator_key);
         let token = random_hex::<32>();
         let now = d.now();
         let session = WebSession {

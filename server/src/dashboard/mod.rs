@@ -45,6 +45,9 @@ pub struct Dash {
     env: Environment<'static>,
     /// How long a sign-in lasts.
     pub session_ttl: chrono::Duration,
+    /// Failed sign-ins per client address and per coordinator id ([`auth::SIGN_IN_FAILURES`]
+    /// within [`auth::SIGN_IN_WINDOW`]).
+    pub sign_in_limit: crate::limit::FailureLimiter,
 }
 
 pub type D = Arc<Dash>;
@@ -91,6 +94,10 @@ impl Dash {
             tls,
             env,
             session_ttl: chrono::Duration::hours(8),
+            sign_in_limit: crate::limit::FailureLimiter::new(
+                auth::SIGN_IN_FAILURES,
+                auth::SIGN_IN_WINDOW,
+            ),
         }
     }
 
