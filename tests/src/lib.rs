@@ -199,8 +199,40 @@ impl Fixture {
     }
 }
 
+impl Drop for Fixture {
+    /// A PostgreSQL test's database is dropped when the test passes (kept, and named, when it
+    /// fails, to look at); the cluster itself goes when `scripts/with-postgres.sh` ends.
+    fn drop(&mut self) {
+        if self.backend == Backend::Postgres {
+            drop_postgres_database(&self.location);
+        }
+    }
+}
+
+/// Drops a database of [`postgres_database`], even with connections still open (the pools of a
+/// test's stores, a killed hub's); when the thread is panicking it is kept, and named, to look at.
+pub fn drop_postgres_database(database_url: &str) {
+    let Ok(config) = database_url.parse::<postgres::Config>() else {
+        return;
+    };
+    let name = config.get_dbname().unwrap_or_default().to_owned();
+    if !name.starts_with("gocua_test_") {
+        return;
+    }
+    if std::thread::panicking() {
+        eprintln!("PostgreSQL database {name} kept for inspection");
+        return;
+    }
+    if let Ok(url) = std::env::var(POSTGRES_URL_ENV)
+        && let Ok(mut c) = postgres::Client::connect(&url, postgres::NoTls)
+    {
+        let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+    }
+}
+
 /// A new empty PostgreSQL database on the test cluster, for one test; `None`, with a message
-/// saying how to run it, when [`POSTGRES_URL_ENV`] is not set.
+/// saying how to run it, when [`POSTGRES_URL_ENV`] is not set. Panics when it is set but the
+/// cluster cannot be reached or the database cannot be made: a test never passes by skipping then.
 pub fn postgres_database(test: &str) -> Option<String> {
     let Ok(url) = std::env::var(POSTGRES_URL_ENV) else {
         eprintln!(
@@ -215,7 +247,7 @@ pub fn postgres_database(test: &str) -> Option<String> {
     let name = format!("gocua_test_{}", hex_id());
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{POSTGRES_URL_ENV} is set but CREATE DATABASE failed: {e}"));
     let mut config: postgres::Config = url.parse().unwrap();
     config.dbname(&name);
     Some(config_url(&config))
@@ -325,4 +357,67 @@ macro_rules! on_both_backends {
             $( #[test] fn $name() { super::$name($crate::Backend::Postgres) } )*
         }
     };
+}
+
+/// Every row of every table of a PostgreSQL test database but those in `skip`, as
+/// `"table: row"` (the row in PostgreSQL's text form), sorted: a dump to compare before and after.
+pub fn postgres_dump(url: &str, skip: &[&str]) -> Vec<String> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let tables: Vec<String> = c
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| r.get(0))
+        .filter(|t: &String| !skip.contains(&t.as_str()))
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        for row in c
+            .query(&format!("SELECT t::text FROM \"{t}\" t"), &[])
+            .unwrap()
+        {
+            out.push(format!("{t}: {}", row.get::<_, String>(0)));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every non-null value of every column of every table of a PostgreSQL test database, as
+/// `(table, column, bytes)`: `bytea` as stored, every other type in its text form (UTF-8).
+pub fn postgres_values(url: &str) -> Vec<(String, String, Vec<u8>)> {
+    let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let columns: Vec<(String, String, String)> = c
+        .query(
+            "SELECT c.table_name::text, c.column_name::text, c.data_type::text
+             FROM information_schema.columns c
+             JOIN pg_tables t ON t.schemaname = c.table_schema AND t.tablename = c.table_name
+             WHERE c.table_schema = current_schema() ORDER BY 1, 2",
+            &[],
+        )
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    let mut out = Vec::new();
+    for (table, column, kind) in columns {
+        let bytea = kind == "bytea";
+        let sql = if bytea {
+            format!("SELECT \"{column}\" FROM \"{table}\" WHERE \"{column}\" IS NOT NULL")
+        } else {
+            format!("SELECT \"{column}\"::text FROM \"{table}\" WHERE \"{column}\" IS NOT NULL")
+        };
+        for row in c.query(&sql, &[]).unwrap() {
+            let value = if bytea {
+                row.get::<_, Vec<u8>>(0)
+            } else {
+                row.get::<_, String>(0).into_bytes()
+            };
+            out.push((table.clone(), column.clone(), value));
+        }
+    }
+    out
 }

@@ -6,7 +6,10 @@
 //! item set concurrently by devices that never saw another's value ends, on the hub, at the
 //! highest rank of those values ([`ChecklistStatus::rank`]): progress never regresses.
 //!
-//! Cases: `GOCUA_CONVERGENCE_CASES` (default 8), first seed `GOCUA_CONVERGENCE_SEED`. Long run:
+//! Both backends (`on_both_backends!`), each case on a new hub (on PostgreSQL, a new database).
+//!
+//! Cases: `GOCUA_CONVERGENCE_CASES` (default 8 on SQLite, [`POSTGRES_CASES`] on PostgreSQL), first
+//! seed `GOCUA_CONVERGENCE_SEED`. Long run:
 //! `GOCUA_CONVERGENCE_CASES=1000 cargo test -p gocua-tests --test convergence -- --nocapture`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -14,7 +17,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use gocua_core::model::*;
 use gocua_core::sync::{InProcess, SessionOutcome, SyncOptions};
 use gocua_core::{HouseholdField, Register};
-use gocua_hub::HubStore;
 use gocua_tests::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -119,17 +121,27 @@ fn by_id(hs: Vec<Household>) -> BTreeMap<HouseholdId, Household> {
     hs.into_iter().map(|h| (h.id.clone(), h)).collect()
 }
 
-fn run_case(seed: u64) -> (usize, usize, usize) {
+/// Cases on PostgreSQL by default: fewer than on SQLite, to keep CI's time modest (each case
+/// makes its own database); `GOCUA_CONVERGENCE_CASES` sets both.
+const POSTGRES_CASES: u64 = 4;
+
+/// One case; `None` when the backend is not available (see [`fixture`]).
+fn run_case(backend: Backend, seed: u64) -> Option<(usize, usize, usize)> {
     let mut rng = StdRng::seed_from_u64(seed);
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let fx = fixture(
+        backend,
+        dir.path(),
+        "many_replicas_with_random_partitions_converge",
+    )?;
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let t = hub.in_process();
     let count = rng.random_range(6..=8);
     let mut devices: Vec<Register> = (0..count)
         .map(|i| {
             let vol = format!("vol-{i}");
             let mut reg = register(dir.path(), &vol);
-            reg.sync_enrol("inproc", &t, &code(&store, &vol, "a"), None)
+            reg.sync_enrol("inproc", &t, &code_on(store.as_ref(), &vol, "a"), None)
                 .unwrap();
             reg
         })
@@ -168,7 +180,7 @@ fn run_case(seed: u64) -> (usize, usize, usize) {
         }
     }
 
-    let hub_all = by_id(hub_households(&store));
+    let hub_all = by_id(households_on(store.as_ref()));
     for (i, reg) in devices.iter().enumerate() {
         assert_eq!(
             by_id(device_households(reg)),
@@ -211,15 +223,17 @@ fn run_case(seed: u64) -> (usize, usize, usize) {
             concurrent += 1;
         }
     }
-    (count, hub_all.len(), concurrent)
+    Some((count, hub_all.len(), concurrent))
 }
 
-#[test]
-fn many_replicas_with_random_partitions_converge() {
+fn many_replicas_with_random_partitions_converge(backend: Backend) {
     let cases: u64 = std::env::var("GOCUA_CONVERGENCE_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(8);
+        .unwrap_or(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => POSTGRES_CASES,
+        });
     let first: u64 = std::env::var("GOCUA_CONVERGENCE_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -227,7 +241,9 @@ fn many_replicas_with_random_partitions_converge() {
     let started = std::time::Instant::now();
     let (mut devices, mut households, mut concurrent) = (0, 0, 0);
     for seed in first..first + cases {
-        let (d, h, c) = run_case(seed);
+        let Some((d, h, c)) = run_case(backend, seed) else {
+            return;
+        };
         devices += d;
         households += h;
         concurrent += c;
@@ -236,8 +252,10 @@ fn many_replicas_with_random_partitions_converge() {
         }
     }
     eprintln!(
-        "convergence: {cases} cases from seed {first}: {devices} devices, {households} households, \
+        "convergence on {backend:?}: {cases} cases from seed {first}: {devices} devices, {households} households, \
          {concurrent} checklist items set concurrently on several devices; {:?}",
         started.elapsed()
     );
 }
+
+on_both_backends!(many_replicas_with_random_partitions_converge);

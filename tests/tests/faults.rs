@@ -5,6 +5,8 @@
 //! success must be true (the hub holds everything the device has). Then every device syncs
 //! without the proxy: all replicas equal the hub, nothing a device created is missing, nothing is
 //! duplicated.
+//! Both backends (`on_both_backends!`); on PostgreSQL the restart opens a new pool on the same
+//! database.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
@@ -250,10 +252,15 @@ fn by_id(hs: Vec<Household>) -> BTreeMap<HouseholdId, Household> {
 /// Attempts through the proxy (3 devices x rounds).
 const ROUNDS: usize = 40;
 
-#[test]
-fn syncs_through_a_faulty_network_lose_and_duplicate_nothing() {
+fn syncs_through_a_faulty_network_lose_and_duplicate_nothing(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let fx = fixture(Backend::Sqlite, dir.path(), "faults").unwrap();
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "syncs_through_a_faulty_network_lose_and_duplicate_nothing",
+    ) else {
+        return;
+    };
     let store = fx.store.clone();
     let mut running = RunningHub::start(fx.hub.clone(), "127.0.0.1:0", None, false).unwrap();
     let direct_url = running.url();
@@ -331,7 +338,7 @@ fn syncs_through_a_faulty_network_lose_and_duplicate_nothing() {
     eprintln!(
         "faults: {attempts} attempts through the proxy ({connections} connections): \
          {successes} succeeded, {failures} failed cleanly, {other} finished otherwise; \
-         hub restarted: {restarted}; {:?}",
+         hub restarted: {restarted}; {backend:?}, {:?}",
         started.elapsed()
     );
     assert!(attempts >= 100);
@@ -387,3 +394,5 @@ fn syncs_through_a_faulty_network_lose_and_duplicate_nothing() {
     assert_eq!(store.doc_ids().unwrap().len(), all.len());
     running.stop();
 }
+
+on_both_backends!(syncs_through_a_faulty_network_lose_and_duplicate_nothing);

@@ -1,6 +1,7 @@
 //! Bad input at the hub, over real HTTP on 127.0.0.1: each malformed request gets a clear 4xx
 //! with a bilingual JSON body, and leaves the hub's data exactly as it was (a dump of every table
-//! before and after, the audit log aside). Pairing is rate limited.
+//! before and after, the audit log aside). Pairing is rate limited. Both backends
+//! (`on_both_backends!`).
 
 use std::io::{Read, Write};
 
@@ -9,9 +10,15 @@ use gocua_core::sync::{HttpTransport, TlsOptions, Transport};
 use gocua_hub::http::RunningHub;
 use gocua_tests::*;
 
-/// Every row of every table of the hub's database, as text (the audit log and sessions left out:
+/// Every row of every table of the hub's storage, as text (the audit log and sessions left out:
 /// they record attempts by design).
-fn dump(db: &std::path::Path) -> Vec<String> {
+fn dump(fx: &Fixture) -> Vec<String> {
+    if fx.backend == Backend::Postgres {
+        // `session_sent` is SQLite's too (it holds what a session sent until it finishes);
+        // `schema_migrations` only exists here.
+        return postgres_dump(&fx.location, &["audit_log", "sessions"]);
+    }
+    let db = std::path::Path::new(&fx.location);
     let c = rusqlite::Connection::open(db).unwrap();
     let tables: Vec<String> = c
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('audit_log', 'sessions', 'sqlite_sequence') ORDER BY name")
@@ -55,10 +62,16 @@ fn raw_http(addr: std::net::SocketAddr, request: &[u8]) -> u16 {
         .unwrap_or(0)
 }
 
-#[test]
-fn malformed_requests_get_a_clear_4xx_and_change_nothing() {
+fn malformed_requests_get_a_clear_4xx_and_change_nothing(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = hub(dir.path());
+    let Some(fx) = fixture(
+        backend,
+        dir.path(),
+        "malformed_requests_get_a_clear_4xx_and_change_nothing",
+    ) else {
+        return;
+    };
+    let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let running = RunningHub::start(hub.clone(), "127.0.0.1:0", None, false).unwrap();
     let url = running.url();
     let t = HttpTransport::new(
@@ -70,10 +83,10 @@ fn malformed_requests_get_a_clear_4xx_and_change_nothing() {
 
     // A real device with a household, and one of the other area.
     let mut a = register(dir.path(), "vol-a");
-    a.sync_enrol(&url, &t, &code(&store, "vol-a", "a"), None)
+    a.sync_enrol(&url, &t, &code_on(store.as_ref(), "vol-a", "a"), None)
         .unwrap();
     let mut b = register(dir.path(), "vol-b");
-    b.sync_enrol(&url, &t, &code(&store, "vol-b", "b"), None)
+    b.sync_enrol(&url, &t, &code_on(store.as_ref(), "vol-b", "b"), None)
         .unwrap();
     let hid = a.create_household(household("thon-dong", 1)).unwrap().value;
     a.add_member(
@@ -109,8 +122,7 @@ fn malformed_requests_get_a_clear_4xx_and_change_nothing() {
         })
     };
     let good_body = valid(vec![]);
-    let db = dir.path().join("hub.db");
-    let before = dump(&db);
+    let before = dump(&fx);
 
     struct Case {
         name: &'static str,
@@ -315,7 +327,7 @@ fn malformed_requests_get_a_clear_4xx_and_change_nothing() {
             "{}",
             case.name
         );
-        assert_eq!(dump(&db), before, "{} changed the hub's data", case.name);
+        assert_eq!(dump(&fx), before, "{} changed the hub's data", case.name);
     }
 
     // Accepted at the HTTP level, refused per document, nothing stored: wrong area (B pushes A's
@@ -364,7 +376,7 @@ fn malformed_requests_get_a_clear_4xx_and_change_nothing() {
         answer.pull.is_empty() && answer.erased.is_empty(),
         "another area's data leaked"
     );
-    let after: Vec<String> = dump(&db)
+    let after: Vec<String> = dump(&fx)
         .into_iter()
         .filter(|r| !r.starts_with("rejections:") && !r.starts_with("devices:"))
         .collect();
@@ -402,14 +414,16 @@ fn malformed_requests_get_a_clear_4xx_and_change_nothing() {
             .filter(|r| !r.starts_with("rejections:") && !r.starts_with("devices:"))
             .collect()
     };
-    assert_eq!(keep(dump(&db)), before_kept);
+    assert_eq!(keep(dump(&fx)), before_kept);
     running.stop();
 }
 
-#[test]
-fn pairing_is_rate_limited() {
+fn pairing_is_rate_limited(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (_store, hub) = hub(dir.path());
+    let Some(fx) = fixture(backend, dir.path(), "pairing_is_rate_limited") else {
+        return;
+    };
+    let hub = fx.hub.clone();
     let body = serde_json::to_vec(&EnrolRequest {
         protocol: PROTOCOL_VERSION,
         code: "AAAA-BBBB-CC".into(),
@@ -425,3 +439,8 @@ fn pairing_is_rate_limited() {
     let limited = statuses.iter().filter(|&&s| s == 429).count();
     assert!(limited >= 35, "only {limited} of 100 guesses were limited");
 }
+
+on_both_backends!(
+    malformed_requests_get_a_clear_4xx_and_change_nothing,
+    pairing_is_rate_limited,
+);

@@ -1,6 +1,7 @@
 //! HTTPS for real: a hub serving TLS on 127.0.0.1 with a self-signed certificate (a commune hub
 //! without a public certificate), devices that pin it, and what a device sees when the pin is
-//! wrong, the certificate is not pinned, or it speaks plain HTTP to the HTTPS port.
+//! wrong, the certificate is not pinned, or it speaks plain HTTP to the HTTPS port. Both backends
+//! (`on_both_backends!`).
 
 use std::io::Read;
 use std::path::Path;
@@ -8,7 +9,6 @@ use std::path::Path;
 use gocua_core::model::Relation;
 use gocua_core::sync::wire::sha256_hex;
 use gocua_core::sync::{self, SessionOutcome, SyncError, SyncOptions, TlsOptions};
-use gocua_hub::HubStore;
 use gocua_hub::http::{RunningHub, tls_acceptor};
 use gocua_tests::*;
 
@@ -24,20 +24,19 @@ fn self_signed(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, String) {
     (cert_path, key_path, sha256_hex(cert.der()))
 }
 
+/// A hub of [`fixture`] serving HTTPS on 127.0.0.1: the fixture, the running hub, its URL and
+/// the certificate's pin; `None` when the backend is not available (see [`fixture`]).
 fn https_hub(
+    backend: Backend,
     dir: &Path,
-) -> (
-    std::sync::Arc<gocua_hub::SqliteStore>,
-    RunningHub,
-    String,
-    String,
-) {
-    let (store, hub) = hub(dir);
+    test: &str,
+) -> Option<(Fixture, RunningHub, String, String)> {
+    let fx = fixture(backend, dir, test)?;
     let (cert, key, pin) = self_signed(dir);
     let acceptor = tls_acceptor(&cert, &key).unwrap();
-    let running = RunningHub::start(hub, "127.0.0.1:0", Some(acceptor), false).unwrap();
+    let running = RunningHub::start(fx.hub.clone(), "127.0.0.1:0", Some(acceptor), false).unwrap();
     let url = format!("https://{}", running.addr);
-    (store, running, url, pin)
+    Some((fx, running, url, pin))
 }
 
 fn pinned(pin: &str) -> TlsOptions {
@@ -47,10 +46,16 @@ fn pinned(pin: &str) -> TlsOptions {
     }
 }
 
-#[test]
-fn a_device_that_pins_the_hubs_certificate_syncs_over_https() {
+fn a_device_that_pins_the_hubs_certificate_syncs_over_https(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, running, url, pin) = https_hub(dir.path());
+    let Some((fx, running, url, pin)) = https_hub(
+        backend,
+        dir.path(),
+        "a_device_that_pins_the_hubs_certificate_syncs_over_https",
+    ) else {
+        return;
+    };
+    let store = fx.store.clone();
 
     let mut reg = register(dir.path(), "vol-tls");
     // The pin as people copy it: upper case, with colons.
@@ -64,7 +69,7 @@ fn a_device_that_pins_the_hubs_certificate_syncs_over_https() {
     sync::enrol(
         &mut reg,
         &url,
-        &code(&store, "vol-tls", "a"),
+        &code_on(store.as_ref(), "vol-tls", "a"),
         &pinned(&typed),
     )
     .unwrap();
@@ -85,7 +90,7 @@ fn a_device_that_pins_the_hubs_certificate_syncs_over_https() {
     sync::enrol(
         &mut other,
         &url,
-        &code(&store, "vol-tls2", "a"),
+        &code_on(store.as_ref(), "vol-tls2", "a"),
         &pinned(&pin),
     )
     .unwrap();
@@ -95,14 +100,20 @@ fn a_device_that_pins_the_hubs_certificate_syncs_over_https() {
     running.stop();
 }
 
-#[test]
-fn a_wrong_pin_an_unpinned_self_signed_hub_and_plain_http_are_refused_cleanly() {
+fn a_wrong_pin_an_unpinned_self_signed_hub_and_plain_http_are_refused_cleanly(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, running, url, pin) = https_hub(dir.path());
+    let Some((fx, running, url, pin)) = https_hub(
+        backend,
+        dir.path(),
+        "a_wrong_pin_an_unpinned_self_signed_hub_and_plain_http_are_refused_cleanly",
+    ) else {
+        return;
+    };
+    let store = fx.store.clone();
 
     // Another certificate's fingerprint: refused before anything is sent.
     let mut reg = register(dir.path(), "vol-pin");
-    let code = code(&store, "vol-pin", "a");
+    let code = code_on(store.as_ref(), "vol-pin", "a");
     let wrong = sha256_hex(b"another certificate");
     let err = sync::enrol(&mut reg, &url, &code, &pinned(&wrong)).unwrap_err();
     assert!(matches!(err, SyncError::CertificateMismatch), "{err:?}");
@@ -132,17 +143,23 @@ fn a_wrong_pin_an_unpinned_self_signed_hub_and_plain_http_are_refused_cleanly() 
     running.stop();
 }
 
-#[test]
-fn a_stalled_handshake_does_not_hold_up_other_devices() {
+fn a_stalled_handshake_does_not_hold_up_other_devices(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, running, url, pin) = https_hub(dir.path());
+    let Some((fx, running, url, pin)) = https_hub(
+        backend,
+        dir.path(),
+        "a_stalled_handshake_does_not_hold_up_other_devices",
+    ) else {
+        return;
+    };
+    let store = fx.store.clone();
     // A client that connects and never starts its TLS handshake.
     let mut stalled = std::net::TcpStream::connect(running.addr).unwrap();
     let mut reg = register(dir.path(), "vol-stall");
     sync::enrol(
         &mut reg,
         &url,
-        &code(&store, "vol-stall", "a"),
+        &code_on(store.as_ref(), "vol-stall", "a"),
         &pinned(&pin),
     )
     .unwrap();
@@ -161,3 +178,9 @@ fn a_stalled_handshake_does_not_hold_up_other_devices() {
     }
     running.stop();
 }
+
+on_both_backends!(
+    a_device_that_pins_the_hubs_certificate_syncs_over_https,
+    a_wrong_pin_an_unpinned_self_signed_hub_and_plain_http_are_refused_cleanly,
+    a_stalled_handshake_does_not_hold_up_other_devices,
+);
