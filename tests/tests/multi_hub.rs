@@ -2,6 +2,8 @@
 //! and connection pool (as two processes behind a load balancer would have), and devices that
 //! sync through either of them, at random and at the same time. Skipped, with a message, when
 //! `GOCUA_TEST_POSTGRES_URL` is not set (`scripts/with-postgres.sh cargo test -p gocua-tests`).
+//! The same with two real `gocua-hub serve` processes (the binary, over HTTP):
+//! `server/tests/hub_processes.rs`.
 
 use std::collections::BTreeMap;
 use std::sync::Barrier;
