@@ -1,5 +1,7 @@
-//! What the dashboard reads and writes, behind [`DashboardStore`] (SQLite here; another store
-//! implements the same trait). Every method is one transaction.
+//! What the dashboard reads and writes, behind [`DashboardStore`]: the SQLite store's
+//! implementation here, the PostgreSQL store's in [`super::pg`]. Every method is one transaction.
+//! What both do around their SQL (merging counts, grouping, patterns) is in the shared functions
+//! below, so the two stores differ only in their SQL.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use gocua_core::sync::merge::heads_to_blob;
@@ -10,7 +12,7 @@ use super::index;
 use crate::sqlite::SqliteStore;
 use crate::store::{DocWrite, StoreError, StoreResult};
 
-fn ts(t: DateTime<Utc>) -> String {
+pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
@@ -230,13 +232,13 @@ pub fn init(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
     index::ensure(conn)
 }
 
-fn parse_ts(s: &str) -> DateTime<Utc> {
+pub(crate) fn parse_ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-const HOUSEHOLD_COLS: &str = "doc_id, hamlet, head_name, head_fold, address, plus_code, members, five_skills, active, conflicts, warnings, created_at, created_by";
+pub(crate) const HOUSEHOLD_COLS: &str = "doc_id, hamlet, head_name, head_fold, address, plus_code, members, five_skills, active, conflicts, warnings, created_at, created_by";
 
 fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
     Ok(HouseholdRow {
@@ -275,6 +277,87 @@ fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
     })
 }
 
+// --- what every store does the same around its SQL
+
+/// Per-day counts as the charts take them: (`YYYY-MM-DD`, count) rows, unreadable days dropped.
+pub(crate) fn days(rows: Vec<(String, u64)>) -> Vec<(NaiveDate, u64)> {
+    rows.into_iter()
+        .filter_map(|(d, n)| {
+            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .ok()
+                .map(|d| (d, n))
+        })
+        .collect()
+}
+
+/// Puts the per-hamlet counts (hamlet, households, with five skills, members) of the active
+/// households into the overview: totals, and each hamlet's row (`hamlets`, the commune's named
+/// hamlets in order), a hamlet without a name added under its id.
+pub(crate) fn add_hamlet_counts(
+    o: &mut Overview,
+    mut hamlets: Vec<HamletProgress>,
+    counts: Vec<(String, u64, u64, u64)>,
+) {
+    for (hamlet, n, five, members) in counts {
+        o.households += n;
+        o.with_five_skills += five;
+        o.members += members;
+        match hamlets.iter_mut().find(|h| h.hamlet_id == hamlet) {
+            Some(h) => {
+                h.households = n;
+                h.with_five_skills = five;
+                h.members = members;
+            }
+            None => hamlets.push(HamletProgress {
+                name: hamlet.clone(),
+                hamlet_id: hamlet,
+                households: n,
+                with_five_skills: five,
+                members,
+            }),
+        }
+    }
+    o.hamlets = hamlets;
+}
+
+/// An area's row from its stored columns (hamlets as JSON).
+pub(crate) fn area_row(area_id: String, name: String, hamlets_json: &str) -> AreaRow {
+    let hamlets: Vec<gocua_core::sync::wire::HamletInfo> =
+        serde_json::from_str(hamlets_json).unwrap_or_default();
+    AreaRow {
+        area_id,
+        name,
+        hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect(),
+    }
+}
+
+/// The `LIKE` pattern (escape character `\`) of a folded search: matches it anywhere.
+pub(crate) fn like_pattern(folded_query: &str) -> String {
+    format!(
+        "%{}%",
+        folded_query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
+/// Households sharing a Plus Code from rows ordered by (plus code, document): one group per code.
+pub(crate) fn group_by_code(rows: Vec<(String, HouseholdRow)>) -> Vec<(String, Vec<HouseholdRow>)> {
+    let mut out: Vec<(String, Vec<HouseholdRow>)> = Vec::new();
+    for (code, row) in rows {
+        match out.last_mut() {
+            Some((c, v)) if *c == code => v.push(row),
+            _ => out.push((code, vec![row])),
+        }
+    }
+    out
+}
+
+/// The identifier kinds checked for duplicates across households: (kind, column).
+pub(crate) const SHARED_IDENTIFIERS: [(&str, &str); 2] =
+    [("id_number", "id_number"), ("phone", "phone")];
+
 fn daily(
     c: &rusqlite::Connection,
     sql: &str,
@@ -286,14 +369,7 @@ fn daily(
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(d, n)| {
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .ok()
-                .map(|d| (d, n))
-        })
-        .collect())
+    Ok(days(rows))
 }
 
 impl DashboardStore for SqliteStore {
@@ -435,7 +511,7 @@ impl DashboardStore for SqliteStore {
         self.with(|c| {
             let tx = c.transaction()?;
             let mut o = Overview::default();
-            let mut hamlets: Vec<HamletProgress> = {
+            let hamlets: Vec<HamletProgress> = {
                 let mut stmt = tx.prepare_cached(
                     "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 ORDER BY name",
                 )?;
@@ -463,27 +539,8 @@ impl DashboardStore for SqliteStore {
                         ))
                     })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
-                for (hamlet, n, five, members) in rows {
-                    o.households += n;
-                    o.with_five_skills += five;
-                    o.members += members;
-                    match hamlets.iter_mut().find(|h| h.hamlet_id == hamlet) {
-                        Some(h) => {
-                            h.households = n;
-                            h.with_five_skills = five;
-                            h.members = members;
-                        }
-                        None => hamlets.push(HamletProgress {
-                            name: hamlet.clone(),
-                            hamlet_id: hamlet,
-                            households: n,
-                            with_five_skills: five,
-                            members,
-                        }),
-                    }
-                }
+                add_hamlet_counts(&mut o, hamlets, rows);
             }
-            o.hamlets = hamlets;
             o.visits_this_week = tx.query_row(
                 "SELECT COUNT(*) FROM dash_visits WHERE commune = ?1 AND date >= ?2",
                 params![commune, week_start.format("%Y-%m-%d").to_string()],
@@ -541,15 +598,7 @@ impl DashboardStore for SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows
                 .into_iter()
-                .map(|(area_id, name, json)| {
-                    let hamlets: Vec<gocua_core::sync::wire::HamletInfo> =
-                        serde_json::from_str(&json).unwrap_or_default();
-                    AreaRow {
-                        area_id,
-                        name,
-                        hamlets: hamlets.into_iter().map(|h| (h.id, h.name)).collect(),
-                    }
-                })
+                .map(|(area_id, name, json)| area_row(area_id, name, &json))
                 .collect())
         })
     }
@@ -628,13 +677,7 @@ impl DashboardStore for SqliteStore {
         offset: u32,
     ) -> StoreResult<(Vec<HouseholdRow>, u64)> {
         self.with(|c| {
-            let pattern = format!(
-                "%{}%",
-                folded_query
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_")
-            );
+            let pattern = like_pattern(folded_query);
             let total: i64 = c.query_row(
                 "SELECT COUNT(*) FROM dash_households WHERE commune = ?1 AND search LIKE ?2 ESCAPE '\\'",
                 params![commune, pattern],
@@ -709,7 +752,7 @@ impl DashboardStore for SqliteStore {
     fn shared_identifiers(&self, commune: &str) -> StoreResult<Vec<(String, String, Vec<String>)>> {
         self.with(|c| {
             let mut out = Vec::new();
-            for (kind, col) in [("id_number", "id_number"), ("phone", "phone")] {
+            for (kind, col) in SHARED_IDENTIFIERS {
                 let mut stmt = c.prepare_cached(&format!(
                     "SELECT {col}, group_concat(DISTINCT doc_id) FROM dash_members WHERE commune = ?1 AND {col} IS NOT NULL
                      GROUP BY {col} HAVING COUNT(DISTINCT doc_id) > 1 ORDER BY {col}"
@@ -740,14 +783,7 @@ impl DashboardStore for SqliteStore {
             let rows = stmt
                 .query_map([commune], |r| Ok((r.get::<_, String>(13)?, household_row(r)?)))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            let mut out: Vec<(String, Vec<HouseholdRow>)> = Vec::new();
-            for (code, row) in rows {
-                match out.last_mut() {
-                    Some((c, v)) if *c == code => v.push(row),
-                    _ => out.push((code, vec![row])),
-                }
-            }
-            Ok(out)
+            Ok(group_by_code(rows))
         })
     }
 

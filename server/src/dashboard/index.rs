@@ -1,7 +1,9 @@
 //! Query tables of the dashboard, derived from the household documents: written in the same
-//! transaction as the document (see `SqliteStore::commit_push` and [`super::data`]), and
-//! rebuildable from the documents at any time (`rebuild`). Reading every document per page view
-//! would not scale to a commune of 10,000 households.
+//! transaction as the document (see `SqliteStore::commit_push` and [`super::data`]; on
+//! PostgreSQL `PgStore::commit_push` and [`super::pg`]), and rebuildable from the documents at
+//! any time (`rebuild`; `pg::ensure_index`). Reading every document per page view would
+//! not scale to a commune of 10,000 households. What a document gives is [`derive()`], shared by
+//! both stores; this file writes it to SQLite.
 
 use chrono::{DateTime, Utc};
 use gocua_core::HouseholdDoc;
@@ -55,7 +57,7 @@ CREATE INDEX IF NOT EXISTS dash_warnings_commune ON dash_warnings (commune);
 ";
 
 /// The tables derived from the documents.
-const DERIVED: [&str; 5] = [
+pub(crate) const DERIVED: [&str; 5] = [
     "dash_households",
     "dash_members",
     "dash_checklist",
@@ -123,31 +125,92 @@ pub fn warnings(
     out
 }
 
-/// Re-derives the rows of one document from its bytes. A document that cannot be read keeps no
-/// rows (logged by id only: never its content).
-pub fn index_doc(
-    conn: &Connection,
-    doc_id: &str,
-    bytes: &[u8],
-    at: DateTime<Utc>,
-) -> rusqlite::Result<()> {
-    forget(conn, doc_id)?;
+/// The household row of a document in the query tables.
+#[derive(Debug, Clone)]
+pub struct HouseholdIdx {
+    pub commune: String,
+    pub hamlet: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub head_name: Option<String>,
+    pub head_fold: Option<String>,
+    pub address: String,
+    pub plus_code: Option<String>,
+    pub members: i64,
+    pub five_skills: bool,
+    pub active: bool,
+    pub conflicts: i64,
+    pub warnings: i64,
+    pub search: String,
+    pub updated_at: String,
+    pub created_day: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberIdx {
+    pub member_id: String,
+    pub full_name: String,
+    pub birth: Option<String>,
+    pub gender: Option<String>,
+    pub relation: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChecklistIdx {
+    pub member_id: String,
+    pub item: String,
+    pub status: String,
+    pub achieved: bool,
+    pub set_at: String,
+    pub day: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct VisitIdx {
+    pub visit_id: String,
+    pub date: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct WarningIdx {
+    pub member_id: Option<String>,
+    pub field: String,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+/// Every query-table row of one document, whatever the store: each backend only writes these
+/// (its own SQL), so what the dashboard shows is derived the same way on SQLite and PostgreSQL.
+/// The commune and hamlet of the member, checklist, visit and warning rows are the household's.
+#[derive(Debug, Clone)]
+pub struct DocRows {
+    pub household: HouseholdIdx,
+    pub members: Vec<MemberIdx>,
+    pub checklist: Vec<ChecklistIdx>,
+    pub visits: Vec<VisitIdx>,
+    pub warnings: Vec<WarningIdx>,
+}
+
+/// Derives the rows of one document from its bytes; `None` for a document that cannot be read
+/// (it keeps no rows; logged by id only: never its content).
+pub fn derive(doc_id: &str, bytes: &[u8], at: DateTime<Utc>) -> Option<DocRows> {
     let mut doc = match HouseholdDoc::load(bytes) {
         Ok(d) => d,
         Err(_) => {
             eprintln!("gocua-hub: dashboard: document {doc_id} unreadable, not indexed");
-            return Ok(());
+            return None;
         }
     };
     let (h, conflicts) = match (doc.read(), doc.conflicts()) {
         (Ok(h), Ok(c)) => (h, c.len()),
         _ => {
             eprintln!("gocua-hub: dashboard: document {doc_id} unreadable, not indexed");
-            return Ok(());
+            return None;
         }
     };
-    let commune = h.area.commune_code.as_str();
-    let hamlet = h.area.hamlet_id.as_str();
     let head = h.head_member().map(|m| m.full_name.clone());
     let address = [
         h.address.house_number.as_deref(),
@@ -165,8 +228,91 @@ pub fn index_doc(
     }
     search.push_str(&fold(&address));
     let warns = warnings(&h, at);
-    let members = h.current_members().count();
     let active = h.lifecycle == Lifecycle::Active;
+    let household = HouseholdIdx {
+        commune: h.area.commune_code.clone(),
+        hamlet: h.area.hamlet_id.clone(),
+        created_at: ts(h.created_at),
+        created_by: h.created_by.0.clone(),
+        head_fold: head.as_deref().map(fold),
+        head_name: head,
+        address,
+        plus_code: h.digital_address.plus_code.clone(),
+        members: h.current_members().count() as i64,
+        five_skills: h.has_member_with_5_skills(),
+        active,
+        conflicts: conflicts as i64,
+        warnings: warns.len() as i64,
+        search,
+        updated_at: ts(at),
+        created_day: day(h.created_at),
+    };
+    let mut members = Vec::new();
+    let mut checklist = Vec::new();
+    for m in h.current_members() {
+        members.push(MemberIdx {
+            member_id: m.id.0.clone(),
+            full_name: m.full_name.clone(),
+            birth: m.birth.map(|b| b.to_code()),
+            gender: m.gender.map(|g| g.code().to_owned()),
+            relation: m.relation.code().to_owned(),
+            id_number: m.id_number.clone(),
+            phone: m.phone.clone(),
+        });
+        for (item, e) in &m.checklist {
+            checklist.push(ChecklistIdx {
+                member_id: m.id.0.clone(),
+                item: item.code().to_owned(),
+                status: e.status.code().to_owned(),
+                achieved: e.status.is_achieved(),
+                set_at: ts(e.set_at),
+                day: day(e.set_at),
+            });
+        }
+    }
+    // One row per visit id (the last one wins, as the SQLite store's `INSERT OR REPLACE`).
+    let mut visits: Vec<VisitIdx> = Vec::new();
+    for v in &h.visits {
+        let row = VisitIdx {
+            visit_id: v.id.0.clone(),
+            date: v.date.format("%Y-%m-%d").to_string(),
+        };
+        match visits.iter_mut().find(|r| r.visit_id == row.visit_id) {
+            Some(r) => *r = row,
+            None => visits.push(row),
+        }
+    }
+    let warnings = warns
+        .into_iter()
+        .map(|(member_id, issue)| WarningIdx {
+            member_id,
+            field: issue.field,
+            code: issue.kind.code().to_owned(),
+            message_vi: issue.message_vi,
+            message_en: issue.message_en,
+        })
+        .collect();
+    Some(DocRows {
+        household,
+        members,
+        checklist,
+        visits,
+        warnings,
+    })
+}
+
+/// Re-derives the rows of one document from its bytes ([`derive()`]), in the SQLite store.
+pub fn index_doc(
+    conn: &Connection,
+    doc_id: &str,
+    bytes: &[u8],
+    at: DateTime<Utc>,
+) -> rusqlite::Result<()> {
+    forget(conn, doc_id)?;
+    let Some(rows) = derive(doc_id, bytes, at) else {
+        return Ok(());
+    };
+    let h = &rows.household;
     conn.prepare_cached(
         "INSERT INTO dash_households (doc_id, commune, hamlet, created_at, created_by, head_name, head_fold, address,
             plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day)
@@ -174,83 +320,78 @@ pub fn index_doc(
     )?
     .execute(params![
         doc_id,
-        commune,
-        hamlet,
-        ts(h.created_at),
-        h.created_by.0,
-        head,
-        head.as_deref().map(fold),
-        address,
-        h.digital_address.plus_code,
-        members as i64,
-        h.has_member_with_5_skills(),
-        active,
-        conflicts as i64,
-        warns.len() as i64,
-        search,
-        ts(at),
-        day(h.created_at),
+        h.commune,
+        h.hamlet,
+        h.created_at,
+        h.created_by,
+        h.head_name,
+        h.head_fold,
+        h.address,
+        h.plus_code,
+        h.members,
+        h.five_skills,
+        h.active,
+        h.conflicts,
+        h.warnings,
+        h.search,
+        h.updated_at,
+        h.created_day,
     ])?;
     let mut member_stmt = conn.prepare_cached(
         "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
+    for m in &rows.members {
+        member_stmt.execute(params![
+            doc_id,
+            m.member_id,
+            h.commune,
+            h.hamlet,
+            m.full_name,
+            m.birth,
+            m.gender,
+            m.relation,
+            m.id_number,
+            m.phone
+        ])?;
+    }
     let mut item_stmt = conn.prepare_cached(
         "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
-    for m in h.current_members() {
-        member_stmt.execute(params![
+    for c in &rows.checklist {
+        item_stmt.execute(params![
             doc_id,
-            m.id.0,
-            commune,
-            hamlet,
-            m.full_name,
-            m.birth.map(|b| b.to_code()),
-            m.gender.map(|g| g.code()),
-            m.relation.code(),
-            m.id_number,
-            m.phone
+            c.member_id,
+            c.item,
+            h.commune,
+            h.hamlet,
+            c.status,
+            c.achieved,
+            c.set_at,
+            h.active,
+            c.day,
         ])?;
-        for (item, e) in &m.checklist {
-            item_stmt.execute(params![
-                doc_id,
-                m.id.0,
-                item.code(),
-                commune,
-                hamlet,
-                e.status.code(),
-                e.status.is_achieved(),
-                ts(e.set_at),
-                active,
-                day(e.set_at),
-            ])?;
-        }
     }
     let mut visit_stmt = conn.prepare_cached(
         "INSERT OR REPLACE INTO dash_visits (doc_id, visit_id, commune, date) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for v in &h.visits {
-        visit_stmt.execute(params![
-            doc_id,
-            v.id.0,
-            commune,
-            v.date.format("%Y-%m-%d").to_string()
-        ])?;
+    for v in &rows.visits {
+        visit_stmt.execute(params![doc_id, v.visit_id, h.commune, v.date])?;
     }
     let mut warn_stmt = conn.prepare_cached(
         "INSERT INTO dash_warnings (doc_id, commune, member_id, field, code, message_vi, message_en)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
-    for (member, issue) in warns {
+    for w in &rows.warnings {
         warn_stmt.execute(params![
             doc_id,
-            commune,
-            member,
-            issue.field,
-            issue.kind.code(),
-            issue.message_vi,
-            issue.message_en
+            h.commune,
+            w.member_id,
+            w.field,
+            w.code,
+            w.message_vi,
+            w.message_en
         ])?;
     }
     Ok(())
