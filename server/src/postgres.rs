@@ -37,7 +37,10 @@ use crate::store::*;
 pub const DATABASE_URL_ENV: &str = "GOCUA_HUB_DATABASE_URL";
 
 /// The schema's migrations, in order: (version, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../migrations/postgres/0001_init.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../migrations/postgres/0002_dashboard.sql")),
+];
 
 /// Key of the advisory lock held while migrating (any constant shared by all hub versions).
 const MIGRATION_LOCK: i64 = 0x676f_6375_615f_6d67; // "gocua_mg"
@@ -74,7 +77,7 @@ fn retryable(e: &postgres::Error) -> bool {
 }
 
 /// An error of a transaction body: the database's own (kept to tell a retryable one) or ours.
-enum TxError {
+pub(crate) enum TxError {
     Pg(postgres::Error),
     Store(StoreError),
 }
@@ -140,6 +143,9 @@ impl PgStore {
                 )?;
                 tx.commit()?;
             }
+            // The dashboard's query tables, derived from the documents (rebuilt when new or of
+            // another index version).
+            crate::dashboard::pg::ensure_index(&mut c)?;
             let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
             c.execute(
                 "INSERT INTO meta (key, value) VALUES ('hub_id', $1) ON CONFLICT (key) DO NOTHING",
@@ -155,7 +161,7 @@ impl PgStore {
 
     /// Runs `f` in a transaction and commits it; retried (from the start) after a serialization
     /// failure or a deadlock.
-    fn tx<T>(
+    pub(crate) fn tx<T>(
         &self,
         mut f: impl FnMut(&mut Transaction<'_>) -> Result<T, TxError>,
     ) -> StoreResult<T> {
@@ -184,7 +190,7 @@ impl PgStore {
     }
 
     /// One statement (or a few reads) outside an explicit transaction.
-    fn with<T>(
+    pub(crate) fn with<T>(
         &self,
         f: impl FnOnce(&mut postgres::Client) -> Result<T, TxError>,
     ) -> StoreResult<T> {
@@ -288,6 +294,10 @@ fn merged_with_stored(
 }
 
 impl HubStore for PgStore {
+    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+        Some(self)
+    }
+
     fn hub_id(&self) -> StoreResult<String> {
         self.with(|c| {
             Ok(
@@ -447,6 +457,7 @@ impl HubStore for PgStore {
         device_heads: &[(String, Vec<Head>)],
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
+        let indexed_at = at;
         let at = ts(at);
         self.tx(|tx| {
             if !writes.is_empty() {
@@ -466,14 +477,21 @@ impl HubStore for PgStore {
                      ON CONFLICT (doc_id) DO UPDATE SET commune = $2, hamlet = $3, seq = $4, heads = $5,
                         bytes = $6, updated_at = $7, updated_by = $8",
                 )?;
+                let mut merged = Vec::with_capacity(writes.len());
                 for w in writes {
-                    let merged = match stored.get(&w.id) {
+                    merged.push(match stored.get(&w.id) {
                         Some((heads, bytes)) => {
                             merged_with_stored(w, &heads_from_blob(heads), bytes)?
                         }
                         None => None,
-                    };
-                    let w = merged.as_ref().unwrap_or(w);
+                    });
+                }
+                let written: Vec<&DocWrite> = writes
+                    .iter()
+                    .zip(&merged)
+                    .map(|(w, m)| m.as_ref().unwrap_or(w))
+                    .collect();
+                for w in &written {
                     seq += 1;
                     tx.execute(
                         &insert,
@@ -481,6 +499,12 @@ impl HubStore for PgStore {
                     )?;
                 }
                 tx.execute("UPDATE hub_seq SET value = $1 WHERE id = 1", &[&seq])?;
+                // The dashboard's query rows of what was stored (merged), in this transaction.
+                crate::dashboard::pg::index_docs(
+                    tx,
+                    written.iter().map(|w| (w.id.as_str(), w.bytes.as_slice())),
+                    indexed_at,
+                )?;
             }
             if !device_heads.is_empty() {
                 let upsert = tx.prepare(
@@ -754,6 +778,7 @@ impl HubStore for PgStore {
         at: DateTime<Utc>,
         actor: &str,
     ) -> StoreResult<DocEpoch> {
+        let indexed_at = at;
         let at = ts(at);
         let epoch = self.tx(|tx| {
             let seq = lock_seq(tx)? + 1;
@@ -764,7 +789,7 @@ impl HubStore for PgStore {
                 .unwrap_or(0)
                 + 1;
             // Every derived row of the document goes: each table with a doc_id column but the
-            // erasure records and the documents themselves.
+            // erasure records and the documents themselves (the dashboard's query tables too).
             let tables: Vec<String> = tx
                 .query(
                     "SELECT table_name::text FROM information_schema.columns
@@ -787,6 +812,12 @@ impl HubStore for PgStore {
                     "INSERT INTO docs (doc_id, commune, hamlet, seq, heads, bytes, updated_at, updated_by)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                     &[&w.id, &w.commune, &w.hamlet, &seq, &heads_to_blob(&w.heads), &w.bytes, &at, &actor],
+                )?;
+                // The household stays, without the erased member: its query rows from the rewrite.
+                crate::dashboard::pg::index_docs(
+                    tx,
+                    [(w.id.as_str(), w.bytes.as_slice())],
+                    indexed_at,
                 )?;
             }
             tx.execute(

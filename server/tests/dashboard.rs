@@ -1,29 +1,148 @@
 //! The dashboard's handlers over HTTP on 127.0.0.1 (port 0): sign-in, cookies, CSRF, refusals,
-//! bad input; and the query tables against a rebuild from the documents.
+//! bad input, commune scoping; the query tables against a rebuild from the documents, after
+//! erasure, and seen from two hubs on one database.
+//!
+//! Every test runs on both stores: `sqlite::NAME` and `postgres::NAME`, the latter in its own new
+//! database of the cluster named by `GOCUA_TEST_POSTGRES_URL` (skipped, with a message, when it
+//! is not set: `scripts/with-postgres.sh cargo test -p gocua-hub --test dashboard`).
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{TimeZone, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::*;
-use gocua_core::{ChangeContext, Edit, HouseholdDoc};
+use gocua_core::sync::{SessionOutcome, SyncOptions};
+use gocua_core::{ChangeContext, Edit, FixedClock, HouseholdDoc, Register};
 use gocua_hub::http::RunningHub;
 use gocua_hub::store::DocWrite;
-use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
+use gocua_hub::{Hub, HubConfig, HubStore, PgStore, SqliteStore, admin};
 use reqwest::blocking::{Client, Response};
 use reqwest::redirect::Policy;
 
 const PASSWORD: &str = "mat-khau-thu";
+const POSTGRES_URL_ENV: &str = "GOCUA_TEST_POSTGRES_URL";
 
-fn setup(dir: &std::path::Path) -> (Arc<SqliteStore>, RunningHub) {
-    let store = Arc::new(SqliteStore::open(&dir.join("hub.db")).unwrap());
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A test's own storage: a SQLite file, or a new PostgreSQL database.
+struct Db {
+    backend: Backend,
+    location: String,
+}
+
+impl Db {
+    /// `None` (the test is skipped, with a message) on PostgreSQL when no cluster is given.
+    fn new(backend: Backend, dir: &std::path::Path, test: &str) -> Option<Db> {
+        let location = match backend {
+            Backend::Sqlite => dir.join("hub.db").to_string_lossy().into_owned(),
+            Backend::Postgres => {
+                let Ok(url) = std::env::var(POSTGRES_URL_ENV) else {
+                    eprintln!(
+                        "skipped on PostgreSQL ({test}): {POSTGRES_URL_ENV} is not set; run it with \
+                         scripts/with-postgres.sh cargo test -p gocua-hub --test dashboard"
+                    );
+                    return None;
+                };
+                let mut client = ::postgres::Client::connect(&url, ::postgres::NoTls)
+                    .unwrap_or_else(|e| panic!("{POSTGRES_URL_ENV} is set but unreachable: {e}"));
+                let name = format!("gocua_dash_{}", hex::encode(rand::random::<[u8; 8]>()));
+                client
+                    .batch_execute(&format!("CREATE DATABASE {name}"))
+                    .unwrap();
+                let mut config: ::postgres::Config = url.parse().unwrap();
+                config.dbname(&name);
+                key_value(&config)
+            }
+        };
+        Some(Db { backend, location })
+    }
+
+    /// A store on this storage, as a hub process opens it (its own connection or pool).
+    fn open(&self) -> Arc<dyn HubStore> {
+        match self.backend {
+            Backend::Sqlite => {
+                Arc::new(SqliteStore::open(std::path::Path::new(&self.location)).unwrap())
+            }
+            Backend::Postgres => Arc::new(PgStore::open(&self.location, 4).unwrap()),
+        }
+    }
+
+    /// Runs SQL on the storage directly, outside the hub (to damage the query tables).
+    fn execute(&self, sql: &str) {
+        match self.backend {
+            Backend::Sqlite => {
+                let conn = rusqlite::Connection::open(&self.location).unwrap();
+                conn.execute_batch(sql).unwrap();
+            }
+            Backend::Postgres => {
+                let mut c = ::postgres::Client::connect(&self.location, ::postgres::NoTls).unwrap();
+                c.batch_execute(sql).unwrap();
+            }
+        }
+    }
+}
+
+/// A key=value connection string of a parsed configuration.
+fn key_value(c: &::postgres::Config) -> String {
+    let mut parts = Vec::new();
+    if let Some(::postgres::config::Host::Tcp(h)) = c.get_hosts().first() {
+        parts.push(format!("host={h}"));
+    }
+    if let Some(p) = c.get_ports().first() {
+        parts.push(format!("port={p}"));
+    }
+    if let Some(u) = c.get_user() {
+        parts.push(format!("user={u}"));
+    }
+    if let Some(p) = c.get_password() {
+        parts.push(format!("password='{}'", String::from_utf8_lossy(p)));
+    }
+    if let Some(d) = c.get_dbname() {
+        parts.push(format!("dbname={d}"));
+    }
+    parts.join(" ")
+}
+
+/// Runs each named `fn(Backend)` once per store: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(super::Backend::Sqlite) } )*
+        }
+        mod postgres {
+            $( #[test] fn $name() { super::$name(super::Backend::Postgres) } )*
+        }
+    };
+}
+
+on_both_backends!(
+    sign_in_cookies_csrf_and_refusals,
+    query_tables_follow_each_write_and_rebuild_the_same,
+    another_communes_coordinator_sees_none_of_it,
+    erasure_removes_the_households_dashboard_rows,
+    two_hubs_on_one_database_show_the_same_overview,
+    failed_sign_ins_are_limited_per_address_and_per_coordinator,
+);
+
+/// A hub on `backend` with two coordinators (`coord` with [`PASSWORD`]) and one area; `None`
+/// (skipped) on PostgreSQL without a cluster.
+fn setup(
+    backend: Backend,
+    dir: &std::path::Path,
+    test: &str,
+) -> Option<(Arc<dyn HubStore>, RunningHub)> {
+    let store = Db::new(backend, dir, test)?.open();
     admin::add_coordinator(store.as_ref(), "coord", "Cán bộ", "00004", Utc::now()).unwrap();
     admin::add_coordinator(store.as_ref(), "other", "Xã khác", "00008", Utc::now()).unwrap();
     gocua_hub::dashboard::auth::set_password(store.as_ref(), "coord", PASSWORD).unwrap();
     admin::create_area(store.as_ref(), "a", "Đông", "00004", &["Thôn Đông".into()]).unwrap();
     let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
-    (store, running)
+    Some((store, running))
 }
 
 fn client() -> Client {
@@ -43,8 +162,12 @@ fn csrf_of(html: &str) -> String {
     html[at..at + html[at..].find('"').unwrap()].to_owned()
 }
 
-/// Signs in; returns the session cookie pair and the page's CSRF token.
+/// Signs in as `coord`; returns the status and the session cookie.
 fn sign_in(c: &Client, url: &str, password: &str) -> (u16, Option<String>) {
+    sign_in_as(c, url, "coord", password)
+}
+
+fn sign_in_as(c: &Client, url: &str, who: &str, password: &str) -> (u16, Option<String>) {
     let login = c.get(format!("{url}/dashboard/login")).send().unwrap();
     let login_cookie = cookies(&login)[0].split(';').next().unwrap().to_owned();
     let csrf = csrf_of(&login.text().unwrap());
@@ -53,7 +176,7 @@ fn sign_in(c: &Client, url: &str, password: &str) -> (u16, Option<String>) {
         .header("cookie", &login_cookie)
         .form(&[
             ("csrf", csrf.as_str()),
-            ("coordinator", "coord"),
+            ("coordinator", who),
             ("password", password),
         ])
         .send()
@@ -64,10 +187,11 @@ fn sign_in(c: &Client, url: &str, password: &str) -> (u16, Option<String>) {
     (r.status().as_u16(), session)
 }
 
-#[test]
-fn sign_in_cookies_csrf_and_refusals() {
+fn sign_in_cookies_csrf_and_refusals(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = setup(dir.path());
+    let Some((store, hub)) = setup(backend, dir.path(), "sign_in_cookies_csrf_and_refusals") else {
+        return;
+    };
     let url = hub.url();
     let c = client();
 
@@ -267,13 +391,14 @@ fn doc(i: usize, hamlet: &str, skills: bool) -> DocWrite {
     }
 }
 
-#[test]
-fn query_tables_follow_each_write_and_rebuild_the_same() {
+fn query_tables_follow_each_write_and_rebuild_the_same(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("hub.db");
-    let store = SqliteStore::open(&path).unwrap();
+    let Some(db) = Db::new(backend, dir.path(), "query_tables_rebuild") else {
+        return;
+    };
+    let store = db.open();
     admin::create_area(
-        &store,
+        store.as_ref(),
         "a",
         "Đông",
         "00004",
@@ -306,15 +431,11 @@ fn query_tables_follow_each_write_and_rebuild_the_same() {
     assert_eq!(shared[0].2.len(), 6);
     drop(store);
     // Derived tables dropped and rebuilt from the documents give the same numbers.
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute(
-        "UPDATE meta SET value = 'old' WHERE key = 'dash_index_version'",
-        [],
-    )
-    .unwrap();
-    conn.execute("DELETE FROM dash_households", []).unwrap();
-    drop(conn);
-    let store = SqliteStore::open(&path).unwrap();
+    db.execute(
+        "UPDATE meta SET value = 'old' WHERE key = 'dash_index_version';
+         DELETE FROM dash_households;",
+    );
+    let store = db.open();
     let after = store.dashboard().unwrap().overview("00004", week).unwrap();
     assert_eq!(
         serde_json::to_string(&after).unwrap(),
@@ -363,10 +484,11 @@ fn attempt(c: &Client, url: &str, coordinator: &str, password: &str) -> (u16, bo
     (status, signed_in, r.text().unwrap())
 }
 
-#[test]
-fn failed_sign_ins_are_limited_per_address_and_per_coordinator() {
+fn failed_sign_ins_are_limited_per_address_and_per_coordinator(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
-    let (store, hub) = setup(dir.path());
+    let Some((store, hub)) = setup(backend, dir.path(), "failed_sign_ins_are_limited") else {
+        return;
+    };
     let url = hub.url();
     let other_password = "mat-khau-khac";
     gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", other_password).unwrap();
@@ -447,4 +569,393 @@ fn failed_sign_ins_are_limited_per_address_and_per_coordinator() {
             );
         }
     }
+}
+
+/// A GET with a session cookie: (status, body).
+fn get(c: &Client, url: &str, path: &str, cookie: &str) -> (u16, String) {
+    let r = c
+        .get(format!("{url}/dashboard/{path}"))
+        .header("cookie", cookie)
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+/// Enrols a device for `volunteer` in area `a` directly in the store (no HTTP).
+fn enrol(store: &dyn HubStore, volunteer: &str, device: &str) {
+    let code = admin::issue_pairing(
+        store,
+        "coord",
+        volunteer,
+        "a",
+        chrono::Duration::hours(1),
+        Utc::now(),
+    )
+    .unwrap();
+    store
+        .redeem_pairing(
+            &gocua_hub::hub::secret_hash(&gocua_hub::hub::normalise_code(&code)),
+            Utc::now(),
+            device,
+            volunteer,
+            "00004",
+            &format!("token-of-{device}"),
+        )
+        .unwrap()
+        .unwrap();
+}
+
+fn another_communes_coordinator_sees_none_of_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "another_commune") else {
+        return;
+    };
+    let url = hub.url();
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", PASSWORD).unwrap();
+    let writes: Vec<_> = (0..3).map(|i| doc(i, "thon-dong", i == 0)).collect();
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    enrol(store.as_ref(), "vol", "dev-a");
+    let c = client();
+
+    let (status, own) = sign_in(&c, &url, PASSWORD);
+    assert_eq!(status, 303);
+    let own = own.unwrap().split(';').next().unwrap().to_owned();
+    assert_eq!(get(&c, &url, "households/hh0", &own).0, 200);
+    assert!(get(&c, &url, "households", &own).1.contains("hh1"));
+    assert_eq!(get(&c, &url, "sync/device/dev-a", &own).0, 200);
+
+    let (status, other) = sign_in_as(&c, &url, "other", PASSWORD);
+    assert_eq!(status, 303);
+    let other = other.unwrap().split(';').next().unwrap().to_owned();
+    // Pages of the other commune: refused, and the refusal is in the audit log.
+    assert_eq!(get(&c, &url, "households/hh0", &other).0, 403);
+    assert_eq!(get(&c, &url, "sync/device/dev-a", &other).0, 403);
+    // Lists and reports of the coordinator's own commune hold none of it (the audit log names
+    // the refused ids: it is checked below).
+    for page in ["households", "quality", "sync", "devices", "exports", ""] {
+        let (status, html) = get(&c, &url, page, &other);
+        assert_eq!(status, 200, "{page}");
+        for secret in ["hh0", "hh1", "dev-a", "Nguyễn Văn An", "Đường Làng"] {
+            assert!(!html.contains(secret), "{secret} on /dashboard/{page}");
+        }
+    }
+    let (_, csrf_page) = get(&c, &url, "devices", &other);
+    let r = c
+        .post(format!("{url}/dashboard/devices/revoke"))
+        .header("cookie", &other)
+        .form(&[("csrf", csrf_of(&csrf_page).as_str()), ("device", "dev-a")])
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(
+        !store.device_statuses().unwrap()[0].revoked,
+        "revoked from another commune"
+    );
+
+    let dash = store.dashboard().unwrap();
+    let week = Utc::now().date_naive() - chrono::Duration::days(7);
+    assert_eq!(dash.overview("00008", week).unwrap().households, 0);
+    assert_eq!(dash.overview("00004", week).unwrap().households, 3);
+    assert_eq!(dash.households("00008", "", 100, 0).unwrap().1, 0);
+    assert!(dash.members("00008").unwrap().is_empty());
+    assert!(dash.devices("00008", Utc::now()).unwrap().is_empty());
+    assert!(dash.sessions_of("00008", None, 10).unwrap().is_empty());
+    let refusals: Vec<String> = dash
+        .audit_log("00008", 50)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}:{}", e.action, e.outcome))
+        .collect();
+    for want in [
+        "household.view:refused_other_commune",
+        "device.revoke:refused_other_commune",
+    ] {
+        assert!(
+            refusals.contains(&want.to_owned()),
+            "{want} in {refusals:?}"
+        );
+    }
+    assert!(
+        dash.audit_log("00004", 50)
+            .unwrap()
+            .iter()
+            .all(|e| e.commune == "00004")
+    );
+    hub.stop();
+}
+
+fn erasure_removes_the_households_dashboard_rows(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = Db::new(backend, dir.path(), "erasure_dashboard_rows") else {
+        return;
+    };
+    let store = db.open();
+    admin::add_coordinator(store.as_ref(), "coord", "Cán bộ", "00004", Utc::now()).unwrap();
+    admin::create_area(store.as_ref(), "a", "Đông", "00004", &["Thôn Đông".into()]).unwrap();
+    let writes: Vec<_> = (0..3).map(|i| doc(i, "thon-dong", true)).collect();
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    let hub = Hub::new(store.clone(), HubConfig::default());
+    let dash = store.dashboard().unwrap();
+    let week = Utc::now().date_naive() - chrono::Duration::days(7);
+    assert_eq!(dash.overview("00004", week).unwrap().households, 3);
+
+    hub.erase("coordinator:coord", "00004", "hh1", None)
+        .unwrap()
+        .unwrap();
+    assert!(dash.household_row("hh1").unwrap().is_none());
+    assert!(
+        dash.members("00004")
+            .unwrap()
+            .iter()
+            .all(|m| m.doc_id != "hh1")
+    );
+    assert!(
+        dash.checklist("00004")
+            .unwrap()
+            .iter()
+            .all(|c| c.doc_id != "hh1")
+    );
+    let o = dash.overview("00004", week).unwrap();
+    assert_eq!((o.households, o.members, o.with_five_skills), (2, 2, 2));
+    let (rows, total) = dash.households("00004", "", 100, 0).unwrap();
+    assert_eq!(total, 2);
+    assert!(rows.iter().all(|r| r.doc_id != "hh1"));
+    let shared = dash.shared_identifiers("00004").unwrap();
+    assert_eq!(shared[0].2, vec!["hh0".to_owned(), "hh2".to_owned()]);
+
+    // One member erased: none of their rows stay.
+    hub.erase("coordinator:coord", "00004", "hh2", Some("m2"))
+        .unwrap()
+        .unwrap();
+    assert!(
+        dash.members("00004")
+            .unwrap()
+            .iter()
+            .all(|m| m.member_id != "m2")
+    );
+    assert!(
+        dash.checklist("00004")
+            .unwrap()
+            .iter()
+            .all(|c| c.member_id != "m2")
+    );
+    if backend == Backend::Postgres {
+        // The household stays, without the member (re-derived from the rewritten document in
+        // the erasure's transaction). The SQLite store drops the household's rows until its next
+        // write instead.
+        let (_, row) = dash.household_row("hh2").unwrap().unwrap();
+        assert_eq!((row.members, row.five_skills), (0, false));
+    }
+}
+
+fn two_hubs_on_one_database_show_the_same_overview(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = Db::new(backend, dir.path(), "two_hubs_same_overview") else {
+        return;
+    };
+    // Two hub processes: each its own store (connection or pool) on the one database.
+    let store_a = db.open();
+    admin::add_coordinator(store_a.as_ref(), "coord", "Cán bộ", "00004", Utc::now()).unwrap();
+    admin::create_area(
+        store_a.as_ref(),
+        "a",
+        "Đông Tây",
+        "00004",
+        &["Thôn Đông".into(), "Thôn Tây".into()],
+    )
+    .unwrap();
+    let store_b = db.open();
+    let hubs = [
+        Arc::new(Hub::new(store_a.clone(), HubConfig::default())),
+        Arc::new(Hub::new(store_b.clone(), HubConfig::default())),
+    ];
+    let clock = Utc.timestamp_opt(1_790_000_000, 0).unwrap();
+    let mut devices: Vec<Register> = (0..3)
+        .map(|i| {
+            let vol = format!("vol-{i}");
+            let mut reg = Register::create(
+                &dir.path().join(format!("{vol}.db")),
+                VolunteerId(vol.clone()),
+                "00004",
+            )
+            .unwrap()
+            .with_clock(FixedClock(clock));
+            let code = admin::issue_pairing(
+                store_a.as_ref(),
+                "coord",
+                &vol,
+                "a",
+                chrono::Duration::hours(1),
+                Utc::now(),
+            )
+            .unwrap();
+            reg.sync_enrol("inproc", &hubs[i % 2].in_process(), &code, None)
+                .unwrap();
+            reg
+        })
+        .collect();
+    let sync = |reg: &mut Register, hub: &Arc<Hub>| {
+        let r = reg
+            .sync_with(&hub.in_process(), &SyncOptions::default())
+            .unwrap();
+        assert_eq!(r.outcome, SessionOutcome::Success, "{r:?}");
+    };
+    // Each device registers households, syncs through one hub, edits, syncs through the other.
+    for round in 0..2 {
+        for (i, reg) in devices.iter_mut().enumerate() {
+            for k in 0..2 + i {
+                let hamlet = if k % 2 == 0 { "thon-dong" } else { "thon-tay" };
+                let input = HouseholdInput {
+                    area: Area {
+                        province_code: "01".into(),
+                        commune_code: "00004".into(),
+                        hamlet_id: hamlet.into(),
+                    },
+                    address: Address {
+                        street: Some("Đường Làng".into()),
+                        alley: None,
+                        house_number: Some(format!("{round}-{i}-{k}")),
+                    },
+                    gps: None,
+                    official: None,
+                    notes: None,
+                };
+                let id = reg.create_household(input).unwrap().value;
+                reg.add_member(
+                    &id,
+                    MemberInput {
+                        full_name: format!("Trần Thị {}", ["Lan", "Mai", "Hoa", "Hương", "Thu"][k]),
+                        birth: Some(BirthDate::Year(1985)),
+                        gender: Some(Gender::Female),
+                        relation: Relation::Head,
+                        id_number: None,
+                        phone: None,
+                        residence: ResidenceType::Permanent,
+                    },
+                )
+                .unwrap();
+            }
+            sync(reg, &hubs[(i + round) % 2]);
+        }
+    }
+    // Everyone brings the others' households down, through the other hub.
+    for (i, reg) in devices.iter_mut().enumerate() {
+        sync(reg, &hubs[(i + 1) % 2]);
+    }
+
+    let week = Utc::now().date_naive() - chrono::Duration::days(7);
+    let overview = |s: &Arc<dyn HubStore>| {
+        serde_json::to_string(&s.dashboard().unwrap().overview("00004", week).unwrap()).unwrap()
+    };
+    let a = store_a
+        .dashboard()
+        .unwrap()
+        .overview("00004", week)
+        .unwrap();
+    // 3 devices x 2 rounds, (2, 3, 4) households a round: 18 households of one member each.
+    assert_eq!((a.households, a.members), (18, 18));
+    assert_eq!(a.households, store_a.doc_count().unwrap());
+    assert_eq!(overview(&store_a), overview(&store_b));
+    for reg in &devices {
+        assert_eq!(reg.household_ids().unwrap().len(), 18);
+    }
+    let list = |s: &Arc<dyn HubStore>| {
+        let (rows, total) = s
+            .dashboard()
+            .unwrap()
+            .households("00004", "", 100, 0)
+            .unwrap();
+        (
+            rows.into_iter().map(|r| r.doc_id).collect::<Vec<_>>(),
+            total,
+        )
+    };
+    assert_eq!(list(&store_a), list(&store_b));
+    let devices_of = |s: &Arc<dyn HubStore>| {
+        s.dashboard()
+            .unwrap()
+            .devices("00004", Utc::now() - chrono::Duration::days(1))
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.device_id, d.recent_sessions, d.last_success_at.is_some()))
+            .collect::<Vec<_>>()
+    };
+    let seen = devices_of(&store_a);
+    assert_eq!(seen.len(), 3);
+    assert!(seen.iter().all(|(_, n, ok)| *n == 3 && *ok), "{seen:?}");
+    assert_eq!(seen, devices_of(&store_b));
+}
+
+/// The same documents give the same dashboard on both stores: every query, row for row, in the
+/// same order (skipped without a PostgreSQL cluster).
+#[test]
+fn both_stores_answer_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(pg) = Db::new(Backend::Postgres, dir.path(), "both_stores_answer_the_same") else {
+        return;
+    };
+    let stores = [
+        Db::new(Backend::Sqlite, dir.path(), "").unwrap().open(),
+        pg.open(),
+    ];
+    let at = Utc.timestamp_opt(1_790_000_000, 0).unwrap();
+    let mut writes: Vec<_> = (0..8)
+        .map(|i| doc(i, ["thon-dong", "thon-tay", "thon-x"][i % 3], i % 3 == 0))
+        .collect();
+    // A household without members (no head: sorted first in its hamlet on both stores).
+    let mut bare = doc(8, "thon-dong", false);
+    let ctx = ChangeContext {
+        volunteer: VolunteerId("vol".into()),
+        device: DeviceId("dev".into()),
+        at,
+    };
+    let mut d = HouseholdDoc::load(&bare.bytes).unwrap();
+    d.apply(
+        &Edit::RemoveMember {
+            member: MemberId("m8".into()),
+        },
+        &ctx,
+    )
+    .unwrap();
+    bare.heads = d.heads();
+    bare.bytes = d.save();
+    writes.push(bare);
+    for store in &stores {
+        admin::add_coordinator(store.as_ref(), "coord", "Cán bộ", "00004", at).unwrap();
+        admin::create_area(
+            store.as_ref(),
+            "a",
+            "Đông Tây",
+            "00004",
+            &["Thôn Đông".into(), "Thôn Tây".into()],
+        )
+        .unwrap();
+        store.commit_push("dev", &writes, &[], at).unwrap();
+    }
+    let week = at.date_naive() - chrono::Duration::days(7);
+    let answers = |s: &Arc<dyn HubStore>| {
+        let d = s.dashboard().unwrap();
+        let households = |q: &str| {
+            let (rows, total) = d.households("00004", q, 100, 0).unwrap();
+            (serde_json::to_string(&rows).unwrap(), total)
+        };
+        vec![
+            serde_json::to_string(&d.overview("00004", week).unwrap()).unwrap(),
+            format!("{:?}", households("")),
+            format!("{:?}", households("5")),
+            format!("{:?}", households("nguyen van")),
+            serde_json::to_string(&d.members("00004").unwrap()).unwrap(),
+            serde_json::to_string(&d.checklist("00004").unwrap()).unwrap(),
+            serde_json::to_string(&d.warnings("00004", 100).unwrap()).unwrap(),
+            format!("{:?}", d.shared_identifiers("00004").unwrap()),
+            serde_json::to_string(&d.shared_plus_codes("00004").unwrap()).unwrap(),
+            format!("{:?}", d.hamlet_names("00004").unwrap()),
+            serde_json::to_string(&d.household_row("hh3").unwrap()).unwrap(),
+        ]
+    };
+    let (sqlite, postgres) = (answers(&stores[0]), answers(&stores[1]));
+    for (s, p) in sqlite.iter().zip(&postgres) {
+        assert_eq!(s, p);
+    }
+    assert!(sqlite[1].contains("hh8"), "{}", sqlite[1]);
 }

@@ -4,8 +4,8 @@
 //! session cookie (HttpOnly, SameSite=Strict, Secure on TLS), sends a CSRF token with every
 //! form, and sees only their own commune. Every action goes to the audit log.
 //!
-//! One file per page; the queries are behind [`DashboardStore`], over query tables derived from
-//! the documents ([`index`]).
+//! One file per page; the queries are behind [`DashboardStore`] (SQLite: [`data`], PostgreSQL:
+//! [`pg`]), over query tables derived from the documents ([`index`]).
 
 pub mod audit;
 pub mod auth;
@@ -16,6 +16,7 @@ pub mod households;
 pub mod i18n;
 pub mod index;
 pub mod overview;
+pub mod pg;
 pub mod quality;
 pub mod svg;
 pub mod sync_report;

@@ -1,0 +1,832 @@
+//! The dashboard on the PostgreSQL store ([`PgStore`]): the same queries as the SQLite store's
+//! ([`super::data`]), over the tables of `server/migrations/postgres/0002_dashboard.sql`. What to
+//! derive from a document ([`index::derive()`]) and what to do with the rows around the SQL
+//! ([`super::data`]'s shared functions) are the same code on both stores; only the SQL differs.
+//!
+//! Several hub processes share one database: the query rows of a document are rewritten in the
+//! transaction that writes it (`commit_push`, `erase_doc`, [`DashboardStore::write_hub_doc`]),
+//! which holds the hub-wide counter's row lock (`hub_seq`, taken first by every writer) and the
+//! document's row lock; so the rows always match the stored document, whichever process wrote
+//! it. Reads that combine several queries (the overview) run in one snapshot.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use gocua_core::sync::merge::heads_to_blob;
+use postgres::GenericClient;
+
+use super::data::*;
+use super::index::{self, DocRows};
+use crate::postgres::{PgStore, TxError};
+use crate::store::{DocWrite, StoreError, StoreResult};
+
+/// Rows fetched per round trip when the query tables are rebuilt from the documents.
+const REBUILD_BATCH: i32 = 500;
+
+/// Rewrites the query rows of documents (id, bytes), in the caller's transaction: deletes their
+/// old rows, then inserts the rows [`index::derive()`] gives, one statement per table for the whole
+/// batch. A document that appears twice keeps its last version's rows (as writing each in turn
+/// would).
+pub(crate) fn index_docs<'a>(
+    c: &mut impl GenericClient,
+    docs: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+    at: DateTime<Utc>,
+) -> Result<(), postgres::Error> {
+    let mut latest: Vec<(&str, &[u8])> = Vec::new();
+    for (id, bytes) in docs {
+        match latest.iter_mut().find(|(i, _)| *i == id) {
+            Some(d) => d.1 = bytes,
+            None => latest.push((id, bytes)),
+        }
+    }
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = latest.iter().map(|(id, _)| *id).collect();
+    for table in index::DERIVED {
+        c.execute(
+            &format!("DELETE FROM {table} WHERE doc_id = ANY($1)"),
+            &[&ids],
+        )?;
+    }
+    let rows: Vec<(&str, DocRows)> = latest
+        .iter()
+        .filter_map(|(id, bytes)| index::derive(id, bytes, at).map(|r| (*id, r)))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    insert_households(c, &rows)?;
+    insert_members(c, &rows)?;
+    insert_checklist(c, &rows)?;
+    insert_visits(c, &rows)?;
+    insert_warnings(c, &rows)?;
+    Ok(())
+}
+
+fn insert_households(
+    c: &mut impl GenericClient,
+    rows: &[(&str, DocRows)],
+) -> Result<(), postgres::Error> {
+    let hs = || rows.iter().map(|(id, r)| (*id, &r.household));
+    let doc_id: Vec<&str> = hs().map(|(id, _)| id).collect();
+    let commune: Vec<&str> = hs().map(|(_, h)| h.commune.as_str()).collect();
+    let hamlet: Vec<&str> = hs().map(|(_, h)| h.hamlet.as_str()).collect();
+    let created_at: Vec<&str> = hs().map(|(_, h)| h.created_at.as_str()).collect();
+    let created_by: Vec<&str> = hs().map(|(_, h)| h.created_by.as_str()).collect();
+    let head_name: Vec<Option<&str>> = hs().map(|(_, h)| h.head_name.as_deref()).collect();
+    let head_fold: Vec<Option<&str>> = hs().map(|(_, h)| h.head_fold.as_deref()).collect();
+    let address: Vec<&str> = hs().map(|(_, h)| h.address.as_str()).collect();
+    let plus_code: Vec<Option<&str>> = hs().map(|(_, h)| h.plus_code.as_deref()).collect();
+    let members: Vec<i32> = hs().map(|(_, h)| int(h.members)).collect();
+    let five_skills: Vec<bool> = hs().map(|(_, h)| h.five_skills).collect();
+    let active: Vec<bool> = hs().map(|(_, h)| h.active).collect();
+    let conflicts: Vec<i32> = hs().map(|(_, h)| int(h.conflicts)).collect();
+    let warnings: Vec<i32> = hs().map(|(_, h)| int(h.warnings)).collect();
+    let search: Vec<&str> = hs().map(|(_, h)| h.search.as_str()).collect();
+    let updated_at: Vec<&str> = hs().map(|(_, h)| h.updated_at.as_str()).collect();
+    let created_day: Vec<&str> = hs().map(|(_, h)| h.created_day.as_str()).collect();
+    c.execute(
+        "INSERT INTO dash_households (doc_id, commune, hamlet, created_at, created_by, head_name, head_fold,
+            address, plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+            $8::text[], $9::text[], $10::int[], $11::bool[], $12::bool[], $13::int[], $14::int[], $15::text[],
+            $16::text[], $17::text[])",
+        &[
+            &doc_id, &commune, &hamlet, &created_at, &created_by, &head_name, &head_fold, &address,
+            &plus_code, &members, &five_skills, &active, &conflicts, &warnings, &search, &updated_at,
+            &created_day,
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_members(
+    c: &mut impl GenericClient,
+    rows: &[(&str, DocRows)],
+) -> Result<(), postgres::Error> {
+    let ms = || {
+        rows.iter()
+            .flat_map(|(id, r)| r.members.iter().map(move |m| (*id, &r.household, m)))
+    };
+    if ms().next().is_none() {
+        return Ok(());
+    }
+    let doc_id: Vec<&str> = ms().map(|(id, _, _)| id).collect();
+    let member_id: Vec<&str> = ms().map(|(_, _, m)| m.member_id.as_str()).collect();
+    let commune: Vec<&str> = ms().map(|(_, h, _)| h.commune.as_str()).collect();
+    let hamlet: Vec<&str> = ms().map(|(_, h, _)| h.hamlet.as_str()).collect();
+    let full_name: Vec<&str> = ms().map(|(_, _, m)| m.full_name.as_str()).collect();
+    let birth: Vec<Option<&str>> = ms().map(|(_, _, m)| m.birth.as_deref()).collect();
+    let gender: Vec<Option<&str>> = ms().map(|(_, _, m)| m.gender.as_deref()).collect();
+    let relation: Vec<&str> = ms().map(|(_, _, m)| m.relation.as_str()).collect();
+    let id_number: Vec<Option<&str>> = ms().map(|(_, _, m)| m.id_number.as_deref()).collect();
+    let phone: Vec<Option<&str>> = ms().map(|(_, _, m)| m.phone.as_deref()).collect();
+    c.execute(
+        "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+            $8::text[], $9::text[], $10::text[])",
+        &[
+            &doc_id, &member_id, &commune, &hamlet, &full_name, &birth, &gender, &relation,
+            &id_number, &phone,
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_checklist(
+    c: &mut impl GenericClient,
+    rows: &[(&str, DocRows)],
+) -> Result<(), postgres::Error> {
+    let cs = || {
+        rows.iter()
+            .flat_map(|(id, r)| r.checklist.iter().map(move |e| (*id, &r.household, e)))
+    };
+    if cs().next().is_none() {
+        return Ok(());
+    }
+    let doc_id: Vec<&str> = cs().map(|(id, _, _)| id).collect();
+    let member_id: Vec<&str> = cs().map(|(_, _, e)| e.member_id.as_str()).collect();
+    let item: Vec<&str> = cs().map(|(_, _, e)| e.item.as_str()).collect();
+    let commune: Vec<&str> = cs().map(|(_, h, _)| h.commune.as_str()).collect();
+    let hamlet: Vec<&str> = cs().map(|(_, h, _)| h.hamlet.as_str()).collect();
+    let status: Vec<&str> = cs().map(|(_, _, e)| e.status.as_str()).collect();
+    let achieved: Vec<bool> = cs().map(|(_, _, e)| e.achieved).collect();
+    let set_at: Vec<&str> = cs().map(|(_, _, e)| e.set_at.as_str()).collect();
+    let active: Vec<bool> = cs().map(|(_, h, _)| h.active).collect();
+    let day: Vec<&str> = cs().map(|(_, _, e)| e.day.as_str()).collect();
+    c.execute(
+        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[],
+            $8::text[], $9::bool[], $10::text[])",
+        &[
+            &doc_id, &member_id, &item, &commune, &hamlet, &status, &achieved, &set_at, &active, &day,
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_visits(
+    c: &mut impl GenericClient,
+    rows: &[(&str, DocRows)],
+) -> Result<(), postgres::Error> {
+    let vs = || {
+        rows.iter()
+            .flat_map(|(id, r)| r.visits.iter().map(move |v| (*id, &r.household, v)))
+    };
+    if vs().next().is_none() {
+        return Ok(());
+    }
+    let doc_id: Vec<&str> = vs().map(|(id, _, _)| id).collect();
+    let visit_id: Vec<&str> = vs().map(|(_, _, v)| v.visit_id.as_str()).collect();
+    let commune: Vec<&str> = vs().map(|(_, h, _)| h.commune.as_str()).collect();
+    let date: Vec<&str> = vs().map(|(_, _, v)| v.date.as_str()).collect();
+    c.execute(
+        "INSERT INTO dash_visits (doc_id, visit_id, commune, date)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])",
+        &[&doc_id, &visit_id, &commune, &date],
+    )?;
+    Ok(())
+}
+
+fn insert_warnings(
+    c: &mut impl GenericClient,
+    rows: &[(&str, DocRows)],
+) -> Result<(), postgres::Error> {
+    let ws = || {
+        rows.iter()
+            .flat_map(|(id, r)| r.warnings.iter().map(move |w| (*id, &r.household, w)))
+    };
+    if ws().next().is_none() {
+        return Ok(());
+    }
+    let doc_id: Vec<&str> = ws().map(|(id, _, _)| id).collect();
+    let commune: Vec<&str> = ws().map(|(_, h, _)| h.commune.as_str()).collect();
+    let member_id: Vec<Option<&str>> = ws().map(|(_, _, w)| w.member_id.as_deref()).collect();
+    let field: Vec<&str> = ws().map(|(_, _, w)| w.field.as_str()).collect();
+    let code: Vec<&str> = ws().map(|(_, _, w)| w.code.as_str()).collect();
+    let message_vi: Vec<&str> = ws().map(|(_, _, w)| w.message_vi.as_str()).collect();
+    let message_en: Vec<&str> = ws().map(|(_, _, w)| w.message_en.as_str()).collect();
+    c.execute(
+        "INSERT INTO dash_warnings (doc_id, commune, member_id, field, code, message_vi, message_en)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
+        &[
+            &doc_id, &commune, &member_id, &field, &code, &message_vi, &message_en,
+        ],
+    )?;
+    Ok(())
+}
+
+fn int(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(i32::MAX)
+}
+
+/// Rebuilds the query tables from the documents when they were derived by another index version
+/// (or never: the migration that creates them leaves the version unset). Called at open, under
+/// the migration lock; holds the hub-wide counter's lock, so no document is written meanwhile.
+pub(crate) fn ensure_index(c: &mut postgres::Client) -> StoreResult<()> {
+    let current = c
+        .query_opt(
+            "SELECT value FROM meta WHERE key = 'dash_index_version'",
+            &[],
+        )?
+        .map(|r| r.get::<_, String>(0));
+    if current.as_deref() == Some(index::INDEX_VERSION) {
+        return Ok(());
+    }
+    let mut tx = c.transaction()?;
+    tx.query_one("SELECT value FROM hub_seq WHERE id = 1 FOR UPDATE", &[])?;
+    for table in index::DERIVED {
+        tx.execute(&format!("DELETE FROM {table}"), &[])?;
+    }
+    let now = Utc::now();
+    let mut after = String::new();
+    loop {
+        let batch: Vec<(String, Vec<u8>)> = tx
+            .query(
+                "SELECT doc_id, bytes FROM docs WHERE doc_id > $1 ORDER BY doc_id LIMIT $2",
+                &[&after, &i64::from(REBUILD_BATCH)],
+            )?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        let Some((last, _)) = batch.last() else {
+            break;
+        };
+        after = last.clone();
+        index_docs(
+            &mut tx,
+            batch.iter().map(|(id, b)| (id.as_str(), b.as_slice())),
+            now,
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('dash_index_version', $1)
+         ON CONFLICT (key) DO UPDATE SET value = $1",
+        &[&index::INDEX_VERSION],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn household_row(r: &postgres::Row) -> HouseholdRow {
+    HouseholdRow {
+        doc_id: r.get(0),
+        hamlet: r.get(1),
+        head_name: r.get(2),
+        head_fold: r.get(3),
+        address: r.get(4),
+        plus_code: r.get(5),
+        members: r.get::<_, i32>(6) as u32,
+        five_skills: r.get(7),
+        active: r.get(8),
+        conflicts: r.get::<_, i32>(9) as u32,
+        warnings: r.get::<_, i32>(10) as u32,
+        created_at: r.get(11),
+        created_by: r.get(12),
+    }
+}
+
+fn session_row(r: &postgres::Row) -> SessionRow {
+    SessionRow {
+        session_id: r.get::<_, i64>(0) as u64,
+        device_id: r.get(1),
+        volunteer_id: r.get(2),
+        started_at: r.get(3),
+        ended_at: r.get(4),
+        outcome: r.get(5),
+        docs_up: r.get::<_, i32>(6) as u32,
+        bytes_up: r.get::<_, i64>(7) as u64,
+        docs_down: r.get::<_, i32>(8) as u32,
+        bytes_down: r.get::<_, i64>(9) as u64,
+        rejected: r.get::<_, i32>(10) as u32,
+        pending_before: r.get::<_, i32>(11) as u32,
+        pending_after: r.get::<_, Option<i32>>(12).map(|v| v as u32),
+        error: r.get(13),
+    }
+}
+
+fn day_counts(
+    c: &mut impl GenericClient,
+    sql: &str,
+    commune: &str,
+) -> Result<Vec<(NaiveDate, u64)>, postgres::Error> {
+    let rows = c
+        .query(sql, &[&commune])?
+        .into_iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64))
+        .collect();
+    Ok(days(rows))
+}
+
+fn limit(n: u32) -> i64 {
+    i64::from(n)
+}
+
+impl DashboardStore for PgStore {
+    fn coordinator_login(&self, id: &str) -> StoreResult<Option<CoordinatorLogin>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT c.coordinator_id, c.name, c.commune, p.hash FROM coordinators c
+                 LEFT JOIN dash_passwords p ON p.coordinator_id = c.coordinator_id WHERE c.coordinator_id = $1",
+                &[&id],
+            )?
+            .map(|r| CoordinatorLogin {
+                coordinator_id: r.get(0),
+                name: r.get(1),
+                commune: r.get(2),
+                password_hash: r.get(3),
+            }))
+        })
+    }
+
+    fn set_password(&self, coordinator: &str, hash: &str) -> StoreResult<bool> {
+        self.tx(|tx| {
+            let exists = tx
+                .query_opt(
+                    "SELECT 1 FROM coordinators WHERE coordinator_id = $1",
+                    &[&coordinator],
+                )?
+                .is_some();
+            if !exists {
+                return Ok(false);
+            }
+            tx.execute(
+                "INSERT INTO dash_passwords (coordinator_id, hash) VALUES ($1, $2)
+                 ON CONFLICT (coordinator_id) DO UPDATE SET hash = $2",
+                &[&coordinator, &hash],
+            )?;
+            // A new password ends every session of the account, on every hub process.
+            tx.execute(
+                "DELETE FROM dash_sessions WHERE coordinator_id = $1",
+                &[&coordinator],
+            )?;
+            Ok(true)
+        })
+    }
+
+    fn create_session(&self, s: &WebSession) -> StoreResult<()> {
+        let created = ts(s.created_at);
+        let expires = ts(s.expires_at);
+        self.tx(|tx| {
+            tx.execute(
+                "DELETE FROM dash_sessions WHERE expires_at < $1",
+                &[&created],
+            )?;
+            tx.execute(
+                "INSERT INTO dash_sessions (token_hash, coordinator_id, csrf, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&s.token_hash, &s.coordinator_id, &s.csrf, &created, &expires],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn session(&self, token_hash: &str) -> StoreResult<Option<WebSession>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT token_hash, coordinator_id, csrf, created_at, expires_at FROM dash_sessions WHERE token_hash = $1",
+                &[&token_hash],
+            )?
+            .map(|r| WebSession {
+                token_hash: r.get(0),
+                coordinator_id: r.get(1),
+                csrf: r.get(2),
+                created_at: parse_ts(r.get(3)),
+                expires_at: parse_ts(r.get(4)),
+            }))
+        })
+    }
+
+    fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "DELETE FROM dash_sessions WHERE token_hash = $1",
+                &[&token_hash],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn stale_hours(&self, coordinator: &str) -> StoreResult<Option<u32>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT stale_hours FROM dash_settings WHERE coordinator_id = $1",
+                &[&coordinator],
+            )?
+            .map(|r| r.get::<_, i32>(0) as u32))
+        })
+    }
+
+    fn set_stale_hours(&self, coordinator: &str, hours: u32) -> StoreResult<()> {
+        let hours = i32::try_from(hours)
+            .map_err(|_| StoreError::Invalid("stale hours out of range".into()))?;
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO dash_settings (coordinator_id, stale_hours) VALUES ($1, $2)
+                 ON CONFLICT (coordinator_id) DO UPDATE SET stale_hours = $2",
+                &[&coordinator, &hours],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn audit(&self, e: &AuditEntry) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO dash_audit (at, coordinator_id, commune, action, target, outcome) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&e.at, &e.coordinator_id, &e.commune, &e.action, &e.target, &e.outcome],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn audit_log(&self, commune: &str, n: u32) -> StoreResult<Vec<AuditEntry>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT at, coordinator_id, commune, action, target, outcome FROM dash_audit
+                 WHERE commune = $1 ORDER BY id DESC LIMIT $2",
+                &[&commune, &limit(n)],
+            )?
+            .into_iter()
+            .map(|r| AuditEntry {
+                at: r.get(0),
+                coordinator_id: r.get(1),
+                commune: r.get(2),
+                action: r.get(3),
+                target: r.get(4),
+                outcome: r.get(5),
+            })
+            .collect())
+        })
+    }
+
+    fn overview(&self, commune: &str, week_start: NaiveDate) -> StoreResult<Overview> {
+        let week_start = week_start.format("%Y-%m-%d").to_string();
+        self.tx(|tx| {
+            // Every number from one snapshot, whatever other hub processes commit meanwhile.
+            tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            let mut o = Overview::default();
+            let hamlets: Vec<HamletProgress> = tx
+                .query(
+                    "SELECT hamlet_id, name FROM hamlets WHERE commune = $1 ORDER BY name COLLATE \"C\"",
+                    &[&commune],
+                )?
+                .into_iter()
+                .map(|r| HamletProgress {
+                    hamlet_id: r.get(0),
+                    name: r.get(1),
+                    ..Default::default()
+                })
+                .collect();
+            let counts = tx
+                .query(
+                    "SELECT hamlet, COUNT(*), COUNT(*) FILTER (WHERE five_skills), COALESCE(SUM(members), 0)::BIGINT
+                     FROM dash_households WHERE commune = $1 AND active GROUP BY hamlet ORDER BY hamlet",
+                    &[&commune],
+                )?
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.get::<_, String>(0),
+                        r.get::<_, i64>(1) as u64,
+                        r.get::<_, i64>(2) as u64,
+                        r.get::<_, i64>(3) as u64,
+                    )
+                })
+                .collect();
+            add_hamlet_counts(&mut o, hamlets, counts);
+            o.visits_this_week = tx
+                .query_one(
+                    "SELECT COUNT(*) FROM dash_visits WHERE commune = $1 AND date >= $2",
+                    &[&commune, &week_start],
+                )?
+                .get::<_, i64>(0) as u64;
+            o.items_achieved = tx
+                .query(
+                    "SELECT item, COUNT(*) FROM dash_checklist WHERE commune = $1 AND achieved AND active
+                     GROUP BY item ORDER BY item",
+                    &[&commune],
+                )?
+                .into_iter()
+                .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64))
+                .collect();
+            o.registrations = day_counts(
+                tx,
+                "SELECT created_day, COUNT(*) FROM dash_households WHERE commune = $1 AND active
+                 GROUP BY created_day ORDER BY created_day",
+                commune,
+            )?;
+            o.completions = day_counts(
+                tx,
+                "SELECT day, COUNT(*) FROM dash_checklist WHERE commune = $1 AND achieved AND active
+                 GROUP BY day ORDER BY day",
+                commune,
+            )?;
+            Ok(o)
+        })
+    }
+
+    fn hamlet_names(&self, commune: &str) -> StoreResult<Vec<(String, String)>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT hamlet_id, name FROM hamlets WHERE commune = $1 ORDER BY name COLLATE \"C\"",
+                &[&commune],
+            )?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+        })
+    }
+
+    fn areas(&self, commune: &str) -> StoreResult<Vec<AreaRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT area_id, name, hamlets_json FROM areas WHERE commune = $1 ORDER BY name COLLATE \"C\"",
+                &[&commune],
+            )?
+            .into_iter()
+            .map(|r| area_row(r.get(0), r.get(1), r.get(2)))
+            .collect())
+        })
+    }
+
+    fn devices(&self, commune: &str, since: DateTime<Utc>) -> StoreResult<Vec<DeviceRow>> {
+        let since = ts(since);
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT d.device_id, d.volunteer_id, d.area_id, a.name, d.revoked_at IS NOT NULL, d.enrolled_at,
+                        d.last_seen_at, d.last_success_at, d.pending_docs, d.last_error,
+                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0)
+                 FROM devices d JOIN areas a ON a.area_id = d.area_id
+                 LEFT JOIN LATERAL (
+                    SELECT COUNT(*) AS n, SUM(docs_up + docs_down)::BIGINT AS docs,
+                           SUM(bytes_up + bytes_down)::BIGINT AS bytes
+                    FROM sessions WHERE device_id = d.device_id AND started_at >= $2) s ON TRUE
+                 WHERE a.commune = $1 ORDER BY d.volunteer_id COLLATE \"C\", d.device_id COLLATE \"C\"",
+                &[&commune, &since],
+            )?
+            .into_iter()
+            .map(|r| DeviceRow {
+                device_id: r.get(0),
+                volunteer_id: r.get(1),
+                area_id: r.get(2),
+                area_name: r.get(3),
+                revoked: r.get(4),
+                enrolled_at: r.get(5),
+                last_seen_at: r.get(6),
+                last_success_at: r.get(7),
+                pending_docs: r.get::<_, Option<i32>>(8).map(|v| v as u32),
+                last_error: r.get(9),
+                recent_sessions: r.get::<_, i64>(10) as u32,
+                recent_docs: r.get::<_, i64>(11) as u64,
+                recent_bytes: r.get::<_, i64>(12) as u64,
+            })
+            .collect())
+        })
+    }
+
+    fn device_commune(&self, device_id: &str) -> StoreResult<Option<String>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "SELECT a.commune FROM devices d JOIN areas a ON a.area_id = d.area_id WHERE d.device_id = $1",
+                &[&device_id],
+            )?
+            .map(|r| r.get(0)))
+        })
+    }
+
+    fn sessions_of(
+        &self,
+        commune: &str,
+        device: Option<&str>,
+        n: u32,
+    ) -> StoreResult<Vec<SessionRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT s.session_id, s.device_id, s.volunteer_id, s.started_at, s.ended_at, s.outcome, s.docs_up,
+                        s.bytes_up, s.docs_down, s.bytes_down, s.rejected, s.pending_before, s.pending_after, s.error
+                 FROM sessions s JOIN devices d ON d.device_id = s.device_id JOIN areas a ON a.area_id = d.area_id
+                 WHERE a.commune = $1 AND ($2::text IS NULL OR s.device_id = $2)
+                 ORDER BY s.session_id DESC LIMIT $3",
+                &[&commune, &device, &limit(n)],
+            )?
+            .iter()
+            .map(session_row)
+            .collect())
+        })
+    }
+
+    fn households(
+        &self,
+        commune: &str,
+        folded_query: &str,
+        n: u32,
+        offset: u32,
+    ) -> StoreResult<(Vec<HouseholdRow>, u64)> {
+        let pattern = like_pattern(folded_query);
+        self.tx(|tx| {
+            tx.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            let total: i64 = tx
+                .query_one(
+                    "SELECT COUNT(*) FROM dash_households WHERE commune = $1 AND search LIKE $2 ESCAPE '\\'",
+                    &[&commune, &pattern],
+                )?
+                .get(0);
+            let rows = tx
+                .query(
+                    &format!(
+                        "SELECT {HOUSEHOLD_COLS} FROM dash_households WHERE commune = $1 AND search LIKE $2 ESCAPE '\\'
+                         ORDER BY hamlet, head_fold NULLS FIRST, doc_id LIMIT $3 OFFSET $4"
+                    ),
+                    &[&commune, &pattern, &limit(n), &i64::from(offset)],
+                )?
+                .iter()
+                .map(household_row)
+                .collect();
+            Ok((rows, total as u64))
+        })
+    }
+
+    fn household_row(&self, doc_id: &str) -> StoreResult<Option<(String, HouseholdRow)>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                &format!("SELECT {HOUSEHOLD_COLS}, commune FROM dash_households WHERE doc_id = $1"),
+                &[&doc_id],
+            )?
+            .map(|r| (r.get(13), household_row(&r))))
+        })
+    }
+
+    fn members(&self, commune: &str) -> StoreResult<Vec<MemberRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT doc_id, member_id, hamlet, full_name, birth, gender, relation, id_number, phone FROM dash_members
+                 WHERE commune = $1 ORDER BY hamlet, doc_id, member_id",
+                &[&commune],
+            )?
+            .into_iter()
+            .map(|r| MemberRow {
+                doc_id: r.get(0),
+                member_id: r.get(1),
+                hamlet: r.get(2),
+                full_name: r.get(3),
+                birth: r.get(4),
+                gender: r.get(5),
+                relation: r.get(6),
+                id_number: r.get(7),
+                phone: r.get(8),
+            })
+            .collect())
+        })
+    }
+
+    fn checklist(&self, commune: &str) -> StoreResult<Vec<ChecklistRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT doc_id, member_id, item, status FROM dash_checklist WHERE commune = $1
+                 ORDER BY doc_id, member_id, item",
+                &[&commune],
+            )?
+            .into_iter()
+            .map(|r| ChecklistRow {
+                doc_id: r.get(0),
+                member_id: r.get(1),
+                item: r.get(2),
+                status: r.get(3),
+            })
+            .collect())
+        })
+    }
+
+    fn shared_identifiers(&self, commune: &str) -> StoreResult<Vec<(String, String, Vec<String>)>> {
+        self.with(|c| {
+            let mut out = Vec::new();
+            for (kind, col) in SHARED_IDENTIFIERS {
+                let rows = c.query(
+                    &format!(
+                        "SELECT {col}, array_agg(DISTINCT doc_id) FROM dash_members WHERE commune = $1 AND {col} IS NOT NULL
+                         GROUP BY {col} HAVING COUNT(DISTINCT doc_id) > 1 ORDER BY {col}"
+                    ),
+                    &[&commune],
+                )?;
+                for r in rows {
+                    let mut docs: Vec<String> = r.get(1);
+                    docs.sort();
+                    out.push((kind.to_owned(), r.get(0), docs));
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    fn shared_plus_codes(&self, commune: &str) -> StoreResult<Vec<(String, Vec<HouseholdRow>)>> {
+        self.with(|c| {
+            let rows = c
+                .query(
+                    &format!(
+                        "SELECT {HOUSEHOLD_COLS}, plus_code FROM dash_households WHERE commune = $1 AND active AND plus_code IN (
+                            SELECT plus_code FROM dash_households WHERE commune = $1 AND active AND plus_code IS NOT NULL
+                            GROUP BY plus_code HAVING COUNT(*) > 1)
+                         ORDER BY plus_code, doc_id"
+                    ),
+                    &[&commune],
+                )?
+                .iter()
+                .map(|r| (r.get::<_, String>(13), household_row(r)))
+                .collect();
+            Ok(group_by_code(rows))
+        })
+    }
+
+    fn warnings(&self, commune: &str, n: u32) -> StoreResult<Vec<WarningRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT doc_id, member_id, field, code, message_vi, message_en FROM dash_warnings WHERE commune = $1
+                 ORDER BY doc_id, member_id NULLS FIRST, field LIMIT $2",
+                &[&commune, &limit(n)],
+            )?
+            .into_iter()
+            .map(|r| WarningRow {
+                doc_id: r.get(0),
+                member_id: r.get(1),
+                field: r.get(2),
+                code: r.get(3),
+                message_vi: r.get(4),
+                message_en: r.get(5),
+            })
+            .collect())
+        })
+    }
+
+    fn conflicted(&self, commune: &str, n: u32) -> StoreResult<Vec<HouseholdRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                &format!(
+                    "SELECT {HOUSEHOLD_COLS} FROM dash_households WHERE commune = $1 AND conflicts > 0
+                     ORDER BY updated_at DESC LIMIT $2"
+                ),
+                &[&commune, &limit(n)],
+            )?
+            .iter()
+            .map(household_row)
+            .collect())
+        })
+    }
+
+    fn dismissed(&self, commune: &str) -> StoreResult<Vec<String>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT key FROM dash_dismissed WHERE commune = $1 ORDER BY key COLLATE \"C\"",
+                &[&commune],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+        })
+    }
+
+    fn dismiss(&self, commune: &str, key: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO dash_dismissed (commune, key, at) VALUES ($1, $2, $3)
+                 ON CONFLICT (commune, key) DO UPDATE SET at = $3",
+                &[&commune, &key, &ts(at)],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn write_hub_doc(
+        &self,
+        w: &DocWrite,
+        expected_seq: u64,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let stamp = ts(at);
+        let heads = heads_to_blob(&w.heads);
+        self.tx(|tx| {
+            // The counter first, as every writer of documents (see `crate::postgres`), then the
+            // document's row: another hub process writing it meanwhile is seen here.
+            let seq: i64 = tx
+                .query_one("SELECT value FROM hub_seq WHERE id = 1 FOR UPDATE", &[])?
+                .get(0);
+            let current: Option<i64> = tx
+                .query_opt("SELECT seq FROM docs WHERE doc_id = $1 FOR UPDATE", &[&w.id])?
+                .map(|r| r.get(0));
+            if current != i64::try_from(expected_seq).ok() {
+                return Err(TxError::from(StoreError::Invalid(
+                    "document changed meanwhile".into(),
+                )));
+            }
+            let seq = seq + 1;
+            tx.execute(
+                "UPDATE docs SET commune = $2, hamlet = $3, seq = $4, heads = $5, bytes = $6, updated_at = $7,
+                    updated_by = $8 WHERE doc_id = $1",
+                &[&w.id, &w.commune, &w.hamlet, &seq, &heads, &w.bytes, &stamp, &by],
+            )?;
+            tx.execute("UPDATE hub_seq SET value = $1 WHERE id = 1", &[&seq])?;
+            index_docs(tx, [(w.id.as_str(), w.bytes.as_slice())], at)?;
+            Ok(())
+        })
+    }
+}
