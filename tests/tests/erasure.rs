@@ -176,11 +176,13 @@ fn erasure_reaches_every_replica_and_leaves_nothing_at_rest(backend: Backend) {
     sync_ok(&mut b, &t);
     sync_ok(&mut c, &t);
     // The scans find what is there: both people are on the hub.
-    for needle in [NAME, HEAD_NAME] {
+    for (what, needle) in [("the member's name", NAME), ("the head's name", HEAD_NAME)] {
+        let found = hub_holds(&fx, dir.path(), needle);
         assert!(
-            !hub_holds(&fx, dir.path(), needle).is_empty(),
-            "the scan of the hub does not find {needle:?}"
+            !found.is_empty(),
+            "the scan of the hub does not find {what}"
         );
+        eprintln!("{backend:?}: before the erasure, {what} is in {found:?}");
     }
 
     // C goes offline and keeps editing the person (a stale copy with old history).
