@@ -236,8 +236,8 @@ pub fn drop_postgres_database(database_url: &str) {
 pub fn postgres_database(test: &str) -> Option<String> {
     let Ok(url) = std::env::var(POSTGRES_URL_ENV) else {
         eprintln!(
-            "skipped on PostgreSQL ({test}): {POSTGRES_URL_ENV} is not set; run it with \
-             scripts/with-postgres.sh cargo test -p gocua-tests"
+            "skipped on PostgreSQL ({test}): {POSTGRES_URL_ENV} is not set; run the tests with \
+             scripts/with-postgres.sh (scripts/with-postgres.sh cargo test --workspace)"
         );
         return None;
     };
