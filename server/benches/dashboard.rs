@@ -2,6 +2,9 @@
 //! (4 members each, checklist progress, visits) and 50 devices with 20 sessions each.
 //! `cargo bench -p gocua-hub --bench dashboard`; results in docs/BENCHMARKS.md.
 //!
+//! On PostgreSQL: `scripts/with-postgres.sh cargo bench -p gocua-hub --bench dashboard -- --postgres`
+//! (a new database on the cluster named by `GOCUA_TEST_POSTGRES_URL`, a pool of 4).
+//!
 //! The households are written through the store's `commit_push` (the path a sync takes), so the
 //! dashboard's query tables are derived exactly as in service.
 
@@ -17,7 +20,7 @@ use gocua_hub::dashboard::data::WebSession;
 use gocua_hub::dashboard::i18n::Lang;
 use gocua_hub::dashboard::{Dash, Signed, overview, sync_report};
 use gocua_hub::store::{DocWrite, Traffic};
-use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
+use gocua_hub::{Hub, HubConfig, HubStore, PgStore, SqliteStore, admin};
 
 const HOUSEHOLDS: usize = 10_000;
 const DEVICES: usize = 50;
@@ -37,9 +40,41 @@ const GIVEN: &[&str] = &[
     "Quang Hải",
 ];
 
+/// A new database on the test cluster, as a key=value connection string.
+fn postgres_database() -> Result<String, Box<dyn std::error::Error>> {
+    let url = std::env::var("GOCUA_TEST_POSTGRES_URL")
+        .map_err(|_| "--postgres needs GOCUA_TEST_POSTGRES_URL (scripts/with-postgres.sh)")?;
+    let name = format!("gocua_bench_{}", hex::encode(rand::random::<[u8; 6]>()));
+    ::postgres::Client::connect(&url, ::postgres::NoTls)?
+        .batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let config: ::postgres::Config = url.parse()?;
+    let host = match config.get_hosts().first() {
+        Some(::postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("postgres");
+    let password = config
+        .get_password()
+        .map(|p| format!(" password='{}'", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
+    Ok(format!(
+        "host={host} port={port} user={user}{password} dbname={name}"
+    ))
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
-    let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db"))?);
+    let on_postgres = std::env::args().any(|a| a == "--postgres");
+    let store: Arc<dyn HubStore> = if on_postgres {
+        Arc::new(PgStore::open(&postgres_database()?, 4)?)
+    } else {
+        Arc::new(SqliteStore::open(&dir.path().join("hub.db"))?)
+    };
+    println!(
+        "store: {}",
+        if on_postgres { "PostgreSQL" } else { "SQLite" }
+    );
     let now = Utc::now();
     admin::add_coordinator(store.as_ref(), "coord", "Cán bộ xã", "00004", now)?;
     let hamlets: Vec<String> = (1..=HAMLETS).map(|i| format!("Thôn {i}")).collect();
