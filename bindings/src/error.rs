@@ -106,7 +106,7 @@ impl GocuaError {
         let reason = e.to_string();
         match e {
             SyncError::Core(e) => Self::from_core(e, lang),
-            SyncError::Network(_) => GocuaError::Network { reason },
+            SyncError::Network(_) | SyncError::Interrupted(_) => GocuaError::Network { reason },
             SyncError::NotEnrolled => GocuaError::NotEnrolled { reason },
             SyncError::Revoked => GocuaError::Revoked { reason },
             SyncError::Unauthorized(_) => GocuaError::Unauthorized { reason },

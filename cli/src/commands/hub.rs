@@ -22,7 +22,7 @@ use crate::output::local_time;
 pub fn sync_error(e: SyncError) -> CliError {
     match e {
         SyncError::Core(e) => CliError::Core(e),
-        SyncError::Network(detail) => {
+        SyncError::Network(detail) | SyncError::Interrupted(detail) => {
             let vi = match detail.as_str() {
                 "connection failed" => "không mở được kết nối",
                 "timeout" => "hết thời gian chờ",

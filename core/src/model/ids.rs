@@ -1,5 +1,8 @@
-//! Opaque identifiers. Household and member ids are random (UUID v4, simple form) so that two
-//! phones creating records offline never collide.
+//! Opaque identifiers, random so that two phones creating records offline never collide.
+//! Household and device ids are 128-bit (UUID v4, simple form): they are unique across a province.
+//! Member, visit and consent ids only need to be unique within their household, so they are 64-bit
+//! (16 hex digits): each one is repeated in the document's keys and history, and in a new
+//! household's first sync half of an id's bytes are incompressible.
 
 use serde::{Deserialize, Serialize};
 
@@ -55,6 +58,13 @@ fn random_id() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// 64 random bits: two members added to one household offline collide with a chance of about
+/// 2^-64 (and across a million households of four, about 2^-21 that any two ids in the province
+/// are equal, which nothing relies on).
+fn random_short_id() -> String {
+    format!("{:016x}", uuid::Uuid::new_v4().as_u64_pair().0)
+}
+
 impl HouseholdId {
     pub fn random() -> Self {
         Self(random_id())
@@ -63,13 +73,13 @@ impl HouseholdId {
 
 impl MemberId {
     pub fn random() -> Self {
-        Self(random_id())
+        Self(random_short_id())
     }
 }
 
 impl RecordId {
     pub fn random() -> Self {
-        Self(random_id())
+        Self(random_short_id())
     }
 }
 
@@ -86,4 +96,21 @@ pub fn is_valid_id(s: &str) -> bool {
         && s.len() <= 64
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_and_record_ids_are_16_hex_digits_and_households_32() {
+        for id in [MemberId::random().0, RecordId::random().0] {
+            assert_eq!(id.len(), 16, "{id}");
+            assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+            assert!(is_valid_id(&id));
+        }
+        assert_eq!(HouseholdId::random().0.len(), 32);
+        let many: std::collections::BTreeSet<_> = (0..1000).map(|_| MemberId::random()).collect();
+        assert_eq!(many.len(), 1000);
+    }
 }

@@ -73,8 +73,11 @@ impl CancelToken {
 pub struct SyncOptions<'a> {
     pub progress: &'a dyn Progress,
     pub cancel: CancelToken,
-    /// Changes sent per request, before compression. Larger uploads take more round trips.
+    /// Changes sent per request, before compression. Smaller batches take more round trips.
     pub batch_bytes: usize,
+    /// Requests lost on the way (the link dropped or stalled after the hub was reached) that are
+    /// sent again within the same sync, each time with half the batch, before the sync gives up.
+    pub retries: u32,
 }
 
 impl Default for SyncOptions<'_> {
@@ -85,6 +88,7 @@ impl Default for SyncOptions<'_> {
             // About 0.4 MB compressed: under the request timeout on EDGE (50 kbit/s), where a
             // 4 MiB batch never finished.
             batch_bytes: 1024 * 1024,
+            retries: 4,
         }
     }
 }
@@ -251,7 +255,12 @@ impl Register {
                 // Best effort: the hub records the failure if it can still be reached.
                 if let (Some(session), false) = (
                     run.session,
-                    matches!(e, SyncError::Network(_) | SyncError::CertificateMismatch),
+                    matches!(
+                        e,
+                        SyncError::Network(_)
+                            | SyncError::Interrupted(_)
+                            | SyncError::CertificateMismatch
+                    ),
                 ) {
                     let outcome = if matches!(e, SyncError::Cancelled) {
                         SessionOutcome::Cancelled
@@ -309,6 +318,8 @@ impl Register {
         // Erasures recorded here go with the first request; the hub applies them before pushes.
         let mut erase = crate::erasure::erase_requests(self.sync_store().conn())?;
         let mut scrub = false;
+        let mut batch_limit = options.batch_bytes;
+        let mut interrupted = 0u32;
 
         loop {
             if options.cancel.is_cancelled() {
@@ -320,7 +331,7 @@ impl Register {
             let mut batch_bytes = 0usize;
             let mut epochs = Vec::new();
             while let Some((id, seq, full)) = queue.pop_front() {
-                if !push.is_empty() && batch_bytes >= options.batch_bytes {
+                if !push.is_empty() && batch_bytes >= batch_limit {
                     queue.push_front((id, seq, full));
                     break;
                 }
@@ -384,7 +395,25 @@ impl Register {
             run.report.bytes_up += body.len() as u64;
             run.report.round_trips += 1;
             progress.on_progress(Phase::Sending, sent_docs, total_push);
-            let resp = transport.post(PATH_SYNC, Some(&peer.token), CONTENT_TYPE, body)?;
+            let resp = match transport.post(PATH_SYNC, Some(&peer.token), CONTENT_TYPE, body) {
+                Ok(resp) => resp,
+                Err(SyncError::Interrupted(_)) if interrupted < options.retries => {
+                    // Nothing of this exchange was stored here; whatever the hub stored it will
+                    // acknowledge again (pushes are idempotent, the cursor has not moved). Send the
+                    // same work again in smaller requests, so a link that drops long transfers
+                    // still lets the sync finish.
+                    interrupted += 1;
+                    batch_limit = (batch_limit / 2).max(MIN_BATCH_BYTES);
+                    for (id, seq, _, full) in meta.into_iter().rev() {
+                        queue.push_front((id, seq, full));
+                    }
+                    resend = req.resend;
+                    erase = req.erase;
+                    pause_before_retry(interrupted, &options.cancel);
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             run.report.bytes_down += resp.body.len() as u64;
             check_status(&resp)?;
             let answer: SyncResponse =
@@ -562,6 +591,19 @@ impl Register {
         }
         progress.on_progress(Phase::Done, 1, 1);
         Ok(run.report.clone())
+    }
+}
+
+/// The smallest batch a retry shrinks to: a few households, still worth a round trip.
+const MIN_BATCH_BYTES: usize = 16 * 1024;
+
+/// Waits a little longer after each interrupted request (a link that just dropped often needs a
+/// moment), waking early when the sync is cancelled.
+fn pause_before_retry(attempt: u32, cancel: &CancelToken) {
+    let until =
+        std::time::Instant::now() + std::time::Duration::from_millis(250 * u64::from(attempt));
+    while std::time::Instant::now() < until && !cancel.is_cancelled() {
+        std::thread::sleep(std::time::Duration::from_millis(25));
     }
 }
 

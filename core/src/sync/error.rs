@@ -7,6 +7,9 @@ use super::wire::ErrorBody;
 pub enum SyncError {
     #[error("không kết nối được máy chủ xã / cannot reach the commune hub: {0}")]
     Network(String),
+    /// The link dropped, stalled or timed out during a request (after the hub was reached).
+    #[error("mất kết nối giữa chừng / the connection dropped during the sync: {0}")]
+    Interrupted(String),
     #[error("thiết bị chưa được ghép với máy chủ xã / this device is not enrolled with a hub")]
     NotEnrolled,
     #[error("thiết bị đã bị thu hồi quyền đồng bộ / this device was revoked by the commune")]
@@ -39,7 +42,7 @@ impl SyncError {
     /// A short machine-readable kind, for logs and the hub's session records.
     pub fn kind(&self) -> &'static str {
         match self {
-            SyncError::Network(_) => "network",
+            SyncError::Network(_) | SyncError::Interrupted(_) => "network",
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::Revoked => "revoked",
             SyncError::Unauthorized(_) => "unauthorized",

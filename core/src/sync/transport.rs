@@ -130,10 +130,13 @@ fn map_reqwest(e: reqwest::Error) -> SyncError {
         );
     }
     // The URL may hold nothing personal, but keep messages short and stable.
-    SyncError::Network(if e.is_timeout() {
+    if e.is_connect() {
+        // The hub was never reached: retrying at once would fail the same way.
+        return SyncError::Network("connection failed".into());
+    }
+    // The hub was reached and the exchange was lost on the way: a smaller request may pass.
+    SyncError::Interrupted(if e.is_timeout() {
         "timeout".into()
-    } else if e.is_connect() {
-        "connection failed".into()
     } else {
         text
     })
