@@ -298,27 +298,22 @@ pub fn enrol(reg: &mut Register, url: &str, code: &str) -> BResult<()> {
     Ok(())
 }
 
-/// Syncs until the hub and the device hold the same, retrying after network failures up to
-/// `attempts` times (a phone retrying when the link comes back). On a failure the batch is
-/// halved, down to 16 KiB, so a link that cuts long transfers still lets it finish.
+/// Syncs until the hub and the device hold the same, as a phone does: the core itself sends a
+/// request lost on the way again in half the batch (`SyncOptions::retries`), and when a whole
+/// sync still fails the phone tries again (up to `attempts` syncs) when the link comes back.
 pub fn sync_until_done(
     reg: &mut Register,
     attempts: u32,
     deadline: Duration,
 ) -> BResult<(SyncReport, u32)> {
     let started = Instant::now();
-    let mut batch = 4 * 1024 * 1024;
     let mut failures = 0;
     let mut last_err = String::new();
     for _ in 0..attempts {
         if started.elapsed() > deadline {
             break;
         }
-        let opts = SyncOptions {
-            batch_bytes: batch,
-            ..SyncOptions::default()
-        };
-        match sync::sync(reg, &opts) {
+        match sync::sync(reg, &SyncOptions::default()) {
             Ok(r) if r.outcome == SessionOutcome::Success && r.pending_after == 0 => {
                 return Ok((r, failures));
             }
@@ -326,7 +321,6 @@ pub fn sync_until_done(
             Err(e) => last_err = e.to_string(),
         }
         failures += 1;
-        batch = (batch / 2).max(16 * 1024);
     }
     Err(format!("sync did not finish after {failures} failures: {last_err}").into())
 }
