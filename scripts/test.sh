@@ -15,8 +15,9 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 echo "== cargo test (the hub's storage and sync tests on SQLite and on a private PostgreSQL, scripts/with-postgres.sh)"
 scripts/with-postgres.sh cargo test --workspace
-echo "== dashboard in headless Chromium"
+echo "== dashboard in headless Chromium (hub on SQLite, then on PostgreSQL)"
 scripts/test-dashboard.sh
+scripts/with-postgres.sh sh -c 'GOCUA_DASH_E2E_POSTGRES_URL="$GOCUA_TEST_POSTGRES_URL" scripts/test-dashboard.sh'
 echo "== Kotlin bindings on the JVM"
 scripts/test-kotlin.sh
 echo "== Swift bindings"

@@ -10,6 +10,10 @@
 //!
 //! The first line printed holds the hub's address, the accounts and the numbers the devices
 //! sent, for the test to compare with what the pages show.
+//!
+//! The hub is on SQLite (`<dir>/hub.db`), or on PostgreSQL when `GOCUA_DASH_E2E_POSTGRES_URL`
+//! names a cluster (a new database on it): `scripts/with-postgres.sh sh -c
+//! 'GOCUA_DASH_E2E_POSTGRES_URL=$GOCUA_TEST_POSTGRES_URL scripts/test-dashboard.sh'`.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
@@ -22,10 +26,63 @@ use gocua_core::model::*;
 use gocua_core::sync::{self, SyncOptions, TlsOptions};
 use gocua_core::{HouseholdField, Register};
 use gocua_hub::http::RunningHub;
-use gocua_hub::{Hub, HubConfig, SqliteStore, admin};
+use gocua_hub::{Hub, HubConfig, HubStore, PgStore, SqliteStore, admin};
 use serde_json::{Value, json};
 
 type R<T> = Result<T, Box<dyn std::error::Error>>;
+
+/// Where the hub keeps its data: the SQLite file, or a PostgreSQL connection string.
+enum Db {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Db {
+    /// The value of the first column of the first row of `sql`, as text ("" for none).
+    fn text(&self, sql: &str) -> String {
+        match self {
+            Db::Sqlite(path) => rusqlite::Connection::open(path)
+                .and_then(|c| c.query_row(sql, [], |r| r.get::<_, Option<String>>(0)))
+                .ok()
+                .flatten(),
+            Db::Postgres(url) => ::postgres::Client::connect(url, ::postgres::NoTls)
+                .and_then(|mut c| c.query_one(sql, &[]))
+                .ok()
+                .and_then(|r| r.get::<_, Option<String>>(0)),
+        }
+        .unwrap_or_default()
+    }
+
+    fn execute(&self, sql: &str) -> R<u64> {
+        Ok(match self {
+            Db::Sqlite(path) => rusqlite::Connection::open(path)?.execute(sql, [])? as u64,
+            Db::Postgres(url) => {
+                ::postgres::Client::connect(url, ::postgres::NoTls)?.execute(sql, &[])?
+            }
+        })
+    }
+}
+
+/// A new database on the cluster at `url`, as a key=value connection string.
+fn postgres_database(url: &str) -> R<String> {
+    let name = format!("gocua_e2e_{}", hex::encode(rand::random::<[u8; 6]>()));
+    ::postgres::Client::connect(url, ::postgres::NoTls)?
+        .batch_execute(&format!("CREATE DATABASE {name}"))?;
+    let config: ::postgres::Config = url.parse()?;
+    let host = match config.get_hosts().first() {
+        Some(::postgres::config::Host::Tcp(h)) => h.clone(),
+        _ => "127.0.0.1".into(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let user = config.get_user().unwrap_or("postgres");
+    let password = config
+        .get_password()
+        .map(|p| format!(" password='{}'", String::from_utf8_lossy(p)))
+        .unwrap_or_default();
+    Ok(format!(
+        "host={host} port={port} user={user}{password} dbname={name}"
+    ))
+}
 
 const COMMUNE: &str = "00004";
 const OTHER_COMMUNE: &str = "00008";
@@ -148,8 +205,16 @@ fn main() -> R<()> {
         .ok_or("usage: dash_fixture <empty dir>")?;
     let dir = Path::new(&dir);
     std::fs::create_dir_all(dir.join("devices"))?;
-    let db = dir.join("hub.db");
-    let store = Arc::new(SqliteStore::open(&db)?);
+    let (store, db): (Arc<dyn HubStore>, Db) = match std::env::var("GOCUA_DASH_E2E_POSTGRES_URL") {
+        Ok(url) if !url.is_empty() => {
+            let url = postgres_database(&url)?;
+            (Arc::new(PgStore::open(&url, 4)?), Db::Postgres(url))
+        }
+        _ => {
+            let path = dir.join("hub.db");
+            (Arc::new(SqliteStore::open(&path)?), Db::Sqlite(path))
+        }
+    };
     let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false)?;
     let url = running.url();
@@ -448,28 +513,37 @@ fn main() -> R<()> {
                 result.unwrap_or_else(|e| json!({"ok": false, "error": e}))
             }
             ["expire"] => {
-                let conn = rusqlite::Connection::open(&db)?;
-                let n = conn.execute(
-                    "UPDATE dash_sessions SET expires_at = '2000-01-01T00:00:00.000Z'",
-                    [],
-                )?;
+                let n =
+                    db.execute("UPDATE dash_sessions SET expires_at = '2000-01-01T00:00:00.000Z'")?;
                 json!({"ok": true, "expired": n})
             }
             ["state"] => {
-                let conn = rusqlite::Connection::open(&db)?;
-                let q = |sql: &str| -> String {
-                    conn.query_row(sql, [], |r| r.get::<_, Option<String>>(0))
-                        .ok()
-                        .flatten()
-                        .unwrap_or_default()
+                let q = |sqlite: &str, postgres: &str| match db {
+                    Db::Sqlite(_) => db.text(sqlite),
+                    Db::Postgres(_) => db.text(postgres),
                 };
                 json!({
                     "ok": true,
-                    "docs": q("SELECT group_concat(doc_id || ':' || seq, ',') FROM (SELECT doc_id, seq FROM docs ORDER BY doc_id)"),
-                    "devices": q("SELECT group_concat(device_id || ':' || COALESCE(revoked_at, ''), ',') FROM (SELECT * FROM devices ORDER BY device_id)"),
-                    "pairings": q("SELECT CAST(COUNT(*) AS TEXT) FROM pairing_codes"),
-                    "settings": q("SELECT group_concat(coordinator_id || ':' || stale_hours, ',') FROM dash_settings"),
-                    "dismissed": q("SELECT CAST(COUNT(*) AS TEXT) FROM dash_dismissed"),
+                    "docs": q(
+                        "SELECT group_concat(doc_id || ':' || seq, ',') FROM (SELECT doc_id, seq FROM docs ORDER BY doc_id)",
+                        "SELECT string_agg(doc_id || ':' || seq, ',' ORDER BY doc_id COLLATE \"C\") FROM docs",
+                    ),
+                    "devices": q(
+                        "SELECT group_concat(device_id || ':' || COALESCE(revoked_at, ''), ',') FROM (SELECT * FROM devices ORDER BY device_id)",
+                        "SELECT string_agg(device_id || ':' || COALESCE(revoked_at, ''), ',' ORDER BY device_id COLLATE \"C\") FROM devices",
+                    ),
+                    "pairings": q(
+                        "SELECT CAST(COUNT(*) AS TEXT) FROM pairing_codes",
+                        "SELECT CAST(COUNT(*) AS TEXT) FROM pairing_codes",
+                    ),
+                    "settings": q(
+                        "SELECT group_concat(coordinator_id || ':' || stale_hours, ',') FROM dash_settings",
+                        "SELECT string_agg(coordinator_id || ':' || stale_hours, ',' ORDER BY coordinator_id) FROM dash_settings",
+                    ),
+                    "dismissed": q(
+                        "SELECT CAST(COUNT(*) AS TEXT) FROM dash_dismissed",
+                        "SELECT CAST(COUNT(*) AS TEXT) FROM dash_dismissed",
+                    ),
                 })
             }
             ["quit"] => break,
