@@ -457,6 +457,12 @@ impl HubStore for PgStore {
         device_heads: &[(String, Vec<Head>)],
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
+        // The dashboard's query rows, derived before the transaction: decoding the documents
+        // does not hold the hub-wide lock (a write merged with a concurrent one is derived again).
+        let derived: Vec<_> = writes
+            .iter()
+            .map(|w| crate::dashboard::index::derive(&w.id, &w.bytes, at))
+            .collect();
         let indexed_at = at;
         let at = ts(at);
         self.tx(|tx| {
@@ -500,10 +506,23 @@ impl HubStore for PgStore {
                 }
                 tx.execute("UPDATE hub_seq SET value = $1 WHERE id = 1", &[&seq])?;
                 // The dashboard's query rows of what was stored (merged), in this transaction.
-                crate::dashboard::pg::index_docs(
+                let remerged: Vec<_> = merged
+                    .iter()
+                    .map(|m| {
+                        m.as_ref().and_then(|w| {
+                            crate::dashboard::index::derive(&w.id, &w.bytes, indexed_at)
+                        })
+                    })
+                    .collect();
+                crate::dashboard::pg::write_rows(
                     tx,
-                    written.iter().map(|w| (w.id.as_str(), w.bytes.as_slice())),
-                    indexed_at,
+                    writes.iter().enumerate().map(|(i, w)| {
+                        let rows = match merged[i] {
+                            Some(_) => remerged[i].as_ref(),
+                            None => derived[i].as_ref(),
+                        };
+                        (w.id.as_str(), rows)
+                    }),
                 )?;
             }
             if !device_heads.is_empty() {

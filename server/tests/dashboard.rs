@@ -959,3 +959,74 @@ fn both_stores_answer_the_same() {
     }
     assert!(sqlite[1].contains("hh8"), "{}", sqlite[1]);
 }
+
+/// On PostgreSQL a hub process that writes a document another process changed meanwhile merges
+/// the stored one into it (`PgStore::commit_push`): the query rows are those of the merged
+/// document, not of what this process sent.
+#[test]
+fn rows_follow_a_write_merged_with_another_hubs() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = Db::new(Backend::Postgres, dir.path(), "rows_follow_a_merged_write") else {
+        return;
+    };
+    let (store_a, store_b) = (db.open(), db.open());
+    let base = doc(0, "thon-dong", false);
+    store_a
+        .commit_push("dev", std::slice::from_ref(&base), &[], Utc::now())
+        .unwrap();
+    // Each on its own device (an Automerge actor of its own).
+    let with_member = |id: &str, name: &str| {
+        let ctx = ChangeContext {
+            volunteer: VolunteerId("vol".into()),
+            device: DeviceId(format!("dev-{id}")),
+            at: Utc::now(),
+        };
+        let mut d = HouseholdDoc::load(&base.bytes).unwrap();
+        d.apply(
+            &Edit::AddMember {
+                id: MemberId(id.into()),
+                member: MemberInput {
+                    full_name: name.into(),
+                    birth: Some(BirthDate::Year(2010)),
+                    gender: Some(Gender::Female),
+                    relation: Relation::Child,
+                    id_number: None,
+                    phone: None,
+                    residence: ResidenceType::Permanent,
+                },
+            },
+            &ctx,
+        )
+        .unwrap();
+        DocWrite {
+            heads: d.heads(),
+            bytes: d.save(),
+            ..base.clone()
+        }
+    };
+    // Both processes loaded the first version; each adds a member.
+    store_a
+        .commit_push(
+            "dev",
+            &[with_member("ma", "Trần Thị Bình")],
+            &[],
+            Utc::now(),
+        )
+        .unwrap();
+    store_b
+        .commit_push("dev", &[with_member("mb", "Lê Thị Cúc")], &[], Utc::now())
+        .unwrap();
+    for store in [&store_a, &store_b] {
+        let dash = store.dashboard().unwrap();
+        let (_, row) = dash.household_row("hh0").unwrap().unwrap();
+        assert_eq!(row.members, 3);
+        let mut members: Vec<String> = dash
+            .members("00004")
+            .unwrap()
+            .into_iter()
+            .map(|m| m.member_id)
+            .collect();
+        members.sort();
+        assert_eq!(members, ["m0", "ma", "mb"]);
+    }
+}

@@ -30,11 +30,25 @@ pub(crate) fn index_docs<'a>(
     docs: impl IntoIterator<Item = (&'a str, &'a [u8])>,
     at: DateTime<Utc>,
 ) -> Result<(), postgres::Error> {
-    let mut latest: Vec<(&str, &[u8])> = Vec::new();
-    for (id, bytes) in docs {
+    let derived: Vec<(&str, Option<DocRows>)> = docs
+        .into_iter()
+        .map(|(id, bytes)| (id, index::derive(id, bytes, at)))
+        .collect();
+    write_rows(c, derived.iter().map(|(id, r)| (*id, r.as_ref())))
+}
+
+/// Rewrites the query rows of documents from rows already derived ([`index::derive()`], `None`
+/// for a document that keeps no rows): what `commit_push` does with rows derived before its
+/// transaction, so that decoding documents does not hold the hub-wide lock.
+pub(crate) fn write_rows<'a>(
+    c: &mut impl GenericClient,
+    docs: impl IntoIterator<Item = (&'a str, Option<&'a DocRows>)>,
+) -> Result<(), postgres::Error> {
+    let mut latest: Vec<(&str, Option<&DocRows>)> = Vec::new();
+    for (id, rows) in docs {
         match latest.iter_mut().find(|(i, _)| *i == id) {
-            Some(d) => d.1 = bytes,
-            None => latest.push((id, bytes)),
+            Some(d) => d.1 = rows,
+            None => latest.push((id, rows)),
         }
     }
     if latest.is_empty() {
@@ -47,9 +61,9 @@ pub(crate) fn index_docs<'a>(
             &[&ids],
         )?;
     }
-    let rows: Vec<(&str, DocRows)> = latest
+    let rows: Vec<(&str, &DocRows)> = latest
         .iter()
-        .filter_map(|(id, bytes)| index::derive(id, bytes, at).map(|r| (*id, r)))
+        .filter_map(|(id, r)| r.map(|r| (*id, r)))
         .collect();
     if rows.is_empty() {
         return Ok(());
@@ -64,7 +78,7 @@ pub(crate) fn index_docs<'a>(
 
 fn insert_households(
     c: &mut impl GenericClient,
-    rows: &[(&str, DocRows)],
+    rows: &[(&str, &DocRows)],
 ) -> Result<(), postgres::Error> {
     let hs = || rows.iter().map(|(id, r)| (*id, &r.household));
     let doc_id: Vec<&str> = hs().map(|(id, _)| id).collect();
@@ -101,7 +115,7 @@ fn insert_households(
 
 fn insert_members(
     c: &mut impl GenericClient,
-    rows: &[(&str, DocRows)],
+    rows: &[(&str, &DocRows)],
 ) -> Result<(), postgres::Error> {
     let ms = || {
         rows.iter()
@@ -134,7 +148,7 @@ fn insert_members(
 
 fn insert_checklist(
     c: &mut impl GenericClient,
-    rows: &[(&str, DocRows)],
+    rows: &[(&str, &DocRows)],
 ) -> Result<(), postgres::Error> {
     let cs = || {
         rows.iter()
@@ -166,7 +180,7 @@ fn insert_checklist(
 
 fn insert_visits(
     c: &mut impl GenericClient,
-    rows: &[(&str, DocRows)],
+    rows: &[(&str, &DocRows)],
 ) -> Result<(), postgres::Error> {
     let vs = || {
         rows.iter()
@@ -189,7 +203,7 @@ fn insert_visits(
 
 fn insert_warnings(
     c: &mut impl GenericClient,
-    rows: &[(&str, DocRows)],
+    rows: &[(&str, &DocRows)],
 ) -> Result<(), postgres::Error> {
     let ws = || {
         rows.iter()
