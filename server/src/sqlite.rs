@@ -613,6 +613,8 @@ impl HubStore for SqliteStore {
                         "INSERT INTO docs (doc_id, commune, hamlet, seq, heads, bytes, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                         params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), actor],
                     )?;
+                    // The household stays on the dashboard, without what was erased.
+                    crate::dashboard::index::index_doc(&tx, &w.id, &w.bytes, at)?;
                 }
             }
             tx.execute(
