@@ -4,7 +4,18 @@
 const PouchDB = require('pouchdb');
 PouchDB.plugin(require('pouchdb-adapter-memory'));
 const MemPouch = PouchDB.defaults({ adapter: 'memory' });
+const fs = require('fs');
+const path = require('path');
 const { loadHouseholds, canonical, hashRows, serveLines } = require('./common');
+
+function dirBytes(dir) {
+  let total = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
+  }
+  return total;
+}
 
 const dbs = new Map();
 function db(name) {
@@ -57,19 +68,37 @@ serveLines({
       }
     }
   },
-  // Edits one field of a household's document (read, change, write: a new revision).
-  async edit({ db: name, key, field, value }) {
+  // W2: a device's week of edits, each one field of a household's document (read, change,
+  // write: a new revision).
+  async edits({ db: name, list }) {
     const d = db(name);
-    const doc = await d.get('household:' + key);
-    if (field === 'phone') doc.members[0].phone = value;
-    else if (field === 'notes') doc.notes = value;
-    else if (field === 'house_number') doc.house_number = value;
-    else {
-      doc.checklist = doc.checklist.filter((c) => !(c.member === 0 && c.item === field));
-      doc.checklist.push({ member: 0, item: field, status: value });
+    for (const { key, field, value } of list) {
+      const doc = await d.get('household:' + key);
+      if (field === 'phone') doc.members[0].phone = value;
+      else if (field === 'notes') doc.notes = value;
+      else if (field === 'house_number') doc.house_number = value;
+      else throw new Error('unknown field ' + field);
+      await d.put(doc);
     }
-    await d.put(doc);
-    return {};
+    return { applied: list.length };
+  },
+  // W2: for each edit that must survive, whether the winning revision shows it, only a
+  // conflicting revision keeps it (a person must resolve the document to get it back), or it is
+  // gone.
+  async check_edits({ db: name, url, expected }) {
+    const d = url ? new PouchDB(url) : db(name);
+    let shown = 0, kept = 0, lost = 0;
+    const field = (doc, f) => (f === 'phone' ? doc.members[0].phone : doc[f]);
+    for (const e of expected) {
+      const doc = await d.get('household:' + e.key, { conflicts: true });
+      if (field(doc, e.field) === e.value) { shown++; continue; }
+      let found = false;
+      for (const rev of doc._conflicts || []) {
+        if (field(await d.get(doc._id, { rev }), e.field) === e.value) found = true;
+      }
+      if (found) kept++; else lost++;
+    }
+    return { shown, kept, lost };
   },
   async hash({ db: name, url }) {
     return hashOf(url ? new PouchDB(url) : db(name));
@@ -80,15 +109,26 @@ serveLines({
     const all = await d.allDocs({ include_docs: true, conflicts: true });
     return { conflicts: all.rows.filter((r) => r.doc && r.doc._conflicts && r.doc._conflicts.length).length };
   },
-  // The device side of W7: open, first screen of 50, open one.
-  async screen({ db: name }) {
-    const d = db(name);
+  // The device side of W7 on PouchDB's on-disk adapter (LevelDB, leveldown's prebuilt binary):
+  // the pulled households are copied into it (not measured), then: open, first screen of 50
+  // (the first 50 by id, with their documents), open one more.
+  async screen({ db: name, dir }) {
+    await PouchDB.replicate(db(name), new PouchDB(dir));
     const t0 = process.hrtime.bigint();
-    const page = await d.allDocs({ include_docs: true, limit: 50 });
+    const d = new PouchDB(dir);
+    const info = await d.info();
     const t1 = process.hrtime.bigint();
-    await d.get(page.rows[0].id);
+    const page = await d.allDocs({ include_docs: true, limit: 50 });
     const t2 = process.hrtime.bigint();
-    return { list_ms: Number(t1 - t0) / 1e6, open_ms: Number(t2 - t1) / 1e6 };
+    const last = await d.allDocs({ descending: true, limit: 1 });
+    await d.get(last.rows[0].id);
+    const t3 = process.hrtime.bigint();
+    await d.close();
+    const ms = (a, b) => Number(b - a) / 1e6;
+    return {
+      households: info.doc_count, screen: page.rows.length, adapter: info.adapter,
+      open_ms: ms(t0, t1), list_ms: ms(t1, t2), one_ms: ms(t2, t3), bytes: dirBytes(dir),
+    };
   },
   async size({ db: name }) {
     const all = await db(name).allDocs({ include_docs: true });

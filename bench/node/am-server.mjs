@@ -1,0 +1,52 @@
+// automerge-repo's sync server, as @automerge/automerge-repo-sync-server sets it up: a Repo with
+// the WebSocket server adapter and file-system storage, announcing nothing (it answers what a
+// client asks). Listens on 127.0.0.1 only; prints its port, then serves commands on stdin (seed
+// the commune, content hashes) for gocua-bench.
+import http from 'http';
+import { WebSocketServer } from 'ws';
+import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
+import { openRepo, registerHousehold, loadHouseholds, serveLines, hashIndex, fieldValues } from './am-common.mjs';
+
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: am-server.mjs DATA_DIR');
+const server = http.createServer((_req, res) => { res.writeHead(404); res.end(); });
+const wss = new WebSocketServer({ server });
+const repo = openRepo(dir, 'hub', false);
+repo.networkSubsystem.addNetworkAdapter(new WebSocketServerAdapter(wss));
+let commune = null;
+
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
+  serveLines({
+    // The commune's existing households, written on the hub itself (not measured).
+    async seed({ file, start = 0, count }) {
+      if (!commune) commune = repo.create({ households: {} });
+      const hs = loadHouseholds(file).slice(start, start + count);
+      for (const h of hs) registerHousehold(repo, commune, h);
+      await repo.flush();
+      return { index: commune.url, written: hs.length };
+    },
+    async hash({ index }) {
+      return hashIndex(repo, index);
+    },
+    // W2: for each edit in the plan, whether the hub's document shows it, keeps it as a
+    // concurrent value, or lost it.
+    async check_edits({ index, expected }) {
+      const idx = (await repo.find(index)).doc().households;
+      let shown = 0, kept = 0, lost = 0;
+      for (const e of expected) {
+        const d = (await repo.find(idx[e.key])).doc();
+        const v = fieldValues(d, e.field);
+        if (v.shown === e.value) shown++;
+        else if (v.others.includes(e.value)) kept++;
+        else lost++;
+      }
+      return { shown, kept, lost };
+    },
+    async size() {
+      return {};
+    },
+  });
+});
+// Bounded: the driver stops us; in any case we stop after two hours.
+setTimeout(() => process.exit(0), 2 * 3600 * 1000).unref();
