@@ -6,3 +6,4 @@ pub mod gocua;
 pub mod peers;
 pub mod proxy;
 pub mod report;
+pub mod w2;

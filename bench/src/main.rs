@@ -10,15 +10,37 @@ use gocua_bench::gocua::{self as g, BResult, HubProc};
 use gocua_bench::peers::NodeProc;
 use gocua_bench::proxy::{self, Counts, Proxy, Shape};
 use gocua_bench::report::{self, Row};
+use gocua_bench::w2;
+use gocua_hub::HubStore;
 use serde_json::json;
 
 struct Args {
     root: PathBuf,
     hub_bin: PathBuf,
-    big: bool,
     /// Longest a shaped run may take; longer ones are estimated from the loopback bytes.
     shaped_cap: Duration,
-    skip_pouch: bool,
+    /// Systems to run: gocua, pouch, automerge, floor.
+    systems: Vec<String>,
+    /// W3 sizes: the commune (3,000) and, with --big, the large commune (10,000).
+    sizes: Vec<usize>,
+    /// Households of W1.
+    w1_n: usize,
+    /// W2: devices, registrations and edits per device; 0 devices = no W2.
+    w2: (usize, usize, usize),
+    /// Keep the rows of the systems not run now from the last results.json (a run split in two).
+    keep_others: bool,
+}
+
+impl Args {
+    fn runs(&self, system: &str) -> bool {
+        self.systems.iter().any(|s| s == system)
+    }
+    fn first(&self) -> usize {
+        self.sizes[0]
+    }
+    fn is_big(&self, n: usize) -> bool {
+        self.sizes.len() > 1 && n == self.sizes[self.sizes.len() - 1]
+    }
 }
 
 fn args() -> Args {
@@ -31,13 +53,43 @@ fn args() -> Args {
         hub_bin: val("--hub-bin")
             .map(PathBuf::from)
             .unwrap_or_else(|| "target/release/gocua-hub".into()),
-        big: a.iter().any(|x| x == "--big"),
         shaped_cap: Duration::from_secs(
             val("--shaped-cap")
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(240),
         ),
-        skip_pouch: a.iter().any(|x| x == "--skip-pouch"),
+        systems: val("--systems")
+            .map(|v| v.split(',').map(String::from).collect())
+            .unwrap_or_else(|| {
+                ["floor", "gocua", "pouch", "automerge"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .filter(|s| !(s == "pouch" && a.iter().any(|x| x == "--skip-pouch")))
+                    .collect()
+            }),
+        // --small: a quick check of the harness at a tenth of the sizes (not for the report).
+        sizes: match (
+            a.iter().any(|x| x == "--small"),
+            a.iter().any(|x| x == "--big"),
+        ) {
+            (true, false) => vec![300],
+            (true, true) => vec![300, 1000],
+            (false, false) => vec![3000],
+            (false, true) => vec![3000, 10_000],
+        },
+        w1_n: if a.iter().any(|x| x == "--small") {
+            60
+        } else {
+            300
+        },
+        keep_others: a.iter().any(|x| x == "--keep-others"),
+        w2: if a.iter().any(|x| x == "--no-w2") {
+            (0, 0, 0)
+        } else if a.iter().any(|x| x == "--small") {
+            (3, 30, 50)
+        } else {
+            (10, 300, 500)
+        },
     }
 }
 
@@ -105,6 +157,7 @@ fn w1_name(shape: &Shape) -> &'static str {
 }
 
 fn run_floor(
+    sizes: &[usize],
     work: &Path,
     w1: &[data::GenHousehold],
     base: &[data::GenHousehold],
@@ -124,14 +177,14 @@ fn run_floor(
         r.note = format!("one POST, zstd level 3, {} B compressed", body.len());
         rows.push(r);
     }
-    for n in [3000usize, 10_000] {
+    for &n in sizes {
         if n > base.len() {
             continue;
         }
         let blob = floor::compress(&base[..n]);
         sink.set(blob.clone());
         for shape in [proxy::LOOPBACK, proxy::THREE_G] {
-            if n == 10_000 && shape.name != "loopback" {
+            if n != sizes[0] && shape.name != "loopback" {
                 continue;
             }
             px.set_shape(shape);
@@ -166,7 +219,8 @@ fn run_gocua(
             g::register_household(&mut reg, h)?;
         }
         log(format!(
-            "gocua: 300 households registered on the device in {:.1} s",
+            "gocua: {} households registered on the device in {:.1} s",
+            w1.len(),
             t.elapsed().as_secs_f64()
         ));
     }
@@ -205,11 +259,7 @@ fn run_gocua(
     }
 
     // A commune's hub with the base households, put there by a seeding device.
-    let sizes: Vec<usize> = if a.big {
-        vec![3000, 10_000]
-    } else {
-        vec![3000]
-    };
+    let sizes = a.sizes.clone();
     let vols: Vec<String> = ["seeder", "n-loop", "n-3g", "n-edge", "n-10k"]
         .iter()
         .map(|s| s.to_string())
@@ -246,15 +296,15 @@ fn run_gocua(
         seeded = n;
 
         // W3: a new phone pulls everything.
-        let shapes: &[Shape] = if n == 3000 {
+        let shapes: &[Shape] = if n == a.first() {
             &[proxy::LOOPBACK, proxy::THREE_G, proxy::EDGE]
         } else {
             &[proxy::LOOPBACK]
         };
         let mut loop_counts = None;
         for shape in shapes {
-            let vol = match (n, shape.name) {
-                (10_000, _) => "n-10k",
+            let vol = match (a.is_big(n), shape.name) {
+                (true, _) => "n-10k",
                 (_, "loopback") => "n-loop",
                 (_, "3G") => "n-3g",
                 _ => "n-edge",
@@ -330,7 +380,7 @@ fn run_gocua(
             rows.push(r);
             if shape.name == "loopback" {
                 loop_counts = Some(m.counts);
-                if n == 3000 {
+                if n == a.first() {
                     // W4: a check-in with nothing changed.
                     let (m, _) = measure(&px, hub.pid(), || {
                         g::sync_until_done(&mut reg, 1, Duration::from_secs(60))
@@ -340,7 +390,7 @@ fn run_gocua(
                     r.conflicts_for_a_person = Some(0);
                     rows.push(r);
                 }
-                if n == 10_000 {
+                if a.is_big(n) {
                     rows.push(w7_gocua(&path, n)?);
                 }
             }
@@ -395,14 +445,13 @@ fn run_pouch(
     let spid = server.pid();
     let px = Proxy::start(target, proxy::LOOPBACK)?;
     let mut client = NodeProc::start(&node_dir, "pouch-client.js")?;
-    let _ = work;
     for shape in W1_SHAPES {
         let db = format!("w1-{}", shape.name.to_lowercase());
         let reg =
             client.call(json!({"op": "register", "db": db, "file": w1_file, "count": w1_n}))?;
         if shape.name == "loopback" {
             log(format!(
-                "pouch: 300 households written on the device in {:.0} ms",
+                "pouch: {w1_n} households written on the device in {:.0} ms",
                 reg["ms"]
             ));
         }
@@ -442,16 +491,12 @@ fn run_pouch(
         ));
         rows.push(r);
     }
-    let sizes: Vec<usize> = if a.big {
-        vec![3000, 10_000]
-    } else {
-        vec![3000]
-    };
+    let sizes = a.sizes.clone();
     let mut seeded = 0;
     for &n in &sizes {
         client.call(json!({"op": "seed_remote", "url": format!("{direct}/base"), "file": base_file, "start": seeded, "count": n - seeded}))?;
         seeded = n;
-        let shapes: &[Shape] = if n == 3000 {
+        let shapes: &[Shape] = if n == a.first() {
             &[proxy::LOOPBACK, proxy::THREE_G, proxy::EDGE]
         } else {
             &[proxy::LOOPBACK]
@@ -507,7 +552,7 @@ fn run_pouch(
             rows.push(r);
             if shape.name == "loopback" {
                 loop_counts = Some(m.counts);
-                if n == 3000 {
+                if n == a.first() {
                     let (m, _) = measure(&px, spid, || {
                         client.call(json!({"op": "sync", "db": db, "url": url}))
                     })?;
@@ -516,17 +561,11 @@ fn run_pouch(
                     r.conflicts_for_a_person = Some(0);
                     rows.push(r);
                 }
-                if n == 10_000 {
-                    let s = client.call(json!({"op": "screen", "db": db}))?;
-                    rows.push(Row {
-                        system: "PouchDB".into(),
-                        workload: "W7".into(),
-                        link: "device".into(),
-                        households: n,
-                        wall_ms: s["list_ms"].as_f64().unwrap_or(0.0) + s["open_ms"].as_f64().unwrap_or(0.0),
-                        note: format!("memory adapter (no open cost): first screen of 50 {:.1} ms, open one {:.1} ms", s["list_ms"].as_f64().unwrap_or(0.0), s["open_ms"].as_f64().unwrap_or(0.0)),
-                        ..Row::default()
-                    });
+                if a.is_big(n) {
+                    let dir = work.join(format!("pouch-w7-{n}"));
+                    let s = client.call(json!({"op": "screen", "db": db, "dir": dir}))?;
+                    rows.push(w7_row("PouchDB", n, &s, s["bytes"].as_u64(),
+                        "the pulled households copied into PouchDB's on-disk adapter (LevelDB), then: open = new PouchDB + info(); first screen = allDocs of the first 50 with their documents; open one = get of the last id"));
                 }
             }
         }
@@ -544,144 +583,191 @@ fn ratio(a: u64, b: u64) -> String {
     }
 }
 
-fn write_report(a: &Args, rows: &[Row], started: &str, elapsed: Duration) -> BResult<()> {
+fn write_report(
+    a: &Args,
+    rows: &[Row],
+    missing: &[String],
+    earlier: &serde_json::Value,
+    started: &str,
+    elapsed: Duration,
+) -> BResult<()> {
     let out_dir = a.root.join("bench/results");
     std::fs::create_dir_all(&out_dir)?;
     let versions =
         std::fs::read_to_string(a.root.join("bench/results/.versions")).unwrap_or_default();
+    let gocua_commit = versions
+        .lines()
+        .find_map(|l| l.strip_prefix("gocua "))
+        .unwrap_or("?")
+        .to_string();
+    let done = |b: bool| if b { "met" } else { "not met" };
+    let tot = |s: &str, w: &str, l: &str| {
+        report::find(rows, s, w, l)
+            .filter(|r| {
+                r.note.is_empty()
+                    || !(r.note.starts_with("did not") || r.note.starts_with("not run"))
+            })
+            .map(|r| r.counts.total())
+    };
+    // The goals for gocua (issue 7): (goal, measured, met).
+    let mut goals: Vec<(String, String, Option<bool>)> = Vec::new();
+    let (g1, p1, f1) = (
+        tot("gocua", "W1", "loopback"),
+        tot("PouchDB", "W1", "loopback"),
+        tot("zstd-JSON floor", "W1", "loopback"),
+    );
+    if let (Some(gv), Some(pv)) = (g1, p1) {
+        goals.push((
+            "W1 bytes at most a fifth of PouchDB's".into(),
+            format!("{gv} B vs {pv} B ({})", ratio(gv, pv)),
+            Some(gv * 5 <= pv),
+        ));
+    }
+    if let (Some(gv), Some(fv)) = (g1, f1) {
+        goals.push((
+            "W1 bytes at most 2x the zstd-JSON floor".into(),
+            format!("{gv} B vs {fv} B ({})", ratio(gv, fv)),
+            Some(gv <= 2 * fv),
+        ));
+    }
+    if let Some(gv) = tot("gocua", "W4", "loopback") {
+        goals.push(("W4 under 1 KB".into(), format!("{gv} B"), Some(gv < 1000)));
+    }
+    if let Some(r) = report::find(rows, "gocua", "W5 (W1)", "EDGE") {
+        goals.push((
+            "W5 EDGE W1 under 15 s".into(),
+            format!("{:.1} s", r.wall_ms / 1000.0),
+            Some(r.wall_ms < 15_000.0 && r.converged == Some(true)),
+        ));
+    }
+    if let (Some(f), Some(l)) = (report::find(rows, "gocua", "W6 (W1)", "flaky"), g1) {
+        let extra = f.counts.total() as f64 / l as f64 - 1.0;
+        goals.push((
+            "W6 finishes with under 10% extra bytes".into(),
+            format!(
+                "{} B vs {l} B on loopback: {:+.1}%, {} failed attempt(s), {} cut(s)",
+                f.counts.total(),
+                extra * 100.0,
+                f.failures,
+                f.counts.cuts
+            ),
+            Some(extra < 0.10 && f.converged == Some(true)),
+        ));
+    }
+    match report::find(rows, "gocua", "W2", "loopback") {
+        Some(r) => {
+            let [shown, kept, lost] = r.edit_check.unwrap_or([0, 0, u64::MAX]);
+            goals.push((
+                "W2 converges with no edit lost".into(),
+                format!(
+                    "converged: {}; {shown} edits shown, {kept} kept as a conflict for a person, {lost} lost",
+                    if r.converged == Some(true) { "yes" } else { "no" }
+                ),
+                Some(r.converged == Some(true) && lost == 0),
+            ));
+        }
+        None => goals.push((
+            "W2 converges with no edit lost".into(),
+            "not run".into(),
+            None,
+        )),
+    }
     let meta = json!({
         "date": started,
         "elapsed_s": elapsed.as_secs(),
         "machine": machine(),
         "versions": versions.lines().collect::<Vec<_>>(),
-        "big": a.big,
+        "gocua_commit": gocua_commit,
+        "big": a.is_big(*a.sizes.last().unwrap()),
+        "sizes": a.sizes,
         "shaped_cap_s": a.shaped_cap.as_secs(),
+        "goals": goals.iter().map(|(g, m, ok)| json!({"goal": g, "measured": m, "met": ok})).collect::<Vec<_>>(),
+        "headline": headline_json(rows),
+        "systems": a.systems,
+        "other_systems_from_an_earlier_run": earlier,
+        "not_measured": missing,
     });
     std::fs::write(
         out_dir.join("results.json"),
         serde_json::to_string_pretty(&json!({"meta": meta, "rows": rows}))? + "\n",
     )?;
 
-    let tot = |s: &str, w: &str, l: &str| report::find(rows, s, w, l).map(|r| r.counts.total());
     let mut md = String::new();
     md += &format!(
-        "`bench/run.sh` (source: `bench/`; results also in `bench/results/results.json`). Not part of the test suite.\n\n\
-         Run on {started} ({} s in all) on {}. {}\n\n",
+        "`bench/run.sh --big` (source: `bench/`; results also in `bench/results/results.json`). Not part of the test suite.\n\n\
+         Run on {started} ({} s in all) on {}, gocua at commit {gocua_commit}. {}\n\n",
         elapsed.as_secs(),
         machine(),
         versions.lines().collect::<Vec<_>>().join(", ")
     );
+    if !earlier.is_null() {
+        md += &format!(
+            "This run measured {}; the rows of the other systems come from the run of {} ({} s, on {}; {}), kept in `results.json`: \
+their code does not depend on gocua's commit, and the whole run does not fit beside the final gocua commit.\n\n",
+            a.systems.join(", "),
+            earlier["date"].as_str().unwrap_or("?"),
+            earlier["elapsed_s"],
+            earlier["machine"].as_str().unwrap_or("?"),
+            earlier["versions"]
+                .as_array()
+                .map(|v| v
+                    .iter()
+                    .filter_map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "))
+                .unwrap_or_default()
+        );
+    }
     md += "Every system ran on 127.0.0.1 through the same counting, shaping TCP proxy (`bench/src/proxy.rs`), on the same generated households \
 (`bench/src/data.rs`, seeded: Vietnamese names with diacritics, 12-digit ID numbers, phones, GPS, 2–5 members, 2–4 checklist items). \
 Links: loopback; 3G = 1 Mbit/s each way, 150 ms round trip; EDGE = 50 kbit/s, 600 ms; flaky = every connection cut after 64 KiB (both ways). \
-Bytes are on the wire (HTTP headers included, plain HTTP, no TLS). *Requests* are client-to-server turns on a connection, *round trips* \
-server answers after a client turn. All stores live on tmpfs (`/dev/shm`): PouchDB's server and device use the in-memory adapter \
-(leveldown's native build is not available here), gocua's hub and device use SQLite files, so disk waits are out of every number.\n\n";
+Bytes are on the wire (HTTP and WebSocket headers included, plain HTTP, no TLS). *Requests* are client-to-server turns on a connection, *round trips* \
+server answers after a client turn. All stores live on tmpfs (`/dev/shm`), so disk waits are out of every number: PouchDB's server and device use the \
+in-memory adapter (W7 copies the device's households into PouchDB's LevelDB adapter), automerge-repo's sync server and devices use \
+`automerge-repo-storage-nodefs`, gocua's hub and device use SQLite files.\n\n\
+**automerge-repo** (`bench/node/am-server.mjs`, `am-client.mjs`): the sync server as `automerge-repo-sync-server` sets it up (a Repo with the \
+WebSocket server adapter and file-system storage, announcing nothing), devices with one Automerge document per household (written in the \
+same steps as gocua's device: the household, each member, the head, each checklist item) and one index document per commune (household key → \
+document URL) through which a device finds households it has never had. automerge-repo has no \"sync finished\" signal; a device counts as \
+done when, for every document it holds, the heads the server last reported in the sync protocol on this connection equal the device's heads, \
+no document is still being fetched and every household the index lists is held (checked every 10 ms, bounded by a timeout); then it waits \
+200 ms plus two round trips (bytes still moving are counted) and disconnects. Wall time is until done. Each sync is a new session (peer id), \
+as a new Repo is: the server keeps its sync state per peer id in memory and does not answer a returning peer it believes up to date.\n\n\
+**W2** (a commune week): the hub holds 3,000 households; 10 devices pull them (setup, not counted), then each, offline, registers 300 households \
+and makes 500 edits (member 0's phone, the notes, the house number); 150 households (5%) are edited on two devices, 75 on the same field with \
+different values, 75 on different fields; then the devices sync one after another in a seeded random order, round after round (at most 5), \
+until every device and the hub hold the same (content hashes). The counts are the sum over every sync of every round. An edit *must survive* \
+when it is the last value a device wrote to a field; *shown* = the field shows it, *kept* = only a concurrent value or a conflicting revision \
+keeps it (a person must look), *lost* = neither. For automerge-repo the other nine devices start from a copy of the first device's storage \
+(without its storage id and sync states) rather than nine more pulls, to keep the run's time bounded.\n\n\
+**W7** (on the device, 10,000 households): open the local store, first screen of 50, open one household.\n\n";
 
-    md += "### Headline: gocua / peer\n\n| measure | gocua | PouchDB | zstd-JSON floor | gocua / PouchDB | gocua / floor |\n|---|---|---|---|---|---|\n";
-    for (label, w, l) in [
-        ("W1 bytes (300 households up)", "W1", "loopback"),
-        ("W3 bytes (new phone, 3,000)", "W3", "loopback"),
-        ("W4 bytes (no change, 3,000)", "W4", "loopback"),
-        ("W6 bytes (W1, flaky)", "W6 (W1)", "flaky"),
-    ] {
-        let (gv, pv, fv) = (
-            tot("gocua", w, l),
-            tot("PouchDB", w, l),
-            tot("zstd-JSON floor", w, l),
-        );
-        let show = |s: &str, v: Option<u64>| match report::find(rows, s, w, l) {
-            Some(r) if r.note.starts_with("did not finish") => {
-                format!("did not finish ({} B spent)", r.counts.total())
-            }
-            _ => opt(v),
-        };
-        let pv = pv.filter(|_| {
-            !report::find(rows, "PouchDB", w, l).is_some_and(|r| r.note.starts_with("did not"))
-        });
+    md += "### Headline: gocua / peer\n\n| measure | gocua | PouchDB | automerge-repo | zstd-JSON floor | gocua / PouchDB | gocua / automerge-repo | gocua / floor |\n|---|---|---|---|---|---|---|---|\n";
+    for h in headline(rows) {
         md += &format!(
-            "| {label} | {} | {} | {} | {} | {} |\n",
-            show("gocua", gv),
-            show("PouchDB", pv),
-            opt(fv),
-            gv.zip(pv).map(|(a, b)| ratio(a, b)).unwrap_or("–".into()),
-            gv.zip(fv).map(|(a, b)| ratio(a, b)).unwrap_or("–".into())
-        );
-    }
-    for (label, w, l) in [
-        ("W5 EDGE W1 wall", "W5 (W1)", "EDGE"),
-        ("W5 3G W1 wall", "W5 (W1)", "3G"),
-        ("W5 3G W3 wall", "W5 (W3)", "3G"),
-    ] {
-        let t = |s: &str| report::find(rows, s, w, l).map(|r| r.wall_ms);
-        let (gv, pv, fv) = (t("gocua"), t("PouchDB"), t("zstd-JSON floor"));
-        let f = |v: Option<f64>| {
-            v.map(|v| format!("{:.1} s", v / 1000.0))
-                .unwrap_or("–".into())
-        };
-        md += &format!(
-            "| {label} | {} | {} | {} | {} | {} |\n",
-            f(gv),
-            f(pv),
-            f(fv),
-            gv.zip(pv)
-                .map(|(a, b)| format!("{:.2}", a / b))
-                .unwrap_or("–".into()),
-            gv.zip(fv)
-                .map(|(a, b)| format!("{:.2}", a / b))
-                .unwrap_or("–".into())
+            "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            h.label,
+            h.cells[0],
+            h.cells[1],
+            h.cells[2],
+            h.cells[3],
+            h.ratios[0],
+            h.ratios[1],
+            h.ratios[2]
         );
     }
 
     md += "\n### Goals for gocua\n\n| goal | measured | met |\n|---|---|---|\n";
-    let yes = |b: bool| {
-        if b {
-            "met".to_string()
-        } else {
-            "**not met**".to_string()
-        }
-    };
-    if let (Some(gv), Some(pv), Some(fv)) = (
-        tot("gocua", "W1", "loopback"),
-        tot("PouchDB", "W1", "loopback"),
-        tot("zstd-JSON floor", "W1", "loopback"),
-    ) {
+    for (g, m, ok) in &goals {
         md += &format!(
-            "| W1 bytes at most a fifth of PouchDB's | {gv} B vs {pv} B ({}) | {} |\n",
-            ratio(gv, pv),
-            yes(gv * 5 <= pv)
-        );
-        md += &format!(
-            "| W1 bytes at most 2x the zstd-JSON floor | {gv} B vs {fv} B ({}) | {} |\n",
-            ratio(gv, fv),
-            yes(gv <= 2 * fv)
+            "| {g} | {m} | {} |\n",
+            match ok {
+                Some(true) => "met".to_string(),
+                Some(false) => format!("**{}**", done(false)),
+                None => "**not measured**".to_string(),
+            }
         );
     }
-    if let Some(gv) = tot("gocua", "W4", "loopback") {
-        md += &format!("| W4 under 1 KB | {gv} B | {} |\n", yes(gv < 1000));
-    }
-    if let Some(r) = report::find(rows, "gocua", "W5 (W1)", "EDGE") {
-        md += &format!(
-            "| W5 EDGE W1 under 15 s | {:.1} s | {} |\n",
-            r.wall_ms / 1000.0,
-            yes(r.wall_ms < 15_000.0 && r.converged == Some(true))
-        );
-    }
-    if let (Some(f), Some(l)) = (
-        report::find(rows, "gocua", "W6 (W1)", "flaky"),
-        tot("gocua", "W1", "loopback"),
-    ) {
-        let extra = f.counts.total() as f64 / l as f64 - 1.0;
-        md += &format!(
-            "| W6 finishes with under 10% extra bytes | {} B vs {l} B on loopback: {:+.1}%, {} failed attempt(s), {} cut(s) | {} |\n",
-            f.counts.total(),
-            extra * 100.0,
-            f.failures,
-            f.counts.cuts,
-            yes(extra < 0.10 && f.converged == Some(true))
-        );
-    }
-    md += "| W2 converges with no edit lost | not run yet | **not measured** |\n";
 
     md += "\n### All measurements\n\n";
     md += &report::table(rows);
@@ -700,10 +786,18 @@ server answers after a client turn. All stores live on tmpfs (`/dev/shm`): Pouch
             }
         );
     }
-    md += "\n*Hub CPU* is the CPU time of the hub's process (gocua-hub, or the Node process of express-pouchdb) during the transfer, from /proc; \
-*hub peak RSS* its VmHWM so far. *Converged*: the device's and the hub's content hashes (canonical JSON of every household) are equal \
-and hold every household. *Device DB* for gocua is the register's SQLite file and WAL (unencrypted register).\n";
-    md += "\nNot done yet (issue 7): the automerge-repo peer, W2 (a commune week with concurrent edits), and the W7 comparison on a persistent PouchDB adapter.\n";
+    md += "\n*Hub CPU* is the CPU time of the hub's process (gocua-hub, the Node process of express-pouchdb or of automerge-repo's sync server) during the transfer, from /proc; \
+*hub peak RSS* its VmHWM so far (a process serves several workloads in turn, so it only grows). *Converged*: the device's and the hub's content hashes (canonical JSON of every household) are equal \
+and hold every household. *Device DB* for gocua is the register's SQLite file and WAL (unencrypted register), for automerge-repo the bytes of the \
+device's storage directory, for PouchDB (W7 only) the LevelDB directory. *Conflicts for a person*: gocua, households with a same-field conflict to settle; \
+PouchDB, documents with conflicting revisions (a whole-document conflict); automerge-repo: none reach a person (a field written concurrently \
+shows one value, the other stays in the history).\n";
+    if !missing.is_empty() {
+        md += "\nNot measured in this run:\n\n";
+        for m in missing {
+            md += &format!("- {m}\n");
+        }
+    }
 
     let doc_path = a.root.join("docs/BENCHMARKS.md");
     let doc = std::fs::read_to_string(&doc_path)?;
@@ -714,8 +808,113 @@ and hold every household. *Device DB* for gocua is the register's SQLite file an
     Ok(())
 }
 
-fn opt(v: Option<u64>) -> String {
-    v.map(|v| format!("{v} B")).unwrap_or("–".into())
+const SYSTEMS: [&str; 4] = ["gocua", "PouchDB", AM, "zstd-JSON floor"];
+
+struct Headline {
+    label: &'static str,
+    cells: [String; 4],
+    values: [Option<f64>; 4],
+    ratios: [String; 3],
+}
+
+/// Bytes and wall times side by side; ratios gocua / each other system.
+fn headline(rows: &[Row]) -> Vec<Headline> {
+    let mut out = Vec::new();
+    let byte_rows: [(&str, &str, &str); 7] = [
+        ("W1 bytes (300 households up)", "W1", "loopback"),
+        ("W3 bytes (new phone, 3,000)", "W3", "loopback"),
+        ("W3 bytes (new phone, 10,000)", "W3", "loopback"),
+        ("W4 bytes (no change, 3,000)", "W4", "loopback"),
+        ("W6 bytes (W1, flaky)", "W6 (W1)", "flaky"),
+        ("W2 bytes (commune week, all syncs)", "W2", "loopback"),
+        ("W2 wall (all syncs)", "W2", "loopback"),
+    ];
+    let time_rows: [(&'static str, &str, &str); 5] = [
+        ("W5 3G W1 wall", "W5 (W1)", "3G"),
+        ("W5 EDGE W1 wall", "W5 (W1)", "EDGE"),
+        ("W5 3G W3 wall", "W5 (W3)", "3G"),
+        ("W5 EDGE W3 wall", "W5 (W3)", "EDGE"),
+        (
+            "W7 on the device, 10,000 (open + screen + one)",
+            "W7",
+            "device",
+        ),
+    ];
+    let find = |s: &str, w: &str, l: &str, n: Option<usize>| {
+        rows.iter().find(|r| {
+            r.system == s && r.workload == w && r.link == l && n.is_none_or(|n| r.households == n)
+        })
+    };
+    for (i, (label, w, l)) in byte_rows.iter().enumerate() {
+        let n = match i {
+            1 => Some(3000),
+            2 => Some(10_000),
+            _ => None,
+        };
+        let is_time = label.contains("wall");
+        let mut cells: [String; 4] = Default::default();
+        let mut values = [None; 4];
+        for (k, s) in SYSTEMS.iter().enumerate() {
+            let r = find(s, w, l, n);
+            (cells[k], values[k]) = match r {
+                None if *w == "W2" && *s == "zstd-JSON floor" => ("n/a (no merge)".into(), None),
+                None => ("–".into(), None),
+                Some(r) if r.note.starts_with("did not finish") => (
+                    format!("did not finish ({} B spent)", r.counts.total()),
+                    None,
+                ),
+                Some(r) if is_time => (format!("{:.1} s", r.wall_ms / 1000.0), Some(r.wall_ms)),
+                Some(r) => (
+                    format!("{} B", r.counts.total()),
+                    Some(r.counts.total() as f64),
+                ),
+            };
+        }
+        out.push(finish(label, cells, values));
+    }
+    for (label, w, l) in time_rows {
+        let mut cells: [String; 4] = Default::default();
+        let mut values = [None; 4];
+        for (k, s) in SYSTEMS.iter().enumerate() {
+            (cells[k], values[k]) = match find(s, w, l, None) {
+                None => ("–".into(), None),
+                Some(r) if r.note.starts_with("did not finish") => ("did not finish".into(), None),
+                Some(r) if r.note.starts_with("not run") => {
+                    (format!("≈ {:.0} s (estimate)", r.wall_ms / 1000.0), None)
+                }
+                Some(r) if w == "W7" => (format!("{:.0} ms", r.wall_ms), Some(r.wall_ms)),
+                Some(r) => (format!("{:.1} s", r.wall_ms / 1000.0), Some(r.wall_ms)),
+            };
+        }
+        out.push(finish(label, cells, values));
+    }
+    out
+}
+
+fn finish(label: &'static str, cells: [String; 4], values: [Option<f64>; 4]) -> Headline {
+    let r = |k: usize| match (values[0], values[k]) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+        _ => "–".into(),
+    };
+    Headline {
+        label,
+        ratios: [r(1), r(2), r(3)],
+        cells,
+        values,
+    }
+}
+
+fn headline_json(rows: &[Row]) -> serde_json::Value {
+    headline(rows)
+        .iter()
+        .map(|h| {
+            json!({
+                "measure": h.label,
+                "gocua": h.values[0], "PouchDB": h.values[1], "automerge-repo": h.values[2], "floor": h.values[3],
+                "gocua/PouchDB": h.ratios[0], "gocua/automerge-repo": h.ratios[1], "gocua/floor": h.ratios[2],
+            })
+        })
+        .collect()
 }
 
 fn machine() -> String {
@@ -759,17 +958,111 @@ fn main() -> BResult<()> {
         .prefix("gocua-bench-")
         .tempdir_in(if shm.is_dir() { shm } else { Path::new("/tmp") })?;
     log(format!("work dir {}", work.path().display()));
-    let w1 = data::households(1, 300);
-    let base = data::households(2, if a.big { 10_000 } else { 3000 });
+    let w1 = data::households(1, a.w1_n);
+    let base = data::households(2, *a.sizes.last().unwrap());
     let w1_file = work.path().join("w1.json");
     let base_file = work.path().join("base.json");
     std::fs::write(&w1_file, serde_json::to_vec(&w1)?)?;
     std::fs::write(&base_file, serde_json::to_vec(&base)?)?;
+    let (devs, regs, edits) = a.w2;
+    let plan = (devs > 0).then(|| w2::plan(&base[..a.first()], devs, regs, edits, 7));
+    let regs_file = work.path().join("w2-regs.json");
+    if let Some(p) = &plan {
+        let all: Vec<_> = (0..p.devices).flat_map(|d| p.registrations(d)).collect();
+        std::fs::write(&regs_file, serde_json::to_vec(&all)?)?;
+    }
 
-    let mut rows = run_floor(work.path(), &w1, &base)?;
-    rows.extend(run_gocua(&a, work.path(), &w1, &base)?);
-    if !a.skip_pouch {
-        rows.extend(run_pouch(&a, work.path(), &w1_file, &base_file, w1.len())?);
+    // A system that fails part-way keeps the rows it measured; the report says what is missing.
+    let mut rows = Vec::new();
+    let mut missing = Vec::new();
+    let mut keep = |name: &str, r: BResult<Vec<Row>>, rows: &mut Vec<Row>| match r {
+        Ok(v) => rows.extend(v),
+        Err(e) => {
+            log(format!("{name}: stopped: {e}"));
+            missing.push(format!("{name}: stopped early ({e})"));
+        }
+    };
+    if a.runs("floor") {
+        keep(
+            "floor",
+            run_floor(&a.sizes, work.path(), &w1, &base),
+            &mut rows,
+        );
+    }
+    if a.runs("gocua") {
+        keep("gocua", run_gocua(&a, work.path(), &w1, &base), &mut rows);
+        if let Some(p) = &plan {
+            keep(
+                "gocua W2",
+                run_w2_gocua(&a, work.path(), &base[..a.first()], p).map(|r| vec![r]),
+                &mut rows,
+            );
+        }
+    }
+    if a.runs("pouch") {
+        keep(
+            "PouchDB",
+            run_pouch(&a, work.path(), &w1_file, &base_file, w1.len()),
+            &mut rows,
+        );
+        if let Some(p) = &plan {
+            keep(
+                "PouchDB W2",
+                run_w2_pouch(&a, work.path(), &base_file, &regs_file, &base, p).map(|r| vec![r]),
+                &mut rows,
+            );
+        }
+    }
+    if a.runs("automerge") {
+        let mut am_rows = Vec::new();
+        let r = run_automerge(
+            &a,
+            work.path(),
+            &w1_file,
+            &base_file,
+            w1.len(),
+            &mut am_rows,
+        );
+        rows.extend(am_rows);
+        keep("automerge-repo", r.map(|_| Vec::new()), &mut rows);
+        if let Some(p) = &plan {
+            keep(
+                "automerge-repo W2",
+                run_w2_automerge(&a, work.path(), &base_file, &regs_file, &base, p)
+                    .map(|r| vec![r]),
+                &mut rows,
+            );
+        }
+    }
+    // A run split in two (the peers earlier, gocua on the final commit): the other systems' rows.
+    let mut earlier = serde_json::Value::Null;
+    if a.keep_others {
+        let path = a.root.join("bench/results/results.json");
+        let old: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        fn name(sys: &str) -> &str {
+            match sys {
+                "PouchDB" => "pouch",
+                AM => "automerge",
+                "zstd-JSON floor" => "floor",
+                s => s,
+            }
+        }
+        let mut kept = 0;
+        for r in old["rows"].as_array().into_iter().flatten() {
+            let r: Row = serde_json::from_value(r.clone())?;
+            if !a.runs(name(&r.system)) {
+                rows.push(r);
+                kept += 1;
+            }
+        }
+        for m in old["meta"]["not_measured"].as_array().into_iter().flatten() {
+            if let Some(m) = m.as_str() {
+                missing.push(m.to_string());
+            }
+        }
+        let om = &old["meta"];
+        earlier = json!({"date": om["date"], "elapsed_s": om["elapsed_s"], "machine": om["machine"],
+            "versions": om["versions"], "rows": kept, "systems": om["systems"]});
     }
     rows.sort_by_key(|r| {
         let w = [
@@ -780,6 +1073,7 @@ fn main() -> BResult<()> {
             "W5 (W3)",
             "W6 (W1)",
             "W7",
+            "W2",
             "seed (W1 at scale)",
         ]
         .iter()
@@ -789,13 +1083,628 @@ fn main() -> BResult<()> {
             .iter()
             .position(|x| *x == r.link)
             .unwrap_or(9);
-        let s = ["gocua", "PouchDB", "zstd-JSON floor"]
+        let s = ["gocua", "PouchDB", "automerge-repo", "zstd-JSON floor"]
             .iter()
             .position(|x| *x == r.system)
             .unwrap_or(9);
         (w, r.households, l, s)
     });
-    write_report(&a, &rows, &started, t0.elapsed())?;
+    write_report(&a, &rows, &missing, &earlier, &started, t0.elapsed())?;
     println!("{}", report::table(&rows));
     Ok(())
+}
+
+/// How the edits that must survive W2 came out: shown, kept as a concurrent value a person
+/// settles, lost.
+#[derive(Debug, Default, Clone, Copy)]
+struct EditCheck {
+    shown: u64,
+    kept: u64,
+    lost: u64,
+}
+
+impl EditCheck {
+    fn from_json(v: &serde_json::Value) -> EditCheck {
+        EditCheck {
+            shown: v["shown"].as_u64().unwrap_or(0),
+            kept: v["kept"].as_u64().unwrap_or(0),
+            lost: v["lost"].as_u64().unwrap_or(0),
+        }
+    }
+    fn describe(&self, total: usize) -> String {
+        format!(
+            "of {total} edits that must survive: {} shown, {} kept only as a concurrent value or conflicting revision, {} lost",
+            self.shown, self.kept, self.lost
+        )
+    }
+}
+
+fn w2_row(system: &str, p: &w2::Plan, base_n: usize, m: &Measure) -> Row {
+    Row {
+        system: system.into(),
+        workload: "W2".into(),
+        link: "loopback".into(),
+        households: base_n + p.devices * p.regs_per_device,
+        counts: m.counts,
+        wall_ms: m.wall_ms,
+        hub_cpu_ms: m.hub_cpu_ms,
+        ..Row::default()
+    }
+}
+
+fn plan_summary(p: &w2::Plan, base_n: usize) -> String {
+    format!(
+        "{} devices, each {} registrations and {} edits offline, on a hub with {base_n}; {} households edited on two devices ({} the same field, {} different fields)",
+        p.devices,
+        p.regs_per_device,
+        p.edits.first().map(|l| l.len()).unwrap_or(0),
+        p.pairs_same_field + p.pairs_other_field,
+        p.pairs_same_field,
+        p.pairs_other_field
+    )
+}
+
+/// W2 for gocua: a hub of its own with the commune (put there by a seeding device), each device
+/// pulls it (setup), works offline for the week, then the devices sync round after round in a
+/// seeded order until every device and the hub hold the same.
+fn run_w2_gocua(a: &Args, work: &Path, base: &[data::GenHousehold], p: &w2::Plan) -> BResult<Row> {
+    let mut vols = vec!["w2-seeder".to_string()];
+    vols.extend((0..p.devices).map(|d| format!("w2-{d}")));
+    let hub = HubProc::start(&a.hub_bin, &work.join("hub-w2"), &vols)?;
+    let px = Proxy::start(hub.addr, proxy::LOOPBACK)?;
+    let t = Instant::now();
+    let mut seeder = g::new_register(&work.join("gocua-w2-seeder.db"), "w2-seeder")?;
+    g::enrol(&mut seeder, &px.url(), &hub.codes["w2-seeder"])?;
+    let mut ids = Vec::with_capacity(base.len());
+    for h in base {
+        ids.push(g::register_household(&mut seeder, h)?);
+    }
+    g::sync_until_done(&mut seeder, 3, Duration::from_secs(900))?;
+    drop(seeder);
+    let mut regs = Vec::new();
+    let mut paths = Vec::new();
+    for d in 0..p.devices {
+        let vol = format!("w2-{d}");
+        let path = work.join(format!("gocua-{vol}.db"));
+        let mut reg = g::new_register(&path, &vol)?;
+        g::enrol(&mut reg, &px.url(), &hub.codes[&vol])?;
+        g::sync_until_done(&mut reg, 3, Duration::from_secs(900))?;
+        for h in p.registrations(d) {
+            g::register_household(&mut reg, &h)?;
+        }
+        for e in &p.edits[d] {
+            g::apply_edit(&mut reg, &ids[e.household], e)?;
+        }
+        regs.push(reg);
+        paths.push(path);
+    }
+    log(format!(
+        "gocua W2: setup (seed, {} pulls, the week offline) in {:.0} s",
+        p.devices,
+        t.elapsed().as_secs_f64()
+    ));
+    let (c0, cpu0) = (px.counts(), g::cpu_ms(hub.pid()));
+    let (mut wall_ms, mut failures, mut converged) = (0.0, 0u32, false);
+    let mut per_round = Vec::new();
+    for round in 0..5u32 {
+        let rc = px.counts();
+        for d in p.order(round) {
+            let t = Instant::now();
+            let (_, f) = g::sync_until_done(&mut regs[d], 3, Duration::from_secs(900))?;
+            wall_ms += t.elapsed().as_secs_f64() * 1000.0;
+            failures += f;
+        }
+        per_round.push(px.counts().since(&rc).total());
+        if round == 0 {
+            continue;
+        }
+        let hub_hash = hub.content_hash()?;
+        let mut all = true;
+        for reg in &regs {
+            all &= g::device_hash(reg)? == hub_hash;
+        }
+        if all {
+            converged = true;
+            break;
+        }
+    }
+    let m = Measure {
+        counts: px.counts().since(&c0),
+        wall_ms,
+        hub_cpu_ms: cpu0.zip(g::cpu_ms(hub.pid())).map(|(a, b)| b - a),
+    };
+    // Which edits survived, on the hub: shown, or kept as a conflict for a person.
+    let store = hub.store()?;
+    let mut check = EditCheck::default();
+    let mut with_conflicts = std::collections::BTreeSet::new();
+    for e in &p.expected {
+        let rec = store
+            .load_doc(&ids[e.household].0)?
+            .ok_or("household gone")?;
+        let mut doc = gocua_core::HouseholdDoc::load(&rec.bytes)?;
+        let h = doc.read()?;
+        let shown = match e.field.as_str() {
+            "phone" => h.head_member().and_then(|m| m.phone.clone()),
+            "notes" => h.notes.clone(),
+            _ => h.address.house_number.clone(),
+        };
+        let conflicts = doc.conflicts()?;
+        if !conflicts.is_empty() {
+            with_conflicts.insert(e.household);
+        }
+        if shown.as_deref() == Some(e.value.as_str()) {
+            check.shown += 1;
+        } else if conflicts
+            .iter()
+            .any(|c| c.values.iter().any(|v| v.value.contains(&e.value)))
+        {
+            check.kept += 1;
+        } else {
+            check.lost += 1;
+        }
+    }
+    let mut r = w2_row("gocua", p, base.len(), &m);
+    r.failures = failures;
+    r.hub_peak_rss_kib = g::peak_rss_kib(hub.pid());
+    r.device_db_bytes = paths.iter().map(|p| g::file_bytes(p)).max();
+    r.converged = Some(converged);
+    r.conflicts_for_a_person = Some(with_conflicts.len() as u64);
+    r.note = format!(
+        "{}; {} round(s) of syncs, bytes per round {:?}; {}; conflicts for a person: households with a same-field conflict; device DB: the largest device",
+        plan_summary(p, base.len()),
+        per_round.len(),
+        per_round,
+        check.describe(p.expected.len())
+    );
+    r.edit_check = Some([check.shown, check.kept, check.lost]);
+    log(format!("gocua W2: {:?} {}", m.counts, r.note));
+    Ok(r)
+}
+
+/// W2 for PouchDB: a server of its own with the commune; each device pulls it (setup), works
+/// offline, then the devices sync (PouchDB.sync, both ways) round after round.
+fn run_w2_pouch(
+    a: &Args,
+    work: &Path,
+    base_file: &Path,
+    regs_file: &Path,
+    base: &[data::GenHousehold],
+    p: &w2::Plan,
+) -> BResult<Row> {
+    let _ = work;
+    let n = a.first();
+    let node_dir = a.root.join("bench/node");
+    let mut server = NodeProc::start(&node_dir, "pouch-server.js")?;
+    let port = server.read()?["port"].as_u64().ok_or("no port")?;
+    let direct = format!("http://127.0.0.1:{port}");
+    let spid = server.pid();
+    let px = Proxy::start(format!("127.0.0.1:{port}").parse()?, proxy::LOOPBACK)?;
+    let mut client = NodeProc::start(&node_dir, "pouch-client.js")?;
+    client.call(json!({"op": "seed_remote", "url": format!("{direct}/w2"), "file": base_file, "start": 0, "count": n}))?;
+    let url = format!("{}/w2", px.url());
+    for d in 0..p.devices {
+        let db = format!("w2-{d}");
+        client.call(json!({"op": "sync", "db": db, "url": url}))?;
+        client.call(json!({"op": "register", "db": db, "file": regs_file, "start": d * p.regs_per_device, "count": p.regs_per_device}))?;
+        client.call(json!({"op": "edits", "db": db, "list": p.keyed(base, d)}))?;
+    }
+    let (c0, cpu0) = (px.counts(), g::cpu_ms(spid));
+    let (mut wall_ms, mut converged) = (0.0, false);
+    let mut per_round = Vec::new();
+    for round in 0..5u32 {
+        let rc = px.counts();
+        for d in p.order(round) {
+            let t = Instant::now();
+            client.call(json!({"op": "sync", "db": format!("w2-{d}"), "url": url}))?;
+            wall_ms += t.elapsed().as_secs_f64() * 1000.0;
+        }
+        per_round.push(px.counts().since(&rc).total());
+        if round == 0 {
+            continue;
+        }
+        let hub = client.call(json!({"op": "hash", "url": format!("{direct}/w2")}))?;
+        let mut all = true;
+        for d in 0..p.devices {
+            let h = client.call(json!({"op": "hash", "db": format!("w2-{d}")}))?;
+            all &= h["hash"] == hub["hash"] && h["docs"] == hub["docs"];
+        }
+        if all {
+            converged = true;
+            break;
+        }
+    }
+    let m = Measure {
+        counts: px.counts().since(&c0),
+        wall_ms,
+        hub_cpu_ms: cpu0.zip(g::cpu_ms(spid)).map(|(a, b)| b - a),
+    };
+    let check = EditCheck::from_json(&client.call(
+        json!({"op": "check_edits", "url": format!("{direct}/w2"), "expected": p.expected}),
+    )?);
+    let conflicts =
+        client.call(json!({"op": "conflicts", "url": format!("{direct}/w2")}))?["conflicts"]
+            .as_u64();
+    let mut r = w2_row("PouchDB", p, n, &m);
+    r.hub_peak_rss_kib = g::peak_rss_kib(spid);
+    r.converged = Some(converged);
+    r.conflicts_for_a_person = conflicts;
+    r.note = format!(
+        "{}; {} round(s) of syncs, bytes per round {:?}; {}; conflicts for a person: documents with conflicting revisions (whole-document conflicts); device DB: memory adapter",
+        plan_summary(p, n),
+        per_round.len(),
+        per_round,
+        check.describe(p.expected.len())
+    );
+    r.edit_check = Some([check.shown, check.kept, check.lost]);
+    log(format!("pouch W2: {:?} {}", m.counts, r.note));
+    drop(client);
+    drop(server);
+    Ok(r)
+}
+
+/// automerge-repo's sync server and devices (`bench/node/am-*.mjs`).
+struct AmPeer {
+    server: NodeProc,
+    client: NodeProc,
+    px: Proxy,
+}
+
+impl AmPeer {
+    fn start(node_dir: &Path, dir: &Path) -> BResult<AmPeer> {
+        std::fs::create_dir_all(dir)?;
+        let mut server = NodeProc::start_with(node_dir, "am-server.mjs", &[&dir.join("hub")])?;
+        let port = server.read()?["port"].as_u64().ok_or("no port")?;
+        let px = Proxy::start(format!("127.0.0.1:{port}").parse()?, proxy::LOOPBACK)?;
+        let client = NodeProc::start_with(node_dir, "am-client.mjs", &[dir])?;
+        Ok(AmPeer { server, client, px })
+    }
+
+    /// A sync of device `dev` through the proxy on `shape`; the wall time is the Node side's
+    /// until both agree (before settling and flushing).
+    fn sync(
+        &mut self,
+        dev: &str,
+        shape: &Shape,
+        timeout: Duration,
+        retries: u32,
+    ) -> BResult<(Measure, serde_json::Value)> {
+        let settle = 200 + 2 * shape.rtt.as_millis() as u64;
+        let url = self.px.url();
+        self.px.set_shape(*shape);
+        let spid = self.server.pid();
+        let client = &mut self.client;
+        let res = measure(&self.px, spid, || {
+            client.call(json!({"op": "sync", "dev": dev, "url": url,
+                "timeout_ms": timeout.as_millis() as u64, "settle_ms": settle, "retries": retries}))
+        });
+        self.px.set_shape(proxy::LOOPBACK);
+        let (mut m, out) = res?;
+        m.wall_ms = out["sync_ms"].as_f64().unwrap_or(m.wall_ms);
+        Ok((m, out))
+    }
+
+    /// Whether device `dev` and the hub hold the same households (through the device's index).
+    fn converged(&mut self, dev: &str, n: usize) -> BResult<bool> {
+        let c = self.client.call(json!({"op": "hash", "dev": dev}))?;
+        let s = self
+            .server
+            .call(json!({"op": "hash", "index": c["index"]}))?;
+        Ok(
+            c["hash"] == s["hash"]
+                && c["docs"] == s["docs"]
+                && c["docs"].as_u64() == Some(n as u64),
+        )
+    }
+
+    fn size(&mut self, dev: &str) -> BResult<u64> {
+        Ok(
+            self.client.call(json!({"op": "size", "dev": dev}))?["bytes"]
+                .as_u64()
+                .unwrap_or(0),
+        )
+    }
+}
+
+const AM: &str = "automerge-repo";
+const AM_NOTE: &str = "no conflict reaches a person: Automerge picks one value of a field written concurrently, the other stays only in the history";
+
+fn run_automerge(
+    a: &Args,
+    work: &Path,
+    w1_file: &Path,
+    base_file: &Path,
+    w1_n: usize,
+    rows: &mut Vec<Row>,
+) -> BResult<()> {
+    let node_dir = a.root.join("bench/node");
+    let mut am = AmPeer::start(&node_dir, &work.join("am"))?;
+    let mut w1_loop: Option<Counts> = None;
+    for shape in W1_SHAPES {
+        let dev = format!("w1-{}", shape.name.to_lowercase());
+        let reg = am
+            .client
+            .call(json!({"op": "register", "dev": dev, "file": w1_file, "count": w1_n}))?;
+        if shape.name == "loopback" {
+            log(format!(
+                "automerge-repo: {w1_n} households written on the device in {:.0} ms",
+                reg["ms"]
+            ));
+        }
+        let wl = w1_name(&shape);
+        if let Some(c) = w1_loop.as_ref().filter(|_| shape.bits_per_sec > 0) {
+            let est = link_floor_s(&shape, c);
+            if est > a.shaped_cap.as_secs_f64() {
+                rows.push(estimate_row(AM, wl, &shape, w1_n, c, est, a));
+                continue;
+            }
+        }
+        let retries = if shape.cut_every.is_some() { 60 } else { 0 };
+        match am.sync(&dev, &shape, a.shaped_cap * 2, retries) {
+            Ok((m, out)) => {
+                let mut r = row(AM, wl, &shape, w1_n, &m);
+                r.failures = out["failures"].as_u64().unwrap_or(0) as u32;
+                r.hub_peak_rss_kib = g::peak_rss_kib(am.server.pid());
+                r.converged = Some(am.converged(&dev, w1_n)?);
+                r.device_db_bytes = Some(am.size(&dev)?);
+                r.conflicts_for_a_person = Some(0);
+                r.note = "device and hub: automerge-repo-storage-nodefs".into();
+                log(format!(
+                    "automerge-repo {wl} {}: {:?} in {:.0} ms",
+                    shape.name, m.counts, m.wall_ms
+                ));
+                if shape.name == "loopback" {
+                    w1_loop = Some(m.counts);
+                }
+                rows.push(r);
+            }
+            Err(e) => rows.push(unfinished_row(AM, wl, &shape, w1_n, &e.to_string())),
+        }
+    }
+    let mut seeded = 0;
+    let mut index = serde_json::Value::Null;
+    for &n in &a.sizes {
+        let t = Instant::now();
+        let s = am
+            .server
+            .call(json!({"op": "seed", "file": base_file, "start": seeded, "count": n - seeded}))?;
+        index = s["index"].clone();
+        log(format!(
+            "automerge-repo: hub seeded with {} households in {:.0} s",
+            n - seeded,
+            t.elapsed().as_secs_f64()
+        ));
+        seeded = n;
+        let shapes: &[Shape] = if n == a.first() {
+            &[proxy::LOOPBACK, proxy::THREE_G, proxy::EDGE]
+        } else {
+            &[proxy::LOOPBACK]
+        };
+        let mut loop_counts = None;
+        for shape in shapes {
+            let wl = if shape.name == "loopback" {
+                "W3"
+            } else {
+                "W5 (W3)"
+            };
+            if let Some(c) = loop_counts.as_ref() {
+                let est = link_floor_s(shape, c);
+                if est > a.shaped_cap.as_secs_f64() {
+                    rows.push(estimate_row(AM, wl, shape, n, c, est, a));
+                    continue;
+                }
+            }
+            let dev = format!("new-{n}-{}", shape.name.to_lowercase());
+            am.client
+                .call(json!({"op": "join", "dev": dev, "index": index}))?;
+            let (m, _) = match am.sync(&dev, shape, a.shaped_cap * 2, 0) {
+                Ok(v) => v,
+                Err(e) => {
+                    rows.push(unfinished_row(AM, wl, shape, n, &e.to_string()));
+                    continue;
+                }
+            };
+            let mut r = row(AM, wl, shape, n, &m);
+            r.hub_peak_rss_kib = g::peak_rss_kib(am.server.pid());
+            r.converged = Some(am.converged(&dev, n)?);
+            r.device_db_bytes = Some(am.size(&dev)?);
+            r.conflicts_for_a_person = Some(0);
+            log(format!(
+                "automerge-repo {wl} {} {n}: {:?} in {:.0} ms",
+                shape.name, m.counts, m.wall_ms
+            ));
+            rows.push(r);
+            if shape.name == "loopback" {
+                loop_counts = Some(m.counts);
+                if n == a.first() {
+                    let (m, _) = am.sync(&dev, shape, Duration::from_secs(300), 0)?;
+                    let mut r = row(AM, "W4", shape, n, &m);
+                    r.converged = Some(am.converged(&dev, n)?);
+                    r.conflicts_for_a_person = Some(0);
+                    r.note = "a new session (peer id) on a device that holds every document: one sync message each way per document".into();
+                    rows.push(r);
+                }
+                if a.is_big(n) {
+                    let s = am.client.call(json!({"op": "screen", "dev": dev}))?;
+                    rows.push(w7_row(AM, n, &s, Some(am.size(&dev)?),
+                        "a fresh Repo on the device's storage: open = load the index document; first screen = the first 50 households the index lists, each loaded; open one = one more, not yet loaded"));
+                }
+            }
+        }
+    }
+    let _ = index;
+    Ok(())
+}
+
+fn w7_row(system: &str, n: usize, s: &serde_json::Value, bytes: Option<u64>, how: &str) -> Row {
+    let f = |k: &str| s[k].as_f64().unwrap_or(0.0);
+    Row {
+        system: system.into(),
+        workload: "W7".into(),
+        link: "device".into(),
+        households: n,
+        wall_ms: f("open_ms") + f("list_ms") + f("one_ms"),
+        device_db_bytes: bytes,
+        note: format!(
+            "open {:.1} ms, first screen of {} {:.1} ms, open one {:.1} ms; {how}",
+            f("open_ms"),
+            s["screen"],
+            f("list_ms"),
+            f("one_ms")
+        ),
+        ..Row::default()
+    }
+}
+
+/// The least time a transfer of the loopback bytes takes on `shape`: for automerge-repo, whose
+/// messages stream over one WebSocket, the loopback turns say little about the shaped ones.
+fn link_floor_s(shape: &Shape, c: &Counts) -> f64 {
+    (c.up.max(c.down)) as f64 * 8.0 / shape.bits_per_sec.max(1) as f64
+        + 2.0 * shape.rtt.as_secs_f64()
+}
+
+fn estimate_row(
+    system: &str,
+    wl: &str,
+    shape: &Shape,
+    n: usize,
+    c: &Counts,
+    est: f64,
+    a: &Args,
+) -> Row {
+    let mut r = row(
+        system,
+        wl,
+        shape,
+        n,
+        &Measure {
+            counts: *c,
+            wall_ms: est * 1000.0,
+            hub_cpu_ms: None,
+        },
+    );
+    r.note = format!(
+        "not run: estimated from the loopback {} at {:.0} s, over the {} s cap",
+        if system == AM {
+            "bytes (at least; the link's rate alone)"
+        } else {
+            "bytes and round trips"
+        },
+        est,
+        a.shaped_cap.as_secs()
+    );
+    r
+}
+
+fn unfinished_row(system: &str, wl: &str, shape: &Shape, n: usize, e: &str) -> Row {
+    log(format!(
+        "{system} {wl} {} {n}: did not finish: {e}",
+        shape.name
+    ));
+    let first = e.split("\\n").next().unwrap_or("").to_string();
+    Row {
+        system: system.into(),
+        workload: wl.into(),
+        link: shape.name.into(),
+        households: n,
+        converged: Some(false),
+        note: format!("did not finish: {first}"),
+        ..Row::default()
+    }
+}
+
+/// W2 for automerge-repo: a server of its own with the commune; one device pulls it, the others
+/// start from a copy of its storage (setup; see `clone` in am-client.mjs), each works offline,
+/// then the devices sync round after round. A device learns of households registered elsewhere
+/// through the commune's index document and fetches them.
+fn run_w2_automerge(
+    a: &Args,
+    work: &Path,
+    base_file: &Path,
+    regs_file: &Path,
+    base: &[data::GenHousehold],
+    p: &w2::Plan,
+) -> BResult<Row> {
+    let n = a.first();
+    let node_dir = a.root.join("bench/node");
+    let mut am = AmPeer::start(&node_dir, &work.join("am-w2"))?;
+    let t = Instant::now();
+    let s = am
+        .server
+        .call(json!({"op": "seed", "file": base_file, "start": 0, "count": n}))?;
+    let index = s["index"].clone();
+    for d in 0..p.devices {
+        let dev = format!("w2-{d}");
+        if d == 0 {
+            am.client
+                .call(json!({"op": "join", "dev": dev, "index": index}))?;
+            am.sync(&dev, &proxy::LOOPBACK, Duration::from_secs(1800), 0)?;
+        } else {
+            am.client
+                .call(json!({"op": "clone", "from": "w2-0", "dev": dev}))?;
+        }
+    }
+    for d in 0..p.devices {
+        let dev = format!("w2-{d}");
+        am.client.call(json!({"op": "register", "dev": dev, "file": regs_file, "start": d * p.regs_per_device, "count": p.regs_per_device}))?;
+        am.client
+            .call(json!({"op": "edits", "dev": dev, "list": p.keyed(base, d)}))?;
+    }
+    log(format!(
+        "automerge-repo W2: setup in {:.0} s",
+        t.elapsed().as_secs_f64()
+    ));
+    let (c0, cpu0) = (am.px.counts(), g::cpu_ms(am.server.pid()));
+    let (mut wall_ms, mut failures, mut converged) = (0.0, 0u32, false);
+    let total = n + p.devices * p.regs_per_device;
+    let mut per_round = Vec::new();
+    for round in 0..5u32 {
+        let rc = am.px.counts();
+        for d in p.order(round) {
+            let (m, out) = am.sync(
+                &format!("w2-{d}"),
+                &proxy::LOOPBACK,
+                Duration::from_secs(1800),
+                0,
+            )?;
+            wall_ms += m.wall_ms;
+            failures += out["failures"].as_u64().unwrap_or(0) as u32;
+        }
+        per_round.push(am.px.counts().since(&rc).total());
+        if round == 0 {
+            continue;
+        }
+        let mut all = true;
+        for d in 0..p.devices {
+            all &= am.converged(&format!("w2-{d}"), total)?;
+        }
+        if all {
+            converged = true;
+            break;
+        }
+    }
+    let m = Measure {
+        counts: am.px.counts().since(&c0),
+        wall_ms,
+        hub_cpu_ms: cpu0.zip(g::cpu_ms(am.server.pid())).map(|(a, b)| b - a),
+    };
+    let check = EditCheck::from_json(
+        &am.server
+            .call(json!({"op": "check_edits", "index": index, "expected": p.expected}))?,
+    );
+    let mut r = w2_row(AM, p, n, &m);
+    r.failures = failures;
+    r.hub_peak_rss_kib = g::peak_rss_kib(am.server.pid());
+    r.device_db_bytes = Some(am.size("w2-0")?);
+    r.converged = Some(converged);
+    r.conflicts_for_a_person = Some(0);
+    r.note = format!(
+        "{}; {} round(s) of syncs, bytes per round {:?}; {}; {AM_NOTE}",
+        plan_summary(p, n),
+        per_round.len(),
+        per_round,
+        check.describe(p.expected.len())
+    );
+    r.edit_check = Some([check.shown, check.kept, check.lost]);
+    log(format!("automerge-repo W2: {:?} {}", m.counts, r.note));
+    Ok(r)
 }

@@ -16,8 +16,14 @@ pub struct NodeProc {
 
 impl NodeProc {
     pub fn start(node_dir: &Path, script: &str) -> BResult<NodeProc> {
+        NodeProc::start_with(node_dir, script, &[])
+    }
+
+    /// Starts `script` with arguments (a data directory).
+    pub fn start_with(node_dir: &Path, script: &str, args: &[&Path]) -> BResult<NodeProc> {
         let mut child = Command::new("node")
             .arg(node_dir.join(script))
+            .args(args)
             .current_dir(node_dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -61,7 +61,8 @@ pub struct Counters {
     cuts: AtomicU64,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Counts {
     pub up: u64,
     pub down: u64,

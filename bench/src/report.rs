@@ -1,10 +1,11 @@
 //! Results: one row per system, workload and link; the Markdown section of docs/BENCHMARKS.md.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::proxy::Counts;
 
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct Row {
     pub system: String,
     pub workload: String,
@@ -19,6 +20,9 @@ pub struct Row {
     pub conflicts_for_a_person: Option<u64>,
     /// Attempts that failed before the one that finished.
     pub failures: u32,
+    /// W2: edits that must survive, [shown, kept only as a concurrent value, lost].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edit_check: Option<[u64; 3]>,
     pub note: String,
 }
 
