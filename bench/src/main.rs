@@ -949,91 +949,17 @@ fn machine() -> String {
     )
 }
 
-fn main() -> BResult<()> {
-    let a = args();
-    let started = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
-    let t0 = Instant::now();
-    let shm = Path::new("/dev/shm");
-    let work = tempfile::Builder::new()
-        .prefix("gocua-bench-")
-        .tempdir_in(if shm.is_dir() { shm } else { Path::new("/tmp") })?;
-    log(format!("work dir {}", work.path().display()));
-    let w1 = data::households(1, a.w1_n);
-    let base = data::households(2, *a.sizes.last().unwrap());
-    let w1_file = work.path().join("w1.json");
-    let base_file = work.path().join("base.json");
-    std::fs::write(&w1_file, serde_json::to_vec(&w1)?)?;
-    std::fs::write(&base_file, serde_json::to_vec(&base)?)?;
-    let (devs, regs, edits) = a.w2;
-    let plan = (devs > 0).then(|| w2::plan(&base[..a.first()], devs, regs, edits, 7));
-    let regs_file = work.path().join("w2-regs.json");
-    if let Some(p) = &plan {
-        let all: Vec<_> = (0..p.devices).flat_map(|d| p.registrations(d)).collect();
-        std::fs::write(&regs_file, serde_json::to_vec(&all)?)?;
-    }
-
-    // A system that fails part-way keeps the rows it measured; the report says what is missing.
-    let mut rows = Vec::new();
-    let mut missing = Vec::new();
-    let mut keep = |name: &str, r: BResult<Vec<Row>>, rows: &mut Vec<Row>| match r {
-        Ok(v) => rows.extend(v),
-        Err(e) => {
-            log(format!("{name}: stopped: {e}"));
-            missing.push(format!("{name}: stopped early ({e})"));
-        }
-    };
-    if a.runs("floor") {
-        keep(
-            "floor",
-            run_floor(&a.sizes, work.path(), &w1, &base),
-            &mut rows,
-        );
-    }
-    if a.runs("gocua") {
-        keep("gocua", run_gocua(&a, work.path(), &w1, &base), &mut rows);
-        if let Some(p) = &plan {
-            keep(
-                "gocua W2",
-                run_w2_gocua(&a, work.path(), &base[..a.first()], p).map(|r| vec![r]),
-                &mut rows,
-            );
-        }
-    }
-    if a.runs("pouch") {
-        keep(
-            "PouchDB",
-            run_pouch(&a, work.path(), &w1_file, &base_file, w1.len()),
-            &mut rows,
-        );
-        if let Some(p) = &plan {
-            keep(
-                "PouchDB W2",
-                run_w2_pouch(&a, work.path(), &base_file, &regs_file, &base, p).map(|r| vec![r]),
-                &mut rows,
-            );
-        }
-    }
-    if a.runs("automerge") {
-        let mut am_rows = Vec::new();
-        let r = run_automerge(
-            &a,
-            work.path(),
-            &w1_file,
-            &base_file,
-            w1.len(),
-            &mut am_rows,
-        );
-        rows.extend(am_rows);
-        keep("automerge-repo", r.map(|_| Vec::new()), &mut rows);
-        if let Some(p) = &plan {
-            keep(
-                "automerge-repo W2",
-                run_w2_automerge(&a, work.path(), &base_file, &regs_file, &base, p)
-                    .map(|r| vec![r]),
-                &mut rows,
-            );
-        }
-    }
+/// Writes the report with the rows so far (after each system, so a run stopped later keeps
+/// them); with --keep-others, beside the other systems' rows of the last results.json.
+fn publish(
+    a: &Args,
+    rows: &[Row],
+    missing: &[String],
+    started: &str,
+    elapsed: Duration,
+) -> BResult<Vec<Row>> {
+    let mut rows = rows.to_vec();
+    let mut missing = missing.to_vec();
     // A run split in two (the peers earlier, gocua on the final commit): the other systems' rows.
     let mut earlier = serde_json::Value::Null;
     if a.keep_others {
@@ -1089,8 +1015,122 @@ fn main() -> BResult<()> {
             .unwrap_or(9);
         (w, r.households, l, s)
     });
-    write_report(&a, &rows, &missing, &earlier, &started, t0.elapsed())?;
-    println!("{}", report::table(&rows));
+    missing.dedup();
+    write_report(a, &rows, &missing, &earlier, started, elapsed)?;
+    Ok(rows)
+}
+
+fn keep(name: &str, r: BResult<Vec<Row>>, rows: &mut Vec<Row>, missing: &mut Vec<String>) {
+    match r {
+        Ok(v) => rows.extend(v),
+        Err(e) => {
+            log(format!("{name}: stopped: {e}"));
+            missing.push(format!("{name}: stopped early ({e})"));
+        }
+    }
+}
+
+fn main() -> BResult<()> {
+    let a = args();
+    let started = chrono::Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    let t0 = Instant::now();
+    let shm = Path::new("/dev/shm");
+    let work = tempfile::Builder::new()
+        .prefix("gocua-bench-")
+        .tempdir_in(if shm.is_dir() { shm } else { Path::new("/tmp") })?;
+    log(format!("work dir {}", work.path().display()));
+    let w1 = data::households(1, a.w1_n);
+    let base = data::households(2, *a.sizes.last().unwrap());
+    let w1_file = work.path().join("w1.json");
+    let base_file = work.path().join("base.json");
+    std::fs::write(&w1_file, serde_json::to_vec(&w1)?)?;
+    std::fs::write(&base_file, serde_json::to_vec(&base)?)?;
+    let (devs, regs, edits) = a.w2;
+    let plan = (devs > 0).then(|| w2::plan(&base[..a.first()], devs, regs, edits, 7));
+    let regs_file = work.path().join("w2-regs.json");
+    if let Some(p) = &plan {
+        let all: Vec<_> = (0..p.devices).flat_map(|d| p.registrations(d)).collect();
+        std::fs::write(&regs_file, serde_json::to_vec(&all)?)?;
+    }
+
+    // A system that fails part-way keeps the rows it measured; the report says what is missing.
+    let mut rows = Vec::new();
+    let mut missing = Vec::new();
+    if a.runs("floor") {
+        keep(
+            "floor",
+            run_floor(&a.sizes, work.path(), &w1, &base),
+            &mut rows,
+            &mut missing,
+        );
+    }
+    publish(&a, &rows, &missing, &started, t0.elapsed())?;
+    if a.runs("gocua") {
+        keep(
+            "gocua",
+            run_gocua(&a, work.path(), &w1, &base),
+            &mut rows,
+            &mut missing,
+        );
+        publish(&a, &rows, &missing, &started, t0.elapsed())?;
+        if let Some(p) = &plan {
+            keep(
+                "gocua W2",
+                run_w2_gocua(&a, work.path(), &base[..a.first()], p).map(|r| vec![r]),
+                &mut rows,
+                &mut missing,
+            );
+        }
+    }
+    publish(&a, &rows, &missing, &started, t0.elapsed())?;
+    if a.runs("pouch") {
+        keep(
+            "PouchDB",
+            run_pouch(&a, work.path(), &w1_file, &base_file, w1.len()),
+            &mut rows,
+            &mut missing,
+        );
+        publish(&a, &rows, &missing, &started, t0.elapsed())?;
+        if let Some(p) = &plan {
+            keep(
+                "PouchDB W2",
+                run_w2_pouch(&a, work.path(), &base_file, &regs_file, &base, p).map(|r| vec![r]),
+                &mut rows,
+                &mut missing,
+            );
+        }
+    }
+    publish(&a, &rows, &missing, &started, t0.elapsed())?;
+    if a.runs("automerge") {
+        let mut am_rows = Vec::new();
+        let r = run_automerge(
+            &a,
+            work.path(),
+            &w1_file,
+            &base_file,
+            w1.len(),
+            &mut am_rows,
+        );
+        rows.extend(am_rows);
+        keep(
+            "automerge-repo",
+            r.map(|_| Vec::new()),
+            &mut rows,
+            &mut missing,
+        );
+        publish(&a, &rows, &missing, &started, t0.elapsed())?;
+        if let Some(p) = &plan {
+            keep(
+                "automerge-repo W2",
+                run_w2_automerge(&a, work.path(), &base_file, &regs_file, &base, p)
+                    .map(|r| vec![r]),
+                &mut rows,
+                &mut missing,
+            );
+        }
+    }
+    let all = publish(&a, &rows, &missing, &started, t0.elapsed())?;
+    println!("{}", report::table(&all));
     Ok(())
 }
 
