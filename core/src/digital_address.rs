@@ -129,7 +129,9 @@ pub fn parse_card_payload(s: &str) -> Result<(HouseholdId, Option<String>), Card
     }
     let plus = match plus {
         "" => None,
-        p if is_plus_code(p) => Some(p.to_ascii_uppercase()),
+        // Whitespace inside the payload is out of shape (`is_plus_code` alone would trim it and
+        // hand back a code with a control character in it).
+        p if p.trim() == p && is_plus_code(p) => Some(p.to_ascii_uppercase()),
         _ => return Err(CardError::BadPlusCode),
     };
     Ok((HouseholdId(id.to_owned()), plus))
@@ -311,6 +313,24 @@ mod tests {
         assert_eq!(parse_card_payload(&long), Err(NotACard));
         let id65 = format!("GOCUA:1:{}:", "a".repeat(65));
         assert_eq!(parse_card_payload(&id65), Err(BadHouseholdId));
+    }
+
+    /// Found by the `card_payload` fuzz target: a Plus Code after a vertical tab was taken, tab
+    /// and all, so the card read back as a different card.
+    #[test]
+    fn card_payload_refuses_whitespace_inside() {
+        for s in [
+            "GOCUA:1:_a:\u{b}7PH30RM7+",
+            "GOCUA:1:abc: 7FG49QCJ+2V",
+            "GOCUA:1:abc:\r7FG49QCJ+2V",
+        ] {
+            assert_eq!(parse_card_payload(s), Err(CardError::BadPlusCode), "{s:?}");
+        }
+        // Around the whole payload, whitespace is still ignored.
+        assert_eq!(
+            parse_card_payload(" GOCUA:1:_a:7PH30RM7+\n"),
+            Ok((HouseholdId("_a".into()), Some("7PH30RM7+".into())))
+        );
     }
 
     #[test]
