@@ -861,6 +861,10 @@ fn main() {
     );
 
     if !r1.errors.is_empty() || !r2.errors.is_empty() || !diverged.is_empty() {
+        // `exit` runs no destructors: remove the registers and the hub's data first.
+        drop(store);
+        drop(dev_dir);
+        drop(hub_dir);
         eprintln!(
             "load_200: FAILED: {} errors in round 1, {} in round 2, {} not converged",
             r1.errors.len(),
