@@ -366,7 +366,7 @@ impl Hub {
         };
         let first_request = req.session.is_none();
         let area = &device.area;
-        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let write_guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         if first_request {
             self.store.audit(
                 now,
@@ -434,6 +434,12 @@ impl Hub {
         // Durable before the device is told "stored".
         self.store
             .commit_push(&device.device_id, &writes, &device_heads, now)?;
+        // The pull only reads, and its cursor is the commit-ordered sequence, which a write
+        // committed meanwhile can only extend (as with several hub processes on one database): so
+        // other devices' pushes need not wait while this answer is read, built and compressed.
+        // Measured by the 200-device load bench, where holding the lock through the pull queued
+        // every request behind one thread.
+        drop(write_guard);
 
         // 2. What of the area changed since the device's cursor, minus what it has.
         let resend: HashSet<&str> = req.resend.iter().map(String::as_str).collect();
