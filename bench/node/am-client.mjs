@@ -13,7 +13,7 @@ import fs from 'fs';
 import path from 'path';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import {
-  A, openRepo, registerHousehold, applyEdit, loadHouseholds, serveLines, hashIndex,
+  A, flushReady, openRepo, registerHousehold, applyEdit, loadHouseholds, serveLines, hashIndex,
 } from './am-common.mjs';
 
 const base = process.argv[2];
@@ -103,7 +103,7 @@ async function sync(dev, url, timeoutMs, settleMs, retries) {
         if (done) {
           const syncMs = Number(process.hrtime.bigint() - t0) / 1e6;
           await sleep(settleMs);
-          await dev.repo.flush();
+          await flushReady(dev.repo);
           return { sync_ms: syncMs, found, failures };
         }
       } finally {
@@ -143,7 +143,7 @@ serveLines({
     else { index = dev.repo.create({ households: {} }); dev.index = index.url; }
     const hs = loadHouseholds(file).slice(start, start + count);
     for (const h of hs) registerHousehold(dev.repo, index, h);
-    await dev.repo.flush();
+    await flushReady(dev.repo);
     return { index: dev.index, written: hs.length };
   },
   // The commune's index (handed to the device at enrolment); fetched at the first sync.
@@ -159,7 +159,7 @@ serveLines({
     const dev = device(name);
     const idx = (await dev.repo.find(dev.index)).doc().households;
     for (const e of list) applyEdit(await dev.repo.find(idx[e.key]), e.field, e.value);
-    await dev.repo.flush();
+    await flushReady(dev.repo);
     return { applied: list.length };
   },
   // W2 setup (not measured): a device holding what `from` pulled from the hub, as if it had
@@ -168,7 +168,7 @@ serveLines({
   // index lists loaded, as the app must hold a document for automerge-repo to sync it.
   async clone({ from, dev: name }) {
     const src = device(from);
-    await src.repo.flush();
+    await flushReady(src.repo);
     const dir = path.join(base, 'am-dev-' + name);
     fs.cpSync(src.dir, dir, {
       recursive: true,
@@ -181,7 +181,7 @@ serveLines({
     return { households: Object.keys(idx).length };
   },
   async flush({ dev: name }) {
-    await device(name).repo.flush();
+    await flushReady(device(name).repo);
     return {};
   },
   async hash({ dev: name }) {
@@ -190,7 +190,7 @@ serveLines({
   },
   async size({ dev: name }) {
     const dev = device(name);
-    await dev.repo.flush();
+    await flushReady(dev.repo);
     return { bytes: dirBytes(dev.dir) };
   },
   // W7 on the device: a fresh Repo on the device's storage (as after the app starts): open (the
@@ -198,7 +198,7 @@ serveLines({
   // more household not yet loaded.
   async screen({ dev: name }) {
     const dev = device(name);
-    await dev.repo.flush();
+    await flushReady(dev.repo);
     const t0 = process.hrtime.bigint();
     const repo = openRepo(dev.dir, 'device-' + name + '-w7');
     const idx = (await repo.find(dev.index)).doc().households;

@@ -72,6 +72,14 @@ export function fieldValues(doc, field) {
   return { shown: obj[key], others: Object.values(conflicts).filter((v) => v !== obj[key]) };
 }
 
+/**
+ * Writes every ready document to storage. `Repo.flush()` calls `doc()` on every handle and throws
+ * on one still being fetched (a connection cut mid-request leaves such handles).
+ */
+export function flushReady(repo) {
+  return repo.flush(Object.values(repo.handles).filter((h) => h.isReady()).map((h) => h.documentId));
+}
+
 /** Canonical rows of every household an index lists (loaded through `repo`). */
 export async function hashIndex(repo, indexUrl) {
   const index = await repo.find(indexUrl);

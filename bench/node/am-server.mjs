@@ -5,14 +5,17 @@
 import http from 'http';
 import { WebSocketServer } from 'ws';
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
-import { openRepo, registerHousehold, loadHouseholds, serveLines, hashIndex, fieldValues } from './am-common.mjs';
+import { flushReady, openRepo, registerHousehold, loadHouseholds, serveLines, hashIndex, fieldValues } from './am-common.mjs';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: am-server.mjs DATA_DIR');
 const server = http.createServer((_req, res) => { res.writeHead(404); res.end(); });
 const wss = new WebSocketServer({ server });
 const repo = openRepo(dir, 'hub', false);
-repo.networkSubsystem.addNetworkAdapter(new WebSocketServerAdapter(wss));
+// The adapter's keep-alive (default 5 s: a client that has not answered the last ping is cut)
+// can be changed for an experiment; the bench runs the default.
+const keepAlive = Number(process.env.BENCH_AM_KEEPALIVE_MS) || undefined;
+repo.networkSubsystem.addNetworkAdapter(new WebSocketServerAdapter(wss, keepAlive));
 let commune = null;
 
 server.listen(0, '127.0.0.1', () => {
@@ -23,7 +26,7 @@ server.listen(0, '127.0.0.1', () => {
       if (!commune) commune = repo.create({ households: {} });
       const hs = loadHouseholds(file).slice(start, start + count);
       for (const h of hs) registerHousehold(repo, commune, h);
-      await repo.flush();
+      await flushReady(repo);
       return { index: commune.url, written: hs.length };
     },
     async hash({ index }) {

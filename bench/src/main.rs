@@ -700,14 +700,29 @@ fn write_report(
         machine(),
         versions.lines().collect::<Vec<_>>().join(", ")
     );
-    if !earlier.is_null() {
+    // Which run measured which rows (a report may join runs: the peers earlier, gocua on the
+    // final commit).
+    let mut runs: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for r in rows {
+        runs.entry(r.run.clone().unwrap_or_else(|| started.to_string()))
+            .or_default()
+            .insert(r.system.clone());
+    }
+    if runs.len() > 1 {
+        md += "This report joins runs (`--keep-others`; the peers' code does not depend on gocua's commit, and the whole run does not fit beside the final gocua commit): ";
+        md += &runs
+            .iter()
+            .map(|(run, sys)| {
+                format!(
+                    "{} measured by the run started {run}",
+                    sys.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
         md += &format!(
-            "This run measured {}; the rows of the other systems come from the run of {} ({} s, on {}; {}), kept in `results.json`: \
-their code does not depend on gocua's commit, and the whole run does not fit beside the final gocua commit.\n\n",
-            a.systems.join(", "),
-            earlier["date"].as_str().unwrap_or("?"),
-            earlier["elapsed_s"],
-            earlier["machine"].as_str().unwrap_or("?"),
+            ". The earlier run's machine and versions: {}.\n\n",
             earlier["versions"]
                 .as_array()
                 .map(|v| v
@@ -959,24 +974,32 @@ fn publish(
     elapsed: Duration,
 ) -> BResult<Vec<Row>> {
     let mut rows = rows.to_vec();
+    for r in &mut rows {
+        r.run = Some(started.to_string());
+    }
     let mut missing = missing.to_vec();
     // A run split in two (the peers earlier, gocua on the final commit): the other systems' rows.
     let mut earlier = serde_json::Value::Null;
     if a.keep_others {
         let path = a.root.join("bench/results/results.json");
         let old: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
-        fn name(sys: &str) -> &str {
-            match sys {
-                "PouchDB" => "pouch",
-                AM => "automerge",
-                "zstd-JSON floor" => "floor",
-                s => s,
-            }
-        }
         let mut kept = 0;
+        // Rows this run has not measured (other systems, or not yet), with the run they came from.
+        let key = |r: &Row| {
+            (
+                r.system.clone(),
+                r.workload.clone(),
+                r.link.clone(),
+                r.households,
+            )
+        };
+        let now: std::collections::BTreeSet<_> = rows.iter().map(key).collect();
         for r in old["rows"].as_array().into_iter().flatten() {
-            let r: Row = serde_json::from_value(r.clone())?;
-            if !a.runs(name(&r.system)) {
+            let mut r: Row = serde_json::from_value(r.clone())?;
+            if !now.contains(&key(&r)) {
+                if r.run.is_none() {
+                    r.run = old["meta"]["date"].as_str().map(String::from);
+                }
                 rows.push(r);
                 kept += 1;
             }

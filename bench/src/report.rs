@@ -23,6 +23,9 @@ pub struct Row {
     /// W2: edits that must survive, [shown, kept only as a concurrent value, lost].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edit_check: Option<[u64; 3]>,
+    /// When the run that measured this row started (a report may join runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
     pub note: String,
 }
 
