@@ -216,3 +216,5 @@ serveLines({
     };
   },
 });
+// stdout carries the bench's line protocol: automerge-repo's own console.log goes to stderr.
+console.log = (...args) => console.error(...args);

@@ -53,3 +53,5 @@ server.listen(0, '127.0.0.1', () => {
 });
 // Bounded: the driver stops us; in any case we stop after two hours.
 setTimeout(() => process.exit(0), 2 * 3600 * 1000).unref();
+// stdout carries the bench's line protocol: automerge-repo's own console.log goes to stderr.
+console.log = (...args) => console.error(...args);
