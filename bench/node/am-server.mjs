@@ -55,3 +55,6 @@ server.listen(0, '127.0.0.1', () => {
 setTimeout(() => process.exit(0), 2 * 3600 * 1000).unref();
 // stdout carries the bench's line protocol: automerge-repo's own console.log goes to stderr.
 console.log = (...args) => console.error(...args);
+// A DocHandle's wait that times out (a document a cut connection left half-fetched) rejects a
+// promise nobody awaits; that is not the end of the process.
+process.on('unhandledRejection', (e) => console.error('unhandled rejection:', e && e.message));

@@ -27,6 +27,8 @@ struct Args {
     w1_n: usize,
     /// W2: devices, registrations and edits per device; 0 devices = no W2.
     w2: (usize, usize, usize),
+    /// automerge-repo: start at W3 (its W1 rows kept from an earlier run, with --keep-others).
+    skip_w1: bool,
     /// Keep the rows of the systems not run now from the last results.json (a run split in two).
     keep_others: bool,
 }
@@ -83,6 +85,7 @@ fn args() -> Args {
             300
         },
         keep_others: a.iter().any(|x| x == "--keep-others"),
+        skip_w1: a.iter().any(|x| x == "--skip-w1"),
         w2: if a.iter().any(|x| x == "--no-w2") {
             (0, 0, 0)
         } else if a.iter().any(|x| x == "--small") {
@@ -1482,7 +1485,7 @@ fn run_automerge(
     let node_dir = a.root.join("bench/node");
     let mut am = AmPeer::start(&node_dir, &work.join("am"))?;
     let mut w1_loop: Option<Counts> = None;
-    for shape in W1_SHAPES {
+    for shape in W1_SHAPES.iter().filter(|_| !a.skip_w1).copied() {
         let dev = format!("w1-{}", shape.name.to_lowercase());
         let reg = am
             .client
