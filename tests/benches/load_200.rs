@@ -39,11 +39,12 @@ use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::input::HouseholdInput;
 use gocua_core::model::*;
 use gocua_core::sync::{self, SessionOutcome, SyncOptions, SyncReport};
 use gocua_core::{FixedClock, HouseholdDoc, HouseholdField, MemberField, Register};
 use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
+use gocua_tests::people::{member, phone};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -60,15 +61,6 @@ const HUB_PRIORITY: &str = "-10";
 /// Setup threads (seeding, first pulls, the week's work, the final comparison).
 const WORKERS: usize = 3;
 
-const SURNAMES: [&str; 10] = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-];
-const MIDDLES: [&str; 8] = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc"];
-const GIVEN: [&str; 16] = [
-    "An", "Bình", "Cường", "Dũng", "Hoà", "Hương", "Lan", "Long", "Mai", "Nam", "Phúc", "Quân",
-    "Sơn", "Thảo", "Trang", "Yến",
-];
-
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
@@ -78,55 +70,6 @@ fn env_usize(name: &str, default: usize) -> usize {
 
 fn clock() -> FixedClock {
     FixedClock(Utc.timestamp_opt(1_790_000_000, 0).unwrap())
-}
-
-fn name(rng: &mut StdRng) -> String {
-    format!(
-        "{} {} {}",
-        SURNAMES[rng.random_range(0..10)],
-        MIDDLES[rng.random_range(0..8)],
-        GIVEN[rng.random_range(0..16)]
-    )
-}
-
-fn phone(rng: &mut StdRng) -> String {
-    const THIRD: [u32; 8] = [1, 2, 3, 4, 6, 7, 8, 9];
-    format!(
-        "09{}{:07}",
-        THIRD[rng.random_range(0..8)],
-        rng.random_range(0..10_000_000)
-    )
-}
-
-fn member(rng: &mut StdRng, relation: Relation) -> MemberInput {
-    let year = match relation {
-        Relation::Child => rng.random_range(1985..2005),
-        _ => rng.random_range(1950..1985),
-    };
-    let gender = if rng.random_bool(0.5) {
-        Gender::Male
-    } else {
-        Gender::Female
-    };
-    let century_digit = match (year >= 2000, gender) {
-        (false, Gender::Male) => 0,
-        (false, Gender::Female) => 1,
-        (true, Gender::Male) => 2,
-        (true, Gender::Female) => 3,
-    };
-    MemberInput {
-        full_name: name(rng),
-        birth: Some(BirthDate::Year(year)),
-        gender: Some(gender),
-        relation,
-        id_number: Some(format!(
-            "001{century_digit}{:02}{:06}",
-            year % 100,
-            rng.random_range(0..1_000_000)
-        )),
-        phone: Some(phone(rng)),
-        residence: ResidenceType::Permanent,
-    }
 }
 
 /// A household of 4 members with two checklist items done, in `hamlet`.

@@ -16,12 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::input::HouseholdInput;
 use gocua_core::model::*;
 use gocua_core::sync::{self, SessionOutcome, SyncOptions, SyncReport, TlsOptions};
 use gocua_core::{FixedClock, HouseholdField, MemberField, Register};
 use gocua_hub::HubStore;
 use gocua_hub::http::RunningHub;
+use gocua_tests::people::{member, phone};
 use gocua_tests::{COMMUNE, PROVINCE, code, hub};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -32,70 +33,12 @@ const NEW_HOUSEHOLDS: usize = 300;
 const EDITS: usize = 500;
 const HAMLETS: [&str; 2] = ["thon-dong", "thon-tay"];
 
-const SURNAMES: [&str; 10] = [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-];
-const MIDDLES: [&str; 8] = ["Văn", "Thị", "Hữu", "Đức", "Minh", "Ngọc", "Thanh", "Quốc"];
-const GIVEN: [&str; 16] = [
-    "An", "Bình", "Cường", "Dũng", "Hoà", "Hương", "Lan", "Long", "Mai", "Nam", "Phúc", "Quân",
-    "Sơn", "Thảo", "Trang", "Yến",
-];
 const STREETS: [&str; 4] = [
     "Đường Liễu Giai",
     "Phố Đội Cấn",
     "Đường Láng",
     "Ngõ Văn Chương",
 ];
-
-fn name(rng: &mut StdRng) -> String {
-    format!(
-        "{} {} {}",
-        SURNAMES[rng.random_range(0..10)],
-        MIDDLES[rng.random_range(0..8)],
-        GIVEN[rng.random_range(0..16)]
-    )
-}
-
-/// A mobile number from the 09x ranges in use.
-fn phone(rng: &mut StdRng) -> String {
-    const THIRD: [u32; 8] = [1, 2, 3, 4, 6, 7, 8, 9];
-    format!(
-        "09{}{:07}",
-        THIRD[rng.random_range(0..8)],
-        rng.random_range(0..10_000_000)
-    )
-}
-
-fn member(rng: &mut StdRng, relation: Relation) -> MemberInput {
-    let year = match relation {
-        Relation::Child => rng.random_range(1985..2005),
-        _ => rng.random_range(1950..1985),
-    };
-    let gender = if rng.random_bool(0.5) {
-        Gender::Male
-    } else {
-        Gender::Female
-    };
-    let century_digit = match (year >= 2000, gender) {
-        (false, Gender::Male) => 0,
-        (false, Gender::Female) => 1,
-        (true, Gender::Male) => 2,
-        (true, Gender::Female) => 3,
-    };
-    MemberInput {
-        full_name: name(rng),
-        birth: Some(BirthDate::Year(year)),
-        gender: Some(gender),
-        relation,
-        id_number: Some(format!(
-            "001{century_digit}{:02}{:06}",
-            year % 100,
-            rng.random_range(0..1_000_000)
-        )),
-        phone: Some(phone(rng)),
-        residence: ResidenceType::Permanent,
-    }
-}
 
 fn household_input(rng: &mut StdRng, n: usize) -> HouseholdInput {
     HouseholdInput {

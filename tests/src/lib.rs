@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+pub mod people;
+
 use chrono::{TimeZone, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::*;
