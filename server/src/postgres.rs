@@ -730,22 +730,7 @@ impl HubStore for PgStore {
                 &[&i64::from(limit)],
             )?
             .into_iter()
-            .map(|r| SessionRecord {
-                session_id: r.get::<_, i64>(0) as u64,
-                device_id: r.get(1),
-                volunteer_id: r.get(2),
-                started_at: r.get(3),
-                ended_at: r.get(4),
-                outcome: r.get(5),
-                docs_up: r.get::<_, i32>(6) as u32,
-                bytes_up: r.get::<_, i64>(7) as u64,
-                docs_down: r.get::<_, i32>(8) as u32,
-                bytes_down: r.get::<_, i64>(9) as u64,
-                rejected: r.get::<_, i32>(10) as u32,
-                pending_before: r.get::<_, i32>(11) as u32,
-                pending_after: r.get::<_, Option<i32>>(12).map(|v| v as u32),
-                error: r.get(13),
-            })
+            .map(|r| crate::dashboard::pg::session_row(&r))
             .collect())
         })
     }

@@ -540,24 +540,7 @@ impl HubStore for SqliteStore {
                         rejected, pending_before, pending_after, error FROM sessions ORDER BY session_id DESC LIMIT ?1",
             )?;
             let rows = stmt
-                .query_map([limit], |r| {
-                    Ok(SessionRecord {
-                        session_id: r.get::<_, i64>(0)? as u64,
-                        device_id: r.get(1)?,
-                        volunteer_id: r.get(2)?,
-                        started_at: r.get(3)?,
-                        ended_at: r.get(4)?,
-                        outcome: r.get(5)?,
-                        docs_up: r.get(6)?,
-                        bytes_up: r.get::<_, i64>(7)? as u64,
-                        docs_down: r.get(8)?,
-                        bytes_down: r.get::<_, i64>(9)? as u64,
-                        rejected: r.get(10)?,
-                        pending_before: r.get(11)?,
-                        pending_after: r.get(12)?,
-                        error: r.get(13)?,
-                    })
-                })?
+                .query_map([limit], crate::dashboard::data::session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })

@@ -84,23 +84,8 @@ pub struct DeviceRow {
     pub recent_bytes: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct SessionRow {
-    pub session_id: u64,
-    pub device_id: String,
-    pub volunteer_id: String,
-    pub started_at: String,
-    pub ended_at: Option<String>,
-    pub outcome: Option<String>,
-    pub docs_up: u32,
-    pub bytes_up: u64,
-    pub docs_down: u32,
-    pub bytes_down: u64,
-    pub rejected: u32,
-    pub pending_before: u32,
-    pub pending_after: Option<u32>,
-    pub error: Option<String>,
-}
+/// A sync session as the dashboard lists it: the store's own record.
+pub type SessionRow = crate::store::SessionRecord;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HouseholdRow {
@@ -258,7 +243,9 @@ fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
     })
 }
 
-fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+/// One row of `SELECT session_id, device_id, volunteer_id, started_at, ended_at, outcome, docs_up,
+/// bytes_up, docs_down, bytes_down, rejected, pending_before, pending_after, error`.
+pub(crate) fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
     Ok(SessionRow {
         session_id: r.get::<_, i64>(0)? as u64,
         device_id: r.get(1)?,

@@ -299,7 +299,8 @@ fn household_row(r: &postgres::Row) -> HouseholdRow {
     }
 }
 
-fn session_row(r: &postgres::Row) -> SessionRow {
+/// One row of the sessions SELECT (same columns as SQLite's `data::session_row`).
+pub(crate) fn session_row(r: &postgres::Row) -> SessionRow {
     SessionRow {
         session_id: r.get::<_, i64>(0) as u64,
         device_id: r.get(1),
