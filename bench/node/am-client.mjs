@@ -9,6 +9,9 @@
 // connection) equal the device's own heads, no document is still being fetched, and every
 // household the index lists is held. Checked every 10 ms, bounded by a timeout. Then the device
 // waits `settle_ms` (bytes still moving are counted), flushes its storage and disconnects.
+// The check is incremental: only documents not yet seen in step, or with sync traffic since
+// they were, are looked at again (a full pass confirms the end), so a device holding 10,000
+// documents does not spend its event loop re-reading every document's heads every 10 ms.
 import fs from 'fs';
 import path from 'path';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
@@ -32,9 +35,12 @@ function device(name) {
   if (!devices.has(name)) {
     const dir = path.join(base, 'am-dev-' + name);
     const repo = openRepo(dir, 'device-' + name);
-    const dev = { name, dir, repo, index: null, server: null, their: new Map() };
+    const dev = { name, dir, repo, index: null, server: null, their: new Map(), dirty: new Set() };
     repo.synchronizer.on('sync-state', ({ peerId, documentId, syncState }) => {
-      if (peerId === dev.server) dev.their.set(documentId, syncState.theirHeads);
+      if (peerId === dev.server) {
+        dev.their.set(documentId, syncState.theirHeads);
+        dev.dirty.add(documentId);
+      }
     });
     devices.set(name, dev);
   }
@@ -49,12 +55,40 @@ function sameHeads(a, b) {
   return b.every((h) => s.has(h));
 }
 
-/** Whether every document the device holds is where the server says it is. */
+/**
+ * Whether document `id` is where the server says it is. A handle can be "unavailable" for a
+ * while: automerge-repo marks a requested document so when it has not arrived within 60 s (a
+ * DocHandle's timeout; 3,000 documents asked for at once take longer on 3G) and makes it ready
+ * when it arrives. That is "not yet", and the sync's own timeout bounds the wait.
+ */
+function inStep(dev, id, h) {
+  if (!h) return false;
+  return h.state === 'ready' && sameHeads(dev.their.get(id), A.getHeads(h.doc()));
+}
+
+/** How many documents the device holds that are not ready (for a timeout's message). */
+function notReady(dev) {
+  const n = { requesting: 0, unavailable: 0 };
+  for (const h of Object.values(dev.repo.handles)) {
+    if (h.state === 'unavailable') n.unavailable++;
+    else if (h.state !== 'ready') n.requesting++;
+  }
+  return n;
+}
+
+/**
+ * Whether every document the device holds is where the server says it is. Looks only at the
+ * documents in `dev.dirty` (not yet in step, or with sync traffic since), dropping those in
+ * step; when none is left, one full pass over every document confirms it.
+ */
 function synced(dev) {
-  for (const [id, h] of Object.entries(dev.repo.handles)) {
-    if (h.state === 'unavailable') throw new Error(`document ${id} unavailable on the hub`);
-    if (h.state !== 'ready') return false;
-    if (!sameHeads(dev.their.get(id), A.getHeads(h.doc()))) return false;
+  const handles = dev.repo.handles;
+  for (const id of dev.dirty) {
+    if (inStep(dev, id, handles[id])) dev.dirty.delete(id);
+  }
+  if (dev.dirty.size > 0) return false;
+  for (const [id, h] of Object.entries(handles)) {
+    if (!inStep(dev, id, h)) { dev.dirty.add(id); return false; }
   }
   return true;
 }
@@ -67,7 +101,11 @@ async function sync(dev, url, timeoutMs, settleMs, retries) {
   const deadline = Date.now() + timeoutMs;
   let failures = 0;
   let found = 0;
-  const onPeer = ({ peerId }) => { dev.server = peerId; dev.their.clear(); };
+  const onPeer = ({ peerId }) => {
+    dev.server = peerId;
+    dev.their.clear();
+    dev.dirty = new Set(Object.keys(dev.repo.handles));
+  };
   const onGone = () => { dev.gone = true; };
   dev.repo.networkSubsystem.on('peer', onPeer);
   dev.repo.networkSubsystem.on('peer-disconnected', onGone);
@@ -79,6 +117,7 @@ async function sync(dev, url, timeoutMs, settleMs, retries) {
       dev.server = null;
       dev.gone = false;
       dev.their.clear();
+      dev.dirty = new Set(Object.keys(dev.repo.handles));
       // No reconnection inside a session (a retry is a new session, below). The adapter's retry
       // timer runs every `retryInterval` ms until the socket opens, so it must not be 0.
       const adapter = new WebSocketClientAdapter(url.replace(/^http/, 'ws'), 3600 * 1000);
@@ -86,10 +125,16 @@ async function sync(dev, url, timeoutMs, settleMs, retries) {
       const resets0 = resets;
       let done = false;
       try {
-        if (!dev.repo.handles[dev.index.slice('automerge:'.length)]) dev.repo.find(dev.index).catch(() => null);
+        const indexId = dev.index.slice('automerge:'.length);
+        if (!dev.repo.handles[indexId]) dev.repo.find(dev.index).catch(() => null);
+        dev.dirty.add(indexId);
         const connectBy = Date.now() + 30000;
         for (;;) {
-          if (Date.now() > deadline) throw new Error(`did not finish in ${timeoutMs} ms`);
+          if (Date.now() > deadline) {
+            const n = notReady(dev);
+            throw new Error(`did not finish in ${timeoutMs} ms (${n.requesting} document(s) still being fetched, `
+              + `${n.unavailable} unavailable, ${dev.dirty.size} not yet in step)`);
+          }
           await sleep(10);
           if (dev.gone || resets !== resets0 || (!dev.server && Date.now() > connectBy)) break;
           if (!dev.server || !synced(dev)) continue;
@@ -98,7 +143,10 @@ async function sync(dev, url, timeoutMs, settleMs, retries) {
           const fresh = Object.values(idx).filter((u) => !dev.repo.handles[u.slice('automerge:'.length)]);
           if (fresh.length === 0) { done = true; break; }
           found += fresh.length;
-          for (const u of fresh) dev.repo.find(u).catch(() => null);
+          for (const u of fresh) {
+            dev.dirty.add(u.slice('automerge:'.length));
+            dev.repo.find(u).catch(() => null);
+          }
         }
         if (done) {
           const syncMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -119,6 +167,14 @@ async function sync(dev, url, timeoutMs, settleMs, retries) {
     dev.repo.networkSubsystem.off('peer-disconnected', onGone);
     dev.server = null;
   }
+}
+
+/** Copies a storage directory without its storage id and sync states. */
+function copyStorage(from, to) {
+  fs.cpSync(from, to, {
+    recursive: true,
+    filter: (p) => !p.includes(path.sep + 'sync-state') && !p.endsWith(path.join('st', 'orage-adapter-id')),
+  });
 }
 
 function dirBytes(dir) {
@@ -162,20 +218,23 @@ serveLines({
     await flushReady(dev.repo);
     return { applied: list.length };
   },
-  // W2 setup (not measured): a device holding what `from` pulled from the hub, as if it had
-  // pulled it itself: its storage copied without `from`'s storage id and sync states (so the
-  // hub sees a new device; every document loaded gets a fresh actor), then every household the
-  // index lists loaded, as the app must hold a document for automerge-repo to sync it.
-  async clone({ from, dev: name }) {
-    const src = device(from);
-    await flushReady(src.repo);
-    const dir = path.join(base, 'am-dev-' + name);
-    fs.cpSync(src.dir, dir, {
-      recursive: true,
-      filter: (p) => !p.includes(path.sep + 'sync-state') && !p.endsWith(path.join('st', 'orage-adapter-id')),
-    });
+  // A copy of a device's storage (flushed), for W2's setup: without its storage id and sync
+  // states, so a device started from it is a new device to the hub.
+  async snapshot({ dev: name, to }) {
     const dev = device(name);
-    dev.index = src.index;
+    await flushReady(dev.repo);
+    copyStorage(dev.dir, to);
+    return { index: dev.index };
+  },
+  // W2 setup (not measured): a device holding what a device that pulled the commune from the
+  // hub holds (a `snapshot`), as if it had pulled it itself (the copy has no storage id and no
+  // sync states, so the hub sees a new device; every document loaded gets a fresh actor), then
+  // every household the index lists loaded, as the app must hold a document for automerge-repo
+  // to sync it.
+  async clone({ from_dir: from, index, dev: name }) {
+    const dev = device(name);
+    copyStorage(from, dev.dir);
+    dev.index = index;
     const idx = (await dev.repo.find(dev.index)).doc().households;
     await Promise.all(Object.values(idx).map((u) => dev.repo.find(u)));
     return { households: Object.keys(idx).length };

@@ -2,19 +2,23 @@
 // the WebSocket server adapter and file-system storage, announcing nothing (it answers what a
 // client asks). Listens on 127.0.0.1 only; prints its port, then serves commands on stdin (seed
 // the commune, content hashes) for gocua-bench.
+import fs from 'fs';
 import http from 'http';
+import path from 'path';
 import { WebSocketServer } from 'ws';
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
 import { flushReady, openRepo, registerHousehold, loadHouseholds, serveLines, hashIndex, fieldValues } from './am-common.mjs';
 
 const dir = process.argv[2];
-if (!dir) throw new Error('usage: am-server.mjs DATA_DIR');
+if (!dir) throw new Error('usage: am-server.mjs DATA_DIR [KEEPALIVE_MS]');
 const server = http.createServer((_req, res) => { res.writeHead(404); res.end(); });
 const wss = new WebSocketServer({ server });
 const repo = openRepo(dir, 'hub', false);
-// The adapter's keep-alive (default 5 s: a client that has not answered the last ping is cut)
-// can be changed for an experiment; the bench runs the default.
-const keepAlive = Number(process.env.BENCH_AM_KEEPALIVE_MS) || undefined;
+// The adapter's keep-alive: every interval it cuts a client that has not answered the last
+// ping. Its default (5 s) cuts a device whose event loop is busy applying documents, or whose
+// EDGE or flaky link delays the pong; gocua-bench passes the interval it runs (10 minutes), and
+// without one the adapter's default applies.
+const keepAlive = Number(process.argv[3]) || undefined;
 repo.networkSubsystem.addNetworkAdapter(new WebSocketServerAdapter(wss, keepAlive));
 let commune = null;
 
@@ -28,6 +32,16 @@ server.listen(0, '127.0.0.1', () => {
       for (const h of hs) registerHousehold(repo, commune, h);
       await flushReady(repo);
       return { index: commune.url, written: hs.length };
+    },
+    // A copy of the hub's storage (flushed; without its storage id and sync states): W2's hub
+    // starts from the commune as this one holds it.
+    async snapshot({ to }) {
+      await flushReady(repo);
+      fs.cpSync(dir, to, {
+        recursive: true,
+        filter: (p) => !p.includes(path.sep + 'sync-state') && !p.endsWith(path.join('st', 'orage-adapter-id')),
+      });
+      return { index: commune && commune.url };
     },
     async hash({ index }) {
       return hashIndex(repo, index);

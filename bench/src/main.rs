@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use gocua_bench::data;
 use gocua_bench::floor::{self, Sink};
 use gocua_bench::gocua::{self as g, BResult, HubProc};
-use gocua_bench::peers::NodeProc;
+use gocua_bench::peers::{self, NodeProc};
 use gocua_bench::proxy::{self, Counts, Proxy, Shape};
 use gocua_bench::report::{self, Row};
 use gocua_bench::w2;
@@ -736,7 +736,8 @@ fn write_report(
                 .unwrap_or_default()
         );
     }
-    md += "Every system ran on 127.0.0.1 through the same counting, shaping TCP proxy (`bench/src/proxy.rs`), on the same generated households \
+    md += &format!(
+        "Every system ran on 127.0.0.1 through the same counting, shaping TCP proxy (`bench/src/proxy.rs`), on the same generated households \
 (`bench/src/data.rs`, seeded: Vietnamese names with diacritics, 12-digit ID numbers, phones, GPS, 2–5 members, 2–4 checklist items). \
 Links: loopback; 3G = 1 Mbit/s each way, 150 ms round trip; EDGE = 50 kbit/s, 600 ms; flaky = every connection cut after 64 KiB (both ways). \
 Bytes are on the wire (HTTP and WebSocket headers included, plain HTTP, no TLS). *Requests* are client-to-server turns on a connection, *round trips* \
@@ -750,15 +751,31 @@ document URL) through which a device finds households it has never had. automerg
 done when, for every document it holds, the heads the server last reported in the sync protocol on this connection equal the device's heads, \
 no document is still being fetched and every household the index lists is held (checked every 10 ms, bounded by a timeout); then it waits \
 200 ms plus two round trips (bytes still moving are counted) and disconnects. Wall time is until done. Each sync is a new session (peer id), \
-as a new Repo is: the server keeps its sync state per peer id in memory and does not answer a returning peer it believes up to date.\n\n\
+as a new Repo is: the server keeps its sync state per peer id in memory and does not answer a returning peer it believes up to date. \
+The sync server's keep-alive is 10 minutes for every workload of this run (`AM_KEEPALIVE_MS` in `bench/src/main.rs`): with the WebSocket \
+server adapter's default (a ping every 5 s, a client that has not answered the last one is cut), devices whose event loop was busy applying \
+thousands of documents, and devices whose pong an EDGE or flaky link delayed, were cut and did not finish; a phone's app is not cut for that, \
+so the default would measure the bench's machine rather than automerge-repo.\n\n\
 **W2** (a commune week): the hub holds 3,000 households; 10 devices pull them (setup, not counted), then each, offline, registers 300 households \
 and makes 500 edits (member 0's phone, the notes, the house number); 150 households (5%) are edited on two devices, 75 on the same field with \
 different values, 75 on different fields; then the devices sync one after another in a seeded random order, round after round (at most 5), \
 until every device and the hub hold the same (content hashes). The counts are the sum over every sync of every round. An edit *must survive* \
 when it is the last value a device wrote to a field; *shown* = the field shows it, *kept* = only a concurrent value or a conflicting revision \
-keeps it (a person must look), *lost* = neither. For automerge-repo the other nine devices start from a copy of the first device's storage \
-(without its storage id and sync states) rather than nine more pulls, to keep the run's time bounded.\n\n\
-**W7** (on the device, 10,000 households): open the local store, first screen of 50, open one household.\n\n";
+keeps it (a person must look), *lost* = neither. For automerge-repo, to keep the run's time bounded, W2's sync server starts from a copy of \
+the storage of the W3 sync server right after it wrote the commune, and the ten devices from a copy of the storage of the W3 device that \
+pulled it (without storage ids and sync states: new devices to the hub) rather than a second commune written and ten pulls (the devices live \
+in two Node processes, five each, so that this setup uses both cores; one device syncs at a time); its syncs, all \
+rounds together, are bounded by {w2_budget} s, and a W2 stopped by that bound is reported as not finished with the syncs done and an estimate.\n\n\
+**Bounds** (so that the whole run fits in about 50 minutes on 2 vCPUs): a shaped run whose estimate from the loopback bytes is over the \
+{cap} s cap is not run and is reported as an estimate; a shaped sync of gocua or automerge-repo may take twice the cap, an automerge-repo \
+pull on loopback {w3_timeout} s, any command to a Node peer (a PouchDB sync, writing the commune) {node_timeout} s; a sync that does not finish in its bound is reported as not finished, \
+with the bytes it spent.\n\n\
+**W7** (on the device, 10,000 households): open the local store, first screen of 50, open one household.\n\n",
+        w2_budget = AM_W2_SYNC_BUDGET.as_secs(),
+        cap = a.shaped_cap.as_secs(),
+        w3_timeout = AM_W3_TIMEOUT.as_secs(),
+        node_timeout = peers::DEFAULT_TIMEOUT.as_secs(),
+    );
 
     md += "### Headline: gocua / peer\n\n| measure | gocua | PouchDB | automerge-repo | zstd-JSON floor | gocua / PouchDB | gocua / automerge-repo | gocua / floor |\n|---|---|---|---|---|---|---|---|\n";
     for h in headline(rows) {
@@ -1091,6 +1108,9 @@ fn main() -> BResult<()> {
         );
     }
     publish(&a, &rows, &missing, &started, t0.elapsed())?;
+    if a.runs("floor") {
+        log(format!("floor done at {:.0} s", t0.elapsed().as_secs_f64()));
+    }
     if a.runs("gocua") {
         keep(
             "gocua",
@@ -1107,6 +1127,9 @@ fn main() -> BResult<()> {
                 &mut missing,
             );
         }
+    }
+    if a.runs("gocua") {
+        log(format!("gocua done at {:.0} s", t0.elapsed().as_secs_f64()));
     }
     publish(&a, &rows, &missing, &started, t0.elapsed())?;
     if a.runs("pouch") {
@@ -1126,9 +1149,22 @@ fn main() -> BResult<()> {
             );
         }
     }
+    if a.runs("pouch") {
+        log(format!(
+            "PouchDB done at {:.0} s",
+            t0.elapsed().as_secs_f64()
+        ));
+    }
     publish(&a, &rows, &missing, &started, t0.elapsed())?;
     if a.runs("automerge") {
+        let t_am = Instant::now();
         let mut am_rows = Vec::new();
+        let mut w2_start = AmW2Start {
+            dir: work.path().join("am-w2"),
+            index: None,
+            hub: false,
+            dev: false,
+        };
         let r = run_automerge(
             &a,
             work.path(),
@@ -1136,6 +1172,7 @@ fn main() -> BResult<()> {
             &base_file,
             w1.len(),
             &mut am_rows,
+            &mut w2_start,
         );
         rows.extend(am_rows);
         keep(
@@ -1148,12 +1185,15 @@ fn main() -> BResult<()> {
         if let Some(p) = &plan {
             keep(
                 "automerge-repo W2",
-                run_w2_automerge(&a, work.path(), &base_file, &regs_file, &base, p)
-                    .map(|r| vec![r]),
+                run_w2_automerge(&a, &base_file, &regs_file, &base, p, &w2_start).map(|r| vec![r]),
                 &mut rows,
                 &mut missing,
             );
         }
+        log(format!(
+            "automerge-repo: {:.0} s in all",
+            t_am.elapsed().as_secs_f64()
+        ));
     }
     let all = publish(&a, &rows, &missing, &started, t0.elapsed())?;
     println!("{}", report::table(&all));
@@ -1411,47 +1451,109 @@ fn run_w2_pouch(
 /// automerge-repo's sync server and devices (`bench/node/am-*.mjs`).
 struct AmPeer {
     server: NodeProc,
-    client: NodeProc,
+    /// Device processes: each device lives in one (`client`); W2 spreads its ten over two so
+    /// that its setup (not measured) uses both cores.
+    clients: Vec<NodeProc>,
     px: Proxy,
 }
 
+/// The keep-alive the automerge-repo sync server runs with: its WebSocket server adapter cuts a
+/// client that has not answered the last ping within one interval. The adapter's default (5 s)
+/// cut devices whose event loop was busy applying thousands of documents, and devices on EDGE or
+/// the flaky link whose pong came late; a phone's app would not be cut for that, so every
+/// workload runs with 10 minutes (the report says so).
+const AM_KEEPALIVE_MS: u64 = 600_000;
+
+/// A sync of automerge-repo that did not finish: what it spent until it stopped.
+struct AmUnfinished {
+    m: Measure,
+    error: String,
+}
+
 impl AmPeer {
-    fn start(node_dir: &Path, dir: &Path) -> BResult<AmPeer> {
+    fn start(node_dir: &Path, dir: &Path, processes: usize) -> BResult<AmPeer> {
         std::fs::create_dir_all(dir)?;
-        let mut server = NodeProc::start_with(node_dir, "am-server.mjs", &[&dir.join("hub")])?;
-        let port = server.read()?["port"].as_u64().ok_or("no port")?;
+        let hub = dir.join("hub");
+        let keep_alive = AM_KEEPALIVE_MS.to_string();
+        let mut server = NodeProc::start_with(
+            node_dir,
+            "am-server.mjs",
+            &[hub.as_os_str(), std::ffi::OsStr::new(&keep_alive)],
+        )?;
+        let port = server.read_within(Duration::from_secs(60))?["port"]
+            .as_u64()
+            .ok_or("no port")?;
         let px = Proxy::start(format!("127.0.0.1:{port}").parse()?, proxy::LOOPBACK)?;
-        let client = NodeProc::start_with(node_dir, "am-client.mjs", &[dir])?;
-        Ok(AmPeer { server, client, px })
+        let mut clients = Vec::new();
+        for _ in 0..processes.max(1) {
+            clients.push(NodeProc::start_with(
+                node_dir,
+                "am-client.mjs",
+                &[dir.as_os_str()],
+            )?);
+        }
+        Ok(AmPeer {
+            server,
+            clients,
+            px,
+        })
     }
 
-    /// A sync of device `dev` through the proxy on `shape`; the wall time is the Node side's
-    /// until both agree (before settling and flushing).
+    /// The process device `dev` lives in: W2's device `w2-<d>` in process d mod the count.
+    fn client(&mut self, dev: &str) -> &mut NodeProc {
+        let k = dev
+            .strip_prefix("w2-")
+            .and_then(|d| d.parse::<usize>().ok())
+            .unwrap_or(0)
+            % self.clients.len();
+        &mut self.clients[k]
+    }
+
+    /// A sync of device `dev` through the proxy on `shape`, bounded by `timeout`; the wall time
+    /// is the Node side's until both agree (before settling and flushing). A sync that does not
+    /// finish reports the bytes it spent.
     fn sync(
         &mut self,
         dev: &str,
         shape: &Shape,
         timeout: Duration,
         retries: u32,
-    ) -> BResult<(Measure, serde_json::Value)> {
+    ) -> Result<(Measure, serde_json::Value), AmUnfinished> {
         let settle = 200 + 2 * shape.rtt.as_millis() as u64;
         let url = self.px.url();
         self.px.set_shape(*shape);
         let spid = self.server.pid();
-        let client = &mut self.client;
-        let res = measure(&self.px, spid, || {
-            client.call(json!({"op": "sync", "dev": dev, "url": url,
-                "timeout_ms": timeout.as_millis() as u64, "settle_ms": settle, "retries": retries}))
-        });
+        let (c0, cpu0, t0) = (self.px.counts(), g::cpu_ms(spid), Instant::now());
+        // The Node side stops at `timeout`; the call waits a little longer for its answer.
+        let out = self.client(dev).call_within(
+            json!({"op": "sync", "dev": dev, "url": url,
+                "timeout_ms": timeout.as_millis() as u64, "settle_ms": settle, "retries": retries}),
+            timeout + Duration::from_secs(120),
+        );
         self.px.set_shape(proxy::LOOPBACK);
-        let (mut m, out) = res?;
-        m.wall_ms = out["sync_ms"].as_f64().unwrap_or(m.wall_ms);
-        Ok((m, out))
+        let m = Measure {
+            counts: self.px.counts().since(&c0),
+            wall_ms: t0.elapsed().as_secs_f64() * 1000.0,
+            hub_cpu_ms: cpu0.zip(g::cpu_ms(spid)).map(|(a, b)| b - a),
+        };
+        match out {
+            Ok(out) => {
+                let m = Measure {
+                    wall_ms: out["sync_ms"].as_f64().unwrap_or(m.wall_ms),
+                    ..m
+                };
+                Ok((m, out))
+            }
+            Err(e) => Err(AmUnfinished {
+                m,
+                error: e.to_string(),
+            }),
+        }
     }
 
     /// Whether device `dev` and the hub hold the same households (through the device's index).
     fn converged(&mut self, dev: &str, n: usize) -> BResult<bool> {
-        let c = self.client.call(json!({"op": "hash", "dev": dev}))?;
+        let c = self.client(dev).call(json!({"op": "hash", "dev": dev}))?;
         let s = self
             .server
             .call(json!({"op": "hash", "index": c["index"]}))?;
@@ -1464,7 +1566,7 @@ impl AmPeer {
 
     fn size(&mut self, dev: &str) -> BResult<u64> {
         Ok(
-            self.client.call(json!({"op": "size", "dev": dev}))?["bytes"]
+            self.client(dev).call(json!({"op": "size", "dev": dev}))?["bytes"]
                 .as_u64()
                 .unwrap_or(0),
         )
@@ -1474,6 +1576,22 @@ impl AmPeer {
 const AM: &str = "automerge-repo";
 const AM_NOTE: &str = "no conflict reaches a person: Automerge picks one value of a field written concurrently, the other stays only in the history";
 
+/// Bounds of the automerge-repo part, so the whole `--big` run fits in about 50 minutes on a
+/// 2-vCPU machine. A new phone's pull on loopback (W3, 3,000 or 10,000 households):
+const AM_W3_TIMEOUT: Duration = Duration::from_secs(900);
+/// W2's syncs, all rounds together (its setup is bounded by each command's timeout):
+const AM_W2_SYNC_BUDGET: Duration = Duration::from_secs(720);
+
+/// What W2 starts from, kept by the main automerge-repo run: a copy of its hub's storage right
+/// after the commune was written (`<dir>/hub`), and of the storage of the W3 device that pulled
+/// it (`<dir>/dev`).
+struct AmW2Start {
+    dir: PathBuf,
+    index: Option<serde_json::Value>,
+    hub: bool,
+    dev: bool,
+}
+
 fn run_automerge(
     a: &Args,
     work: &Path,
@@ -1481,14 +1599,15 @@ fn run_automerge(
     base_file: &Path,
     w1_n: usize,
     rows: &mut Vec<Row>,
+    w2: &mut AmW2Start,
 ) -> BResult<()> {
     let node_dir = a.root.join("bench/node");
-    let mut am = AmPeer::start(&node_dir, &work.join("am"))?;
+    let mut am = AmPeer::start(&node_dir, &work.join("am"), 1)?;
     let mut w1_loop: Option<Counts> = None;
     for shape in W1_SHAPES.iter().filter(|_| !a.skip_w1).copied() {
         let dev = format!("w1-{}", shape.name.to_lowercase());
         let reg = am
-            .client
+            .client(&dev)
             .call(json!({"op": "register", "dev": dev, "file": w1_file, "count": w1_n}))?;
         if shape.name == "loopback" {
             log(format!(
@@ -1523,23 +1642,30 @@ fn run_automerge(
                 }
                 rows.push(r);
             }
-            Err(e) => rows.push(unfinished_row(AM, wl, &shape, w1_n, &e.to_string())),
+            Err(u) => rows.push(unfinished_row(AM, wl, &shape, w1_n, &u)),
         }
     }
     let mut seeded = 0;
-    let mut index = serde_json::Value::Null;
     for &n in &a.sizes {
         let t = Instant::now();
         let s = am
             .server
             .call(json!({"op": "seed", "file": base_file, "start": seeded, "count": n - seeded}))?;
-        index = s["index"].clone();
+        let index = s["index"].clone();
         log(format!(
             "automerge-repo: hub seeded with {} households in {:.0} s",
             n - seeded,
             t.elapsed().as_secs_f64()
         ));
         seeded = n;
+        if n == a.first() && w2.index.is_none() {
+            // W2's hub: this one as it holds the commune now (the W1 devices' documents beside
+            // it are not in the commune's index and never asked for).
+            am.server
+                .call(json!({"op": "snapshot", "to": w2.dir.join("hub")}))?;
+            w2.index = Some(index.clone());
+            w2.hub = true;
+        }
         let shapes: &[Shape] = if n == a.first() {
             &[proxy::LOOPBACK, proxy::THREE_G, proxy::EDGE]
         } else {
@@ -1560,12 +1686,21 @@ fn run_automerge(
                 }
             }
             let dev = format!("new-{n}-{}", shape.name.to_lowercase());
-            am.client
+            am.client(&dev)
                 .call(json!({"op": "join", "dev": dev, "index": index}))?;
-            let (m, _) = match am.sync(&dev, shape, a.shaped_cap * 2, 0) {
+            let timeout = if shape.name == "loopback" {
+                AM_W3_TIMEOUT
+            } else {
+                a.shaped_cap * 2
+            };
+            let (m, _) = match am.sync(&dev, shape, timeout, 0) {
                 Ok(v) => v,
-                Err(e) => {
-                    rows.push(unfinished_row(AM, wl, shape, n, &e.to_string()));
+                Err(u) => {
+                    rows.push(unfinished_row(AM, wl, shape, n, &u));
+                    if shape.name == "loopback" {
+                        // The shaped pulls would not finish either, and the run's time is spent.
+                        break;
+                    }
                     continue;
                 }
             };
@@ -1582,22 +1717,36 @@ fn run_automerge(
             if shape.name == "loopback" {
                 loop_counts = Some(m.counts);
                 if n == a.first() {
-                    let (m, _) = am.sync(&dev, shape, Duration::from_secs(300), 0)?;
-                    let mut r = row(AM, "W4", shape, n, &m);
-                    r.converged = Some(am.converged(&dev, n)?);
-                    r.conflicts_for_a_person = Some(0);
-                    r.note = "a new session (peer id) on a device that holds every document: one sync message each way per document".into();
-                    rows.push(r);
+                    match am.sync(&dev, shape, Duration::from_secs(300), 0) {
+                        Ok((m, _)) => {
+                            let mut r = row(AM, "W4", shape, n, &m);
+                            r.converged = Some(am.converged(&dev, n)?);
+                            r.conflicts_for_a_person = Some(0);
+                            r.note = "a new session (peer id) on a device that holds every document: one sync message each way per document".into();
+                            log(format!(
+                                "automerge-repo W4 {n}: {:?} in {:.0} ms",
+                                m.counts, m.wall_ms
+                            ));
+                            rows.push(r);
+                        }
+                        Err(u) => rows.push(unfinished_row(AM, "W4", shape, n, &u)),
+                    }
+                    if w2.hub && !w2.dev {
+                        // W2's devices: copies of this one, which pulled the commune.
+                        am.client(&dev).call(
+                            json!({"op": "snapshot", "dev": dev, "to": w2.dir.join("dev")}),
+                        )?;
+                        w2.dev = true;
+                    }
                 }
                 if a.is_big(n) {
-                    let s = am.client.call(json!({"op": "screen", "dev": dev}))?;
+                    let s = am.client(&dev).call(json!({"op": "screen", "dev": dev}))?;
                     rows.push(w7_row(AM, n, &s, Some(am.size(&dev)?),
                         "a fresh Repo on the device's storage: open = load the index document; first screen = the first 50 households the index lists, each loaded; open one = one more, not yet loaded"));
                 }
             }
         }
     }
-    let _ = index;
     Ok(())
 }
 
@@ -1661,79 +1810,131 @@ fn estimate_row(
     r
 }
 
-fn unfinished_row(system: &str, wl: &str, shape: &Shape, n: usize, e: &str) -> Row {
+fn unfinished_row(system: &str, wl: &str, shape: &Shape, n: usize, u: &AmUnfinished) -> Row {
     log(format!(
-        "{system} {wl} {} {n}: did not finish: {e}",
-        shape.name
+        "{system} {wl} {} {n}: did not finish: {} ({:?} in {:.0} ms)",
+        shape.name, u.error, u.m.counts, u.m.wall_ms
     ));
-    let first = e.split("\\n").next().unwrap_or("").to_string();
-    Row {
-        system: system.into(),
-        workload: wl.into(),
-        link: shape.name.into(),
-        households: n,
-        converged: Some(false),
-        note: format!("did not finish: {first}"),
-        ..Row::default()
-    }
+    let first = u.error.split("\\n").next().unwrap_or("").to_string();
+    let mut r = row(system, wl, shape, n, &u.m);
+    r.converged = Some(false);
+    r.note = format!("did not finish: {first}");
+    r
 }
 
-/// W2 for automerge-repo: a server of its own with the commune; one device pulls it, the others
-/// start from a copy of its storage (setup; see `clone` in am-client.mjs), each works offline,
-/// then the devices sync round after round. A device learns of households registered elsewhere
-/// through the commune's index document and fetches them.
+/// W2 for automerge-repo: a server of its own started from a copy of the main hub's storage
+/// right after the commune was written; ten devices started from a copy of the W3 device's
+/// storage, which pulled that commune (setup; see `snapshot` and `clone` in am-client.mjs); each
+/// works offline, then the devices sync round after round, all rounds within
+/// `AM_W2_SYNC_BUDGET`. A device learns of households registered elsewhere through the commune's
+/// index document and fetches them. Without the copies (the main run stopped before them), the
+/// hub is seeded and the first device pulls it here.
 fn run_w2_automerge(
     a: &Args,
-    work: &Path,
     base_file: &Path,
     regs_file: &Path,
     base: &[data::GenHousehold],
     p: &w2::Plan,
+    start: &AmW2Start,
 ) -> BResult<Row> {
     let n = a.first();
     let node_dir = a.root.join("bench/node");
-    let mut am = AmPeer::start(&node_dir, &work.join("am-w2"))?;
     let t = Instant::now();
-    let s = am
-        .server
-        .call(json!({"op": "seed", "file": base_file, "start": 0, "count": n}))?;
-    let index = s["index"].clone();
-    for d in 0..p.devices {
+    if !start.hub {
+        let _ = std::fs::remove_dir_all(start.dir.join("hub"));
+    }
+    let mut am = AmPeer::start(&node_dir, &start.dir, 2)?;
+    let index = match (&start.index, start.hub) {
+        (Some(i), true) => i.clone(),
+        _ => am
+            .server
+            .call(json!({"op": "seed", "file": base_file, "start": 0, "count": n}))?["index"]
+            .clone(),
+    };
+    let dev_copy = start.dir.join("dev");
+    if !(start.hub && start.dev) {
+        am.client("w2-pull")
+            .call(json!({"op": "join", "dev": "w2-pull", "index": index}))?;
+        am.sync("w2-pull", &proxy::LOOPBACK, AM_W3_TIMEOUT, 0)
+            .map_err(|u| format!("the first pull did not finish: {}", u.error))?;
+        let _ = std::fs::remove_dir_all(&dev_copy);
+        am.client("w2-pull")
+            .call(json!({"op": "snapshot", "dev": "w2-pull", "to": dev_copy}))?;
+    }
+    // Setup (not measured), two devices at a time, one in each process: a copy of the pulled
+    // commune, then the week offline (registrations, edits).
+    let steps = |d: usize| {
         let dev = format!("w2-{d}");
-        if d == 0 {
-            am.client
-                .call(json!({"op": "join", "dev": dev, "index": index}))?;
-            am.sync(&dev, &proxy::LOOPBACK, Duration::from_secs(1800), 0)?;
-        } else {
-            am.client
-                .call(json!({"op": "clone", "from": "w2-0", "dev": dev}))?;
+        [
+            json!({"op": "clone", "from_dir": dev_copy, "index": index, "dev": dev}),
+            json!({"op": "register", "dev": dev, "file": regs_file, "start": d * p.regs_per_device, "count": p.regs_per_device}),
+            json!({"op": "edits", "dev": dev, "list": p.keyed(base, d)}),
+        ]
+    };
+    let procs = am.clients.len();
+    for first in (0..p.devices).step_by(procs) {
+        let devs: Vec<usize> = (first..p.devices.min(first + procs)).collect();
+        for step in 0..3 {
+            for &d in &devs {
+                am.clients[d % procs].send(&steps(d)[step])?;
+            }
+            for &d in &devs {
+                let op = steps(d)[step]["op"].as_str().unwrap_or("?").to_string();
+                am.clients[d % procs].answer(&op, peers::DEFAULT_TIMEOUT)?;
+            }
         }
     }
-    for d in 0..p.devices {
-        let dev = format!("w2-{d}");
-        am.client.call(json!({"op": "register", "dev": dev, "file": regs_file, "start": d * p.regs_per_device, "count": p.regs_per_device}))?;
-        am.client
-            .call(json!({"op": "edits", "dev": dev, "list": p.keyed(base, d)}))?;
-    }
     log(format!(
-        "automerge-repo W2: setup in {:.0} s",
-        t.elapsed().as_secs_f64()
+        "automerge-repo W2: setup in {:.0} s (hub and {} devices from copies, their registrations and edits)",
+        t.elapsed().as_secs_f64(),
+        p.devices
     ));
     let (c0, cpu0) = (am.px.counts(), g::cpu_ms(am.server.pid()));
     let (mut wall_ms, mut failures, mut converged) = (0.0, 0u32, false);
     let total = n + p.devices * p.regs_per_device;
     let mut per_round = Vec::new();
-    for round in 0..5u32 {
+    let mut sync_s: Vec<f64> = Vec::new();
+    let mut stopped: Option<String> = None;
+    let t_syncs = Instant::now();
+    'rounds: for round in 0..5u32 {
         let rc = am.px.counts();
-        for d in p.order(round) {
-            let (m, out) = am.sync(
-                &format!("w2-{d}"),
-                &proxy::LOOPBACK,
-                Duration::from_secs(1800),
-                0,
-            )?;
-            wall_ms += m.wall_ms;
-            failures += out["failures"].as_u64().unwrap_or(0) as u32;
+        for (k, d) in p.order(round).into_iter().enumerate() {
+            let left = AM_W2_SYNC_BUDGET.saturating_sub(t_syncs.elapsed());
+            if left < Duration::from_secs(5) {
+                stopped = Some(format!(
+                    "the {} s for W2's syncs ran out before sync {} of round {}",
+                    AM_W2_SYNC_BUDGET.as_secs(),
+                    k + 1,
+                    round + 1
+                ));
+                per_round.push(am.px.counts().since(&rc).total());
+                break 'rounds;
+            }
+            match am.sync(&format!("w2-{d}"), &proxy::LOOPBACK, left, 0) {
+                Ok((m, out)) => {
+                    wall_ms += m.wall_ms;
+                    sync_s.push(m.wall_ms / 1000.0);
+                    failures += out["failures"].as_u64().unwrap_or(0) as u32;
+                    log(format!(
+                        "automerge-repo W2: round {} sync {} (device {d}): {:?} in {:.0} ms",
+                        round + 1,
+                        k + 1,
+                        m.counts,
+                        m.wall_ms
+                    ));
+                }
+                Err(u) => {
+                    wall_ms += u.m.wall_ms;
+                    stopped = Some(format!(
+                        "sync {} of round {} (device {d}) did not finish: {}",
+                        k + 1,
+                        round + 1,
+                        u.error.split("\\n").next().unwrap_or("")
+                    ));
+                    per_round.push(am.px.counts().since(&rc).total());
+                    break 'rounds;
+                }
+            }
         }
         per_round.push(am.px.counts().since(&rc).total());
         if round == 0 {
@@ -1753,21 +1954,44 @@ fn run_w2_automerge(
         wall_ms,
         hub_cpu_ms: cpu0.zip(g::cpu_ms(am.server.pid())).map(|(a, b)| b - a),
     };
-    let check = EditCheck::from_json(
-        &am.server
-            .call(json!({"op": "check_edits", "index": index, "expected": p.expected}))?,
-    );
     let mut r = w2_row(AM, p, n, &m);
     r.failures = failures;
     r.hub_peak_rss_kib = g::peak_rss_kib(am.server.pid());
-    r.device_db_bytes = Some(am.size("w2-0")?);
-    r.converged = Some(converged);
     r.conflicts_for_a_person = Some(0);
-    r.note = format!(
-        "{}; {} round(s) of syncs, bytes per round {:?}; {}; {AM_NOTE}",
-        plan_summary(p, n),
+    let syncs = format!(
+        "{} sync(s) finished in {} round(s), bytes per round {:?}, seconds per sync {:?}",
+        sync_s.len(),
         per_round.len(),
         per_round,
+        sync_s.iter().map(|s| s.round() as u64).collect::<Vec<_>>()
+    );
+    if let Some(why) = stopped {
+        // The least that can converge is two full rounds (every device once after every other).
+        let least = 2 * p.devices;
+        let left = least.saturating_sub(sync_s.len());
+        let mean = if sync_s.is_empty() {
+            0.0
+        } else {
+            sync_s.iter().sum::<f64>() / sync_s.len() as f64
+        };
+        r.converged = Some(false);
+        r.note = format!(
+            "did not finish within the run's bounds: {why}; {}; {syncs}; at the mean so far ({mean:.0} s a sync) the {left} more sync(s) of the earliest possible end (two rounds) would take about {:.0} s more",
+            plan_summary(p, n),
+            mean * left as f64
+        );
+        log(format!("automerge-repo W2: {:?} {}", m.counts, r.note));
+        return Ok(r);
+    }
+    let check = EditCheck::from_json(&am.server.call_within(
+        json!({"op": "check_edits", "index": index, "expected": p.expected}),
+        Duration::from_secs(300),
+    )?);
+    r.device_db_bytes = Some(am.size("w2-0")?);
+    r.converged = Some(converged);
+    r.note = format!(
+        "{}; {syncs}; {}; {AM_NOTE}",
+        plan_summary(p, n),
         check.describe(p.expected.len())
     );
     r.edit_check = Some([check.shown, check.kept, check.lost]);
