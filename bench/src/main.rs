@@ -31,6 +31,18 @@ struct Args {
     skip_w1: bool,
     /// Keep the rows of the systems not run now from the last results.json (a run split in two).
     keep_others: bool,
+    /// The driver's own bound (`RUN_BOUND` from its start): the automerge-repo steps, which
+    /// come last, shorten their bounds to end by then.
+    deadline: Instant,
+}
+
+/// The driver's own bound, under `run.sh`'s `timeout 3600`, so that the report is always
+/// written: the automerge-repo steps (last) end by then, reported as not finished if cut.
+const RUN_BOUND: Duration = Duration::from_secs(3300);
+
+/// The time left before the driver's own bound.
+fn left(a: &Args) -> Duration {
+    a.deadline.saturating_duration_since(Instant::now())
 }
 
 impl Args {
@@ -85,6 +97,7 @@ fn args() -> Args {
             300
         },
         keep_others: a.iter().any(|x| x == "--keep-others"),
+        deadline: Instant::now() + RUN_BOUND,
         skip_w1: a.iter().any(|x| x == "--skip-w1"),
         w2: if a.iter().any(|x| x == "--no-w2") {
             (0, 0, 0)
@@ -769,12 +782,14 @@ rounds together, are bounded by {w2_budget} s, and a W2 stopped by that bound is
 **Bounds** (so that the whole run fits in about 50 minutes on 2 vCPUs): a shaped run whose estimate from the loopback bytes is over the \
 {cap} s cap is not run and is reported as an estimate; a shaped sync of gocua or automerge-repo may take twice the cap, an automerge-repo \
 pull on loopback {w3_timeout} s, any command to a Node peer (a PouchDB sync, writing the commune) {node_timeout} s; a sync that does not finish in its bound is reported as not finished, \
-with the bytes it spent.\n\n\
+with the bytes it spent. The automerge-repo steps, which come last, also end by {run_bound} s from the driver's start (under `run.sh`'s \
+`timeout 3600`, so that this report is always written).\n\n\
 **W7** (on the device, 10,000 households): open the local store, first screen of 50, open one household.\n\n",
         w2_budget = AM_W2_SYNC_BUDGET.as_secs(),
         cap = a.shaped_cap.as_secs(),
         w3_timeout = AM_W3_TIMEOUT.as_secs(),
         node_timeout = peers::DEFAULT_TIMEOUT.as_secs(),
+        run_bound = RUN_BOUND.as_secs(),
     );
 
     md += "### Headline: gocua / peer\n\n| measure | gocua | PouchDB | automerge-repo | zstd-JSON floor | gocua / PouchDB | gocua / automerge-repo | gocua / floor |\n|---|---|---|---|---|---|---|---|\n";
@@ -1648,9 +1663,10 @@ fn run_automerge(
     let mut seeded = 0;
     for &n in &a.sizes {
         let t = Instant::now();
-        let s = am
-            .server
-            .call(json!({"op": "seed", "file": base_file, "start": seeded, "count": n - seeded}))?;
+        let s = am.server.call_within(
+            json!({"op": "seed", "file": base_file, "start": seeded, "count": n - seeded}),
+            peers::DEFAULT_TIMEOUT.min(left(a)),
+        )?;
         let index = s["index"].clone();
         log(format!(
             "automerge-repo: hub seeded with {} households in {:.0} s",
@@ -1692,7 +1708,8 @@ fn run_automerge(
                 AM_W3_TIMEOUT
             } else {
                 a.shaped_cap * 2
-            };
+            }
+            .min(left(a));
             let (m, _) = match am.sync(&dev, shape, timeout, 0) {
                 Ok(v) => v,
                 Err(u) => {
@@ -1840,6 +1857,27 @@ fn run_w2_automerge(
     let n = a.first();
     let node_dir = a.root.join("bench/node");
     let t = Instant::now();
+    // Its setup takes a few minutes; without them, not started (the run's bound).
+    if left(a) < Duration::from_secs(420) {
+        let mut r = w2_row(
+            AM,
+            p,
+            n,
+            &Measure {
+                counts: Counts::default(),
+                wall_ms: 0.0,
+                hub_cpu_ms: None,
+            },
+        );
+        r.converged = Some(false);
+        r.note = format!(
+            "did not finish: not started, {:.0} s were left of the driver's {} s bound (its setup alone takes minutes)",
+            left(a).as_secs_f64(),
+            RUN_BOUND.as_secs()
+        );
+        log(format!("automerge-repo W2: {}", r.note));
+        return Ok(r);
+    }
     if !start.hub {
         let _ = std::fs::remove_dir_all(start.dir.join("hub"));
     }
@@ -1896,14 +1934,16 @@ fn run_w2_automerge(
     let mut sync_s: Vec<f64> = Vec::new();
     let mut stopped: Option<String> = None;
     let t_syncs = Instant::now();
+    // Its own bound, or less when the driver's bound comes first.
+    let budget = AM_W2_SYNC_BUDGET.min(left(a).saturating_sub(Duration::from_secs(60)));
     'rounds: for round in 0..5u32 {
         let rc = am.px.counts();
         for (k, d) in p.order(round).into_iter().enumerate() {
-            let left = AM_W2_SYNC_BUDGET.saturating_sub(t_syncs.elapsed());
+            let left = budget.saturating_sub(t_syncs.elapsed());
             if left < Duration::from_secs(5) {
                 stopped = Some(format!(
                     "the {} s for W2's syncs ran out before sync {} of round {}",
-                    AM_W2_SYNC_BUDGET.as_secs(),
+                    budget.as_secs(),
                     k + 1,
                     round + 1
                 ));
