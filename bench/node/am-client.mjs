@@ -16,7 +16,7 @@ import fs from 'fs';
 import path from 'path';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 import {
-  A, flushReady, openRepo, registerHousehold, applyEdit, loadHouseholds, serveLines, hashIndex,
+  A, flushReady, openRepo, registerAll, applyEdit, loadHouseholds, serveLines, hashIndex,
 } from './am-common.mjs';
 
 const base = process.argv[2];
@@ -198,7 +198,7 @@ serveLines({
     if (dev.index) index = await dev.repo.find(dev.index);
     else { index = dev.repo.create({ households: {} }); dev.index = index.url; }
     const hs = loadHouseholds(file).slice(start, start + count);
-    for (const h of hs) registerHousehold(dev.repo, index, h);
+    await registerAll(dev.repo, index, hs);
     await flushReady(dev.repo);
     return { index: dev.index, written: hs.length };
   },

@@ -7,7 +7,7 @@ import http from 'http';
 import path from 'path';
 import { WebSocketServer } from 'ws';
 import { WebSocketServerAdapter } from '@automerge/automerge-repo-network-websocket';
-import { flushReady, openRepo, registerHousehold, loadHouseholds, serveLines, hashIndex, fieldValues } from './am-common.mjs';
+import { flushReady, openRepo, registerAll, loadHouseholds, serveLines, hashIndex, fieldValues } from './am-common.mjs';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: am-server.mjs DATA_DIR [KEEPALIVE_MS]');
@@ -29,7 +29,7 @@ server.listen(0, '127.0.0.1', () => {
     async seed({ file, start = 0, count }) {
       if (!commune) commune = repo.create({ households: {} });
       const hs = loadHouseholds(file).slice(start, start + count);
-      for (const h of hs) registerHousehold(repo, commune, h);
+      await registerAll(repo, commune, hs);
       await flushReady(repo);
       return { index: commune.url, written: hs.length };
     },
