@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::{DeviceId, Household, HouseholdId, MemberId, VolunteerId, is_valid_id};
-use gocua_core::sync::merge::{MergeError, changes_after, merge_changes};
+use gocua_core::sync::merge::{MergeError, changes_after, heads_of_saved, merge_changes};
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::{validate_household_input, validate_member_input};
@@ -29,7 +29,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: u16, code: &str, vi: &str, en: &str) -> Self {
+    pub fn new(status: u16, code: &str, vi: &str, en: &str) -> Self {
         Self {
             status,
             body: ErrorBody {
@@ -40,7 +40,7 @@ impl ApiError {
         }
     }
 
-    fn bad_request(detail: &str) -> Self {
+    pub fn bad_request(detail: &str) -> Self {
         Self::new(
             400,
             "bad_request",
@@ -67,7 +67,7 @@ impl ApiError {
         )
     }
 
-    fn internal() -> Self {
+    pub fn internal() -> Self {
         Self::new(
             500,
             "internal",
@@ -132,6 +132,8 @@ pub struct Hub {
     /// Pairing attempts, for the whole hub (a pairing code has ~50 bits, so guessing is hopeless
     /// anyway; this keeps a scanner from loading the hub).
     enrol_limiter: crate::limit::RateLimiter,
+    /// Sync requests cut on the way, kept so that devices resume them (HTTP only).
+    uploads: crate::upload::Uploads,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -215,8 +217,14 @@ impl Hub {
                 enrol_burst,
                 std::time::Duration::from_secs(1),
             ),
+            uploads: crate::upload::Uploads::new(),
             clock: Box::new(Utc::now),
         }
+    }
+
+    /// The sync requests being resumed.
+    pub fn uploads(&self) -> &crate::upload::Uploads {
+        &self.uploads
     }
 
     pub fn store(&self) -> &Arc<dyn HubStore> {
@@ -242,8 +250,10 @@ impl Hub {
         ))
     }
 
-    /// Answers one request.
+    /// Answers one request. A query string (a resumable request's) does not matter here: the
+    /// body is the whole request.
     pub fn handle(&self, path: &str, token: Option<&str>, body: &[u8]) -> Response {
+        let path = path.split_once('?').map_or(path, |(p, _)| p);
         let result = match path {
             PATH_ENROL => match self.enrol_limiter.check("enrol") {
                 Ok(()) => self.enrol(body),
@@ -256,6 +266,14 @@ impl Hub {
             },
             PATH_SYNC => self.authenticate(token).and_then(|d| self.sync(&d, body)),
             PATH_FINISH => self.authenticate(token).and_then(|d| self.finish(&d, body)),
+            // In-process nothing is ever cut, so nothing is held.
+            PATH_SYNC_UPLOAD => self.authenticate(token).and_then(|_| {
+                serde_json::to_vec(&UploadStatus {
+                    offset: 0,
+                    answered: false,
+                })
+                .map_err(|_| ApiError::internal())
+            }),
             _ => Err(ApiError::new(
                 404,
                 "not_found",
@@ -269,7 +287,8 @@ impl Hub {
         }
     }
 
-    fn authenticate(&self, token: Option<&str>) -> Result<DeviceRecord, ApiError> {
+    /// The enrolled, not revoked device holding `token`.
+    pub fn authenticate(&self, token: Option<&str>) -> Result<DeviceRecord, ApiError> {
         let token = token
             .filter(|t| !t.is_empty() && t.len() <= 256)
             .ok_or_else(ApiError::unauthorized)?;
@@ -417,10 +436,10 @@ impl Hub {
                     "phiên bản xoá dữ liệu không khớp",
                     "the erasure epoch does not match the hub's",
                 ),
-                _ => self.check_push(device, doc, &mut seen, now, &mut writes),
+                _ => self.check_push(device, doc, &mut seen, now, &mut writes, &mut device_heads),
             };
             match &outcome {
-                PushOutcome::Stored => device_heads.push((doc.id.clone(), doc.heads.clone())),
+                PushOutcome::Stored => {}
                 PushOutcome::Rejected { code, .. } => {
                     rejections.push((doc.id.clone(), code.clone()))
                 }
@@ -458,9 +477,9 @@ impl Hub {
                 break;
             }
             listed.insert(id.clone());
-            if let Some(doc) = self.pull_doc(device, id, resend.contains(id.as_str()))? {
+            if let Some((doc, heads)) = self.pull_doc(device, id, resend.contains(id.as_str()))? {
                 pull_bytes += doc.changes.len();
-                sent.push((doc.id.clone(), doc.heads.clone()));
+                sent.push((doc.id.clone(), heads));
                 pull.push(doc);
             }
             cursor = *seq;
@@ -475,8 +494,8 @@ impl Hub {
             }
             match self.store.load_doc(id)? {
                 Some(rec) if area_contains(area, &rec.commune, &rec.hamlet) => {
-                    if let Some(doc) = self.pull_doc(device, id, true)? {
-                        sent.push((doc.id.clone(), doc.heads.clone()));
+                    if let Some((doc, heads)) = self.pull_doc(device, id, true)? {
+                        sent.push((doc.id.clone(), heads));
                         pull.push(doc);
                     }
                 }
@@ -537,6 +556,7 @@ impl Hub {
         seen: &mut HashSet<String>,
         now: DateTime<Utc>,
         writes: &mut Vec<DocWrite>,
+        device_heads: &mut Vec<(String, Vec<Head>)>,
     ) -> PushOutcome {
         if !is_valid_id(&doc.id) {
             return reject("bad_id", "mã hộ không hợp lệ", "invalid household id");
@@ -597,6 +617,25 @@ impl Hub {
         {
             return rejection;
         }
+        // The device's heads: sent, or (a whole document) the document's own, which are the
+        // merged ones when the hub had no copy.
+        let heads = if !doc.heads.is_empty() {
+            doc.heads.clone()
+        } else if existing.is_none() {
+            merged.heads.clone()
+        } else {
+            match heads_of_saved(&doc.changes) {
+                Ok(h) => h,
+                Err(_) => {
+                    return reject(
+                        "corrupt",
+                        "tài liệu hộ bị hỏng, không đọc được",
+                        "the household document is corrupt and cannot be read",
+                    );
+                }
+            }
+        };
+        device_heads.push((doc.id.clone(), heads));
         if merged.changed {
             writes.push(DocWrite {
                 id: doc.id.clone(),
@@ -614,7 +653,7 @@ impl Hub {
         device: &DeviceRecord,
         id: &str,
         whole: bool,
-    ) -> Result<Option<PullDoc>, ApiError> {
+    ) -> Result<Option<(PullDoc, Vec<Head>)>, ApiError> {
         let Some(rec) = self.store.load_doc(id)? else {
             return Ok(None);
         };
@@ -630,11 +669,20 @@ impl Hub {
         if changes.is_empty() {
             return Ok(None);
         }
-        Ok(Some(PullDoc {
-            id: id.to_owned(),
+        // A whole document carries its heads already.
+        let wire_heads = if known.is_empty() {
+            Vec::new()
+        } else {
+            heads.clone()
+        };
+        Ok(Some((
+            PullDoc {
+                id: id.to_owned(),
+                heads: wire_heads,
+                changes,
+            },
             heads,
-            changes,
-        }))
+        )))
     }
 
     /// Erases a household (`member = None`) or one member's personal data, on a coordinator's

@@ -10,8 +10,10 @@ pub mod hub;
 pub mod limit;
 pub mod postgres;
 pub mod report;
+mod resume;
 pub mod sqlite;
 pub mod store;
+pub mod upload;
 
 pub use hub::{Hub, HubConfig};
 pub use postgres::PgStore;

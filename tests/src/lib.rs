@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 pub mod people;
+pub mod proxy;
 
 use chrono::{TimeZone, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};

@@ -9,11 +9,7 @@
 //! database.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gocua_core::model::*;
@@ -21,165 +17,10 @@ use gocua_core::sync::{self, HttpTransport, SessionOutcome, SyncOptions, TlsOpti
 use gocua_core::{HouseholdField, Register};
 use gocua_hub::http::RunningHub;
 use gocua_hub::{Hub, HubConfig};
+use gocua_tests::proxy::{Plan, Proxy};
 use gocua_tests::*;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-
-/// What the proxy does to one connection.
-#[derive(Debug, Clone, Copy)]
-enum Plan {
-    Pass,
-    /// Reset both ways after this many bytes from the device.
-    DropUp(usize),
-    /// Reset both ways after this many bytes from the hub.
-    DropDown(usize),
-    /// Forward this many bytes of the hub's answer, then end it cleanly (FIN).
-    Truncate(usize),
-    /// Hold the hub's answer this long, then pass.
-    Stall(Duration),
-}
-
-struct Proxy {
-    addr: SocketAddr,
-    upstream: Arc<Mutex<SocketAddr>>,
-    stop: Arc<AtomicBool>,
-    accepted: Arc<AtomicUsize>,
-    thread: Option<JoinHandle<()>>,
-}
-
-/// Every blocking read or write of the proxy gives up after this (nothing waits forever).
-const IO_LIMIT: Duration = Duration::from_secs(10);
-
-impl Proxy {
-    fn start(upstream: SocketAddr, seed: u64) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let upstream = Arc::new(Mutex::new(upstream));
-        let stop = Arc::new(AtomicBool::new(false));
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let (up, st, acc) = (upstream.clone(), stop.clone(), accepted.clone());
-        let thread = std::thread::spawn(move || {
-            let mut rng = StdRng::seed_from_u64(seed);
-            let mut workers: Vec<JoinHandle<()>> = Vec::new();
-            // Bounded: stops when told, or after 10 minutes whatever happens.
-            let deadline = Instant::now() + Duration::from_secs(600);
-            while !st.load(Ordering::SeqCst) && Instant::now() < deadline {
-                match listener.accept() {
-                    Ok((client, _)) => {
-                        acc.fetch_add(1, Ordering::SeqCst);
-                        let plan = match rng.random_range(0..10) {
-                            0 | 1 => Plan::DropUp(rng.random_range(0..1500)),
-                            2 | 3 => Plan::DropDown(rng.random_range(0..1500)),
-                            4 => Plan::Truncate(rng.random_range(1..400)),
-                            5 => Plan::Stall(Duration::from_millis(rng.random_range(5..60))),
-                            _ => Plan::Pass,
-                        };
-                        let target = *up.lock().unwrap();
-                        workers.push(std::thread::spawn(move || serve(client, target, plan)));
-                        workers.retain(|w| !w.is_finished());
-                    }
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                        std::thread::sleep(Duration::from_millis(2));
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
-                }
-            }
-            for w in workers {
-                let _ = w.join();
-            }
-        });
-        Self {
-            addr,
-            upstream,
-            stop,
-            accepted,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn redirect(&self, upstream: SocketAddr) {
-        *self.upstream.lock().unwrap() = upstream;
-    }
-
-    fn stop(mut self) -> usize {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            t.join().unwrap();
-        }
-        self.accepted.load(Ordering::SeqCst)
-    }
-}
-
-fn serve(client: TcpStream, target: SocketAddr, plan: Plan) {
-    let Ok(server) = TcpStream::connect_timeout(&target, IO_LIMIT) else {
-        let _ = client.shutdown(Shutdown::Both);
-        return;
-    };
-    for s in [&client, &server] {
-        let _ = s.set_read_timeout(Some(IO_LIMIT));
-        let _ = s.set_write_timeout(Some(IO_LIMIT));
-        let _ = s.set_nodelay(true);
-    }
-    let (c2, s2) = (client.try_clone().unwrap(), server.try_clone().unwrap());
-    let (up_limit, down_limit, clean_end, stall) = match plan {
-        Plan::Pass => (None, None, false, None),
-        Plan::DropUp(n) => (Some(n), None, false, None),
-        Plan::DropDown(n) => (None, Some(n), false, None),
-        Plan::Truncate(n) => (None, Some(n), true, None),
-        Plan::Stall(d) => (None, None, false, Some(d)),
-    };
-    let up = std::thread::spawn(move || pipe(c2, s2, up_limit, false, None));
-    pipe(server, client, down_limit, clean_end, stall);
-    let _ = up.join();
-}
-
-/// Copies `from` to `to` until either ends, or until `limit` bytes (then cuts the connection:
-/// both ways, or only towards `to` with a clean end when `clean_end`).
-fn pipe(
-    mut from: TcpStream,
-    mut to: TcpStream,
-    limit: Option<usize>,
-    clean_end: bool,
-    stall: Option<Duration>,
-) {
-    let mut buf = [0u8; 4096];
-    let mut sent = 0usize;
-    let mut stalled = false;
-    // Bounded: a sync body here is a few kilobytes; no connection needs this many reads.
-    for _ in 0..100_000 {
-        let n = match from.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        if let Some(d) = stall
-            && !stalled
-        {
-            stalled = true;
-            std::thread::sleep(d);
-        }
-        let allowed = limit.map_or(n, |l| n.min(l - sent));
-        if allowed > 0 && to.write_all(&buf[..allowed]).is_err() {
-            break;
-        }
-        sent += allowed;
-        if limit.is_some_and(|l| sent >= l) {
-            if clean_end {
-                let _ = to.shutdown(Shutdown::Write);
-                let _ = from.shutdown(Shutdown::Both);
-            } else {
-                let _ = to.shutdown(Shutdown::Both);
-                let _ = from.shutdown(Shutdown::Both);
-            }
-            return;
-        }
-    }
-    let _ = to.shutdown(Shutdown::Write);
-}
 
 /// What one device created: households and their members.
 #[derive(Default)]
@@ -280,7 +121,14 @@ fn syncs_through_a_faulty_network_lose_and_duplicate_nothing(backend: Backend) {
     }
     let mut created: Vec<Created> = (0..3).map(|_| Created::default()).collect();
 
-    let proxy = Proxy::start(running.addr, 0x6f63_7561);
+    let mut plans = StdRng::seed_from_u64(0x6f63_7561);
+    let proxy = Proxy::start(running.addr, move || match plans.random_range(0..10) {
+        0 | 1 => Plan::DropUp(plans.random_range(0..1500)),
+        2 | 3 => Plan::DropDown(plans.random_range(0..1500)),
+        4 => Plan::Truncate(plans.random_range(1..400)),
+        5 => Plan::Stall(Duration::from_millis(plans.random_range(5..60))),
+        _ => Plan::Pass,
+    });
     let proxy_url = proxy.url();
     let mut rng = StdRng::seed_from_u64(20_260_601);
     let mut n = 0;

@@ -742,47 +742,9 @@ fn progress_is_reported_and_cancel_is_honest(backend: Backend) {
     assert_eq!(seen.last().unwrap().0, sync::Phase::Done);
 }
 
-/// A loopback TCP relay that counts the bytes each way, to measure a sync on the wire
-/// (headers included).
-fn counting_relay(
-    target: std::net::SocketAddr,
-) -> (String, std::sync::Arc<[std::sync::atomic::AtomicU64; 2]>) {
-    use std::io::{Read, Write};
-    use std::sync::atomic::Ordering;
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let counts: std::sync::Arc<[std::sync::atomic::AtomicU64; 2]> =
-        std::sync::Arc::new(Default::default());
-    let c = counts.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().take(16) {
-            let Ok(client) = client else { break };
-            let server = std::net::TcpStream::connect(target).unwrap();
-            for (mut from, mut to, i) in [
-                (client.try_clone().unwrap(), server.try_clone().unwrap(), 0),
-                (server, client, 1),
-            ] {
-                let c = c.clone();
-                std::thread::spawn(move || {
-                    let mut buf = [0u8; 16384];
-                    while let Ok(n) = from.read(&mut buf) {
-                        if n == 0 || to.write_all(&buf[..n]).is_err() {
-                            break;
-                        }
-                        c[i].fetch_add(n as u64, Ordering::SeqCst);
-                    }
-                    let _ = to.shutdown(std::net::Shutdown::Both);
-                });
-            }
-        }
-    });
-    (url, counts)
-}
-
 fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_households(
     backend: Backend,
 ) {
-    use std::sync::atomic::Ordering;
     let dir = tempfile::tempdir().unwrap();
     let Some(fx) = fixture(
         backend,
@@ -793,7 +755,8 @@ fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_house
     };
     let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
-    let (url, counts) = counting_relay(running.addr);
+    let relay = gocua_tests::proxy::Proxy::start(running.addr, || gocua_tests::proxy::Plan::Pass);
+    let url = relay.url();
     let mut reg = register(dir.path(), "vol-w");
     sync::enrol(
         &mut reg,
@@ -811,13 +774,9 @@ fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_house
             .unwrap();
     }
     sync_ok(&mut reg);
-    let before = [
-        counts[0].load(Ordering::SeqCst),
-        counts[1].load(Ordering::SeqCst),
-    ];
+    let before = relay.bytes();
     let r = sync_ok(&mut reg);
-    let up = counts[0].load(Ordering::SeqCst) - before[0];
-    let down = counts[1].load(Ordering::SeqCst) - before[1];
+    let (up, down) = (relay.bytes().0 - before.0, relay.bytes().1 - before.1);
     eprintln!(
         "no-change sync, 200 households: {} round trip(s), bodies {} B up / {} B down, on the wire {up} B up / {down} B down",
         r.round_trips, r.bytes_up, r.bytes_down
@@ -827,6 +786,7 @@ fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_house
         up + down < 1024,
         "no-change sync moved {up} + {down} bytes on the wire"
     );
+    relay.stop();
     running.stop();
 }
 

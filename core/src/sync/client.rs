@@ -8,7 +8,8 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
-use super::merge::{MergeError, merge_changes};
+use super::merge::{MergeError, heads_of_saved, merge_changes};
+use super::resume::{Traffic, send_sync};
 use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
 use super::wire::*;
@@ -76,7 +77,9 @@ pub struct SyncOptions<'a> {
     /// Changes sent per request, before compression. Smaller batches take more round trips.
     pub batch_bytes: usize,
     /// Requests lost on the way (the link dropped or stalled after the hub was reached) that are
-    /// sent again within the same sync, each time with half the batch, before the sync gives up.
+    /// tried again within the same sync before it gives up. Over HTTP a cut request resumes
+    /// where the hub's copy of it ends, and a cut after which the hub holds more does not count;
+    /// otherwise the same work is sent again with half the batch.
     pub retries: u32,
 }
 
@@ -375,7 +378,12 @@ impl Register {
                 }
                 push.push(PushDoc {
                     id: id.clone(),
-                    heads: heads.clone(),
+                    // A whole document carries its heads already.
+                    heads: if shared.is_empty() {
+                        Vec::new()
+                    } else {
+                        heads.clone()
+                    },
                     changes,
                 });
                 meta.push((id, seq, heads, full));
@@ -392,10 +400,21 @@ impl Register {
                 epochs,
             };
             let body = encode(&req);
-            run.report.bytes_up += body.len() as u64;
             run.report.round_trips += 1;
             progress.on_progress(Phase::Sending, sent_docs, total_push);
-            let resp = match transport.post(PATH_SYNC, Some(&peer.token), CONTENT_TYPE, body) {
+            let mut traffic = Traffic::default();
+            let sent = send_sync(
+                transport,
+                &peer.token,
+                body,
+                options.retries,
+                &mut interrupted,
+                &options.cancel,
+                &mut traffic,
+            );
+            run.report.bytes_up += traffic.sent;
+            run.report.bytes_down += traffic.received;
+            let resp = match sent {
                 Ok(resp) => resp,
                 Err(SyncError::Interrupted(_)) if interrupted < options.retries => {
                     // Nothing of this exchange was stored here; whatever the hub stored it will
@@ -414,7 +433,6 @@ impl Register {
                 }
                 Err(e) => return Err(e),
             };
-            run.report.bytes_down += resp.body.len() as u64;
             check_status(&resp)?;
             let answer: SyncResponse =
                 decode(&resp.body).map_err(|e| SyncError::Protocol(e.to_string()))?;
@@ -502,6 +520,17 @@ impl Register {
                     let existing = state::stored_bytes(tx, &doc.id)?;
                     match merge_changes(&hid, existing.as_deref(), &doc.changes) {
                         Ok(merged) => {
+                            // A whole document comes without its heads: they are its own, which
+                            // are the merged ones when this device had no copy.
+                            let hub_heads = if !doc.heads.is_empty() {
+                                doc.heads.clone()
+                            } else if existing.is_none() {
+                                merged.heads.clone()
+                            } else {
+                                heads_of_saved(&doc.changes).map_err(|e| {
+                                    crate::Error::CorruptDocument(format!("from hub, {}: {e}", doc.id))
+                                })?
+                            };
                             if merged.household.area.commune_code != commune {
                                 // Never store a household of another commune, whatever the hub says.
                                 continue;
@@ -516,7 +545,7 @@ impl Register {
                                 Store::save(tx, &mut stored, false)?;
                                 pulled += 1;
                             }
-                            state::set_shared_heads(tx, &peer_id, &doc.id, &doc.heads)?;
+                            state::set_shared_heads(tx, &peer_id, &doc.id, &hub_heads)?;
                         }
                         Err(MergeError::MissingDeps) => next_resend.push(doc.id.clone()),
                         Err(e) => return Err(crate::Error::CorruptDocument(format!("from hub, {}: {e}", doc.id))),
@@ -599,7 +628,7 @@ const MIN_BATCH_BYTES: usize = 16 * 1024;
 
 /// Waits a little longer after each interrupted request (a link that just dropped often needs a
 /// moment), waking early when the sync is cancelled.
-fn pause_before_retry(attempt: u32, cancel: &CancelToken) {
+pub(super) fn pause_before_retry(attempt: u32, cancel: &CancelToken) {
     let until =
         std::time::Instant::now() + std::time::Duration::from_millis(250 * u64::from(attempt));
     while std::time::Instant::now() < until && !cancel.is_cancelled() {

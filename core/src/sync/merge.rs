@@ -104,6 +104,13 @@ pub fn changes_after(saved: &[u8], known: &[Head]) -> Result<(Vec<u8>, Vec<Head>
     Ok((changes, heads_of(&mut doc)))
 }
 
+/// The heads of a whole saved document: those of a push or pull that left them out because the
+/// receiver reads them from the document itself.
+pub fn heads_of_saved(saved: &[u8]) -> Result<Vec<Head>, MergeError> {
+    let mut doc = AutoCommit::load(saved).map_err(|e| MergeError::Corrupt(e.to_string()))?;
+    Ok(heads_of(&mut doc))
+}
+
 /// Heads encoded as one blob (32 bytes each), for storage.
 pub fn heads_to_blob(heads: &[Head]) -> Vec<u8> {
     heads.concat()

@@ -21,6 +21,7 @@
 mod client;
 mod error;
 pub mod merge;
+mod resume;
 mod state;
 mod transport;
 pub mod wire;

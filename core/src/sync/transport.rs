@@ -24,6 +24,27 @@ pub trait Transport: Send + Sync {
         content_type: &str,
         body: Vec<u8>,
     ) -> Result<Response, SyncError>;
+
+    /// Whether a request cut on the way can be resumed: only over a network (a hub in the same
+    /// process never loses half a request).
+    fn resumable(&self) -> bool {
+        false
+    }
+
+    /// Like [`Transport::post`], but appends the answer's body to `answer` as it arrives, so that
+    /// what arrived before a cut is kept (then the error is `Interrupted`). Returns the status.
+    fn post_into(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+        answer: &mut Vec<u8>,
+    ) -> Result<u16, SyncError> {
+        let resp = self.post(path, token, content_type, body)?;
+        answer.extend_from_slice(&resp.body);
+        Ok(resp.status)
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Arc<T> {
@@ -35,6 +56,21 @@ impl<T: Transport + ?Sized> Transport for Arc<T> {
         body: Vec<u8>,
     ) -> Result<Response, SyncError> {
         (**self).post(path, token, content_type, body)
+    }
+
+    fn resumable(&self) -> bool {
+        (**self).resumable()
+    }
+
+    fn post_into(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+        answer: &mut Vec<u8>,
+    ) -> Result<u16, SyncError> {
+        (**self).post_into(path, token, content_type, body, answer)
     }
 }
 
@@ -79,14 +115,14 @@ impl HttpTransport {
     }
 }
 
-impl Transport for HttpTransport {
-    fn post(
+impl HttpTransport {
+    fn send(
         &self,
         path: &str,
         token: Option<&str>,
         content_type: &str,
         body: Vec<u8>,
-    ) -> Result<Response, SyncError> {
+    ) -> Result<reqwest::blocking::Response, SyncError> {
         let mut req = self
             .client
             .post(format!("{}{}", self.base, path))
@@ -95,10 +131,58 @@ impl Transport for HttpTransport {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        let resp = req.send().map_err(map_reqwest)?;
+        req.send().map_err(map_reqwest)
+    }
+}
+
+impl Transport for HttpTransport {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, SyncError> {
+        let resp = self.send(path, token, content_type, body)?;
         let status = resp.status().as_u16();
         let body = resp.bytes().map_err(map_reqwest)?.to_vec();
         Ok(Response { status, body })
+    }
+
+    fn resumable(&self) -> bool {
+        true
+    }
+
+    fn post_into(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+        answer: &mut Vec<u8>,
+    ) -> Result<u16, SyncError> {
+        use std::io::Read;
+        let mut resp = self.send(path, token, content_type, body)?;
+        let status = resp.status().as_u16();
+        let mut buf = [0u8; 16 * 1024];
+        // Bounded by the answer's length (the hub's answers are at most a few MiB) and the
+        // client's timeout; a read error keeps what arrived.
+        loop {
+            match resp.read(&mut buf) {
+                Ok(0) => return Ok(status),
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(SyncError::Interrupted(
+                        if e.kind() == std::io::ErrorKind::TimedOut {
+                            "timeout".into()
+                        } else {
+                            "answer cut".into()
+                        },
+                    ));
+                }
+            }
+        }
     }
 }
 
