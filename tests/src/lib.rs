@@ -87,6 +87,22 @@ pub fn member(name: &str, relation: Relation) -> MemberInput {
     }
 }
 
+/// Registers households `numbers` of `hamlet` on `reg`, each with one head of household.
+pub fn add_households(
+    reg: &mut Register,
+    hamlet: &str,
+    numbers: std::ops::Range<usize>,
+    head: &str,
+) -> Vec<HouseholdId> {
+    numbers
+        .map(|n| {
+            let id = reg.create_household(household(hamlet, n)).unwrap().value;
+            reg.add_member(&id, member(head, Relation::Head)).unwrap();
+            id
+        })
+        .collect()
+}
+
 /// Every household the hub holds, read from its documents.
 pub fn hub_households(store: &SqliteStore) -> Vec<Household> {
     store

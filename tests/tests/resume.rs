@@ -6,7 +6,6 @@
 use std::time::Duration;
 
 use gocua_core::Register;
-use gocua_core::model::Relation;
 use gocua_core::sync::{self, HttpTransport, SessionOutcome, SyncOptions, TlsOptions};
 use gocua_hub::http::RunningHub;
 use gocua_tests::proxy::{Plan, Proxy};
@@ -33,14 +32,7 @@ fn device(dir: &std::path::Path, store: &gocua_hub::SqliteStore, url: &str, vol:
 
 /// The same households (but their random ids) on any device.
 fn register_households(reg: &mut Register) {
-    for n in 0..HOUSEHOLDS {
-        let id = reg
-            .create_household(household("thon-dong", n))
-            .unwrap()
-            .value;
-        reg.add_member(&id, member("Phạm Thị Lan", Relation::Head))
-            .unwrap();
-    }
+    add_households(reg, "thon-dong", 0..HOUSEHOLDS, "Phạm Thị Lan");
 }
 
 /// Syncs `reg` through a proxy that does `plan` to every connection; returns the outcome and the

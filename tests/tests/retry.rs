@@ -6,7 +6,6 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use gocua_core::Register;
-use gocua_core::model::Relation;
 use gocua_core::sync::wire::{PATH_SYNC, SyncRequest, decode};
 use gocua_core::sync::{InProcess, Response, SessionOutcome, SyncError, SyncOptions, Transport};
 use gocua_tests::*;
@@ -86,14 +85,7 @@ fn device_with_work(
         None,
     )
     .unwrap();
-    for n in 0..HOUSEHOLDS {
-        let id = reg
-            .create_household(household("thon-dong", n))
-            .unwrap()
-            .value;
-        reg.add_member(&id, member("Phạm Thị Lan", Relation::Head))
-            .unwrap();
-    }
+    add_households(&mut reg, "thon-dong", 0..HOUSEHOLDS, "Phạm Thị Lan");
     reg
 }
 

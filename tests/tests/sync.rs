@@ -765,14 +765,7 @@ fn a_no_change_sync_is_under_a_kilobyte_on_the_wire_whatever_the_number_of_house
         &TlsOptions::default(),
     )
     .unwrap();
-    for i in 0..200 {
-        let id = reg
-            .create_household(household("thon-dong", i))
-            .unwrap()
-            .value;
-        reg.add_member(&id, member("Vũ Thị Hoa", Relation::Head))
-            .unwrap();
-    }
+    add_households(&mut reg, "thon-dong", 0..200, "Vũ Thị Hoa");
     sync_ok(&mut reg);
     let before = relay.bytes();
     let r = sync_ok(&mut reg);
