@@ -38,7 +38,7 @@ struct Args {
 
 /// The driver's own bound, under `run.sh`'s `timeout 3600`, so that the report is always
 /// written: the automerge-repo steps (last) end by then, reported as not finished if cut.
-const RUN_BOUND: Duration = Duration::from_secs(3300);
+const RUN_BOUND: Duration = Duration::from_secs(3000);
 
 /// The time left before the driver's own bound.
 fn left(a: &Args) -> Duration {
@@ -1688,7 +1688,22 @@ fn run_automerge(
                     t.elapsed().as_secs_f64()
                 );
                 log(format!("automerge-repo {n}: {why}"));
+                // What the pull of the first commune suggests (not measured: an estimate).
+                let first_pull = rows
+                    .iter()
+                    .find(|r| r.system == AM && r.workload == "W3" && r.households == a.first())
+                    .filter(|r| !r.note.starts_with("did not"))
+                    .map(|r| r.wall_ms);
                 for wl in ["W3", "W7"] {
+                    let mut note = why.clone();
+                    if let (Some(ms), "W3") = (first_pull, wl) {
+                        note += &format!(
+                            "; the pull of {} took {:.0} s, so at the same rate per household this one would take about {:.0} s (an estimate)",
+                            a.first(),
+                            ms / 1000.0,
+                            ms / 1000.0 * n as f64 / a.first() as f64
+                        );
+                    }
                     let link = if wl == "W7" { "device" } else { "loopback" };
                     rows.push(Row {
                         system: AM.into(),
@@ -1696,7 +1711,7 @@ fn run_automerge(
                         link: link.into(),
                         households: n,
                         converged: Some(false),
-                        note: why.clone(),
+                        note,
                         ..Row::default()
                     });
                 }
