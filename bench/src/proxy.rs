@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 const MAX_CONNECTIONS: usize = 20_000;
 /// Bytes read at once: small enough that a slow link delivers in small steps.
 const CHUNK: usize = 4096;
+/// Chunks a link holds on their way (16 KiB each way).
+const IN_FLIGHT_CHUNKS: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Shape {
@@ -222,7 +224,10 @@ fn pump(
     link: &Link,
     conn: &Conn,
 ) {
-    let (tx, rx) = mpsc::channel::<Option<(Instant, Vec<u8>)>>();
+    // Bounded, as a real link's buffer is: the sender waits when it is full (TCP's flow control),
+    // and a cut loses at most what it holds. Unbounded, a sender on loopback handed the proxy the
+    // whole 64 KiB before the receiver had read any of it, and a cut lost all of it.
+    let (tx, rx) = mpsc::sync_channel::<Option<(Instant, Vec<u8>)>>(IN_FLIGHT_CHUNKS);
     let mut writer_to = match to.try_clone() {
         Ok(t) => t,
         Err(_) => return,
