@@ -298,8 +298,8 @@ pub fn enrol(reg: &mut Register, url: &str, code: &str) -> BResult<()> {
     Ok(())
 }
 
-/// Syncs until the hub and the device hold the same, as a phone does: the core itself sends a
-/// request lost on the way again in half the batch (`SyncOptions::retries`), and when a whole
+/// Syncs until the hub and the device hold the same, as a phone does: the core itself resumes a
+/// request cut on the way where the hub's copy ends (`SyncOptions::retries`), and when a whole
 /// sync still fails the phone tries again (up to `attempts` syncs) when the link comes back.
 pub fn sync_until_done(
     reg: &mut Register,
