@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::{DeviceId, Household, HouseholdId, MemberId, VolunteerId, is_valid_id};
-use gocua_core::sync::merge::{MergeError, changes_after, heads_of_saved, merge_changes};
+use gocua_core::sync::merge::{MergeError, changes_after, merge_changes, sender_heads};
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::{validate_household_input, validate_member_input};
@@ -617,23 +617,13 @@ impl Hub {
         {
             return rejection;
         }
-        // The device's heads: sent, or (a whole document) the document's own, which are the
-        // merged ones when the hub had no copy.
-        let heads = if !doc.heads.is_empty() {
-            doc.heads.clone()
-        } else if existing.is_none() {
-            merged.heads.clone()
-        } else {
-            match heads_of_saved(&doc.changes) {
-                Ok(h) => h,
-                Err(_) => {
-                    return reject(
-                        "corrupt",
-                        "tài liệu hộ bị hỏng, không đọc được",
-                        "the household document is corrupt and cannot be read",
-                    );
-                }
-            }
+        // A whole document comes without its heads.
+        let Ok(heads) = sender_heads(&doc.heads, existing.is_some(), &merged, &doc.changes) else {
+            return reject(
+                "corrupt",
+                "tài liệu hộ bị hỏng, không đọc được",
+                "the household document is corrupt and cannot be read",
+            );
         };
         device_heads.push((doc.id.clone(), heads));
         if merged.changed {

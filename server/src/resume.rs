@@ -10,7 +10,6 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::IntoResponse;
-use gocua_core::sync::Response;
 use gocua_core::sync::wire::{CONTENT_TYPE, PATH_SYNC, UploadStatus};
 use http_body_util::BodyExt;
 
@@ -201,6 +200,5 @@ fn busy() -> ApiError {
 }
 
 fn error(e: ApiError) -> axum::response::Response {
-    let Response { status, body } = e.into_response();
-    reply(Response { status, body }, true)
+    reply(e.into_response(), true)
 }

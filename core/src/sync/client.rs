@@ -8,7 +8,7 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::error::SyncError;
-use super::merge::{MergeError, heads_of_saved, merge_changes};
+use super::merge::{MergeError, merge_changes, sender_heads};
 use super::resume::{Traffic, send_sync};
 use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
@@ -520,17 +520,9 @@ impl Register {
                     let existing = state::stored_bytes(tx, &doc.id)?;
                     match merge_changes(&hid, existing.as_deref(), &doc.changes) {
                         Ok(merged) => {
-                            // A whole document comes without its heads: they are its own, which
-                            // are the merged ones when this device had no copy.
-                            let hub_heads = if !doc.heads.is_empty() {
-                                doc.heads.clone()
-                            } else if existing.is_none() {
-                                merged.heads.clone()
-                            } else {
-                                heads_of_saved(&doc.changes).map_err(|e| {
-                                    crate::Error::CorruptDocument(format!("from hub, {}: {e}", doc.id))
-                                })?
-                            };
+                            // A whole document comes without its heads.
+                            let hub_heads = sender_heads(&doc.heads, existing.is_some(), &merged, &doc.changes)
+                                .map_err(|e| crate::Error::CorruptDocument(format!("from hub, {}: {e}", doc.id)))?;
                             if merged.household.area.commune_code != commune {
                                 // Never store a household of another commune, whatever the hub says.
                                 continue;

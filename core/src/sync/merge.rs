@@ -104,10 +104,22 @@ pub fn changes_after(saved: &[u8], known: &[Head]) -> Result<(Vec<u8>, Vec<Head>
     Ok((changes, heads_of(&mut doc)))
 }
 
-/// The heads of a whole saved document: those of a push or pull that left them out because the
-/// receiver reads them from the document itself.
-pub fn heads_of_saved(saved: &[u8]) -> Result<Vec<Head>, MergeError> {
-    let mut doc = AutoCommit::load(saved).map_err(|e| MergeError::Corrupt(e.to_string()))?;
+/// The sender's heads of a document just merged from `incoming`: those it sent, or, when it left
+/// them out because `incoming` is the whole document, the document's own: the merged heads when
+/// the receiver had no copy (`had_copy` false), else read from `incoming` alone.
+pub fn sender_heads(
+    sent: &[Head],
+    had_copy: bool,
+    merged: &Merged,
+    incoming: &[u8],
+) -> Result<Vec<Head>, MergeError> {
+    if !sent.is_empty() {
+        return Ok(sent.to_vec());
+    }
+    if !had_copy {
+        return Ok(merged.heads.clone());
+    }
+    let mut doc = AutoCommit::load(incoming).map_err(|e| MergeError::Corrupt(e.to_string()))?;
     Ok(heads_of(&mut doc))
 }
 
