@@ -14,6 +14,7 @@ pub mod input;
 pub mod keystore;
 pub mod model;
 mod register;
+pub mod screens;
 mod store;
 pub mod sync;
 pub mod text;

@@ -1,0 +1,11 @@
+//! Screen models of the volunteer's visit (the crux way): each screen is a plain state machine
+//! that takes events from the shell (a field typed, a button pressed, a GPS fix, a QR text) and
+//! returns a view state to draw, every sentence already in the chosen language. Rules, masking,
+//! labels, parsing and consent live here once; the Kotlin and Swift shells only render.
+//!
+//! Models do no I/O of their own beyond the [`crate::Register`] they are handed for an event.
+//! `view.rs` holds the pieces every view state is made of.
+
+pub mod view;
+
+pub use view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};

@@ -1,0 +1,77 @@
+//! The building blocks of every screen's view state: plain data a shell draws as it is.
+
+use serde::Serialize;
+
+/// The language every sentence of a view state is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    /// `vi` or `en` (anything else is Vietnamese, the product's language).
+    pub fn from_code(code: &str) -> Lang {
+        if code.trim().eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Vi
+        }
+    }
+}
+
+/// Picks the sentence of `lang`.
+pub fn tr(lang: Lang, vi: &str, en: &str) -> String {
+    match lang {
+        Lang::Vi => vi.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+/// How much a message matters: an error blocks the action, a warning must be accepted
+/// explicitly, information only informs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+/// A sentence to show, with its weight and a stable code the shell may use for an icon.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub code: String,
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// One input field: what it is called, what it holds, what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldView {
+    /// Stable key the shell sends back with its events.
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    /// A hint shown under an empty field (an example of the expected form).
+    pub hint: String,
+    pub required: bool,
+    pub enabled: bool,
+    pub messages: Vec<Notice>,
+}
+
+/// One choice of a picker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OptionView {
+    pub code: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// A button: the shell sends its `id` back as an event when it is enabled and pressed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ActionView {
+    pub id: String,
+    pub label: String,
+    pub enabled: bool,
+}
