@@ -3,18 +3,28 @@ package vn.gocua.app
 import android.content.Intent
 import android.os.Bundle
 import android.view.LayoutInflater
+import android.view.View
+import android.view.ViewGroup
+import android.widget.BaseAdapter
+import android.widget.ListView
 import android.widget.TextView
 import java.text.SimpleDateFormat
 import java.util.Date
 import java.util.Locale
 import vn.gocua.app.logic.AreaModel
+import vn.gocua.app.logic.HouseholdRow
 
 /**
  * My area: the households of the volunteer's hamlets with progress and an unsynced mark; search
  * by the core (no diacritics needed); a follow-ups filter. The launcher: goes to enrol first.
+ * The rows are a ListView whose adapter recycles row views (a few dozen views for any number of
+ * households), under a fixed header (layout activity_list).
  */
 class AreaActivity : Screen() {
     private lateinit var model: AreaModel
+    private val adapter = RowsAdapter()
+
+    override val layoutId: Int get() = R.layout.activity_list
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -25,6 +35,13 @@ class AreaActivity : Screen() {
         }
         model = AreaModel(t, SimpleDateFormat("yyyy-MM-dd", Locale.ROOT).format(Date()))
         setScreenTitle(getString(R.string.area_title))
+        val list = findViewById(R.id.list) as ListView
+        list.emptyView = findViewById(R.id.list_empty)
+        list.adapter = adapter
+        list.setOnItemClickListener { _, _, position, _ ->
+            val r = adapter.getItem(position)
+            startActivity(Intent(this, CardActivity::class.java).putExtra(EXTRA_HOUSEHOLD, r.id))
+        }
     }
 
     override fun onResume() {
@@ -55,34 +72,46 @@ class AreaActivity : Screen() {
             model.followUpsOnly = !model.followUpsOnly
             render()
         }
-        rowsStart = -1
         renderRows()
         action(getString(R.string.area_register)) { startActivity(Intent(this, RegisterActivity::class.java)) }
         action(getString(R.string.area_sync)) { startActivity(Intent(this, SyncActivity::class.java)) }
     }
 
-    private var rowsStart = -1
-
+    /** New rows for the list; the search field and the rest of the screen stay as they are. */
     private fun renderRows() {
-        if (rowsStart < 0 || rowsStart > body.childCount) rowsStart = body.childCount
-        while (body.childCount > rowsStart) body.removeViewAt(rowsStart)
-        val rows = model.rows()
-        if (rows.isEmpty()) text(model.emptyText())
-        val inflater = LayoutInflater.from(this)
-        for (r in rows) {
-            val v = inflater.inflate(R.layout.row_household, body, false)
-            (v.findViewById(R.id.row_title) as TextView).text = r.title
-            (v.findViewById(R.id.row_mark) as TextView).text = listOfNotNull(
+        adapter.rows = model.rows()
+        (findViewById(R.id.list_empty) as TextView).text = model.emptyText()
+        adapter.notifyDataSetChanged()
+    }
+
+    private class Holder(v: View) {
+        val title = v.findViewById(R.id.row_title) as TextView
+        val mark = v.findViewById(R.id.row_mark) as TextView
+        val address = v.findViewById(R.id.row_address) as TextView
+        val progress = v.findViewById(R.id.row_progress) as TextView
+    }
+
+    private inner class RowsAdapter : BaseAdapter() {
+        var rows: List<HouseholdRow> = emptyList()
+
+        override fun getCount() = rows.size
+        override fun getItem(position: Int): HouseholdRow = rows[position]
+        override fun getItemId(position: Int) = position.toLong()
+
+        override fun getView(position: Int, convertView: View?, parent: ViewGroup): View {
+            val v = convertView ?: LayoutInflater.from(parent.context).inflate(R.layout.row_household, parent, false)
+                .also { it.tag = Holder(it) }
+            val h = v.tag as Holder
+            val r = rows[position]
+            h.title.text = r.title
+            h.mark.text = listOfNotNull(
                 if (r.unsynced) getString(R.string.area_unsynced) else null,
                 if (r.followUpDue) getString(R.string.area_due) else null,
                 if (r.conflicts > 0) "⚠ ${r.conflicts}" else null,
             ).joinToString(" ")
-            (v.findViewById(R.id.row_address) as TextView).text = listOfNotNull(r.address, r.plusCode).joinToString(" · ")
-            (v.findViewById(R.id.row_progress) as TextView).text = r.progress
-            v.setOnClickListener {
-                startActivity(Intent(this, CardActivity::class.java).putExtra(EXTRA_HOUSEHOLD, r.id))
-            }
-            body.addView(v)
+            h.address.text = listOfNotNull(r.address, r.plusCode).joinToString(" · ")
+            h.progress.text = r.progress
+            return v
         }
     }
 

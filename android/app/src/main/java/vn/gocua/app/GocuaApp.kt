@@ -72,6 +72,7 @@ class GocuaApp : Application() {
         register?.destroy()
         register = null
         if (registerFile.exists()) registerFile.delete()
+        keys.reset() // a new wrapping key, needing the screen lock (AppLock)
         return GocuaRegister.createEncrypted(registerFile.path, volunteerId, communeCode, keys, lang).also { register = it }
     }
 

@@ -1,14 +1,21 @@
 package vn.gocua.app
 
+import android.Manifest
 import android.content.Intent
+import android.content.pm.PackageManager
 import android.location.Location
 import android.location.LocationListener
 import android.location.LocationManager
 import android.os.Bundle
+import android.net.Uri
+import android.provider.Settings
 import android.text.InputType
+import android.widget.Button
 import android.widget.LinearLayout
+import android.widget.TextView
 import java.io.File
 import java.util.Properties
+import vn.gocua.app.logic.LocationPermission
 import vn.gocua.app.logic.RegisterWizard
 import vn.gocua.core.ConsentAction
 import vn.gocua.core.ConsentMethod
@@ -66,6 +73,7 @@ class RegisterActivity : Screen() {
 
     override fun render() {
         clear()
+        positionBox = null
         setScreenTitle(w.stepTitle())
         when (w.step) {
             RegisterWizard.Step.ADDRESS -> address()
@@ -84,12 +92,9 @@ class RegisterActivity : Screen() {
         edit(getString(R.string.register_alley), w.alley) { w.alley = it }
         edit(getString(R.string.register_house), w.houseNumber, InputType.TYPE_CLASS_TEXT) { w.houseNumber = it }
         messages(w.issues.messagesFor("address"))
-        text(w.positionText())
-        w.plusCode()?.let { text(getString(R.string.register_plus_code, it), R.style.Gocua_Title) }
-        messages(w.issues.messagesFor("digital_address"))
-        val r = row()
-        choice(getString(if (w.position is RegisterWizard.Position.Known) R.string.register_retry else R.string.register_locate), false, r) { locate() }
-        choice(getString(R.string.register_pin), false, r) { pinByHand() }
+        positionBox = LinearLayout(this).apply { orientation = LinearLayout.VERTICAL }
+        body.addView(positionBox)
+        renderPosition()
         edit(getString(R.string.register_notes), w.notes) { w.notes = it }
         messages(w.issues.others(listOf("address", "digital_address")))
         w.warningPrompt()?.let { text(it) }
@@ -106,35 +111,100 @@ class RegisterActivity : Screen() {
         }
     }
 
-    @Suppress("MissingPermission")
+    /**
+     * The position part of the address step: position and accuracy, Plus Code, the core's messages
+     * about it, the locate/pin buttons. A GPS fix redraws only this box, never the form's fields
+     * (a redraw of the whole form every second took the focus and the keyboard from the typist).
+     */
+    private var positionBox: LinearLayout? = null
+    private var permissionNote: String? = null
+
+    private fun renderPosition() {
+        val box = positionBox ?: return
+        box.removeAllViews()
+        fun line(s: String, style: Int = 0) = box.addView(TextView(this).apply {
+            text = s
+            if (style != 0) setTextAppearance(style)
+            setPadding(0, 8, 0, 8)
+        })
+        line(w.positionText())
+        w.plusCode()?.let { line(getString(R.string.register_plus_code, it), R.style.Gocua_Title) }
+        w.issues.messagesFor("digital_address").forEach { line(it, R.style.Gocua_Message) }
+        permissionNote?.let { line(it, R.style.Gocua_Message) }
+        val r = LinearLayout(this).apply { orientation = LinearLayout.HORIZONTAL }
+        box.addView(r)
+        choice(getString(if (w.position is RegisterWizard.Position.Known) R.string.register_retry else R.string.register_locate), false, r) { locate() }
+        choice(getString(R.string.register_pin), false, r) { pinByHand() }
+        if (permissionNote != null && !canAskLocation) {
+            box.addView(Button(this).apply {
+                text = getString(R.string.open_settings)
+                setOnClickListener {
+                    startActivity(Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS, Uri.fromParts("package", packageName, null)))
+                }
+            })
+        }
+    }
+
+    private var canAskLocation = true
+
+    private fun granted(p: String) = checkSelfPermission(p) == PackageManager.PERMISSION_GRANTED
+
+    /** Precise and approximate location are asked for together (Android 12+ offers either). */
     private fun locate() {
-        if (checkSelfPermission(android.Manifest.permission.ACCESS_FINE_LOCATION) != android.content.pm.PackageManager.PERMISSION_GRANTED) {
-            requestPermissions(arrayOf(android.Manifest.permission.ACCESS_FINE_LOCATION), 1)
+        if (!granted(Manifest.permission.ACCESS_FINE_LOCATION) && !granted(Manifest.permission.ACCESS_COARSE_LOCATION)) {
+            requestPermissions(arrayOf(Manifest.permission.ACCESS_FINE_LOCATION, Manifest.permission.ACCESS_COARSE_LOCATION), REQUEST_LOCATION)
             return
         }
+        startLocating(precise = granted(Manifest.permission.ACCESS_FINE_LOCATION))
+    }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        super.onRequestPermissionsResult(requestCode, permissions, grantResults)
+        if (requestCode != REQUEST_LOCATION) return
+        fun answered(p: String) = permissions.indices.any { permissions[it] == p && grantResults.getOrNull(it) == PackageManager.PERMISSION_GRANTED }
+        val outcome = LocationPermission.afterRequest(
+            fine = answered(Manifest.permission.ACCESS_FINE_LOCATION),
+            coarse = answered(Manifest.permission.ACCESS_COARSE_LOCATION),
+            // false after "don't ask again" (or when a policy forbids asking): only Settings can grant it
+            canAskAgain = shouldShowRequestPermissionRationale(Manifest.permission.ACCESS_FINE_LOCATION),
+        )
+        permissionNote = LocationPermission.message(outcome, t)
+        canAskLocation = outcome != LocationPermission.Outcome.OPEN_SETTINGS
+        when (outcome) {
+            LocationPermission.Outcome.PRECISE -> startLocating(precise = true)
+            LocationPermission.Outcome.APPROXIMATE -> startLocating(precise = false)
+            else -> renderPosition()
+        }
+    }
+
+    @Suppress("MissingPermission")
+    private fun startLocating(precise: Boolean) {
         val lm = getSystemService(LOCATION_SERVICE) as LocationManager
-        if (!lm.isProviderEnabled(LocationManager.GPS_PROVIDER)) {
+        val provider = if (precise) LocationManager.GPS_PROVIDER else LocationManager.NETWORK_PROVIDER
+        if (!lm.isProviderEnabled(provider)) {
             w.onNoFix(t.pick("GPS đang tắt", "GPS is off"))
-            render()
+            renderPosition()
             return
         }
         stopLocating()
         w.onLocating()
-        render()
+        renderPosition()
         val l = object : LocationListener {
             override fun onLocationChanged(loc: Location) {
                 w.onFix(loc.latitude, loc.longitude, loc.accuracy.toDouble(), loc.time)
                 revalidateHousehold()
                 if (loc.accuracy <= 20f) stopLocating() // good enough: stop draining the battery
-                render()
+                renderPosition()
             }
             @Deprecated("API 23") override fun onStatusChanged(p: String?, s: Int, b: Bundle?) {}
             override fun onProviderEnabled(p: String) {}
-            override fun onProviderDisabled(p: String) { w.onNoFix(t.pick("GPS đã tắt", "GPS turned off")); render() }
+            override fun onProviderDisabled(p: String) { w.onNoFix(t.pick("GPS đã tắt", "GPS turned off")); renderPosition() }
         }
         listener = l
-        lm.requestLocationUpdates(LocationManager.GPS_PROVIDER, 1000L, 0f, l)
+        lm.requestLocationUpdates(provider, 1000L, 0f, l)
     }
+
+    private companion object { const val REQUEST_LOCATION = 1 }
 
     private fun stopLocating() {
         listener?.let { (getSystemService(LOCATION_SERVICE) as LocationManager).removeUpdates(it) }

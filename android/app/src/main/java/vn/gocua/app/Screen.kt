@@ -2,6 +2,8 @@ package vn.gocua.app
 
 import android.app.Activity
 import android.app.AlertDialog
+import android.app.KeyguardManager
+import android.content.Intent
 import android.os.Bundle
 import android.text.Editable
 import android.text.InputType
@@ -11,6 +13,7 @@ import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
+import vn.gocua.app.logic.AppLock
 import vn.gocua.app.logic.Errors
 import vn.gocua.core.GocuaException
 
@@ -24,10 +27,13 @@ abstract class Screen : Activity() {
     protected lateinit var body: LinearLayout
     protected lateinit var actions: LinearLayout
 
+    /** The frame: a scrolling body (activity_screen), or a fixed body above a list (activity_list). */
+    protected open val layoutId: Int get() = R.layout.activity_screen
+
     override fun onCreate(savedInstanceState: Bundle?) {
         app.applyLocale(this)
         super.onCreate(savedInstanceState)
-        setContentView(R.layout.activity_screen)
+        setContentView(layoutId)
         body = findViewById(R.id.body) as LinearLayout
         actions = findViewById(R.id.actions) as LinearLayout
         (findViewById(R.id.language) as Button).setOnClickListener {
@@ -36,7 +42,10 @@ abstract class Screen : Activity() {
         }
     }
 
-    /** Leaving a screen after changes: a one-off sync job runs as soon as there is a network. */
+    /**
+     * Leaving a screen: a one-off sync job runs as soon as there is a network. It never stops a
+     * sync already running or scheduled (SyncJobService.soon).
+     */
     override fun onPause() {
         super.onPause()
         if (app.enrolled) SyncJobService.soon(this)
@@ -103,9 +112,47 @@ abstract class Screen : Activity() {
     }
 
     protected fun showError(e: Throwable) {
+        if (e is GocuaException.KeyStore) {
+            val failure = app.keys.lastFailure
+            if (AppLock.asksForUnlock(failure) && askForScreenLock()) return
+            AppLock.message(failure, t)?.let { msg ->
+                AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(msg).setPositiveButton(R.string.ok, null).show()
+                return
+            }
+        }
         val msg = if (e is GocuaException) Errors.describe(e, t) else t.pick("Lỗi không mong đợi.", "Unexpected error.")
         AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(msg).setPositiveButton(R.string.ok, null).show()
     }
+
+    /**
+     * The register's key waits for the screen lock (AppLock): the system's own screen asks for the
+     * PIN, pattern or password; once confirmed the screen starts again and reopens the register.
+     */
+    private fun askForScreenLock(): Boolean {
+        if (askingForUnlock) return true
+        val km = getSystemService(KEYGUARD_SERVICE) as KeyguardManager
+        @Suppress("DEPRECATION")
+        val intent = km.createConfirmDeviceCredentialIntent(getString(R.string.app_name), AppLock.message(AppLock.KeyFailure.NEEDS_UNLOCK, t))
+            ?: return false // no secure lock screen any more: the caller says why
+        askingForUnlock = true
+        @Suppress("DEPRECATION")
+        startActivityForResult(intent, REQUEST_UNLOCK)
+        return true
+    }
+
+    private var askingForUnlock = false
+
+    @Deprecated("Activity result API of the framework (no androidx)")
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        @Suppress("DEPRECATION")
+        super.onActivityResult(requestCode, resultCode, data)
+        if (requestCode == REQUEST_UNLOCK) {
+            askingForUnlock = false
+            if (resultCode == RESULT_OK) recreate() else finish()
+        }
+    }
+
+    companion object { const val REQUEST_UNLOCK = 7701 }
 
     protected fun hide(v: View) { v.visibility = View.GONE }
 }

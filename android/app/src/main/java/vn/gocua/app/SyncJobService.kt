@@ -6,12 +6,17 @@ import android.app.job.JobScheduler
 import android.app.job.JobService
 import android.content.ComponentName
 import android.content.Context
+import java.util.concurrent.atomic.AtomicBoolean
+import vn.gocua.app.logic.SyncPolicy
 import vn.gocua.core.GocuaException
 import vn.gocua.core.SyncCancellation
 
 /**
- * Automatic sync when connectivity returns: a JobScheduler job that needs a network, persisted
- * across reboots, rescheduled with back-off when the sync could not finish.
+ * Automatic sync when connectivity returns: a periodic JobScheduler job that needs a network,
+ * persisted across reboots, and a one-off job asked for when the volunteer leaves a screen. Every
+ * run syncs both ways (pushes what is pending, pulls the others' edits and erasures), and is
+ * retried with back-off when it could not finish. Asking again never stops a running sync
+ * (rescheduling a job id cancels its running job): see [SyncPolicy].
  */
 class SyncJobService : JobService() {
     @Volatile private var cancel: SyncCancellation? = null
@@ -21,21 +26,24 @@ class SyncJobService : JobService() {
         if (!app.enrolled) return false
         val c = SyncCancellation()
         cancel = c
+        running.set(true)
         app.io.execute {
             var retry = false
             try {
-                val r = app.register()
-                if (r.pendingCount() > 0u) {
-                    val report = r.sync(null, c)
-                    retry = report.pendingAfter > 0u && report.rejected.isEmpty()
-                }
+                // Always: a register with nothing pending still pulls what others changed.
+                val report = app.register().sync(null, c)
+                retry = SyncPolicy.retry(report.pendingAfter.toLong(), report.rejected.size)
             } catch (e: GocuaException.Network) {
                 retry = true
+            } catch (e: GocuaException.KeyStore) {
+                retry = true // the key waits for the screen lock (AppLock): later, after an unlock
             } catch (e: GocuaException) {
                 retry = false // not enrolled, revoked...: the sync screen says why
             } finally {
                 cancel = null
+                running.set(false)
                 jobFinished(params, retry)
+                if (askedWhileRunning.getAndSet(false)) soon(app)
             }
         }
         return true
@@ -48,13 +56,27 @@ class SyncJobService : JobService() {
 
     companion object {
         private const val JOB_ID = 8801
-
         private const val SOON_ID = 8802
 
-        /** A one-off sync when connectivity is (or comes) back; replaces a previous one. */
+        /** A sync job of this process is running (the register is one per process). */
+        private val running = AtomicBoolean(false)
+        private val askedWhileRunning = AtomicBoolean(false)
+
+        private fun scheduler(context: Context) = context.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
+
+        private fun pending(context: Context, id: Int) = scheduler(context).allPendingJobs.any { it.id == id }
+
+        /**
+         * A one-off sync as soon as there is a network. Never replaces a scheduled or running one
+         * (that would stop it): while one runs, it is asked again when that one ends.
+         */
         fun soon(context: Context) {
-            val scheduler = context.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
-            scheduler.schedule(
+            when (SyncPolicy.onAsk(scheduled = pending(context, SOON_ID), running = running.get())) {
+                SyncPolicy.Ask.ALREADY_SCHEDULED -> return
+                SyncPolicy.Ask.AFTER_RUNNING -> { askedWhileRunning.set(true); return }
+                SyncPolicy.Ask.SCHEDULE -> Unit
+            }
+            scheduler(context).schedule(
                 JobInfo.Builder(SOON_ID, ComponentName(context, SyncJobService::class.java))
                     .setRequiredNetworkType(JobInfo.NETWORK_TYPE_ANY)
                     .setBackoffCriteria(30_000L, JobInfo.BACKOFF_POLICY_EXPONENTIAL)
@@ -62,15 +84,16 @@ class SyncJobService : JobService() {
             )
         }
 
+        /** The periodic sync (every 30 min with a network); left alone when already scheduled. */
         fun schedule(context: Context) {
-            val scheduler = context.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
+            if (pending(context, JOB_ID)) return
             val job = JobInfo.Builder(JOB_ID, ComponentName(context, SyncJobService::class.java))
                 .setRequiredNetworkType(JobInfo.NETWORK_TYPE_ANY)
                 .setPersisted(true)
                 .setPeriodic(30 * 60 * 1000L)
                 .setBackoffCriteria(60_000L, JobInfo.BACKOFF_POLICY_EXPONENTIAL)
                 .build()
-            scheduler.schedule(job)
+            scheduler(context).schedule(job)
         }
     }
 }
