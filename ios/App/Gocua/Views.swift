@@ -2,6 +2,7 @@
 // (minHeight 56), black on white, Vietnamese by default with an English switch.
 #if canImport(SwiftUI) && canImport(CoreLocation)
 import SwiftUI
+import Combine
 import GocuaKit
 import GocuaCore
 
@@ -16,30 +17,57 @@ extension View { func big() -> some View { modifier(Big()) } }
 struct LanguageSwitch: View {
     let state: AppState
     var changed: () -> Void
-    var body: some View { Button(state.lang == .vi ? "EN" : "VI") { state.switchLanguage(); changed() } }
+    var body: some View {
+        Button(state.lang == .vi ? "EN" : "VI") {
+            state.switchLanguage()
+            UserDefaults.standard.set(state.lang == .en ? "en" : "vi", forKey: "lang") // kept across launches
+            changed()
+        }
+    }
 }
 
 struct EnrolView: View {
     let state: AppState
+    @ObservedObject var root: Root
     @StateObject private var s: Screen<EnrolScreen>
     @State private var query = ""
-    init(state: AppState) { self.state = state; _s = StateObject(wrappedValue: Screen(EnrolScreen(app: state))) }
+    init(state: AppState, root: Root) {
+        self.state = state; self.root = root
+        _s = StateObject(wrappedValue: Screen(EnrolScreen(app: state)))
+    }
+    private func takeLink() {
+        guard let link = root.pairingLink else { return }
+        root.pairingLink = nil
+        s.model.scanned(link); s.tick += 1
+    }
     var body: some View {
-        let m = s.model
+        let m = s.model, t = state.texts
         Form {
-            TextField(m.missing.first ?? "", text: Binding(get: { m.volunteerId }, set: { m.volunteerId = $0; s.tick += 1 }))
+            if let refusal = m.lockRefusal { Text(refusal).foregroundColor(.red) }
+            TextField(t.pick("Mã tình nguyện viên", "Volunteer id"), text: Binding(get: { m.volunteerId }, set: { m.volunteerId = $0; s.tick += 1 }))
             if let c = m.commune { Text("✓ \(c.fullName) (\(c.code))") } else {
                 TextField("Xã/phường · Commune", text: $query)
                 ForEach(m.findCommune(query), id: \.code) { u in Button(u.fullName) { m.commune = u; s.tick += 1 } }
             }
+            Text(t.pick("Quét mã QR của điều phối viên bằng ứng dụng Camera: iPhone sẽ mở Gò Cửa với mã ghép đã điền sẵn. Hoặc dán mã đã sao chép, hoặc nhập tay.",
+                        "Scan the coordinator's QR code with the Camera app: the iPhone opens Gò Cửa with the pairing filled in. Or paste a copied pairing code, or type it."))
+            Button(t.pick("Dán mã ghép đã sao chép", "Paste a copied pairing code")) {
+                m.scanned(UIPasteboard.general.string ?? ""); s.tick += 1
+            }
             TextField("https://…", text: Binding(get: { m.hubUrl }, set: { m.hubUrl = $0; s.tick += 1 }))
+                .keyboardType(.URL).textInputAutocapitalization(.never).autocorrectionDisabled()
             TextField("XXXX-XXXX-XX", text: Binding(get: { m.pairingCode }, set: { m.pairingCode = $0; s.tick += 1 }))
+                .textInputAutocapitalization(.characters).autocorrectionDisabled()
             if let msg = m.scanMessage { Text(msg) }
+            if !m.missing.isEmpty { Text(m.missing.joined(separator: " · ")).font(.footnote) }
             Text(m.summary)
-            Button(state.texts.pick("Ghép máy", "Enrol")) { s.run { $0.submit() } }.big().disabled(!m.canSubmit)
+            // On success the root sees the enrolled register and shows the area.
+            Button(t.pick("Ghép máy", "Enrol")) { s.run({ $0.submit() }, then: { root.refresh() }) }.big().disabled(!m.canSubmit)
         }
-        .navigationTitle(state.texts.pick("Ghép máy với xã", "Enrol this phone"))
+        .navigationTitle(t.pick("Ghép máy với xã", "Enrol this phone"))
         .toolbar { LanguageSwitch(state: state) { s.tick += 1 } }
+        .onAppear { takeLink() }
+        .onChange(of: root.pairingLink) { _ in takeLink() }
     }
 }
 
@@ -122,7 +150,10 @@ struct RegisterView: View {
                 }
             }
             if let e = m.error { Text(e).foregroundColor(.red) }
-        }.navigationTitle(m.stepTitle)
+        }
+        .navigationTitle(m.stepTitle)
+        // A GPS fix arrives later, on the main thread: redraw then (the position lines only change).
+        .onReceive(NotificationCenter.default.publisher(for: .gocuaLocation)) { _ in s.tick += 1 }
     }
 }
 

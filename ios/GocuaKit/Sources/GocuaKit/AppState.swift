@@ -9,14 +9,27 @@ public final class AppState: @unchecked Sendable {
     public let registerURL: URL
     let keys: KeyStoreAdapter
     public private(set) var register: GocuaRegister?
+    /// Whether the phone has a passcode (the app: `KeychainStore.deviceHasPasscode`); the
+    /// register's key needs one, so enrolment is refused without it (AppLock).
+    public let deviceSecure: @Sendable () -> Bool
 
-    public init(directory: URL, store: SecureStore, lang: Language = .vi) {
+    public init(directory: URL, store: SecureStore, lang: Language = .vi, deviceSecure: @escaping @Sendable () -> Bool = { true }) {
         self.registerURL = directory.appendingPathComponent("register.db")
         self.keys = KeyStoreAdapter(store)
         self.lang = lang
+        self.deviceSecure = deviceSecure
     }
 
-    public var hasRegister: Bool { FileManager.default.fileExists(atPath: registerURL.path) }
+    /// Written once the hub accepted this phone: a register whose enrolment failed half-way does
+    /// not count (the app stays on the enrol screen).
+    var enrolledMarker: URL { registerURL.appendingPathExtension("enrolled") }
+
+    /// An enrolled register exists: the app's root view shows the area, otherwise enrolment.
+    public var hasRegister: Bool {
+        FileManager.default.fileExists(atPath: registerURL.path) && FileManager.default.fileExists(atPath: enrolledMarker.path)
+    }
+
+    func markEnrolled() { FileManager.default.createFile(atPath: enrolledMarker.path, contents: Data()) }
 
     public func switchLanguage() {
         lang = lang == .vi ? .en : .vi
@@ -33,6 +46,7 @@ public final class AppState: @unchecked Sendable {
 
     func create(volunteerId: String, communeCode: String) throws -> GocuaRegister {
         register = nil
+        try? FileManager.default.removeItem(at: enrolledMarker)
         try? FileManager.default.removeItem(at: registerURL)
         let r = try GocuaRegister.createEncrypted(path: registerURL.path, volunteerId: volunteerId, communeCode: communeCode, keys: keys, lang: lang)
         register = r

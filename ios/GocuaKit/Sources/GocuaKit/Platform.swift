@@ -9,7 +9,8 @@ public protocol SecureStore: AnyObject, Sendable {
 }
 
 /// The core's key store over a `SecureStore`: the register's key is created by the core and kept
-/// only there (on iOS: in the Keychain, this device only, after first unlock).
+/// only there (on iOS: in the Keychain, this device only, only while a passcode is set, read after
+/// the volunteer's Face ID, Touch ID or passcode).
 public final class KeyStoreAdapter: PlatformKeyStore, @unchecked Sendable {
     private let store: SecureStore
     public init(_ store: SecureStore) { self.store = store }
@@ -46,15 +47,31 @@ public protocol LocationProvider: AnyObject {
     func requestFix(_ done: @escaping (LocationResult) -> Void)
 }
 
-#if canImport(Security) && !os(Linux)
+#if canImport(Security) && canImport(LocalAuthentication) && !os(Linux)
 import Security
+import LocalAuthentication
 
-/// The iOS Keychain: generic passwords of this app, readable after first unlock, this device only
-/// (never in backups or iCloud).
+/// The iOS Keychain: generic passwords of this app, this device only (never in backups or
+/// iCloud), and only while the phone has a passcode (`kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly`:
+/// iOS deletes them if the passcode is turned off; synced households come back by enrolling again).
+/// Reading needs the owner (`.userPresence`: Face ID, Touch ID or the passcode, asked by iOS);
+/// the register is opened once per launch, so once per launch. In the background (no UI) the read
+/// fails until the app has opened the register in the foreground.
 public final class KeychainStore: SecureStore, @unchecked Sendable {
-    struct Failure: Error { let status: OSStatus }
+    public struct Failure: Error, LocalizedError {
+        public let status: OSStatus
+        public var errorDescription: String? { "Keychain status \(status)" }
+    }
     private let service: String
-    public init(service: String = "vn.gocua.register") { self.service = service }
+    private let prompt: String
+    public init(service: String = "vn.gocua.register", prompt: String = "Mở sổ hộ · Open the register") {
+        self.service = service; self.prompt = prompt
+    }
+
+    /// A passcode is set (Face ID and Touch ID need one): the register's key can be kept.
+    public static func deviceHasPasscode() -> Bool {
+        LAContext().canEvaluatePolicy(.deviceOwnerAuthentication, error: nil)
+    }
 
     private func query(_ name: String) -> [String: Any] {
         [kSecClass as String: kSecClassGenericPassword, kSecAttrService as String: service, kSecAttrAccount as String: name]
@@ -63,6 +80,9 @@ public final class KeychainStore: SecureStore, @unchecked Sendable {
     public func read(_ name: String) throws -> Data? {
         var q = query(name)
         q[kSecReturnData as String] = true
+        let context = LAContext()
+        context.localizedReason = prompt
+        q[kSecUseAuthenticationContext as String] = context
         var out: AnyObject?
         let status = SecItemCopyMatching(q as CFDictionary, &out)
         if status == errSecItemNotFound { return nil }
@@ -72,9 +92,14 @@ public final class KeychainStore: SecureStore, @unchecked Sendable {
 
     public func write(_ name: String, _ data: Data) throws {
         try remove(name)
+        var error: Unmanaged<CFError>?
+        guard let access = SecAccessControlCreateWithFlags(
+            nil, kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly, .userPresence, &error) else {
+            throw Failure(status: errSecParam)
+        }
         var q = query(name)
         q[kSecValueData as String] = data
-        q[kSecAttrAccessible as String] = kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly
+        q[kSecAttrAccessControl as String] = access
         let status = SecItemAdd(q as CFDictionary, nil)
         guard status == errSecSuccess else { throw Failure(status: status) }
     }

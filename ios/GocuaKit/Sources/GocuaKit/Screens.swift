@@ -41,11 +41,16 @@ public final class EnrolScreen {
 
     public var canSubmit: Bool { missing.isEmpty }
 
+    /// The refusal shown on a phone without a passcode (the register's key needs one), or nil.
+    public var lockRefusal: String? { AppLock.enrolRefusal(deviceSecure: app.deviceSecure(), t) }
+
     public func submit() {
         guard canSubmit, let commune else { return }
+        if let refusal = lockRefusal { state = .failed(refusal); return }
         do {
             let r = try app.create(volunteerId: volunteerId, communeCode: commune.code)
             let e = try r.enrol(hubUrl: hubUrl, pairingCode: pairingCode, pinSha256: nil)
+            app.markEnrolled()
             state = .enrolled(area: e.area.name, hamlets: e.area.hamlets.map(\.name))
         } catch {
             state = .failed(Format.error(error, t))

@@ -49,9 +49,14 @@ public enum Format {
         return f.string(from: date)
     }
 
-    /// What to tell the volunteer about a failed core call: the core's safe message and a hint.
+    /// What to tell the volunteer about a failed core call: the core's safe message (its `reason`,
+    /// never the generated `errorDescription`, which is a `String(reflecting:)` dump of the enum)
+    /// and a hint for the kinds a volunteer can act on.
     public static func error(_ e: Error, _ t: Texts) -> String {
-        guard let g = e as? GocuaError else { return t.pick("Lỗi không mong đợi.", "Unexpected error.") }
+        guard let g = e as? GocuaError else {
+            if let l = e as? LocalizedError, let d = l.errorDescription { return d }
+            return t.pick("Lỗi không mong đợi.", "Unexpected error.")
+        }
         let hint: String?
         switch g {
         case .Network: hint = t.pick("Chưa kết nối được máy chủ xã; sẽ thử lại khi có mạng.", "Cannot reach the commune hub; it will retry when online.")
@@ -59,26 +64,75 @@ public enum Format {
         case .Revoked: hint = t.pick("Xã đã thu hồi máy này: liên hệ điều phối viên.", "The commune revoked this phone: contact the coordinator.")
         case .PairingInvalid: hint = t.pick("Mã ghép sai, đã dùng hoặc hết hạn.", "The pairing code is wrong, used or expired.")
         case .UpdateRequired: hint = t.pick("Cần cập nhật ứng dụng.", "Update the app.")
+        case .KeyStore, .WrongKey: hint = t.pick("Không mở được khóa của sổ trên máy (cần mã khóa màn hình).", "The register's key could not be opened on this phone (the passcode is needed).")
         default: hint = nil
         }
-        let reason = g.errorDescription ?? ""
+        let reason = g.reason
         return [hint, reason.isEmpty ? nil : reason].compactMap { $0 }.joined(separator: "\n")
     }
 }
 
-/// The coordinator's pairing QR code: `GOCUA-PAIR:1:<code>:<hub url>`.
+extension GocuaError {
+    /// The core's message for this error: safe to show, never personal data.
+    public var reason: String {
+        switch self {
+        case .Validation(_, let r), .NotFound(let r), .NotInitialised(let r), .AlreadyExists(let r),
+             .WrongKey(let r), .KeyStore(let r), .Storage(let r), .UpdateRequired(let r), .NoConflict(let r),
+             .InvalidInput(let r), .Network(let r), .NotEnrolled(let r), .Revoked(let r), .Unauthorized(let r),
+             .PairingInvalid(let r), .Certificate(let r), .Hub(let r), .Cancelled(let r), .Internal(let r):
+            return r
+        }
+    }
+}
+
+/// An error as the volunteer reads it (`Format.error`), for SwiftUI alerts and `Text`.
+public struct ShownError: LocalizedError, Equatable, Sendable {
+    public let message: String
+    public init(_ e: Error, _ t: Texts) { message = Format.error(e, t) }
+    public var errorDescription: String? { message }
+}
+
+/// The coordinator's pairing QR code, in either form:
+/// - the link `gocua://pair?code=<code>&hub=<url-encoded hub url>`: the Camera app that reads it
+///   opens the app (URL type `gocua` in project.yml), no scanner needed;
+/// - the text `GOCUA-PAIR:1:<code>:<hub url>` written by the hub's dashboard today.
 public struct PairingQr: Equatable {
     public let code: String
     public let hubUrl: String
+    public init(code: String, hubUrl: String) { self.code = code; self.hubUrl = hubUrl }
+
     public static func parse(_ text: String) -> PairingQr? {
         let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if s.lowercased().hasPrefix("gocua://") { return parseLink(s) }
         let prefix = "GOCUA-PAIR:1:"
         guard s.hasPrefix(prefix) else { return nil }
         let rest = s.dropFirst(prefix.count)
         guard let colon = rest.firstIndex(of: ":"), colon > rest.startIndex else { return nil }
-        let url = String(rest[rest.index(after: colon)...])
-        guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
-        return PairingQr(code: String(rest[..<colon]), hubUrl: url)
+        return make(String(rest[..<colon]), String(rest[rest.index(after: colon)...]))
+    }
+
+    static func parseLink(_ s: String) -> PairingQr? {
+        guard let c = URLComponents(string: s), c.scheme?.lowercased() == "gocua", c.host?.lowercased() == "pair",
+              let items = c.queryItems else { return nil }
+        func value(_ name: String) -> String? { items.first { $0.name == name }?.value }
+        guard let code = value("code"), let hub = value("hub") else { return nil }
+        return make(code, hub)
+    }
+
+    private static func make(_ code: String, _ url: String) -> PairingQr? {
+        let c = code.trimmingCharacters(in: .whitespaces), u = url.trimmingCharacters(in: .whitespaces)
+        guard !c.isEmpty, !c.contains(where: { $0.isWhitespace }), u.hasPrefix("http://") || u.hasPrefix("https://") else { return nil }
+        return PairingQr(code: c, hubUrl: u)
+    }
+}
+
+/// The register's key needs the phone's passcode (Keychain access control `.userPresence`,
+/// `kSecAttrAccessibleWhenPasscodeSetThisDeviceOnly`): a phone without one is refused at enrolment.
+public enum AppLock {
+    public static func enrolRefusal(deviceSecure: Bool, _ t: Texts) -> String? {
+        deviceSecure ? nil : t.pick(
+            "Điện thoại này chưa đặt mật mã. Sổ hộ trên máy chứa thông tin cá nhân nên chỉ được mở khi máy có mật mã: vào Cài đặt › Face ID & Mật mã (hoặc Touch ID & Mật mã), bật mật mã, rồi quay lại ghép máy.",
+            "This phone has no passcode. The register holds personal data, so it only opens on a phone with a passcode: go to Settings › Face ID & Passcode (or Touch ID & Passcode), turn the passcode on, then come back to enrol.")
     }
 }
 
