@@ -62,6 +62,8 @@ val canSignRelease = releaseStore != null && signingValue("storePassword", "GOCU
 android {
     namespace = "vn.gocua.app"
     compileSdk = 34
+    // The same NDK for AGP (it strips the .so files) as for cargo-ndk.
+    ndkDir?.let { ndkPath = it.path }
     defaultConfig {
         applicationId = "vn.gocua.app"
         minSdk = 23
