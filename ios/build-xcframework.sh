@@ -23,8 +23,10 @@ TARGET_DIR=${CARGO_TARGET_DIR:-target}
 DEVICE=aarch64-apple-ios
 SIMULATORS="aarch64-apple-ios-sim x86_64-apple-ios"
 
-# Host library (.dylib on macOS) + generated Swift: the same bindings fit the iOS libraries.
-scripts/bindings.sh "$PROFILE"
+# The Swift bindings, generated from the host's debug library (.dylib on macOS): they are the
+# same for every profile and target, and uniffi-bindgen reads them from the library's symbol
+# table, which the stripped `mobile` library no longer has.
+scripts/bindings.sh debug
 for t in $DEVICE $SIMULATORS; do
     rustup target add "$t" >/dev/null
     echo "== cargo build -p gocua-ffi --lib --target $t ($PROFILE)"

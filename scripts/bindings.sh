@@ -4,7 +4,7 @@
 #   target/<profile>/libgocua_ffi.so (Linux) or .dylib (macOS)
 #   target/bindings/kotlin/vn/gocua/core/gocua_ffi.kt
 #   target/bindings/swift/{GocuaCore.swift, GocuaCoreFFI.h, GocuaCoreFFI.modulemap}
-# Runs on Linux and macOS (bash 3.2). The profile is the first argument or $PROFILE (default
+# Runs on Linux and macOS (bash 3.2). The profile is the first argument or $GOCUA_PROFILE (default
 # `debug`; `release`, `mobile`...); the target directory is $CARGO_TARGET_DIR (default target/).
 # The bindings are the same whichever profile built the library they are read from.
 # A file is replaced (atomically) only when its content changed, so that a suite running at the
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PROFILE=${1:-${PROFILE:-debug}}
+PROFILE=${1:-${GOCUA_PROFILE:-debug}}
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 OUT=target/bindings
 case "$(uname -s)" in
@@ -48,6 +48,12 @@ trap 'rm -rf "$tmp"' EXIT
 echo "== generate Kotlin and Swift from $LIB into $OUT"
 "$BINDGEN" generate "$LIB" --language kotlin --out-dir "$tmp/kotlin" --no-format >/dev/null
 "$BINDGEN" generate "$LIB" --language swift --out-dir "$tmp/swift" --no-format >/dev/null
+# uniffi-bindgen finds the interface in the library's symbol table (ELF .symtab): a stripped
+# library (the `mobile` profile) yields no bindings. They are the same for every profile.
+if [ ! -s "$tmp/kotlin/vn/gocua/core/gocua_ffi.kt" ] || [ ! -s "$tmp/swift/GocuaCore.swift" ]; then
+    echo "bindings.sh: no bindings from $LIB (stripped?): generate them from the debug or release library" >&2
+    exit 1
+fi
 (cd "$tmp" && find . -type f) | while IFS= read -r f; do
     f=${f#./}
     dst="$OUT/$f"
