@@ -7,6 +7,7 @@ import android.app.job.JobService
 import android.content.ComponentName
 import android.content.Context
 import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
 import vn.gocua.app.logic.SyncPolicy
 import vn.gocua.core.GocuaException
 import vn.gocua.core.SyncCancellation
@@ -26,7 +27,7 @@ class SyncJobService : JobService() {
         if (!app.enrolled) return false
         val c = SyncCancellation()
         cancel = c
-        running.set(true)
+        running.incrementAndGet()
         app.io.execute {
             var retry = false
             try {
@@ -41,7 +42,7 @@ class SyncJobService : JobService() {
                 retry = false // not enrolled, revoked...: the sync screen says why
             } finally {
                 cancel = null
-                running.set(false)
+                running.decrementAndGet()
                 jobFinished(params, retry)
                 if (askedWhileRunning.getAndSet(false)) soon(app)
             }
@@ -58,8 +59,8 @@ class SyncJobService : JobService() {
         private const val JOB_ID = 8801
         private const val SOON_ID = 8802
 
-        /** A sync job of this process is running (the register is one per process). */
-        private val running = AtomicBoolean(false)
+        /** Sync jobs of this process running now (the periodic and the one-off may overlap). */
+        private val running = AtomicInteger(0)
         private val askedWhileRunning = AtomicBoolean(false)
 
         private fun scheduler(context: Context) = context.getSystemService(Context.JOB_SCHEDULER_SERVICE) as JobScheduler
@@ -71,7 +72,7 @@ class SyncJobService : JobService() {
          * (that would stop it): while one runs, it is asked again when that one ends.
          */
         fun soon(context: Context) {
-            when (SyncPolicy.onAsk(scheduled = pending(context, SOON_ID), running = running.get())) {
+            when (SyncPolicy.onAsk(scheduled = pending(context, SOON_ID), running = running.get() > 0)) {
                 SyncPolicy.Ask.ALREADY_SCHEDULED -> return
                 SyncPolicy.Ask.AFTER_RUNNING -> { askedWhileRunning.set(true); return }
                 SyncPolicy.Ask.SCHEDULE -> Unit
