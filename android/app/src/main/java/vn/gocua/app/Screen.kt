@@ -115,6 +115,16 @@ abstract class Screen : Activity() {
         if (e is GocuaException.KeyStore) {
             val failure = app.keys.lastFailure
             if (AppLock.asksForUnlock(failure) && askForScreenLock()) return
+            if (failure == AppLock.KeyFailure.KEY_INVALIDATED) {
+                // The key is gone for good (screen lock removed): the only way on is a new enrolment.
+                AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(AppLock.message(failure, t))
+                    .setCancelable(false)
+                    .setPositiveButton(R.string.enrol_title) { _, _ ->
+                        app.enrolled = false
+                        startActivity(Intent(this, EnrolActivity::class.java).addFlags(Intent.FLAG_ACTIVITY_NEW_TASK or Intent.FLAG_ACTIVITY_CLEAR_TASK))
+                    }.show()
+                return
+            }
             AppLock.message(failure, t)?.let { msg ->
                 AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(msg).setPositiveButton(R.string.ok, null).show()
                 return
