@@ -13,6 +13,7 @@ pub mod report;
 mod resume;
 pub mod sqlite;
 pub mod store;
+pub mod time;
 pub mod upload;
 
 pub use hub::{Hub, HubConfig};

@@ -32,6 +32,7 @@ use postgres::{GenericClient, NoTls, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::store::*;
+use crate::time::ts;
 
 /// The environment variable naming the hub's database when `--database` is not given.
 pub const DATABASE_URL_ENV: &str = "GOCUA_HUB_DATABASE_URL";
@@ -66,10 +67,6 @@ pub struct PgStore {
     pool: Pool,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 fn retryable(e: &postgres::Error) -> bool {
     e.code().is_some_and(|c| {
         *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
@@ -100,7 +97,7 @@ impl PgStore {
     pub fn open(url: &str, max_connections: u32) -> StoreResult<Self> {
         let config: postgres::Config = url
             .parse()
-            .map_err(|e: postgres::Error| StoreError::Invalid(format!("database URL: {e}")))?;
+            .map_err(|e: postgres::Error| StoreError::Config(format!("database URL: {e}")))?;
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
@@ -211,8 +208,9 @@ fn area_of(c: &mut impl GenericClient, area_id: &str) -> Result<Option<AreaInfo>
         return Ok(None);
     };
     let hamlets: String = row.get(3);
-    let hamlets = serde_json::from_str(&hamlets)
-        .map_err(|e| StoreError::Database(format!("area hamlets: {e}")))?;
+    let hamlets = serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
+        what: "area hamlets",
+    })?;
     Ok(Some(AreaInfo {
         area_id: area_id.to_owned(),
         name: row.get(0),
@@ -237,8 +235,7 @@ fn device_by(
         return Ok(None);
     };
     let area_id: String = row.get(2);
-    let area = area_of(c, &area_id)?
-        .ok_or_else(|| StoreError::Invalid("device of an unknown area".into()))?;
+    let area = area_of(c, &area_id)?.ok_or(StoreError::UnknownArea)?;
     Ok(Some(DeviceRecord {
         device_id: row.get(0),
         volunteer_id: row.get(1),
@@ -261,8 +258,9 @@ fn lock_seq(tx: &mut Transaction<'_>) -> Result<i64, TxError> {
 /// Whether the document in `bytes` holds every change of `heads`.
 fn holds_all(bytes: &[u8], heads: &[Head]) -> Result<bool, StoreError> {
     use automerge::ReadDoc;
-    let doc = automerge::Automerge::load(bytes)
-        .map_err(|e| StoreError::Invalid(format!("document to write: {e}")))?;
+    let doc = automerge::Automerge::load(bytes).map_err(|_| StoreError::Corrupt {
+        what: "document to write",
+    })?;
     Ok(heads
         .iter()
         .all(|h| doc.get_change_by_hash(&automerge::ChangeHash(*h)).is_some()))
@@ -282,8 +280,12 @@ fn merged_with_stored(
     if sorted_stored == sorted_w || holds_all(&w.bytes, stored_heads)? {
         return Ok(None);
     }
-    let merged = merge_changes(&HouseholdId(w.id.clone()), Some(&w.bytes), stored)
-        .map_err(|e| StoreError::Invalid(format!("merging a concurrent write: {e}")))?;
+    let merged =
+        merge_changes(&HouseholdId(w.id.clone()), Some(&w.bytes), stored).map_err(|_| {
+            StoreError::Corrupt {
+                what: "concurrently written document",
+            }
+        })?;
     Ok(Some(DocWrite {
         id: w.id.clone(),
         bytes: merged.snapshot,
@@ -334,8 +336,9 @@ impl HubStore for PgStore {
     }
 
     fn put_area(&self, area: &AreaInfo) -> StoreResult<()> {
-        let hamlets =
-            serde_json::to_string(&area.hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let hamlets = serde_json::to_string(&area.hamlets).map_err(|_| StoreError::OutOfRange {
+            what: "hamlet list",
+        })?;
         self.tx(|tx| {
             tx.execute(
                 "INSERT INTO areas (area_id, name, province, commune, hamlets_json) VALUES ($1, $2, $3, $4, $5)
@@ -395,7 +398,7 @@ impl HubStore for PgStore {
                 return Ok(Err(RedeemError::Invalid));
             }
             let area = area_of(tx, &area_id)?
-                .ok_or_else(|| StoreError::Invalid("pairing code of an unknown area".into()))?;
+                .ok_or(StoreError::UnknownArea)?;
             if code_volunteer != volunteer_id || area.commune_code != commune {
                 return Ok(Err(RedeemError::Mismatch));
             }

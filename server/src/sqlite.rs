@@ -10,6 +10,7 @@ use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::*;
+use crate::time::ts;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -95,10 +96,6 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
 impl SqliteStore {
     pub fn open(path: &Path) -> StoreResult<Self> {
         let conn = Connection::open(path)?;
@@ -148,8 +145,9 @@ fn area_of(conn: &Connection, area_id: &str) -> StoreResult<Option<AreaInfo>> {
     let Some((name, province_code, commune_code, hamlets)) = row else {
         return Ok(None);
     };
-    let hamlets =
-        serde_json::from_str(&hamlets).map_err(|e| StoreError::Database(e.to_string()))?;
+    let hamlets = serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
+        what: "area hamlets",
+    })?;
     Ok(Some(AreaInfo {
         area_id: area_id.to_owned(),
         name,
@@ -172,8 +170,7 @@ fn device_row(
     let Some((device_id, volunteer_id, area_id, revoked)) = row else {
         return Ok(None);
     };
-    let area = area_of(conn, &area_id)?
-        .ok_or_else(|| StoreError::Invalid("device of an unknown area".into()))?;
+    let area = area_of(conn, &area_id)?.ok_or(StoreError::UnknownArea)?;
     Ok(Some(DeviceRecord {
         device_id,
         volunteer_id,
@@ -227,7 +224,7 @@ impl HubStore for SqliteStore {
     fn put_area(&self, area: &AreaInfo) -> StoreResult<()> {
         self.with(|c| {
             let tx = c.transaction()?;
-            let hamlets = serde_json::to_string(&area.hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let hamlets = serde_json::to_string(&area.hamlets).map_err(|_| StoreError::OutOfRange { what: "hamlet list" })?;
             tx.execute(
                 "INSERT OR REPLACE INTO areas (area_id, name, province, commune, hamlets_json) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![area.area_id, area.name, area.province_code, area.commune_code, hamlets],
@@ -275,7 +272,7 @@ impl HubStore for SqliteStore {
             if used.is_some() || expired {
                 return Ok(Err(RedeemError::Invalid));
             }
-            let area = area_of(&tx, &area_id)?.ok_or_else(|| StoreError::Invalid("pairing code of an unknown area".into()))?;
+            let area = area_of(&tx, &area_id)?.ok_or(StoreError::UnknownArea)?;
             if code_volunteer != volunteer_id || area.commune_code != commune {
                 return Ok(Err(RedeemError::Mismatch));
             }
@@ -385,8 +382,9 @@ impl HubStore for SqliteStore {
         self.with(|c| {
             let max: i64 = max_seq(c)?;
             let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
-            let hamlets =
-                serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let hamlets = serde_json::to_string(&hamlets).map_err(|_| StoreError::OutOfRange {
+                what: "hamlet list",
+            })?;
             let mut stmt = c.prepare_cached(
                 "SELECT doc_id, seq FROM docs WHERE commune = ?1 AND seq > ?2
                    AND (?3 = '[]' OR hamlet IN (SELECT value FROM json_each(?3)))
@@ -629,8 +627,9 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<Vec<DocEpoch>> {
         self.with(|c| {
             let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
-            let hamlets =
-                serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let hamlets = serde_json::to_string(&hamlets).map_err(|_| StoreError::OutOfRange {
+                what: "hamlet list",
+            })?;
             let mut stmt = c.prepare_cached(
                 "SELECT doc_id, epoch, gone FROM doc_epochs WHERE commune = ?1 AND seq > ?2
                    AND (?3 = '[]' OR hamlet IN (SELECT value FROM json_each(?3)))

@@ -8,12 +8,43 @@ use chrono::{DateTime, Utc};
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use serde::Serialize;
 
+/// What a store call can fail with. Callers match on the variant (or [`StoreError::code`]),
+/// never on the text; no variant carries personal data (ids of records at most).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database failed (connection, I/O, SQL): the driver's text, for the log only.
     #[error("database: {0}")]
     Database(String),
-    #[error("{0}")]
-    Invalid(String),
+    /// The document was written by someone else since it was read (`expected_seq` no longer
+    /// matches): read it again, merge, and retry.
+    #[error("document {id} changed meanwhile")]
+    ChangedMeanwhile { id: String },
+    /// A device or pairing code names an area the store does not have.
+    #[error("unknown area")]
+    UnknownArea,
+    /// A stored value could not be read back (the area's hamlet list).
+    #[error("stored {what} unreadable")]
+    Corrupt { what: &'static str },
+    /// A value out of the range the store can keep.
+    #[error("{what} out of range")]
+    OutOfRange { what: &'static str },
+    /// The database URL or the store's configuration is wrong.
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl StoreError {
+    /// A stable, machine-readable code: what pages, clients and logs match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Database(_) => "database",
+            StoreError::ChangedMeanwhile { .. } => "changed_meanwhile",
+            StoreError::UnknownArea => "unknown_area",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::OutOfRange { .. } => "out_of_range",
+            StoreError::Config(_) => "config",
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {

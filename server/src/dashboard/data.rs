@@ -11,10 +11,7 @@ use serde::Serialize;
 use super::index;
 use crate::sqlite::SqliteStore;
 use crate::store::{DocWrite, StoreError, StoreResult};
-
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
+pub(crate) use crate::time::{parse_ts, ts};
 
 #[derive(Debug, Clone)]
 pub struct CoordinatorLogin {
@@ -186,7 +183,7 @@ pub trait DashboardStore: Send + Sync {
 
     /// Writes a document changed on the hub (a coordinator's edit): new sequence number, so
     /// devices of its area receive it at their next sync; query rows refreshed in the same
-    /// transaction. Fails with `Invalid` when the document changed since `expected_seq`.
+    /// transaction. Fails with [`StoreError::ChangedMeanwhile`] when the document changed since `expected_seq`.
     fn write_hub_doc(
         &self,
         w: &DocWrite,
@@ -215,12 +212,6 @@ CREATE TABLE IF NOT EXISTS dash_dismissed (commune TEXT NOT NULL, key TEXT NOT N
 pub fn init(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
     conn.execute_batch(DASH_SCHEMA)?;
     index::ensure(conn)
-}
-
-pub(crate) fn parse_ts(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
 pub(crate) const HOUSEHOLD_COLS: &str = "doc_id, hamlet, head_name, head_fold, address, plus_code, members, five_skills, active, conflicts, warnings, created_at, created_by";
@@ -841,7 +832,7 @@ impl DashboardStore for SqliteStore {
                 .query_row("SELECT seq FROM docs WHERE doc_id = ?1", [&w.id], |r| r.get(0))
                 .optional()?;
             if current != Some(expected_seq as i64) {
-                return Err(StoreError::Invalid("document changed meanwhile".into()));
+                return Err(StoreError::ChangedMeanwhile { id: w.id.clone() });
             }
             let seq: i64 =
                 tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM docs", [], |r| r.get(0))?;

@@ -56,10 +56,7 @@ fn admin_error(e: AdminError) -> PageError {
     match e {
         AdminError::Store(e) => PageError::from(e),
         AdminError::NotFound(_) => PageError::NotFound,
-        AdminError::Invalid(m) => {
-            let (vi, en) = m.split_once(" / ").unwrap_or((&m, &m));
-            PageError::Invalid(vi.to_owned(), en.to_owned())
-        }
+        AdminError::Invalid { vi, en } => PageError::Invalid(vi, en),
     }
 }
 

@@ -13,6 +13,8 @@ use gocua_core::text::fold;
 use gocua_core::validate::{validate_household_input, validate_member_input};
 use rusqlite::{Connection, params};
 
+use crate::time::{day, ts};
+
 /// Bump when the derived tables change shape or meaning: they are rebuilt on the next start.
 pub const INDEX_VERSION: &str = "2";
 
@@ -64,17 +66,6 @@ pub(crate) const DERIVED: [&str; 5] = [
     "dash_visits",
     "dash_warnings",
 ];
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-/// The day of a time, in Vietnam (UTC+7), as charts show it.
-fn day(t: DateTime<Utc>) -> String {
-    (t + chrono::Duration::hours(7))
-        .format("%Y-%m-%d")
-        .to_string()
-}
 
 /// Deletes the derived rows of one document.
 fn forget(conn: &Connection, doc_id: &str) -> rusqlite::Result<()> {

@@ -396,7 +396,7 @@ pub fn ago(t: Option<&str>, now: DateTime<Utc>, lang: Lang) -> Option<(String, i
 pub fn local_time(t: &str) -> String {
     DateTime::parse_from_rfc3339(t)
         .map(|t| {
-            (t.with_timezone(&Utc) + chrono::Duration::hours(7))
+            crate::time::local(t.with_timezone(&Utc))
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })

@@ -24,7 +24,7 @@ struct HamletView {
 
 /// The overview's HTML (also used by the benchmark).
 pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
-    let today = (d.now() + chrono::Duration::hours(7)).date_naive();
+    let today = crate::time::local_date(d.now());
     let week_start = today - chrono::Duration::days(today.weekday().num_days_from_monday() as i64);
     let o = d.store().overview(&who.coordinator.commune, week_start)?;
     let hamlets: Vec<HamletView> = o

@@ -432,8 +432,9 @@ impl DashboardStore for PgStore {
     }
 
     fn set_stale_hours(&self, coordinator: &str, hours: u32) -> StoreResult<()> {
-        let hours = i32::try_from(hours)
-            .map_err(|_| StoreError::Invalid("stale hours out of range".into()))?;
+        let hours = i32::try_from(hours).map_err(|_| StoreError::OutOfRange {
+            what: "stale hours",
+        })?;
         self.with(|c| {
             c.execute(
                 "INSERT INTO dash_settings (coordinator_id, stale_hours) VALUES ($1, $2)
@@ -829,9 +830,9 @@ impl DashboardStore for PgStore {
                 .query_opt("SELECT seq FROM docs WHERE doc_id = $1 FOR UPDATE", &[&w.id])?
                 .map(|r| r.get(0));
             if current != i64::try_from(expected_seq).ok() {
-                return Err(TxError::from(StoreError::Invalid(
-                    "document changed meanwhile".into(),
-                )));
+                return Err(TxError::from(StoreError::ChangedMeanwhile {
+                    id: w.id.clone(),
+                }));
             }
             let seq = seq + 1;
             tx.execute(

@@ -202,7 +202,7 @@ pub fn hub_edit(
         d.store()
             .write_hub_doc(&write, seq, &by, d.now())
             .map_err(|e| match e {
-                StoreError::Invalid(_) => PageError::Stale,
+                StoreError::ChangedMeanwhile { .. } => PageError::Stale,
                 e => PageError::from(e),
             })
     })
