@@ -12,7 +12,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::data::WebSession;
 use super::i18n::Lang;
 use super::{
     D, Dash, PageError, Signed, blocking, cookie, error_page, field, form, html_response, lang_of,
@@ -20,6 +19,7 @@ use super::{
 };
 use crate::hub::secret_hash;
 use crate::store::StoreError;
+use crate::store::query::WebSession;
 
 const SESSION_COOKIE: &str = "gocua_session";
 
@@ -234,7 +234,7 @@ pub async fn login(
             .max();
         if let Some(wait) = wait {
             if let Some(a) = &account {
-                let _ = store.audit(&super::data::AuditEntry {
+                let _ = store.audit(&crate::store::query::AuditEntry {
                     at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     coordinator_id: a.coordinator_id.clone(),
                     commune: a.commune.clone(),
@@ -271,7 +271,7 @@ pub async fn login(
                 // Only known accounts get a key of their own: the limiter's memory is not
                 // filled by made-up ids.
                 d.sign_in_limit.fail(&coordinator_key);
-                let _ = store.audit(&super::data::AuditEntry {
+                let _ = store.audit(&crate::store::query::AuditEntry {
                     at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     coordinator_id: a.coordinator_id,
                     commune: a.commune,

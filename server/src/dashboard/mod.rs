@@ -4,19 +4,17 @@
 //! session cookie (HttpOnly, SameSite=Strict, Secure on TLS), sends a CSRF token with every
 //! form, and sees only their own commune. Every action goes to the audit log.
 //!
-//! One file per page; the queries are behind [`DashboardStore`] (SQLite: [`data`], PostgreSQL:
-//! [`pg`]), over query tables derived from the documents ([`index`]).
+//! One file per page. Pages ask the query trait [`DashboardStore`] (`crate::store::query`), never
+//! a backend, never SQL; its answers come from query tables derived from the documents
+//! ([`crate::projection`]).
 
 pub mod audit;
 pub mod auth;
-pub mod data;
 pub mod devices;
 pub mod exports;
 pub mod households;
 pub mod i18n;
-pub mod index;
 pub mod overview;
-pub mod pg;
 pub mod quality;
 pub mod svg;
 pub mod sync_report;
@@ -33,8 +31,8 @@ use chrono::{DateTime, Utc};
 use minijinja::Environment;
 use serde::Serialize;
 
-pub use data::DashboardStore;
-use data::{AuditEntry, CoordinatorLogin, WebSession};
+pub use crate::store::query::DashboardStore;
+use crate::store::query::{AuditEntry, CoordinatorLogin, WebSession};
 use i18n::Lang;
 
 use crate::hub::Hub;

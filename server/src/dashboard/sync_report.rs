@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::data::SessionRow;
 use super::i18n::{Lang, sync_error, t};
 use super::{
     D, Dash, PageError, Signed, action, ago, field, html_response, local_time, num, ok_page, page,
     redirect,
 };
+use crate::store::query::SessionRow;
 
 /// Hours without a successful sync before a device is highlighted, unless the coordinator set it.
 pub const DEFAULT_STALE_HOURS: u32 = 24;

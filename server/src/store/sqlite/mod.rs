@@ -1,5 +1,10 @@
 //! The hub's SQLite store: embedded, no set-up. WAL with `synchronous = FULL`: a method that
-//! returned has its transaction on disk.
+//! returned has its transaction on disk. Its dashboard queries are in `dashboard.rs`, its query
+//! tables in `index.rs`; concurrency as every store's (`store/mod.rs`): writes of documents
+//! run in `BEGIN IMMEDIATE` transactions that check each document's expected sequence number.
+
+mod dashboard;
+mod index;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -9,6 +14,7 @@ use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
 
@@ -92,6 +98,40 @@ fn doc_tables(c: &Connection) -> rusqlite::Result<Vec<String>> {
     Ok(rows)
 }
 
+/// One row of `SELECT session_id, device_id, volunteer_id, started_at, ended_at, outcome, docs_up,
+/// bytes_up, docs_down, bytes_down, rejected, pending_before, pending_after, error`.
+pub(crate) fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        session_id: r.get::<_, i64>(0)? as u64,
+        device_id: r.get(1)?,
+        volunteer_id: r.get(2)?,
+        started_at: r.get(3)?,
+        ended_at: r.get(4)?,
+        outcome: r.get(5)?,
+        docs_up: r.get(6)?,
+        bytes_up: r.get::<_, i64>(7)? as u64,
+        docs_down: r.get(8)?,
+        bytes_down: r.get::<_, i64>(9)? as u64,
+        rejected: r.get(10)?,
+        pending_before: r.get(11)?,
+        pending_after: r.get(12)?,
+        error: r.get(13)?,
+    })
+}
+
+/// Fails with [`StoreError::ChangedMeanwhile`] when the stored document's sequence number is not
+/// the one `w` was merged from (run inside the write's transaction).
+fn check_seq(c: &Connection, w: &DocWrite) -> StoreResult<()> {
+    let current: Option<i64> = c
+        .prepare_cached("SELECT seq FROM docs WHERE doc_id = ?1")?
+        .query_row([&w.id], |r| r.get(0))
+        .optional()?;
+    if current.map(|s| s as u64) != w.expected_seq {
+        return Err(StoreError::ChangedMeanwhile { id: w.id.clone() });
+    }
+    Ok(())
+}
+
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
@@ -114,7 +154,7 @@ impl SqliteStore {
         // pages (docs/SECURITY.md).
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.execute_batch(SCHEMA)?;
-        crate::dashboard::data::init(&mut conn)?;
+        index::init(&mut conn)?;
         let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
@@ -180,7 +220,7 @@ fn device_row(
 }
 
 impl HubStore for SqliteStore {
-    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+    fn dashboard(&self) -> Option<&dyn DashboardStore> {
         Some(self)
     }
 
@@ -352,6 +392,9 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<()> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for w in writes {
+                check_seq(&tx, w)?;
+            }
             let mut seq: i64 = max_seq(&tx)?;
             for w in writes {
                 seq += 1;
@@ -360,7 +403,7 @@ impl HubStore for SqliteStore {
                      ON CONFLICT (doc_id) DO UPDATE SET commune = ?2, hamlet = ?3, seq = ?4, heads = ?5, bytes = ?6, updated_at = ?7, updated_by = ?8",
                     params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), device_id],
                 )?;
-                crate::dashboard::index::index_doc(&tx, &w.id, &w.bytes, at)?;
+                index::write_rows(&tx, &w.id, Some(&w.rows))?;
             }
             for (doc, heads) in device_heads {
                 tx.execute(
@@ -538,7 +581,7 @@ impl HubStore for SqliteStore {
                         rejected, pending_before, pending_after, error FROM sessions ORDER BY session_id DESC LIMIT ?1",
             )?;
             let rows = stmt
-                .query_map([limit], crate::dashboard::data::session_row)?
+                .query_map([limit], session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
@@ -572,6 +615,9 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<DocEpoch> {
         let epoch = self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Some(w) = rewrite {
+                check_seq(&tx, w)?;
+            }
             let seq = max_seq(&tx)? + 1;
             let epoch: u32 = tx
                 .query_row("SELECT epoch FROM doc_epochs WHERE doc_id = ?1", [id], |r| r.get(0))
@@ -595,7 +641,7 @@ impl HubStore for SqliteStore {
                         params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), actor],
                     )?;
                     // The household stays on the dashboard, without what was erased.
-                    crate::dashboard::index::index_doc(&tx, &w.id, &w.bytes, at)?;
+                    index::write_rows(&tx, &w.id, Some(&w.rows))?;
                 }
             }
             tx.execute(
