@@ -4,6 +4,7 @@
 //! the query tables is [`projection`].
 
 pub mod admin;
+mod api;
 pub mod dashboard;
 pub mod demo;
 pub mod http;

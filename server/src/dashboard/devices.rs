@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, header};
 use axum::response::Response;
 
 use super::i18n::{Lang, t};
-use super::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page, svg};
+use super::page::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page};
+use super::svg;
 use crate::admin::{self, AdminError};
 
 fn render(

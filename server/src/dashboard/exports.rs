@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use gocua_core::model::{ChecklistItem, ChecklistStatus, Gender, Relation};
 
 use super::i18n::Lang;
-use super::{D, Dash, PageError, Signed, mask, ok_page, page};
+use super::page::{D, Dash, PageError, Signed, mask, ok_page, page};
 
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| {

@@ -10,7 +10,8 @@ use gocua_core::model::ChecklistItem;
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
-use super::{D, Dash, PageError, Signed, num, page, svg};
+use super::page::{D, Dash, PageError, Signed, num, page};
+use super::svg;
 
 #[derive(Serialize)]
 struct HamletView {
@@ -82,7 +83,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
             visits_week_raw => o.visits_this_week,
             with_five => num(o.with_five_skills, lang),
             with_five_raw => o.with_five_skills,
-            hamlets => super::ser(&hamlets),
+            hamlets => super::page::ser(&hamlets),
             items_chart => svg::bar_chart(&items),
             time_chart => chart,
         },
@@ -92,7 +93,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| {
         let html = render(d, who, lang)?;
-        Ok(super::html_response(axum::http::StatusCode::OK, html))
+        Ok(super::page::html_response(axum::http::StatusCode::OK, html))
     })
     .await
 }

@@ -16,7 +16,9 @@ use gocua_core::{ChangeContext, Edit, FieldPath, HouseholdDoc, HouseholdField};
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
-use super::{D, Dash, PageError, Signed, action, field, local_time, mask, ok_page, page, redirect};
+use super::page::{
+    D, Dash, PageError, Signed, action, field, local_time, mask, ok_page, page, redirect,
+};
 use crate::store::StoreError;
 use crate::store::query::HouseholdRow;
 
@@ -331,9 +333,9 @@ pub fn render(
         minijinja::context! {
             page => "quality",
             notice => notice.map(|n| t(lang, n)),
-            duplicates => super::ser(&duplicates),
-            warnings => super::ser(&warnings),
-            conflicts => super::ser(&conflicts),
+            duplicates => super::page::ser(&duplicates),
+            warnings => super::page::ser(&warnings),
+            conflicts => super::page::ser(&conflicts),
         },
     )
 }
