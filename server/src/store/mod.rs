@@ -59,6 +59,9 @@ pub enum StoreError {
     /// The database URL or the store's configuration is wrong.
     #[error("configuration: {0}")]
     Config(String),
+    /// The database was made by a newer hub (its schema version is above this hub's).
+    #[error("database schema {found} is newer than this hub supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
 }
 
 impl StoreError {
@@ -71,6 +74,7 @@ impl StoreError {
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::OutOfRange { .. } => "out_of_range",
             StoreError::Config(_) => "config",
+            StoreError::SchemaTooNew { .. } => "schema_too_new",
         }
     }
 }

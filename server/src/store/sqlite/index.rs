@@ -48,27 +48,6 @@ CREATE INDEX IF NOT EXISTS dash_warnings_doc ON dash_warnings (doc_id);
 CREATE INDEX IF NOT EXISTS dash_warnings_commune ON dash_warnings (commune);
 ";
 
-const DASH_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS dash_passwords (coordinator_id TEXT PRIMARY KEY, hash TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dash_sessions (
-    token_hash TEXT PRIMARY KEY, coordinator_id TEXT NOT NULL, csrf TEXT NOT NULL,
-    created_at TEXT NOT NULL, expires_at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dash_settings (coordinator_id TEXT PRIMARY KEY, stale_hours INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS dash_audit (
-    id INTEGER PRIMARY KEY, at TEXT NOT NULL, coordinator_id TEXT NOT NULL, commune TEXT NOT NULL,
-    action TEXT NOT NULL, target TEXT NOT NULL, outcome TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS dash_audit_commune ON dash_audit (commune, id);
-CREATE TABLE IF NOT EXISTS dash_dismissed (commune TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (commune, key)) WITHOUT ROWID;
-";
-
-/// Creates the dashboard's own tables and the query tables (called when the store opens).
-pub(super) fn init(conn: &mut rusqlite::Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(DASH_SCHEMA)?;
-    ensure(conn)
-}
-
 /// Deletes the derived rows of one document.
 fn forget(conn: &Connection, doc_id: &str) -> rusqlite::Result<()> {
     for table in DERIVED {

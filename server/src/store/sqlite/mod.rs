@@ -18,61 +18,32 @@ use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS coordinators (
-    coordinator_id TEXT PRIMARY KEY, name TEXT NOT NULL, commune TEXT NOT NULL, created_at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS areas (
-    area_id TEXT PRIMARY KEY, name TEXT NOT NULL, province TEXT NOT NULL, commune TEXT NOT NULL, hamlets_json TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS hamlets (
-    commune TEXT NOT NULL, hamlet_id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (commune, hamlet_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pairing_codes (
-    code_hash TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, area_id TEXT NOT NULL, coordinator_id TEXT NOT NULL,
-    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT, used_by TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS devices (
-    device_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, volunteer_id TEXT NOT NULL, area_id TEXT NOT NULL,
-    enrolled_at TEXT NOT NULL, revoked_at TEXT, last_seen_at TEXT, last_success_at TEXT, pending_docs INTEGER, last_error TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS docs (
-    doc_id TEXT PRIMARY KEY, commune TEXT NOT NULL, hamlet TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE,
-    heads BLOB NOT NULL, bytes BLOB NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS docs_by_area ON docs (commune, hamlet, seq);
-CREATE INDEX IF NOT EXISTS docs_by_seq ON docs (seq);
-CREATE TABLE IF NOT EXISTS device_docs (
-    device_id TEXT NOT NULL, doc_id TEXT NOT NULL, heads BLOB NOT NULL, PRIMARY KEY (device_id, doc_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, volunteer_id TEXT NOT NULL,
-    started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT,
-    docs_up INTEGER NOT NULL DEFAULT 0, bytes_up INTEGER NOT NULL DEFAULT 0,
-    docs_down INTEGER NOT NULL DEFAULT 0, bytes_down INTEGER NOT NULL DEFAULT 0,
-    rejected INTEGER NOT NULL DEFAULT 0, pending_before INTEGER NOT NULL, pending_after INTEGER, error TEXT
-);
-CREATE INDEX IF NOT EXISTS sessions_by_device ON sessions (device_id, session_id);
-CREATE TABLE IF NOT EXISTS session_sent (
-    session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, heads BLOB NOT NULL, PRIMARY KEY (session_id, doc_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rejections (
-    session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, code TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS doc_epochs (
-    doc_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, gone INTEGER NOT NULL,
-    commune TEXT NOT NULL, hamlet TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE, at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS doc_epochs_by_area ON doc_epochs (commune, hamlet, seq);
-CREATE TABLE IF NOT EXISTS audit_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-";
+/// The schema's migrations, in order: (version, SQL); the version is `PRAGMA user_version`.
+/// Append only: a migration, once released, is never changed.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../../migrations/sqlite/0001_init.sql"))];
+
+/// Brings the schema to the latest version, each migration in its own transaction with the
+/// version it sets; refuses a database of a newer hub.
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let supported = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    if found > supported {
+        return Err(StoreError::SchemaTooNew { found, supported });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema version of a store's database (`PRAGMA user_version`).
+pub fn schema_version(path: &Path) -> StoreResult<i64> {
+    let conn = Connection::open(path)?;
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
 
 /// The hub-wide sequence number after the last write: documents and erasures share it, so a
 /// device's cursor covers both.
@@ -153,8 +124,8 @@ impl SqliteStore {
         // Deleted rows are overwritten with zeros: an erased household leaves no trace in free
         // pages (docs/SECURITY.md).
         conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.execute_batch(SCHEMA)?;
-        index::init(&mut conn)?;
+        migrate(&mut conn)?;
+        index::ensure(&mut conn)?;
         let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
@@ -750,5 +721,58 @@ impl HubStore for SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made by the hub before its schema had a version (4236bd9) opens, is migrated
+    /// to the latest version and keeps its data.
+    #[test]
+    fn a_database_of_the_unversioned_schema_opens_and_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(include_str!(
+                "../../../tests/data/sqlite-schema-4236bd9.sql"
+            ))
+            .unwrap();
+            c.execute_batch(
+                "INSERT INTO meta (key, value) VALUES ('hub_id', 'hub-old'), ('dash_index_version', '2');
+                 INSERT INTO coordinators VALUES ('coord', 'Cán bộ', '00004', '2026-12-01T00:00:00.000Z');
+                 INSERT INTO areas VALUES ('a', 'Đông', '01', '00004', '[]');
+                 INSERT INTO devices (device_id, token_hash, volunteer_id, area_id, enrolled_at)
+                     VALUES ('dev', 'h', 'vol', 'a', '2026-12-01T00:00:00.000Z');",
+            )
+            .unwrap();
+            assert_eq!(schema_version(&path).unwrap(), 0);
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(schema_version(&path).unwrap(), 1);
+        assert_eq!(store.hub_id().unwrap(), "hub-old");
+        assert_eq!(
+            store.coordinator_commune("coord").unwrap().as_deref(),
+            Some("00004")
+        );
+        assert_eq!(store.device_statuses().unwrap().len(), 1);
+        drop(store);
+        // Opening again changes nothing.
+        SqliteStore::open(&path).unwrap();
+        assert_eq!(schema_version(&path).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_database_of_a_newer_hub_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = SqliteStore::open(&path).err().unwrap();
+        assert_eq!(err.code(), "schema_too_new");
     }
 }
