@@ -32,8 +32,12 @@ pub(crate) async fn answer(
     body: Bytes,
 ) -> axum::response::Response {
     let is_enrol = path == PATH_ENROL;
-    let answer =
-        tokio::task::spawn_blocking(move || hub.handle(&path, token.as_deref(), &body)).await;
+    // The request's span (its id) follows the work onto the blocking thread.
+    let span = tracing::Span::current();
+    let answer = tokio::task::spawn_blocking(move || {
+        span.in_scope(|| hub.handle(&path, token.as_deref(), &body))
+    })
+    .await;
     match answer {
         Ok(resp) => reply(resp, is_enrol),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -55,3 +59,32 @@ pub(crate) fn reply(resp: gocua_core::sync::Response, is_enrol: bool) -> axum::r
 /// read it as `ConnectInfo<ClientAddr>`; it is absent when the router is used without [`serve`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub SocketAddr);
+
+/// Request ids: a number per process, in every log line of the request (its span).
+static NEXT_REQUEST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Runs a request in a span `request{id, method, path}` and logs its status and duration. The
+/// path is the route's (ids of records at most), never its query string, headers or body: no
+/// personal data and no token reaches the log.
+pub(crate) async fn traced(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument;
+    let id = NEXT_REQUEST.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let span = tracing::info_span!("request", id, method = %req.method(), path = req.uri().path());
+    async move {
+        let started = std::time::Instant::now();
+        let resp = next.run(req).await;
+        let status = resp.status().as_u16();
+        let ms = started.elapsed().as_millis() as u64;
+        if status >= 500 {
+            tracing::warn!(status, ms, "answered");
+        } else {
+            tracing::debug!(status, ms, "answered");
+        }
+        resp
+    }
+    .instrument(span)
+    .await
+}

@@ -44,6 +44,7 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
         .layer(DefaultBodyLimit::max(MAX_REQUEST))
         .with_state(hub)
         .merge(dashboard)
+        .layer(axum::middleware::from_fn(crate::api::traced))
 }
 
 async fn api(
@@ -225,7 +226,7 @@ impl RunningHub {
                         let _ = rx.await;
                     };
                     if let Err(e) = serve(hub, listener, tls, status_page, shutdown).await {
-                        eprintln!("gocua-hub: server stopped: {e}");
+                        tracing::error!(error = %e, "server stopped");
                     }
                 });
                 runtime.shutdown_timeout(Duration::from_secs(5));

@@ -100,7 +100,7 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        eprintln!("gocua-hub: store error ({}): {e}", e.code());
+        tracing::error!(code = e.code(), error = %e, "store error");
         match e {
             // Still changing after every retry: the device tries again later.
             StoreError::ChangedMeanwhile { .. } => ApiError::new(
@@ -647,7 +647,7 @@ impl Hub {
         let existing = match self.store.load_doc(&doc.id) {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("gocua-hub: store error: {e}");
+                tracing::error!(code = e.code(), error = %e, "store error");
                 return reject(
                     "internal",
                     "lỗi máy chủ, thử lại sau",
@@ -747,7 +747,7 @@ impl Hub {
             self.store.device_heads(&device.device_id, id)?
         };
         let (changes, heads) = changes_after(&rec.bytes, &known).map_err(|e| {
-            eprintln!("gocua-hub: stored document {id} unreadable: {e}");
+            tracing::error!(doc = id, error = %e, "stored document unreadable");
             ApiError::internal()
         })?;
         if changes.is_empty() {

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod http;
 pub mod hub;
 pub mod limit;
+pub mod log;
 pub mod projection;
 pub mod report;
 mod resume;

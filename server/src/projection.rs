@@ -145,7 +145,7 @@ pub fn from_bytes(doc_id: &str, bytes: &[u8], at: DateTime<Utc>) -> Option<DocRo
     match read {
         Ok((h, conflicts)) => Some(project(&h, conflicts.len(), at)),
         Err(_) => {
-            eprintln!("gocua-hub: dashboard: document {doc_id} unreadable, not indexed");
+            tracing::warn!(doc = doc_id, "document unreadable, not indexed");
             None
         }
     }

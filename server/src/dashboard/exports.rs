@@ -337,7 +337,7 @@ pub async fn download(
                     progress(d, who, lang)?,
                 ];
                 let bytes = to_xlsx(&tables).map_err(|e| {
-                    eprintln!("gocua-hub: xlsx export: {e}");
+                    tracing::error!(error = %e, "xlsx export");
                     PageError::Internal
                 })?;
                 attachment(

@@ -67,7 +67,7 @@ impl Dash {
         for (name, source) in TEMPLATES {
             if let Err(e) = env.add_template(name, source) {
                 // A broken template is a build defect; every page then shows the error page.
-                eprintln!("gocua-hub: dashboard template {name}: {e}");
+                tracing::error!(template = name, error = %e, "dashboard template");
             }
         }
         Self {
@@ -100,7 +100,7 @@ impl Dash {
         ctx: minijinja::Value,
     ) -> Result<String, PageError> {
         let tmpl = self.env.get_template(name).map_err(|e| {
-            eprintln!("gocua-hub: dashboard template {name}: {e}");
+            tracing::error!(template = name, error = %e, "dashboard template");
             PageError::Internal
         })?;
         tmpl.render(minijinja::context! {
@@ -117,7 +117,7 @@ impl Dash {
             ..ctx
         })
         .map_err(|e| {
-            eprintln!("gocua-hub: dashboard template {name}: {e}");
+            tracing::error!(template = name, error = %e, "dashboard template");
             PageError::Internal
         })
     }
@@ -134,7 +134,7 @@ impl Dash {
             outcome: outcome.to_owned(),
         };
         if let Err(e) = self.store().audit(&entry) {
-            eprintln!("gocua-hub: dashboard audit: {e}");
+            tracing::error!(code = e.code(), error = %e, "dashboard audit not written");
         }
     }
 }
@@ -167,7 +167,7 @@ pub enum PageError {
 
 impl From<crate::store::StoreError> for PageError {
     fn from(e: crate::store::StoreError) -> Self {
-        eprintln!("gocua-hub: dashboard store error: {e}");
+        tracing::error!(code = e.code(), error = %e, "dashboard store error");
         PageError::Internal
     }
 }
@@ -280,7 +280,9 @@ pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// Runs a page's work on the blocking pool (SQLite, document reads).
 pub async fn blocking(f: impl FnOnce() -> Response + Send + 'static) -> Response {
-    tokio::task::spawn_blocking(f)
+    // The request's span (its id) follows the work onto the blocking thread.
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(f))
         .await
         .unwrap_or_else(|_| (StatusCode::INTERNAL_SERVER_ERROR, "hub error").into_response())
 }
