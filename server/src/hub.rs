@@ -467,7 +467,10 @@ impl Hub {
                 .commit_push(&device.device_id, &writes, &device_heads, now)
             {
                 Ok(()) => break (results, writes, rejections),
-                Err(StoreError::ChangedMeanwhile { .. }) if attempt < MERGE_ATTEMPTS => continue,
+                Err(StoreError::ChangedMeanwhile { id }) if attempt < MERGE_ATTEMPTS => {
+                    tracing::info!(doc = id, attempt, "written meanwhile, merging again");
+                    continue;
+                }
                 Err(e) => return Err(e.into()),
             }
         };

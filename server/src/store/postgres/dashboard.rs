@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use gocua_core::sync::merge::heads_to_blob;
 use postgres::GenericClient;
 
-use super::{PgStore, TxError, index, session_row};
+use super::{PgStore, index, lock_doc, session_row};
 use crate::store::query::*;
 use crate::store::{DocWrite, StoreError, StoreResult};
 use crate::time::{parse_ts, ts};
@@ -537,14 +537,7 @@ impl DashboardStore for PgStore {
             let seq: i64 = tx
                 .query_one("SELECT value FROM hub_seq WHERE id = 1 FOR UPDATE", &[])?
                 .get(0);
-            let current: Option<i64> = tx
-                .query_opt("SELECT seq FROM docs WHERE doc_id = $1 FOR UPDATE", &[&w.id])?
-                .map(|r| r.get(0));
-            if current.is_none() || current.map(|s| s as u64) != w.expected_seq {
-                return Err(TxError::from(StoreError::ChangedMeanwhile {
-                    id: w.id.clone(),
-                }));
-            }
+            lock_doc(tx, w, true)?;
             let seq = seq + 1;
             tx.execute(
                 "UPDATE docs SET commune = $2, hamlet = $3, seq = $4, heads = $5, bytes = $6, updated_at = $7,

@@ -261,6 +261,28 @@ fn hamlet_ids(area: &AreaInfo) -> Vec<String> {
     area.hamlets.iter().map(|h| h.id.clone()).collect()
 }
 
+/// Locks the row of `w`'s document until the transaction ends, and fails with
+/// [`StoreError::ChangedMeanwhile`] when its sequence number is not the one `w` was merged from
+/// (`must_exist`: a document that is gone changed too).
+pub(super) fn lock_doc(
+    tx: &mut Transaction<'_>,
+    w: &DocWrite,
+    must_exist: bool,
+) -> Result<(), TxError> {
+    let current: Option<i64> = tx
+        .query_opt(
+            "SELECT seq FROM docs WHERE doc_id = $1 FOR UPDATE",
+            &[&w.id],
+        )?
+        .map(|r| r.get(0));
+    if (must_exist && current.is_none()) || current.map(|s| s as u64) != w.expected_seq {
+        return Err(TxError::from(StoreError::ChangedMeanwhile {
+            id: w.id.clone(),
+        }));
+    }
+    Ok(())
+}
+
 /// Locks the hub-wide counter until the transaction ends; returns its value.
 fn lock_seq(tx: &mut Transaction<'_>) -> Result<i64, TxError> {
     Ok(tx
@@ -752,15 +774,11 @@ impl HubStore for PgStore {
         let at = ts(at);
         let epoch = self.tx(|tx| {
             let seq = lock_seq(tx)? + 1;
-            let current: Option<i64> = tx
-                .query_opt("SELECT seq FROM docs WHERE doc_id = $1 FOR UPDATE", &[&id])?
-                .map(|r| r.get(0));
-            if let Some(w) = rewrite
-                && current.map(|s| s as u64) != w.expected_seq
-            {
-                return Err(TxError::from(StoreError::ChangedMeanwhile {
-                    id: w.id.clone(),
-                }));
+            match rewrite {
+                Some(w) => lock_doc(tx, w, false)?,
+                None => {
+                    tx.query_opt("SELECT 1 FROM docs WHERE doc_id = $1 FOR UPDATE", &[&id])?;
+                }
             }
             let epoch: i32 = tx
                 .query_opt("SELECT epoch FROM doc_epochs WHERE doc_id = $1", &[&id])?

@@ -5,9 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use gocua_core::sync::merge::heads_to_blob;
 use rusqlite::{OptionalExtension, params};
 
-use super::{SqliteStore, index, session_row};
+use super::{SqliteStore, check_seq, index, session_row};
 use crate::store::query::*;
-use crate::store::{DocWrite, StoreError, StoreResult};
+use crate::store::{DocWrite, StoreResult};
 use crate::time::{parse_ts, ts};
 
 fn household_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HouseholdRow> {
@@ -514,12 +514,7 @@ impl DashboardStore for SqliteStore {
     fn write_hub_doc(&self, w: &DocWrite, by: &str, at: DateTime<Utc>) -> StoreResult<()> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let current: Option<i64> = tx
-                .query_row("SELECT seq FROM docs WHERE doc_id = ?1", [&w.id], |r| r.get(0))
-                .optional()?;
-            if current.is_none() || current.map(|s| s as u64) != w.expected_seq {
-                return Err(StoreError::ChangedMeanwhile { id: w.id.clone() });
-            }
+            check_seq(&tx, w, true)?;
             let seq: i64 =
                 tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM docs", [], |r| r.get(0))?;
             tx.execute(

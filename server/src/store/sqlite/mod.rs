@@ -92,12 +92,13 @@ pub(crate) fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow>
 
 /// Fails with [`StoreError::ChangedMeanwhile`] when the stored document's sequence number is not
 /// the one `w` was merged from (run inside the write's transaction).
-fn check_seq(c: &Connection, w: &DocWrite) -> StoreResult<()> {
+/// (`must_exist`: a document that is gone changed too).
+pub(super) fn check_seq(c: &Connection, w: &DocWrite, must_exist: bool) -> StoreResult<()> {
     let current: Option<i64> = c
         .prepare_cached("SELECT seq FROM docs WHERE doc_id = ?1")?
         .query_row([&w.id], |r| r.get(0))
         .optional()?;
-    if current.map(|s| s as u64) != w.expected_seq {
+    if (must_exist && current.is_none()) || current.map(|s| s as u64) != w.expected_seq {
         return Err(StoreError::ChangedMeanwhile { id: w.id.clone() });
     }
     Ok(())
@@ -364,7 +365,7 @@ impl HubStore for SqliteStore {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             for w in writes {
-                check_seq(&tx, w)?;
+                check_seq(&tx, w, false)?;
             }
             let mut seq: i64 = max_seq(&tx)?;
             for w in writes {
@@ -587,7 +588,7 @@ impl HubStore for SqliteStore {
         let epoch = self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             if let Some(w) = rewrite {
-                check_seq(&tx, w)?;
+                check_seq(&tx, w, false)?;
             }
             let seq = max_seq(&tx)? + 1;
             let epoch: u32 = tx
