@@ -16,10 +16,10 @@ use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::*;
 use gocua_core::sync::wire::SessionOutcome;
 use gocua_core::{ChangeContext, Edit, HouseholdDoc, HouseholdField};
-use gocua_hub::dashboard::data::WebSession;
 use gocua_hub::dashboard::i18n::Lang;
 use gocua_hub::dashboard::{Dash, Signed, overview, sync_report};
-use gocua_hub::store::{DocWrite, Traffic};
+use gocua_hub::store::Traffic;
+use gocua_hub::store::query::WebSession;
 use gocua_hub::{Hub, HubConfig, HubStore, PgStore, SqliteStore, admin};
 
 const HOUSEHOLDS: usize = 10_000;
@@ -184,14 +184,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             &ctx,
         )?;
-        let heads = doc.heads();
-        batch.push(DocWrite {
-            id: id.0.clone(),
-            bytes: doc.save(),
-            commune: "00004".into(),
-            hamlet: hamlet.clone(),
-            heads,
-        });
+        batch.push(gocua_hub::hub::write_of(&id.0, &mut doc, None, now)?);
         if batch.len() == 500 {
             store.commit_push("bench", &batch, &[], now)?;
             batch.clear();

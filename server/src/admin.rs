@@ -12,12 +12,20 @@ use crate::store::{HubStore, Pairing, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
-    #[error("dữ liệu không hợp lệ / invalid input: {0}")]
-    Invalid(String),
+    /// The message in each language (no personal data), shown as it is: never parsed.
+    #[error("dữ liệu không hợp lệ / invalid input: {vi} / {en}")]
+    Invalid { vi: String, en: String },
     #[error("không tìm thấy / not found: {0}")]
     NotFound(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+fn invalid(vi: impl Into<String>, en: impl Into<String>) -> AdminError {
+    AdminError::Invalid {
+        vi: vi.into(),
+        en: en.into(),
+    }
 }
 
 pub fn add_coordinator(
@@ -28,12 +36,16 @@ pub fn add_coordinator(
     now: DateTime<Utc>,
 ) -> Result<(), AdminError> {
     if !is_valid_id(id) {
-        return Err(AdminError::Invalid("mã điều phối viên chỉ gồm chữ không dấu, số, '-' và '_' / the coordinator id may only hold letters, digits, '-' and '_'".into()));
+        return Err(invalid(
+            "mã điều phối viên chỉ gồm chữ không dấu, số, '-' và '_'",
+            "the coordinator id may only hold letters, digits, '-' and '_'",
+        ));
     }
     if admin_units::commune(commune).is_none() {
-        return Err(AdminError::Invalid(format!(
-            "mã xã {commune} không có trong danh mục / commune code {commune} is not in the catalog"
-        )));
+        return Err(invalid(
+            format!("mã xã {commune} không có trong danh mục"),
+            format!("commune code {commune} is not in the catalog"),
+        ));
     }
     store.add_coordinator(id, &nfc(name), commune, now)?;
     Ok(())
@@ -49,23 +61,30 @@ pub fn create_area(
     hamlets: &[String],
 ) -> Result<AreaInfo, AdminError> {
     if !is_valid_id(area_id) {
-        return Err(AdminError::Invalid("mã địa bàn chỉ gồm chữ không dấu, số, '-' và '_' / the area id may only hold letters, digits, '-' and '_'".into()));
+        return Err(invalid(
+            "mã địa bàn chỉ gồm chữ không dấu, số, '-' và '_'",
+            "the area id may only hold letters, digits, '-' and '_'",
+        ));
     }
     let unit = admin_units::commune(commune).ok_or_else(|| {
-        AdminError::Invalid(format!(
-            "mã xã {commune} không có trong danh mục / commune code {commune} is not in the catalog"
-        ))
+        invalid(
+            format!("mã xã {commune} không có trong danh mục"),
+            format!("commune code {commune} is not in the catalog"),
+        )
     })?;
     let province_code = unit
         .province_code
         .clone()
-        .ok_or_else(|| AdminError::Invalid("commune without province".into()))?;
+        .ok_or_else(|| invalid("xã không có tỉnh", "commune without province"))?;
     let mut list = Vec::new();
     for h in hamlets {
         let name = nfc(h.trim());
         let id = hamlet_id(&name);
         if id.is_empty() || name.chars().count() > 100 {
-            return Err(AdminError::Invalid("tên thôn phải có chữ hoặc số, tối đa 100 ký tự / a hamlet name needs letters or digits, 100 characters at most".into()));
+            return Err(invalid(
+                "tên thôn phải có chữ hoặc số, tối đa 100 ký tự",
+                "a hamlet name needs letters or digits, 100 characters at most",
+            ));
         }
         list.push(HamletInfo { id, name });
     }
@@ -100,15 +119,22 @@ pub fn issue_pairing(
         .area(area_id)?
         .ok_or_else(|| AdminError::NotFound(format!("area {area_id}")))?;
     if area.commune_code != commune {
-        return Err(AdminError::Invalid("điều phối viên không quản lý xã của địa bàn này / the coordinator does not manage this area's commune".into()));
+        return Err(invalid(
+            "điều phối viên không quản lý xã của địa bàn này",
+            "the coordinator does not manage this area's commune",
+        ));
     }
     if !is_valid_id(volunteer) {
-        return Err(AdminError::Invalid(
-            "mã tình nguyện viên không hợp lệ / invalid volunteer id".into(),
+        return Err(invalid(
+            "mã tình nguyện viên không hợp lệ",
+            "invalid volunteer id",
         ));
     }
     if ttl <= Duration::zero() || ttl > Duration::days(30) {
-        return Err(AdminError::Invalid("thời hạn mã ghép từ 1 phút đến 30 ngày / a pairing code lasts between 1 minute and 30 days".into()));
+        return Err(invalid(
+            "thời hạn mã ghép từ 1 phút đến 30 ngày",
+            "a pairing code lasts between 1 minute and 30 days",
+        ));
     }
     let raw: String = (0..10)
         .map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char)

@@ -9,19 +9,18 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::connect_info::Connected;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::serve::IncomingStream;
-use gocua_core::sync::wire::{CONTENT_TYPE, PATH_ENROL, PATH_FINISH, PATH_SYNC, PATH_SYNC_UPLOAD};
+use gocua_core::sync::wire::{PATH_ENROL, PATH_FINISH, PATH_SYNC, PATH_SYNC_UPLOAD};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
+pub use crate::api::ClientAddr;
+use crate::api::{MAX_REQUEST, answer, bearer};
 use crate::hub::Hub;
-
-/// The largest request body accepted (compressed).
-pub(crate) const MAX_REQUEST: usize = 32 * 1024 * 1024;
 
 pub fn router(hub: Arc<Hub>, status_page: bool) -> Router {
     app(hub, status_page, false)
@@ -45,6 +44,7 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
         .layer(DefaultBodyLimit::max(MAX_REQUEST))
         .with_state(hub)
         .merge(dashboard)
+        .layer(axum::middleware::from_fn(crate::api::traced))
 }
 
 async fn api(
@@ -54,42 +54,6 @@ async fn api(
     body: Bytes,
 ) -> axum::response::Response {
     answer(hub, uri.path().to_owned(), bearer(&headers), body).await
-}
-
-/// The device's bearer token, if any.
-pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::to_owned)
-}
-
-/// Hands a whole request to the hub (on a blocking thread) and turns its answer into HTTP.
-pub(crate) async fn answer(
-    hub: Arc<Hub>,
-    path: String,
-    token: Option<String>,
-    body: Bytes,
-) -> axum::response::Response {
-    let is_enrol = path == PATH_ENROL;
-    let answer =
-        tokio::task::spawn_blocking(move || hub.handle(&path, token.as_deref(), &body)).await;
-    match answer {
-        Ok(resp) => reply(resp, is_enrol),
-        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-}
-
-/// An answer of the hub as HTTP: sync bodies are postcard + zstd, the rest JSON.
-pub(crate) fn reply(resp: gocua_core::sync::Response, is_enrol: bool) -> axum::response::Response {
-    let content_type = if resp.status == 200 && !is_enrol {
-        CONTENT_TYPE
-    } else {
-        "application/json"
-    };
-    let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, content_type)], resp.body).into_response()
 }
 
 async fn status_json(State(hub): State<Arc<Hub>>) -> impl IntoResponse {
@@ -193,11 +157,6 @@ impl axum::serve::Listener for TlsListener {
     }
 }
 
-/// The client's address of a connection (the dashboard's sign-in limit keys on it). Handlers
-/// read it as `ConnectInfo<ClientAddr>`; it is absent when the router is used without [`serve`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ClientAddr(pub SocketAddr);
-
 impl Connected<IncomingStream<'_, TcpListener>> for ClientAddr {
     fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
         ClientAddr(*stream.remote_addr())
@@ -267,7 +226,7 @@ impl RunningHub {
                         let _ = rx.await;
                     };
                     if let Err(e) = serve(hub, listener, tls, status_page, shutdown).await {
-                        eprintln!("gocua-hub: server stopped: {e}");
+                        tracing::error!(error = %e, "server stopped");
                     }
                 });
                 runtime.shutdown_timeout(Duration::from_secs(5));

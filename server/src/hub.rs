@@ -14,7 +14,12 @@ use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::{validate_household_input, validate_member_input};
 use gocua_core::{ChangeContext, HouseholdDoc};
 
+use crate::projection;
 use crate::store::*;
+
+/// Times a push or an erasure is merged again when a document changed meanwhile (written by
+/// another hub process on the same database: see `store/mod.rs`).
+const MERGE_ATTEMPTS: u32 = 10;
 
 /// Erasure requests a device may send in one request.
 const MAX_ERASE_PER_REQUEST: usize = 1000;
@@ -95,9 +100,40 @@ impl ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        eprintln!("gocua-hub: store error: {e}");
-        ApiError::internal()
+        tracing::error!(code = e.code(), error = %e, "store error");
+        match e {
+            // Still changing after every retry: the device tries again later.
+            StoreError::ChangedMeanwhile { .. } => ApiError::new(
+                503,
+                "busy",
+                "hộ đang được cập nhật, thử lại sau",
+                "the household is being updated, try again later",
+            ),
+            _ => ApiError::internal(),
+        }
     }
+}
+
+/// A document changed on the hub (an erasure's rewrite, a coordinator's edit) as a write: its
+/// snapshot, heads and query rows ([`projection::project`]) from the document in hand, merged
+/// from the stored version `expected_seq`.
+pub fn write_of(
+    id: &str,
+    doc: &mut HouseholdDoc,
+    expected_seq: Option<u64>,
+    at: DateTime<Utc>,
+) -> gocua_core::Result<DocWrite> {
+    let h = doc.read()?;
+    let conflicts = doc.conflicts()?.len();
+    Ok(DocWrite {
+        id: id.to_owned(),
+        bytes: doc.save(),
+        commune: h.area.commune_code.clone(),
+        hamlet: h.area.hamlet_id.clone(),
+        heads: doc.heads(),
+        rows: projection::project(&h, conflicts, at),
+        expected_seq,
+    })
 }
 
 /// Knobs of the hub.
@@ -134,6 +170,8 @@ pub struct Hub {
     enrol_limiter: crate::limit::RateLimiter,
     /// Sync requests cut on the way, kept so that devices resume them (HTTP only).
     uploads: crate::upload::Uploads,
+    /// Pushed documents decoded and validated (once each: [`Hub::documents_decoded`]).
+    decoded: std::sync::atomic::AtomicU64,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -218,6 +256,7 @@ impl Hub {
                 std::time::Duration::from_secs(1),
             ),
             uploads: crate::upload::Uploads::new(),
+            decoded: std::sync::atomic::AtomicU64::new(0),
             clock: Box::new(Utc::now),
         }
     }
@@ -229,6 +268,13 @@ impl Hub {
 
     pub fn store(&self) -> &Arc<dyn HubStore> {
         &self.store
+    }
+
+    /// How many pushed documents this hub decoded and validated: one per pushed document (and
+    /// per retry after a concurrent write); neither the projection nor the stores decode them
+    /// again (a test counts it).
+    pub fn documents_decoded(&self) -> u64 {
+        self.decoded.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` while no sync merges documents: for writes made on the hub itself (a
@@ -408,51 +454,26 @@ impl Hub {
             .map(|e| (e.id.as_str(), e.epoch))
             .collect();
 
-        // 1. Each pushed document on its own: merge, check, keep or reject.
-        let mut results = Vec::with_capacity(req.push.len());
-        let mut writes = Vec::new();
-        let mut device_heads = Vec::new();
-        let mut rejections = Vec::new();
-        let mut seen = HashSet::new();
-        for doc in &req.push {
-            let epoch = epochs.get(doc.id.as_str()).copied().unwrap_or(0);
-            let outcome = match self.store.doc_epoch(&doc.id)? {
-                // Changes of an erased household, or of a copy older than its rewrite: refused,
-                // and the device told to drop its copy.
-                Some(e) if e.gone || epoch < e.epoch => {
-                    seen.insert(doc.id.clone());
-                    PushOutcome::Erased {
-                        epoch: e.epoch,
-                        gone: e.gone,
-                    }
+        // 1. Each pushed document on its own: merge, check, keep or reject; then all written at
+        // once, durable before the device is told "stored". Merged again when a document was
+        // written meanwhile by another hub process (see `store/mod.rs`).
+        let mut attempt = 0;
+        let (results, writes, rejections) = loop {
+            attempt += 1;
+            let pushed = self.merge_pushes(device, &req.push, &epochs, now)?;
+            let (results, writes, device_heads, rejections) = pushed;
+            match self
+                .store
+                .commit_push(&device.device_id, &writes, &device_heads, now)
+            {
+                Ok(()) => break (results, writes, rejections),
+                Err(StoreError::ChangedMeanwhile { id }) if attempt < MERGE_ATTEMPTS => {
+                    tracing::info!(doc = id, attempt, "written meanwhile, merging again");
+                    continue;
                 }
-                Some(e) if epoch > e.epoch => reject(
-                    "bad_epoch",
-                    "phiên bản xoá dữ liệu không khớp",
-                    "the erasure epoch does not match the hub's",
-                ),
-                None if epoch > 0 => reject(
-                    "bad_epoch",
-                    "phiên bản xoá dữ liệu không khớp",
-                    "the erasure epoch does not match the hub's",
-                ),
-                _ => self.check_push(device, doc, &mut seen, now, &mut writes, &mut device_heads),
-            };
-            match &outcome {
-                PushOutcome::Stored => {}
-                PushOutcome::Rejected { code, .. } => {
-                    rejections.push((doc.id.clone(), code.clone()))
-                }
-                PushOutcome::NeedFull | PushOutcome::Erased { .. } => {}
+                Err(e) => return Err(e.into()),
             }
-            results.push(PushResult {
-                id: doc.id.clone(),
-                outcome,
-            });
-        }
-        // Durable before the device is told "stored".
-        self.store
-            .commit_push(&device.device_id, &writes, &device_heads, now)?;
+        };
         // The pull only reads, and its cursor is the commit-ordered sequence, which a write
         // committed meanwhile can only extend (as with several hub processes on one database): so
         // other devices' pushes need not wait while this answer is read, built and compressed.
@@ -549,6 +570,64 @@ impl Hub {
         Ok(body)
     }
 
+    /// What each pushed document gives: its outcome, the writes, what the device now has, and
+    /// the rejections (document, code).
+    #[allow(clippy::type_complexity)]
+    fn merge_pushes(
+        &self,
+        device: &DeviceRecord,
+        push: &[PushDoc],
+        epochs: &std::collections::HashMap<&str, u32>,
+        now: DateTime<Utc>,
+    ) -> Result<
+        (
+            Vec<PushResult>,
+            Vec<DocWrite>,
+            Vec<(String, Vec<Head>)>,
+            Vec<(String, String)>,
+        ),
+        ApiError,
+    > {
+        let mut results = Vec::with_capacity(push.len());
+        let mut writes = Vec::new();
+        let mut device_heads = Vec::new();
+        let mut rejections = Vec::new();
+        let mut seen = HashSet::new();
+        for doc in push {
+            let epoch = epochs.get(doc.id.as_str()).copied().unwrap_or(0);
+            let outcome = match self.store.doc_epoch(&doc.id)? {
+                // Changes of an erased household, or of a copy older than its rewrite: refused,
+                // and the device told to drop its copy.
+                Some(e) if e.gone || epoch < e.epoch => {
+                    seen.insert(doc.id.clone());
+                    PushOutcome::Erased {
+                        epoch: e.epoch,
+                        gone: e.gone,
+                    }
+                }
+                Some(e) if epoch > e.epoch => reject(
+                    "bad_epoch",
+                    "phiên bản xoá dữ liệu không khớp",
+                    "the erasure epoch does not match the hub's",
+                ),
+                None if epoch > 0 => reject(
+                    "bad_epoch",
+                    "phiên bản xoá dữ liệu không khớp",
+                    "the erasure epoch does not match the hub's",
+                ),
+                _ => self.check_push(device, doc, &mut seen, now, &mut writes, &mut device_heads),
+            };
+            if let PushOutcome::Rejected { code, .. } = &outcome {
+                rejections.push((doc.id.clone(), code.clone()));
+            }
+            results.push(PushResult {
+                id: doc.id.clone(),
+                outcome,
+            });
+        }
+        Ok((results, writes, device_heads, rejections))
+    }
+
     fn check_push(
         &self,
         device: &DeviceRecord,
@@ -571,7 +650,7 @@ impl Hub {
         let existing = match self.store.load_doc(&doc.id) {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("gocua-hub: store error: {e}");
+                tracing::error!(code = e.code(), error = %e, "store error");
                 return reject(
                     "internal",
                     "lỗi máy chủ, thử lại sau",
@@ -584,6 +663,10 @@ impl Hub {
         {
             return outside_area();
         }
+        // The one decode of this document: merged, read and validated here; its query rows are
+        // projected below from the household read here.
+        self.decoded
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let merged = match merge_changes(
             &HouseholdId(doc.id.clone()),
             existing.as_ref().map(|e| e.bytes.as_slice()),
@@ -625,16 +708,30 @@ impl Hub {
                 "the household document is corrupt and cannot be read",
             );
         };
-        device_heads.push((doc.id.clone(), heads));
         if merged.changed {
+            // The conflicts of the merged document (not part of what the merge returns).
+            let conflicts =
+                match HouseholdDoc::load(&merged.snapshot).and_then(|mut d| d.conflicts()) {
+                    Ok(c) => c.len(),
+                    Err(_) => {
+                        return reject(
+                            "corrupt",
+                            "tài liệu hộ bị hỏng, không đọc được",
+                            "the household document is corrupt and cannot be read",
+                        );
+                    }
+                };
             writes.push(DocWrite {
                 id: doc.id.clone(),
-                bytes: merged.snapshot,
                 commune: h.area.commune_code.clone(),
                 hamlet: h.area.hamlet_id.clone(),
                 heads: merged.heads.clone(),
+                rows: projection::project(h, conflicts, now),
+                expected_seq: existing.as_ref().map(|e| e.seq),
+                bytes: merged.snapshot,
             });
         }
+        device_heads.push((doc.id.clone(), heads));
         PushOutcome::Stored
     }
 
@@ -653,7 +750,7 @@ impl Hub {
             self.store.device_heads(&device.device_id, id)?
         };
         let (changes, heads) = changes_after(&rec.bytes, &known).map_err(|e| {
-            eprintln!("gocua-hub: stored document {id} unreadable: {e}");
+            tracing::error!(doc = id, error = %e, "stored document unreadable");
             ApiError::internal()
         })?;
         if changes.is_empty() {
@@ -693,6 +790,7 @@ impl Hub {
         self.erase_locked(actor, id, member, |c, _| c == commune)
     }
 
+    /// [`Hub::erase_once`], again when the document was written meanwhile by another process.
     fn erase_locked(
         &self,
         actor: &str,
@@ -700,49 +798,69 @@ impl Hub {
         member: Option<&str>,
         allowed: impl Fn(&str, &str) -> bool,
     ) -> Result<Option<DocEpoch>, ApiError> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.erase_once(actor, id, member, &allowed) {
+                Err(StoreError::ChangedMeanwhile { .. }) if attempt < MERGE_ATTEMPTS => continue,
+                Err(e) => return Err(e.into()),
+                Ok(answer) => return answer,
+            }
+        }
+    }
+
+    /// One attempt at an erasure: the outer error is the store's, so that a concurrent write is
+    /// retried.
+    fn erase_once(
+        &self,
+        actor: &str,
+        id: &str,
+        member: Option<&str>,
+        allowed: &impl Fn(&str, &str) -> bool,
+    ) -> Result<Result<Option<DocEpoch>, ApiError>, StoreError> {
         let Some(rec) = self.store.load_doc(id)? else {
-            return Ok(None);
+            return Ok(Ok(None));
         };
         if !allowed(&rec.commune, &rec.hamlet) {
             self.store
                 .audit(self.now(), actor, "erase.refused_outside_area", id)?;
-            return Ok(None);
+            return Ok(Ok(None));
         }
         let now = self.now();
         let rewrite = match member {
             None => None,
             Some(m) => {
-                let doc = HouseholdDoc::load(&rec.bytes).map_err(|_| ApiError::internal())?;
+                let Ok(doc) = HouseholdDoc::load(&rec.bytes) else {
+                    return Ok(Err(ApiError::internal()));
+                };
                 let member = MemberId(m.to_owned());
-                if !doc
-                    .read()
-                    .map_err(|_| ApiError::internal())?
-                    .members
-                    .contains_key(&member)
-                {
-                    return Ok(None);
+                match doc.read() {
+                    Ok(h) if h.members.contains_key(&member) => {}
+                    Ok(_) => return Ok(Ok(None)),
+                    Err(_) => return Ok(Err(ApiError::internal())),
                 }
                 let ctx = ChangeContext {
                     volunteer: VolunteerId(actor.rsplit(':').next().unwrap_or("hub").to_owned()),
                     device: DeviceId(self.store.hub_id()?),
                     at: now,
                 };
-                let mut fresh = doc
+                let written = doc
                     .rewritten_without(Some(&member), &ctx)
-                    .map_err(|_| ApiError::internal())?;
+                    .and_then(|mut fresh| write_of(id, &mut fresh, Some(rec.seq), now));
+                let Ok(w) = written else {
+                    return Ok(Err(ApiError::internal()));
+                };
                 Some(DocWrite {
-                    id: id.to_owned(),
-                    bytes: fresh.save(),
                     commune: rec.commune.clone(),
                     hamlet: rec.hamlet.clone(),
-                    heads: fresh.heads(),
+                    ..w
                 })
             }
         };
         let epoch =
             self.store
                 .erase_doc(id, &rec.commune, &rec.hamlet, rewrite.as_ref(), now, actor)?;
-        Ok(Some(epoch))
+        Ok(Ok(Some(epoch)))
     }
 
     fn finish(&self, device: &DeviceRecord, body: &[u8]) -> Result<Vec<u8>, ApiError> {

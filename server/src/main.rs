@@ -282,6 +282,7 @@ fn read_password() -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    gocua_hub::log::init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -13,7 +13,7 @@ use axum::response::IntoResponse;
 use gocua_core::sync::wire::{CONTENT_TYPE, PATH_SYNC, UploadStatus};
 use http_body_util::BodyExt;
 
-use crate::http::{MAX_REQUEST, answer, bearer, reply};
+use crate::api::{MAX_REQUEST, answer, bearer, reply};
 use crate::hub::{ApiError, Hub};
 use crate::store::DeviceRecord;
 use crate::upload::{Begin, ResumeQuery, Stage, StageError};

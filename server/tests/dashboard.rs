@@ -11,10 +11,11 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::*;
+use gocua_core::sync::merge::merge_changes;
 use gocua_core::sync::{SessionOutcome, SyncOptions};
 use gocua_core::{ChangeContext, Edit, FixedClock, HouseholdDoc, Register};
 use gocua_hub::http::RunningHub;
-use gocua_hub::store::DocWrite;
+use gocua_hub::store::{DocWrite, StoreError};
 use gocua_hub::{Hub, HubConfig, HubStore, PgStore, SqliteStore, admin};
 use reqwest::blocking::{Client, Response};
 use reqwest::redirect::Policy;
@@ -382,13 +383,7 @@ fn doc(i: usize, hamlet: &str, skills: bool) -> DocWrite {
             .unwrap();
         }
     }
-    DocWrite {
-        id: id.0.clone(),
-        heads: d.heads(),
-        bytes: d.save(),
-        commune: "00004".into(),
-        hamlet: hamlet.into(),
-    }
+    gocua_hub::hub::write_of(&id.0, &mut d, None, Utc::now()).unwrap()
 }
 
 fn query_tables_follow_each_write_and_rebuild_the_same(backend: Backend) {
@@ -914,8 +909,7 @@ fn both_stores_answer_the_same() {
         &ctx,
     )
     .unwrap();
-    bare.heads = d.heads();
-    bare.bytes = d.save();
+    bare = gocua_hub::hub::write_of("hh8", &mut d, None, at).unwrap();
     writes.push(bare);
     for store in &stores {
         admin::add_coordinator(store.as_ref(), "coord", "Cán bộ", "00004", at).unwrap();
@@ -957,9 +951,9 @@ fn both_stores_answer_the_same() {
     assert!(sqlite[1].contains("hh8"), "{}", sqlite[1]);
 }
 
-/// On PostgreSQL a hub process that writes a document another process changed meanwhile merges
-/// the stored one into it (`PgStore::commit_push`): the query rows are those of the merged
-/// document, not of what this process sent.
+/// On PostgreSQL a hub process that writes a document another process changed since it read it
+/// is told so (`StoreError::ChangedMeanwhile`, nothing written) and merges again, as `Hub::sync`
+/// does: the query rows are those of the merged document, not of what this process sent first.
 #[test]
 fn rows_follow_a_write_merged_with_another_hubs() {
     let dir = tempfile::tempdir().unwrap();
@@ -971,6 +965,7 @@ fn rows_follow_a_write_merged_with_another_hubs() {
     store_a
         .commit_push("dev", std::slice::from_ref(&base), &[], Utc::now())
         .unwrap();
+    let base_seq = store_a.load_doc("hh0").unwrap().unwrap().seq;
     // Each on its own device (an Automerge actor of its own).
     let with_member = |id: &str, name: &str| {
         let ctx = ChangeContext {
@@ -995,13 +990,9 @@ fn rows_follow_a_write_merged_with_another_hubs() {
             &ctx,
         )
         .unwrap();
-        DocWrite {
-            heads: d.heads(),
-            bytes: d.save(),
-            ..base.clone()
-        }
+        gocua_hub::hub::write_of("hh0", &mut d, Some(base_seq), Utc::now()).unwrap()
     };
-    // Both processes loaded the first version; each adds a member.
+    // Both processes read the first version; each adds a member.
     store_a
         .commit_push(
             "dev",
@@ -1010,8 +1001,19 @@ fn rows_follow_a_write_merged_with_another_hubs() {
             Utc::now(),
         )
         .unwrap();
+    let mb = with_member("mb", "Lê Thị Cúc");
+    let refused = store_b.commit_push("dev", std::slice::from_ref(&mb), &[], Utc::now());
+    assert!(
+        matches!(refused, Err(StoreError::ChangedMeanwhile { ref id }) if id == "hh0"),
+        "{refused:?}"
+    );
+    // What the hub does then: read the stored document again, merge, project, write.
+    let stored = store_b.load_doc("hh0").unwrap().unwrap();
+    let merged = merge_changes(&HouseholdId("hh0".into()), Some(&stored.bytes), &mb.bytes).unwrap();
+    let mut d = HouseholdDoc::load(&merged.snapshot).unwrap();
+    let again = gocua_hub::hub::write_of("hh0", &mut d, Some(stored.seq), Utc::now()).unwrap();
     store_b
-        .commit_push("dev", &[with_member("mb", "Lê Thị Cúc")], &[], Utc::now())
+        .commit_push("dev", &[again], &[], Utc::now())
         .unwrap();
     for store in [&store_a, &store_b] {
         let dash = store.dashboard().unwrap();

@@ -33,8 +33,9 @@ use rand::{Rng, SeedableRng};
 
 const HUB: &str = env!("CARGO_BIN_EXE_gocua-hub");
 const DEVICES: usize = 6;
-/// Rounds of edits and simultaneous syncs: with the cross-process merge of `commit_push` disabled
-/// (server/src/postgres.rs) this test failed 5 runs of 5 at 12 rounds, 2 of 3 at 8.
+/// Rounds of edits and simultaneous syncs: with no merge of a concurrent write (before the
+/// hub's "changed meanwhile" retry of server/src/store/mod.rs) this test failed 5 runs of 5 at
+/// 12 rounds, 2 of 3 at 8.
 const ROUNDS: usize = 12;
 
 /// `gocua-hub --database DB ARGS...` to the end; its standard output. Panics (with its error) when

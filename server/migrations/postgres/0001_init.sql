@@ -1,4 +1,4 @@
--- gocua hub on PostgreSQL, schema 1: the same tables as the SQLite store (server/src/sqlite.rs),
+-- gocua hub on PostgreSQL, schema 1: the same tables as the SQLite store (server/src/store/sqlite/),
 -- plus the hub-wide change counter `hub_seq` (docs/sync-protocol.md, "Several hub processes").
 -- Applied once by `PgStore::open`, in a transaction, under an advisory lock.
 

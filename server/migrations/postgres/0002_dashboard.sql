@@ -1,5 +1,5 @@
 -- gocua hub on PostgreSQL, schema 2: the coordinators' dashboard (issue 9), the same tables as the
--- SQLite store's (server/src/dashboard/data.rs and index.rs).
+-- SQLite store's (server/src/store/sqlite/dashboard.rs and index.rs).
 --
 -- The dashboard's own tables: passwords, web sessions, settings, its audit log, dismissed
 -- data-quality findings.
@@ -20,7 +20,7 @@ CREATE TABLE dash_dismissed (
     commune TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (commune, key)
 );
 
--- Query tables derived from the household documents (server/src/dashboard/index.rs, `derive`):
+-- Query tables derived from the household documents (server/src/projection.rs, `project`):
 -- rewritten in the same transaction as each document write (`commit_push`, `write_hub_doc`),
 -- deleted with the document at erasure (every table with a `doc_id` column), and rebuilt from
 -- the documents when the index version in `meta` ('dash_index_version') is not the hub's.

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::{D, local_time, ok_page, page};
+use super::page::{D, local_time, ok_page, page};
 
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| {

@@ -12,21 +12,16 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
-use super::data::WebSession;
 use super::i18n::Lang;
-use super::{
+use super::page::{
     D, Dash, PageError, Signed, blocking, cookie, error_page, field, form, html_response, lang_of,
     redirect,
 };
+use super::page::{SESSION_COOKIE, same, signed_in};
 use crate::hub::secret_hash;
 use crate::store::StoreError;
+use crate::store::query::WebSession;
 
-const SESSION_COOKIE: &str = "gocua_session";
-
-/// Failed sign-ins allowed per client address, and per coordinator id, within
-/// [`SIGN_IN_WINDOW`]; beyond, every attempt is refused (429) without checking the password.
-pub const SIGN_IN_FAILURES: u32 = 5;
-pub const SIGN_IN_WINDOW: Duration = Duration::from_secs(15 * 60);
 const LOGIN_CSRF_COOKIE: &str = "gocua_login_csrf";
 
 /// An argon2id hash (PHC string) of a password.
@@ -67,17 +62,6 @@ pub fn set_password(
     }
 }
 
-/// Compares two secrets in time independent of where they differ.
-pub fn same(a: &str, b: &str) -> bool {
-    if a.len() != b.len() || a.is_empty() {
-        return false;
-    }
-    a.bytes()
-        .zip(b.bytes())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
-}
-
 fn random_hex<const N: usize>() -> String {
     hex::encode(rand::random::<[u8; N]>())
 }
@@ -91,29 +75,6 @@ fn cookie_header(d: &Dash, name: &str, value: &str, max_age: Option<i64>) -> Hea
         c.push_str("; Secure");
     }
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// The coordinator of the request's session cookie.
-pub fn signed_in(d: &Dash, headers: &HeaderMap) -> Result<Signed, PageError> {
-    let token = cookie(headers, SESSION_COOKIE).ok_or(PageError::SignIn)?;
-    if token.is_empty() || token.len() > 128 {
-        return Err(PageError::Expired);
-    }
-    let store = d.store();
-    let session = store
-        .session(&secret_hash(&token))?
-        .ok_or(PageError::Expired)?;
-    if session.expires_at <= d.now() {
-        store.delete_session(&session.token_hash)?;
-        return Err(PageError::Expired);
-    }
-    let coordinator = store
-        .coordinator_login(&session.coordinator_id)?
-        .ok_or(PageError::Expired)?;
-    Ok(Signed {
-        coordinator,
-        session,
-    })
 }
 
 fn login_page(d: &Dash, lang: Lang, status: StatusCode, message: Option<&str>) -> Response {
@@ -168,7 +129,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
         Ok(Peer(
             parts
                 .extensions
-                .get::<ConnectInfo<crate::http::ClientAddr>>()
+                .get::<ConnectInfo<crate::api::ClientAddr>>()
                 .map(|c| c.0.0.ip()),
         ))
     }
@@ -234,7 +195,7 @@ pub async fn login(
             .max();
         if let Some(wait) = wait {
             if let Some(a) = &account {
-                let _ = store.audit(&super::data::AuditEntry {
+                let _ = store.audit(&crate::store::query::AuditEntry {
                     at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     coordinator_id: a.coordinator_id.clone(),
                     commune: a.commune.clone(),
@@ -271,7 +232,7 @@ pub async fn login(
                 // Only known accounts get a key of their own: the limiter's memory is not
                 // filled by made-up ids.
                 d.sign_in_limit.fail(&coordinator_key);
-                let _ = store.audit(&super::data::AuditEntry {
+                let _ = store.audit(&crate::store::query::AuditEntry {
                     at: d.now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                     coordinator_id: a.coordinator_id,
                     commune: a.commune,
@@ -316,7 +277,7 @@ pub async fn login(
 }
 
 pub async fn logout(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
-    super::action(d, headers, body, |d, who, lang, _| {
+    super::page::action(d, headers, body, |d, who, lang, _| {
         d.store()
             .delete_session(&who.session.token_hash)
             .map_err(|e: StoreError| PageError::from(e))?;

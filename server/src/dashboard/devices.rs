@@ -7,7 +7,8 @@ use axum::http::{HeaderMap, header};
 use axum::response::Response;
 
 use super::i18n::{Lang, t};
-use super::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page, svg};
+use super::page::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page};
+use super::svg;
 use crate::admin::{self, AdminError};
 
 fn render(
@@ -56,10 +57,7 @@ fn admin_error(e: AdminError) -> PageError {
     match e {
         AdminError::Store(e) => PageError::from(e),
         AdminError::NotFound(_) => PageError::NotFound,
-        AdminError::Invalid(m) => {
-            let (vi, en) = m.split_once(" / ").unwrap_or((&m, &m));
-            PageError::Invalid(vi.to_owned(), en.to_owned())
-        }
+        AdminError::Invalid { vi, en } => PageError::Invalid(vi, en),
     }
 }
 

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use gocua_core::model::{ChecklistItem, ChecklistStatus, Gender, Relation};
 
 use super::i18n::Lang;
-use super::{D, Dash, PageError, Signed, mask, ok_page, page};
+use super::page::{D, Dash, PageError, Signed, mask, ok_page, page};
 
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| {
@@ -337,7 +337,7 @@ pub async fn download(
                     progress(d, who, lang)?,
                 ];
                 let bytes = to_xlsx(&tables).map_err(|e| {
-                    eprintln!("gocua-hub: xlsx export: {e}");
+                    tracing::error!(error = %e, "xlsx export");
                     PageError::Internal
                 })?;
                 attachment(

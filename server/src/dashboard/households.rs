@@ -11,8 +11,9 @@ use gocua_core::text::fold;
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
+use super::page::{D, Dash, PageError, Signed, local_time, mask, num, ok_page, page};
 use super::quality::load_own;
-use super::{D, Dash, PageError, Signed, local_time, mask, num, ok_page, page, svg};
+use super::svg;
 
 const PAGE: u32 = 50;
 
@@ -219,7 +220,7 @@ fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, Page
             notes => h.notes.clone(),
             five => h.has_member_with_5_skills(),
             conflicts => conflicts,
-            members => super::ser(members(&h, lang)),
+            members => super::page::ser(members(&h, lang)),
             member_names => current.iter().map(|m| m.full_name.clone()).collect::<Vec<_>>(),
             checklist => checklist,
             visits => visits,

@@ -317,10 +317,11 @@ pub fn sync_error(lang: Lang, raw: &str) -> String {
     };
     let detail_words = match detail {
         "" | "some documents rejected" => String::new(),
-        d if d.contains("network") || d.contains("timeout") => lang
+        // The device's error kind (`gocua_core::sync::SyncError::kind`): a code, matched whole.
+        "network" => lang
             .pick(" (mất kết nối mạng)", " (network lost)")
             .to_owned(),
-        d if d.contains("storage") || d.contains("disk") => lang
+        "local" => lang
             .pick(" (lỗi bộ nhớ máy)", " (phone storage error)")
             .to_owned(),
         d => format!(" ({d})"),

@@ -10,7 +10,8 @@ use gocua_core::model::ChecklistItem;
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
-use super::{D, Dash, PageError, Signed, num, page, svg};
+use super::page::{D, Dash, PageError, Signed, num, page};
+use super::svg;
 
 #[derive(Serialize)]
 struct HamletView {
@@ -24,7 +25,7 @@ struct HamletView {
 
 /// The overview's HTML (also used by the benchmark).
 pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
-    let today = (d.now() + chrono::Duration::hours(7)).date_naive();
+    let today = crate::time::local_date(d.now());
     let week_start = today - chrono::Duration::days(today.weekday().num_days_from_monday() as i64);
     let o = d.store().overview(&who.coordinator.commune, week_start)?;
     let hamlets: Vec<HamletView> = o
@@ -82,7 +83,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
             visits_week_raw => o.visits_this_week,
             with_five => num(o.with_five_skills, lang),
             with_five_raw => o.with_five_skills,
-            hamlets => super::ser(&hamlets),
+            hamlets => super::page::ser(&hamlets),
             items_chart => svg::bar_chart(&items),
             time_chart => chart,
         },
@@ -92,7 +93,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| {
         let html = render(d, who, lang)?;
-        Ok(super::html_response(axum::http::StatusCode::OK, html))
+        Ok(super::page::html_response(axum::http::StatusCode::OK, html))
     })
     .await
 }

@@ -15,10 +15,12 @@ use gocua_core::text::fold;
 use gocua_core::{ChangeContext, Edit, FieldPath, HouseholdDoc, HouseholdField};
 use serde::Serialize;
 
-use super::data::HouseholdRow;
 use super::i18n::{Lang, t};
-use super::{D, Dash, PageError, Signed, action, field, local_time, mask, ok_page, page, redirect};
-use crate::store::{DocWrite, StoreError};
+use super::page::{
+    D, Dash, PageError, Signed, action, field, local_time, mask, ok_page, page, redirect,
+};
+use crate::store::StoreError;
+use crate::store::query::HouseholdRow;
 
 #[derive(Serialize)]
 struct HouseholdRef {
@@ -190,19 +192,13 @@ pub fn hub_edit(
                 )
             })?;
         }
-        let h = doc.read().map_err(|_| PageError::Internal)?;
-        let write = DocWrite {
-            id: doc_id.to_owned(),
-            bytes: doc.save(),
-            commune: h.area.commune_code.clone(),
-            hamlet: h.area.hamlet_id.clone(),
-            heads: doc.heads(),
-        };
+        let write = crate::hub::write_of(doc_id, &mut doc, Some(seq), d.now())
+            .map_err(|_| PageError::Internal)?;
         let by = format!("coordinator:{}", who.coordinator.coordinator_id);
         d.store()
-            .write_hub_doc(&write, seq, &by, d.now())
+            .write_hub_doc(&write, &by, d.now())
             .map_err(|e| match e {
-                StoreError::Invalid(_) => PageError::Stale,
+                StoreError::ChangedMeanwhile { .. } => PageError::Stale,
                 e => PageError::from(e),
             })
     })
@@ -337,9 +333,9 @@ pub fn render(
         minijinja::context! {
             page => "quality",
             notice => notice.map(|n| t(lang, n)),
-            duplicates => super::ser(&duplicates),
-            warnings => super::ser(&warnings),
-            conflicts => super::ser(&conflicts),
+            duplicates => super::page::ser(&duplicates),
+            warnings => super::page::ser(&warnings),
+            conflicts => super::page::ser(&conflicts),
         },
     )
 }

@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::data::SessionRow;
 use super::i18n::{Lang, sync_error, t};
-use super::{
+use super::page::{
     D, Dash, PageError, Signed, action, ago, field, html_response, local_time, num, ok_page, page,
     redirect,
 };
+use crate::store::query::SessionRow;
 
 /// Hours without a successful sync before a device is highlighted, unless the coordinator set it.
 pub const DEFAULT_STALE_HOURS: u32 = 24;
@@ -160,10 +160,10 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
         Some(who),
         minijinja::context! {
             page => "sync",
-            devices => super::ser(&devices),
+            devices => super::page::ser(&devices),
             stale_count => stale_count,
             threshold => threshold,
-            sessions => super::ser(&sessions),
+            sessions => super::page::ser(&sessions),
         },
     )
 }
@@ -214,7 +214,7 @@ pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderM
             "device.html",
             lang,
             who,
-            minijinja::context! { page => "sync", device_id => id, sessions => super::ser(&sessions) },
+            minijinja::context! { page => "sync", device_id => id, sessions => super::page::ser(&sessions) },
         )
     })
     .await

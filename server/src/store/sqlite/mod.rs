@@ -1,5 +1,10 @@
 //! The hub's SQLite store: embedded, no set-up. WAL with `synchronous = FULL`: a method that
-//! returned has its transaction on disk.
+//! returned has its transaction on disk. Its dashboard queries are in `dashboard.rs`, its query
+//! tables in `index.rs`; concurrency as every store's (`store/mod.rs`): writes of documents
+//! run in `BEGIN IMMEDIATE` transactions that check each document's expected sequence number.
+
+mod dashboard;
+mod index;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -9,63 +14,36 @@ use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::store::query::SessionRow;
 use crate::store::*;
+use crate::time::ts;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS coordinators (
-    coordinator_id TEXT PRIMARY KEY, name TEXT NOT NULL, commune TEXT NOT NULL, created_at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS areas (
-    area_id TEXT PRIMARY KEY, name TEXT NOT NULL, province TEXT NOT NULL, commune TEXT NOT NULL, hamlets_json TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS hamlets (
-    commune TEXT NOT NULL, hamlet_id TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (commune, hamlet_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS pairing_codes (
-    code_hash TEXT PRIMARY KEY, volunteer_id TEXT NOT NULL, area_id TEXT NOT NULL, coordinator_id TEXT NOT NULL,
-    created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT, used_by TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS devices (
-    device_id TEXT PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, volunteer_id TEXT NOT NULL, area_id TEXT NOT NULL,
-    enrolled_at TEXT NOT NULL, revoked_at TEXT, last_seen_at TEXT, last_success_at TEXT, pending_docs INTEGER, last_error TEXT
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS docs (
-    doc_id TEXT PRIMARY KEY, commune TEXT NOT NULL, hamlet TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE,
-    heads BLOB NOT NULL, bytes BLOB NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS docs_by_area ON docs (commune, hamlet, seq);
-CREATE INDEX IF NOT EXISTS docs_by_seq ON docs (seq);
-CREATE TABLE IF NOT EXISTS device_docs (
-    device_id TEXT NOT NULL, doc_id TEXT NOT NULL, heads BLOB NOT NULL, PRIMARY KEY (device_id, doc_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, volunteer_id TEXT NOT NULL,
-    started_at TEXT NOT NULL, ended_at TEXT, outcome TEXT,
-    docs_up INTEGER NOT NULL DEFAULT 0, bytes_up INTEGER NOT NULL DEFAULT 0,
-    docs_down INTEGER NOT NULL DEFAULT 0, bytes_down INTEGER NOT NULL DEFAULT 0,
-    rejected INTEGER NOT NULL DEFAULT 0, pending_before INTEGER NOT NULL, pending_after INTEGER, error TEXT
-);
-CREATE INDEX IF NOT EXISTS sessions_by_device ON sessions (device_id, session_id);
-CREATE TABLE IF NOT EXISTS session_sent (
-    session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, heads BLOB NOT NULL, PRIMARY KEY (session_id, doc_id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rejections (
-    session_id INTEGER NOT NULL, doc_id TEXT NOT NULL, code TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS doc_epochs (
-    doc_id TEXT PRIMARY KEY, epoch INTEGER NOT NULL, gone INTEGER NOT NULL,
-    commune TEXT NOT NULL, hamlet TEXT NOT NULL, seq INTEGER NOT NULL UNIQUE, at TEXT NOT NULL
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS doc_epochs_by_area ON doc_epochs (commune, hamlet, seq);
-CREATE TABLE IF NOT EXISTS audit_log (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL
-);
-CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-";
+/// The schema's migrations, in order: (version, SQL); the version is `PRAGMA user_version`.
+/// Append only: a migration, once released, is never changed.
+const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../../migrations/sqlite/0001_init.sql"))];
+
+/// Brings the schema to the latest version, each migration in its own transaction with the
+/// version it sets; refuses a database of a newer hub.
+fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let supported = MIGRATIONS.last().map_or(0, |(v, _)| *v);
+    if found > supported {
+        return Err(StoreError::SchemaTooNew { found, supported });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > found) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", version)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema version of a store's database (`PRAGMA user_version`).
+pub fn schema_version(path: &Path) -> StoreResult<i64> {
+    let conn = Connection::open(path)?;
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
 
 /// The hub-wide sequence number after the last write: documents and erasures share it, so a
 /// device's cursor covers both.
@@ -91,12 +69,43 @@ fn doc_tables(c: &Connection) -> rusqlite::Result<Vec<String>> {
     Ok(rows)
 }
 
-pub struct SqliteStore {
-    conn: Mutex<Connection>,
+/// One row of `SELECT session_id, device_id, volunteer_id, started_at, ended_at, outcome, docs_up,
+/// bytes_up, docs_down, bytes_down, rejected, pending_before, pending_after, error`.
+pub(crate) fn session_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRow> {
+    Ok(SessionRow {
+        session_id: r.get::<_, i64>(0)? as u64,
+        device_id: r.get(1)?,
+        volunteer_id: r.get(2)?,
+        started_at: r.get(3)?,
+        ended_at: r.get(4)?,
+        outcome: r.get(5)?,
+        docs_up: r.get(6)?,
+        bytes_up: r.get::<_, i64>(7)? as u64,
+        docs_down: r.get(8)?,
+        bytes_down: r.get::<_, i64>(9)? as u64,
+        rejected: r.get(10)?,
+        pending_before: r.get(11)?,
+        pending_after: r.get(12)?,
+        error: r.get(13)?,
+    })
 }
 
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+/// Fails with [`StoreError::ChangedMeanwhile`] when the stored document's sequence number is not
+/// the one `w` was merged from (run inside the write's transaction).
+/// (`must_exist`: a document that is gone changed too).
+pub(super) fn check_seq(c: &Connection, w: &DocWrite, must_exist: bool) -> StoreResult<()> {
+    let current: Option<i64> = c
+        .prepare_cached("SELECT seq FROM docs WHERE doc_id = ?1")?
+        .query_row([&w.id], |r| r.get(0))
+        .optional()?;
+    if (must_exist && current.is_none()) || current.map(|s| s as u64) != w.expected_seq {
+        return Err(StoreError::ChangedMeanwhile { id: w.id.clone() });
+    }
+    Ok(())
+}
+
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
 }
 
 impl SqliteStore {
@@ -116,8 +125,8 @@ impl SqliteStore {
         // Deleted rows are overwritten with zeros: an erased household leaves no trace in free
         // pages (docs/SECURITY.md).
         conn.pragma_update(None, "secure_delete", "ON")?;
-        conn.execute_batch(SCHEMA)?;
-        crate::dashboard::data::init(&mut conn)?;
+        migrate(&mut conn)?;
+        index::ensure(&mut conn)?;
         let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
         conn.execute(
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
@@ -148,8 +157,9 @@ fn area_of(conn: &Connection, area_id: &str) -> StoreResult<Option<AreaInfo>> {
     let Some((name, province_code, commune_code, hamlets)) = row else {
         return Ok(None);
     };
-    let hamlets =
-        serde_json::from_str(&hamlets).map_err(|e| StoreError::Database(e.to_string()))?;
+    let hamlets = serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
+        what: "area hamlets",
+    })?;
     Ok(Some(AreaInfo {
         area_id: area_id.to_owned(),
         name,
@@ -172,8 +182,7 @@ fn device_row(
     let Some((device_id, volunteer_id, area_id, revoked)) = row else {
         return Ok(None);
     };
-    let area = area_of(conn, &area_id)?
-        .ok_or_else(|| StoreError::Invalid("device of an unknown area".into()))?;
+    let area = area_of(conn, &area_id)?.ok_or(StoreError::UnknownArea)?;
     Ok(Some(DeviceRecord {
         device_id,
         volunteer_id,
@@ -183,7 +192,7 @@ fn device_row(
 }
 
 impl HubStore for SqliteStore {
-    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+    fn dashboard(&self) -> Option<&dyn DashboardStore> {
         Some(self)
     }
 
@@ -227,7 +236,7 @@ impl HubStore for SqliteStore {
     fn put_area(&self, area: &AreaInfo) -> StoreResult<()> {
         self.with(|c| {
             let tx = c.transaction()?;
-            let hamlets = serde_json::to_string(&area.hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let hamlets = serde_json::to_string(&area.hamlets).map_err(|_| StoreError::OutOfRange { what: "hamlet list" })?;
             tx.execute(
                 "INSERT OR REPLACE INTO areas (area_id, name, province, commune, hamlets_json) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![area.area_id, area.name, area.province_code, area.commune_code, hamlets],
@@ -275,7 +284,7 @@ impl HubStore for SqliteStore {
             if used.is_some() || expired {
                 return Ok(Err(RedeemError::Invalid));
             }
-            let area = area_of(&tx, &area_id)?.ok_or_else(|| StoreError::Invalid("pairing code of an unknown area".into()))?;
+            let area = area_of(&tx, &area_id)?.ok_or(StoreError::UnknownArea)?;
             if code_volunteer != volunteer_id || area.commune_code != commune {
                 return Ok(Err(RedeemError::Mismatch));
             }
@@ -355,6 +364,9 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<()> {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for w in writes {
+                check_seq(&tx, w, false)?;
+            }
             let mut seq: i64 = max_seq(&tx)?;
             for w in writes {
                 seq += 1;
@@ -363,7 +375,7 @@ impl HubStore for SqliteStore {
                      ON CONFLICT (doc_id) DO UPDATE SET commune = ?2, hamlet = ?3, seq = ?4, heads = ?5, bytes = ?6, updated_at = ?7, updated_by = ?8",
                     params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), device_id],
                 )?;
-                crate::dashboard::index::index_doc(&tx, &w.id, &w.bytes, at)?;
+                index::write_rows(&tx, &w.id, Some(&w.rows))?;
             }
             for (doc, heads) in device_heads {
                 tx.execute(
@@ -385,8 +397,9 @@ impl HubStore for SqliteStore {
         self.with(|c| {
             let max: i64 = max_seq(c)?;
             let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
-            let hamlets =
-                serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let hamlets = serde_json::to_string(&hamlets).map_err(|_| StoreError::OutOfRange {
+                what: "hamlet list",
+            })?;
             let mut stmt = c.prepare_cached(
                 "SELECT doc_id, seq FROM docs WHERE commune = ?1 AND seq > ?2
                    AND (?3 = '[]' OR hamlet IN (SELECT value FROM json_each(?3)))
@@ -540,7 +553,7 @@ impl HubStore for SqliteStore {
                         rejected, pending_before, pending_after, error FROM sessions ORDER BY session_id DESC LIMIT ?1",
             )?;
             let rows = stmt
-                .query_map([limit], crate::dashboard::data::session_row)?
+                .query_map([limit], session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
@@ -574,6 +587,9 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<DocEpoch> {
         let epoch = self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            if let Some(w) = rewrite {
+                check_seq(&tx, w, false)?;
+            }
             let seq = max_seq(&tx)? + 1;
             let epoch: u32 = tx
                 .query_row("SELECT epoch FROM doc_epochs WHERE doc_id = ?1", [id], |r| r.get(0))
@@ -597,7 +613,7 @@ impl HubStore for SqliteStore {
                         params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), actor],
                     )?;
                     // The household stays on the dashboard, without what was erased.
-                    crate::dashboard::index::index_doc(&tx, &w.id, &w.bytes, at)?;
+                    index::write_rows(&tx, &w.id, Some(&w.rows))?;
                 }
             }
             tx.execute(
@@ -629,8 +645,9 @@ impl HubStore for SqliteStore {
     ) -> StoreResult<Vec<DocEpoch>> {
         self.with(|c| {
             let hamlets: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
-            let hamlets =
-                serde_json::to_string(&hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let hamlets = serde_json::to_string(&hamlets).map_err(|_| StoreError::OutOfRange {
+                what: "hamlet list",
+            })?;
             let mut stmt = c.prepare_cached(
                 "SELECT doc_id, epoch, gone FROM doc_epochs WHERE commune = ?1 AND seq > ?2
                    AND (?3 = '[]' OR hamlet IN (SELECT value FROM json_each(?3)))
@@ -705,5 +722,58 @@ impl HubStore for SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made by the hub before its schema had a version (4236bd9) opens, is migrated
+    /// to the latest version and keeps its data.
+    #[test]
+    fn a_database_of_the_unversioned_schema_opens_and_migrates() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.db");
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(include_str!(
+                "../../../tests/data/sqlite-schema-4236bd9.sql"
+            ))
+            .unwrap();
+            c.execute_batch(
+                "INSERT INTO meta (key, value) VALUES ('hub_id', 'hub-old'), ('dash_index_version', '2');
+                 INSERT INTO coordinators VALUES ('coord', 'Cán bộ', '00004', '2026-12-01T00:00:00.000Z');
+                 INSERT INTO areas VALUES ('a', 'Đông', '01', '00004', '[]');
+                 INSERT INTO devices (device_id, token_hash, volunteer_id, area_id, enrolled_at)
+                     VALUES ('dev', 'h', 'vol', 'a', '2026-12-01T00:00:00.000Z');",
+            )
+            .unwrap();
+            assert_eq!(schema_version(&path).unwrap(), 0);
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(schema_version(&path).unwrap(), 1);
+        assert_eq!(store.hub_id().unwrap(), "hub-old");
+        assert_eq!(
+            store.coordinator_commune("coord").unwrap().as_deref(),
+            Some("00004")
+        );
+        assert_eq!(store.device_statuses().unwrap().len(), 1);
+        drop(store);
+        // Opening again changes nothing.
+        SqliteStore::open(&path).unwrap();
+        assert_eq!(schema_version(&path).unwrap(), 1);
+    }
+
+    #[test]
+    fn a_database_of_a_newer_hub_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hub.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
+        let err = SqliteStore::open(&path).err().unwrap();
+        assert_eq!(err.code(), "schema_too_new");
     }
 }

@@ -8,38 +8,52 @@
 //! driver) driven by its own small runtime, and r2d2 checks connections out per call.
 //!
 //! Correctness across processes (docs/sync-protocol.md, "Several hub processes on one
-//! database") rests on the database only, never on the hub's in-process lock:
-//! - every write of documents (`commit_push`, `erase_doc`) first locks the one row of `hub_seq`
-//!   (`SELECT ... FOR UPDATE`) and keeps it until it commits: sequence numbers are handed out in
-//!   commit order, so a device's cursor never passes a change that commits later;
-//! - it then locks the rows of the documents it writes (`FOR UPDATE`) and re-reads them: when
-//!   another process stored changes since this hub loaded the document (the stored heads are not
-//!   all in the document about to be written), the stored document is merged into it in the
-//!   same transaction, so no change is lost to a race;
+//! database") rests on the database only, never on the hub's in-process lock; the design is
+//! every store's (`store/mod.rs`):
+//! - every write of documents (`commit_push`, `erase_doc`, `write_hub_doc`) first locks the one
+//!   row of `hub_seq` (`SELECT ... FOR UPDATE`) and keeps it until it commits: sequence numbers
+//!   are handed out in commit order, so a device's cursor never passes a change that commits
+//!   later;
+//! - it then locks the rows of the documents it writes (`FOR UPDATE`) and compares their
+//!   sequence numbers with the ones the hub merged from: when another process stored one
+//!   meanwhile, nothing is written and the hub merges again ([`StoreError::ChangedMeanwhile`]),
+//!   so no change is lost to a race and this store never decodes a document;
 //! - readers of changes (`changed_since`) read the rows and the counter in one snapshot.
+//!
+//! The dashboard's queries are in `dashboard.rs`, the query tables in `index.rs`.
 //!
 //! Schema: the SQL files in `server/migrations/postgres/`, applied in order at open, each once,
 //! under an advisory lock (several hubs may start at once).
 
 use std::time::Duration;
 
+use ::postgres::error::SqlState;
+use ::postgres::{GenericClient, NoTls, Transaction};
 use chrono::{DateTime, Utc};
-use gocua_core::model::HouseholdId;
-use gocua_core::sync::merge::{heads_from_blob, heads_to_blob, merge_changes};
+use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
-use postgres::error::SqlState;
-use postgres::{GenericClient, NoTls, Transaction};
 use r2d2_postgres::PostgresConnectionManager;
 
+use crate::store::query::SessionRow;
 use crate::store::*;
+use crate::time::ts;
+
+mod dashboard;
+mod index;
 
 /// The environment variable naming the hub's database when `--database` is not given.
 pub const DATABASE_URL_ENV: &str = "GOCUA_HUB_DATABASE_URL";
 
 /// The schema's migrations, in order: (version, SQL).
 const MIGRATIONS: &[(i32, &str)] = &[
-    (1, include_str!("../migrations/postgres/0001_init.sql")),
-    (2, include_str!("../migrations/postgres/0002_dashboard.sql")),
+    (
+        1,
+        include_str!("../../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        include_str!("../../../migrations/postgres/0002_dashboard.sql"),
+    ),
 ];
 
 /// Key of the advisory lock held while migrating (any constant shared by all hub versions).
@@ -50,8 +64,8 @@ const RETRIES: u32 = 5;
 
 type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
 
-impl From<postgres::Error> for StoreError {
-    fn from(e: postgres::Error) -> Self {
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> Self {
         StoreError::Database(e.to_string())
     }
 }
@@ -66,11 +80,7 @@ pub struct PgStore {
     pool: Pool,
 }
 
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-}
-
-fn retryable(e: &postgres::Error) -> bool {
+fn retryable(e: &::postgres::Error) -> bool {
     e.code().is_some_and(|c| {
         *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED
     })
@@ -78,12 +88,12 @@ fn retryable(e: &postgres::Error) -> bool {
 
 /// An error of a transaction body: the database's own (kept to tell a retryable one) or ours.
 pub(crate) enum TxError {
-    Pg(postgres::Error),
+    Pg(::postgres::Error),
     Store(StoreError),
 }
 
-impl From<postgres::Error> for TxError {
-    fn from(e: postgres::Error) -> Self {
+impl From<::postgres::Error> for TxError {
+    fn from(e: ::postgres::Error) -> Self {
         TxError::Pg(e)
     }
 }
@@ -98,9 +108,9 @@ impl PgStore {
     /// Connects to `url` (`postgres://user:password@host:port/db`, or key=value pairs) with a
     /// pool of at most `max_connections`, and brings the schema up to date.
     pub fn open(url: &str, max_connections: u32) -> StoreResult<Self> {
-        let config: postgres::Config = url
+        let config: ::postgres::Config = url
             .parse()
-            .map_err(|e: postgres::Error| StoreError::Invalid(format!("database URL: {e}")))?;
+            .map_err(|e: ::postgres::Error| StoreError::Config(format!("database URL: {e}")))?;
         let manager = PostgresConnectionManager::new(config, NoTls);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
@@ -145,7 +155,7 @@ impl PgStore {
             }
             // The dashboard's query tables, derived from the documents (rebuilt when new or of
             // another index version).
-            crate::dashboard::pg::ensure_index(&mut c)?;
+            index::ensure_index(&mut c)?;
             let id = format!("hub-{}", hex::encode(rand::random::<[u8; 8]>()));
             c.execute(
                 "INSERT INTO meta (key, value) VALUES ('hub_id', $1) ON CONFLICT (key) DO NOTHING",
@@ -192,7 +202,7 @@ impl PgStore {
     /// One statement (or a few reads) outside an explicit transaction.
     pub(crate) fn with<T>(
         &self,
-        f: impl FnOnce(&mut postgres::Client) -> Result<T, TxError>,
+        f: impl FnOnce(&mut ::postgres::Client) -> Result<T, TxError>,
     ) -> StoreResult<T> {
         let mut c = self.pool.get()?;
         f(&mut c).map_err(|e| match e {
@@ -211,8 +221,9 @@ fn area_of(c: &mut impl GenericClient, area_id: &str) -> Result<Option<AreaInfo>
         return Ok(None);
     };
     let hamlets: String = row.get(3);
-    let hamlets = serde_json::from_str(&hamlets)
-        .map_err(|e| StoreError::Database(format!("area hamlets: {e}")))?;
+    let hamlets = serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
+        what: "area hamlets",
+    })?;
     Ok(Some(AreaInfo {
         area_id: area_id.to_owned(),
         name: row.get(0),
@@ -237,8 +248,7 @@ fn device_by(
         return Ok(None);
     };
     let area_id: String = row.get(2);
-    let area = area_of(c, &area_id)?
-        .ok_or_else(|| StoreError::Invalid("device of an unknown area".into()))?;
+    let area = area_of(c, &area_id)?.ok_or(StoreError::UnknownArea)?;
     Ok(Some(DeviceRecord {
         device_id: row.get(0),
         volunteer_id: row.get(1),
@@ -251,6 +261,28 @@ fn hamlet_ids(area: &AreaInfo) -> Vec<String> {
     area.hamlets.iter().map(|h| h.id.clone()).collect()
 }
 
+/// Locks the row of `w`'s document until the transaction ends, and fails with
+/// [`StoreError::ChangedMeanwhile`] when its sequence number is not the one `w` was merged from
+/// (`must_exist`: a document that is gone changed too).
+pub(super) fn lock_doc(
+    tx: &mut Transaction<'_>,
+    w: &DocWrite,
+    must_exist: bool,
+) -> Result<(), TxError> {
+    let current: Option<i64> = tx
+        .query_opt(
+            "SELECT seq FROM docs WHERE doc_id = $1 FOR UPDATE",
+            &[&w.id],
+        )?
+        .map(|r| r.get(0));
+    if (must_exist && current.is_none()) || current.map(|s| s as u64) != w.expected_seq {
+        return Err(TxError::from(StoreError::ChangedMeanwhile {
+            id: w.id.clone(),
+        }));
+    }
+    Ok(())
+}
+
 /// Locks the hub-wide counter until the transaction ends; returns its value.
 fn lock_seq(tx: &mut Transaction<'_>) -> Result<i64, TxError> {
     Ok(tx
@@ -258,43 +290,28 @@ fn lock_seq(tx: &mut Transaction<'_>) -> Result<i64, TxError> {
         .get(0))
 }
 
-/// Whether the document in `bytes` holds every change of `heads`.
-fn holds_all(bytes: &[u8], heads: &[Head]) -> Result<bool, StoreError> {
-    use automerge::ReadDoc;
-    let doc = automerge::Automerge::load(bytes)
-        .map_err(|e| StoreError::Invalid(format!("document to write: {e}")))?;
-    Ok(heads
-        .iter()
-        .all(|h| doc.get_change_by_hash(&automerge::ChangeHash(*h)).is_some()))
-}
-
-/// `w` with the stored document merged into it, when the stored one holds changes `w` lacks (a
-/// write by another hub process since this one loaded the document).
-fn merged_with_stored(
-    w: &DocWrite,
-    stored_heads: &[Head],
-    stored: &[u8],
-) -> Result<Option<DocWrite>, StoreError> {
-    let mut sorted_stored = stored_heads.to_vec();
-    sorted_stored.sort();
-    let mut sorted_w = w.heads.clone();
-    sorted_w.sort();
-    if sorted_stored == sorted_w || holds_all(&w.bytes, stored_heads)? {
-        return Ok(None);
+/// One row of the sessions SELECT (same columns as SQLite's `session_row`).
+pub(crate) fn session_row(r: &::postgres::Row) -> SessionRow {
+    SessionRow {
+        session_id: r.get::<_, i64>(0) as u64,
+        device_id: r.get(1),
+        volunteer_id: r.get(2),
+        started_at: r.get(3),
+        ended_at: r.get(4),
+        outcome: r.get(5),
+        docs_up: r.get::<_, i32>(6) as u32,
+        bytes_up: r.get::<_, i64>(7) as u64,
+        docs_down: r.get::<_, i32>(8) as u32,
+        bytes_down: r.get::<_, i64>(9) as u64,
+        rejected: r.get::<_, i32>(10) as u32,
+        pending_before: r.get::<_, i32>(11) as u32,
+        pending_after: r.get::<_, Option<i32>>(12).map(|v| v as u32),
+        error: r.get(13),
     }
-    let merged = merge_changes(&HouseholdId(w.id.clone()), Some(&w.bytes), stored)
-        .map_err(|e| StoreError::Invalid(format!("merging a concurrent write: {e}")))?;
-    Ok(Some(DocWrite {
-        id: w.id.clone(),
-        bytes: merged.snapshot,
-        commune: merged.household.area.commune_code.clone(),
-        hamlet: merged.household.area.hamlet_id.clone(),
-        heads: merged.heads,
-    }))
 }
 
 impl HubStore for PgStore {
-    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+    fn dashboard(&self) -> Option<&dyn DashboardStore> {
         Some(self)
     }
 
@@ -334,8 +351,9 @@ impl HubStore for PgStore {
     }
 
     fn put_area(&self, area: &AreaInfo) -> StoreResult<()> {
-        let hamlets =
-            serde_json::to_string(&area.hamlets).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let hamlets = serde_json::to_string(&area.hamlets).map_err(|_| StoreError::OutOfRange {
+            what: "hamlet list",
+        })?;
         self.tx(|tx| {
             tx.execute(
                 "INSERT INTO areas (area_id, name, province, commune, hamlets_json) VALUES ($1, $2, $3, $4, $5)
@@ -395,7 +413,7 @@ impl HubStore for PgStore {
                 return Ok(Err(RedeemError::Invalid));
             }
             let area = area_of(tx, &area_id)?
-                .ok_or_else(|| StoreError::Invalid("pairing code of an unknown area".into()))?;
+                .ok_or(StoreError::UnknownArea)?;
             if code_volunteer != volunteer_id || area.commune_code != commune {
                 return Ok(Err(RedeemError::Mismatch));
             }
@@ -457,47 +475,35 @@ impl HubStore for PgStore {
         device_heads: &[(String, Vec<Head>)],
         at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        // The dashboard's query rows, derived before the transaction: decoding the documents
-        // does not hold the hub-wide lock (a write merged with a concurrent one is derived again).
-        let derived: Vec<_> = writes
-            .iter()
-            .map(|w| crate::dashboard::index::derive(&w.id, &w.bytes, at))
-            .collect();
-        let indexed_at = at;
         let at = ts(at);
         self.tx(|tx| {
             if !writes.is_empty() {
                 let mut seq = lock_seq(tx)?;
                 let ids: Vec<&str> = writes.iter().map(|w| w.id.as_str()).collect();
-                let stored: std::collections::HashMap<String, (Vec<u8>, Vec<u8>)> = tx
+                let stored: std::collections::HashMap<String, i64> = tx
                     .query(
-                        "SELECT doc_id, heads, bytes FROM docs WHERE doc_id = ANY($1) ORDER BY doc_id FOR UPDATE",
+                        "SELECT doc_id, seq FROM docs WHERE doc_id = ANY($1) ORDER BY doc_id FOR UPDATE",
                         &[&ids],
                     )?
                     .into_iter()
-                    .map(|r| (r.get(0), (r.get(1), r.get(2))))
+                    .map(|r| (r.get(0), r.get(1)))
                     .collect();
+                // Written by another process since the hub read it: the hub merges again.
+                if let Some(w) = writes
+                    .iter()
+                    .find(|w| stored.get(&w.id).map(|s| *s as u64) != w.expected_seq)
+                {
+                    return Err(TxError::from(StoreError::ChangedMeanwhile {
+                        id: w.id.clone(),
+                    }));
+                }
                 let insert = tx.prepare(
                     "INSERT INTO docs (doc_id, commune, hamlet, seq, heads, bytes, updated_at, updated_by)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                      ON CONFLICT (doc_id) DO UPDATE SET commune = $2, hamlet = $3, seq = $4, heads = $5,
                         bytes = $6, updated_at = $7, updated_by = $8",
                 )?;
-                let mut merged = Vec::with_capacity(writes.len());
                 for w in writes {
-                    merged.push(match stored.get(&w.id) {
-                        Some((heads, bytes)) => {
-                            merged_with_stored(w, &heads_from_blob(heads), bytes)?
-                        }
-                        None => None,
-                    });
-                }
-                let written: Vec<&DocWrite> = writes
-                    .iter()
-                    .zip(&merged)
-                    .map(|(w, m)| m.as_ref().unwrap_or(w))
-                    .collect();
-                for w in &written {
                     seq += 1;
                     tx.execute(
                         &insert,
@@ -505,25 +511,8 @@ impl HubStore for PgStore {
                     )?;
                 }
                 tx.execute("UPDATE hub_seq SET value = $1 WHERE id = 1", &[&seq])?;
-                // The dashboard's query rows of what was stored (merged), in this transaction.
-                let remerged: Vec<_> = merged
-                    .iter()
-                    .map(|m| {
-                        m.as_ref().and_then(|w| {
-                            crate::dashboard::index::derive(&w.id, &w.bytes, indexed_at)
-                        })
-                    })
-                    .collect();
-                crate::dashboard::pg::write_rows(
-                    tx,
-                    writes.iter().enumerate().map(|(i, w)| {
-                        let rows = match merged[i] {
-                            Some(_) => remerged[i].as_ref(),
-                            None => derived[i].as_ref(),
-                        };
-                        (w.id.as_str(), rows)
-                    }),
-                )?;
+                // The dashboard's query rows of what was stored, in this transaction.
+                index::write_rows(tx, writes.iter().map(|w| (w.id.as_str(), Some(&w.rows))))?;
             }
             if !device_heads.is_empty() {
                 let upsert = tx.prepare(
@@ -730,7 +719,7 @@ impl HubStore for PgStore {
                 &[&i64::from(limit)],
             )?
             .into_iter()
-            .map(|r| crate::dashboard::pg::session_row(&r))
+            .map(|r| session_row(&r))
             .collect())
         })
     }
@@ -782,11 +771,15 @@ impl HubStore for PgStore {
         at: DateTime<Utc>,
         actor: &str,
     ) -> StoreResult<DocEpoch> {
-        let indexed_at = at;
         let at = ts(at);
         let epoch = self.tx(|tx| {
             let seq = lock_seq(tx)? + 1;
-            tx.query_opt("SELECT 1 FROM docs WHERE doc_id = $1 FOR UPDATE", &[&id])?;
+            match rewrite {
+                Some(w) => lock_doc(tx, w, false)?,
+                None => {
+                    tx.query_opt("SELECT 1 FROM docs WHERE doc_id = $1 FOR UPDATE", &[&id])?;
+                }
+            }
             let epoch: i32 = tx
                 .query_opt("SELECT epoch FROM doc_epochs WHERE doc_id = $1", &[&id])?
                 .map(|r| r.get::<_, i32>(0))
@@ -818,11 +811,7 @@ impl HubStore for PgStore {
                     &[&w.id, &w.commune, &w.hamlet, &seq, &heads_to_blob(&w.heads), &w.bytes, &at, &actor],
                 )?;
                 // The household stays, without the erased member: its query rows from the rewrite.
-                crate::dashboard::pg::index_docs(
-                    tx,
-                    [(w.id.as_str(), w.bytes.as_slice())],
-                    indexed_at,
-                )?;
+                index::write_rows(tx, [(w.id.as_str(), Some(&w.rows))])?;
             }
             tx.execute(
                 "INSERT INTO doc_epochs (doc_id, epoch, gone, commune, hamlet, seq, at) VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -1,19 +1,82 @@
-//! The hub's storage, behind a trait: SQLite ([`crate::sqlite::SqliteStore`]) by default; a
-//! PostgreSQL store plugs in by implementing [`HubStore`], with no change to the sync code.
+//! The hub's storage: [`HubStore`] (what the sync and administration use) and
+//! [`query::DashboardStore`] (what the dashboard's pages ask), with typed errors
+//! ([`StoreError`]); one folder per backend, each with its own SQL and numbered migrations:
+//! [`sqlite::SqliteStore`] (embedded, the default) and [`postgres::PgStore`] (several hub
+//! processes on one database). No SQL lives outside this folder, and no backend decodes a
+//! household document: the hub hands each write its rows ([`crate::projection`]).
 //!
-//! Every method is one durable transaction. The sync code serialises writes of documents
-//! itself (one merge at a time), so implementations need no document-level locking.
+//! Every method is one durable transaction.
+//!
+//! # Concurrency: one design for both stores
+//!
+//! Writes of documents are optimistic. The hub reads a document ([`HubStore::load_doc`], which
+//! gives its sequence number), merges the device's changes into it, validates and projects the
+//! result, and writes it with the sequence number it read ([`DocWrite::expected_seq`], `None`
+//! for a new document). In the transaction of the write, the store takes the hub-wide sequence
+//! counter's lock first (SQLite: `BEGIN IMMEDIATE`, the database's one writer; PostgreSQL:
+//! `SELECT ... FROM hub_seq FOR UPDATE`), then compares each document's stored sequence number
+//! with the expected one: when another writer (another hub process on PostgreSQL, or another
+//! process on the same SQLite file) stored the document meanwhile, nothing is written and the
+//! call fails with [`StoreError::ChangedMeanwhile`]; the hub reads the document again, merges
+//! again and retries (`Hub::sync`, `Hub::erase`; the dashboard's conflict page says "changed
+//! meanwhile" to the coordinator). So no change is ever lost to a race, sequence numbers are
+//! handed out in commit order (a device's cursor never passes a change that commits later), and
+//! the query rows always match the stored document. Inside one process the hub also serialises
+//! its own merges (its write lock), so retries only happen between processes.
 
 use chrono::{DateTime, Utc};
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
 use serde::Serialize;
 
+use crate::projection::DocRows;
+
+pub mod postgres;
+pub mod query;
+pub mod sqlite;
+
+pub use query::DashboardStore;
+
+/// What a store call can fail with. Callers match on the variant (or [`StoreError::code`]),
+/// never on the text; no variant carries personal data (ids of records at most).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// The database failed (connection, I/O, SQL): the driver's text, for the log only.
     #[error("database: {0}")]
     Database(String),
-    #[error("{0}")]
-    Invalid(String),
+    /// The document was written by someone else since it was read (`expected_seq` no longer
+    /// matches): read it again, merge, and retry.
+    #[error("document {id} changed meanwhile")]
+    ChangedMeanwhile { id: String },
+    /// A device or pairing code names an area the store does not have.
+    #[error("unknown area")]
+    UnknownArea,
+    /// A stored value could not be read back (the area's hamlet list).
+    #[error("stored {what} unreadable")]
+    Corrupt { what: &'static str },
+    /// A value out of the range the store can keep.
+    #[error("{what} out of range")]
+    OutOfRange { what: &'static str },
+    /// The database URL or the store's configuration is wrong.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The database was made by a newer hub (its schema version is above this hub's).
+    #[error("database schema {found} is newer than this hub supports ({supported})")]
+    SchemaTooNew { found: i64, supported: i64 },
+}
+
+impl StoreError {
+    /// A stable, machine-readable code: what pages, clients and logs match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::Database(_) => "database",
+            StoreError::ChangedMeanwhile { .. } => "changed_meanwhile",
+            StoreError::UnknownArea => "unknown_area",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::OutOfRange { .. } => "out_of_range",
+            StoreError::Config(_) => "config",
+            StoreError::SchemaTooNew { .. } => "schema_too_new",
+        }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -42,7 +105,8 @@ pub struct DocRecord {
     pub seq: u64,
 }
 
-/// A document to write: its merged snapshot and where it lives.
+/// A document to write: its merged snapshot, where it lives, its query rows, and the sequence
+/// number it had when read (see the module's header on concurrency).
 #[derive(Debug, Clone)]
 pub struct DocWrite {
     pub id: String,
@@ -50,6 +114,10 @@ pub struct DocWrite {
     pub commune: String,
     pub hamlet: String,
     pub heads: Vec<Head>,
+    /// The query tables' rows of this document, projected by the hub from what it validated.
+    pub rows: DocRows,
+    /// The stored sequence number the write was merged from; `None` for a new document.
+    pub expected_seq: Option<u64>,
 }
 
 /// A pairing code as issued (only the hash of the code is kept).
@@ -164,8 +232,9 @@ pub trait HubStore: Send + Sync {
 
     // --- documents
     fn load_doc(&self, id: &str) -> StoreResult<Option<DocRecord>>;
-    /// Stores merged documents (each gets a new sequence number) and what the device is now
-    /// known to have, in one durable transaction.
+    /// Stores merged documents (each gets a new sequence number) with their query rows, and
+    /// what the device is now known to have, in one durable transaction; nothing when one of
+    /// them changed since it was read ([`StoreError::ChangedMeanwhile`]).
     fn commit_push(
         &self,
         device_id: &str,
@@ -222,7 +291,8 @@ pub trait HubStore: Send + Sync {
     /// The erasure state of a document: `None` when it was never erased.
     fn doc_epoch(&self, id: &str) -> StoreResult<Option<DocEpoch>>;
     /// Erases a document in one durable transaction: drops it (`rewrite = None`) or replaces it by
-    /// its rewrite, forgets what every device was known to have of it, bumps its epoch with a new
+    /// its rewrite (refused with [`StoreError::ChangedMeanwhile`] when the document changed since
+    /// the rewrite was made from it), forgets what every device was known to have of it, bumps its epoch with a new
     /// sequence number (so devices of the area are told), appends to the audit log; then
     /// checkpoints the WAL so no old page image stays on disk.
     fn erase_doc(
@@ -247,7 +317,7 @@ pub trait HubStore: Send + Sync {
     fn audit_entries(&self, limit: u32) -> StoreResult<Vec<AuditRecord>>;
 
     /// The coordinators' dashboard's queries and writes, when this store has them.
-    fn dashboard(&self) -> Option<&dyn crate::dashboard::DashboardStore> {
+    fn dashboard(&self) -> Option<&dyn DashboardStore> {
         None
     }
 }

@@ -1,0 +1,90 @@
+//! What the hub's HTTP layer shares with the resumable sync requests (`resume.rs`) and the
+//! dashboard: the request size bound, the bearer token, the hub's answers as HTTP, and the
+//! client's address.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::IntoResponse;
+use gocua_core::sync::wire::{CONTENT_TYPE, PATH_ENROL};
+
+use crate::hub::Hub;
+
+/// The largest request body accepted (compressed).
+pub(crate) const MAX_REQUEST: usize = 32 * 1024 * 1024;
+
+/// The device's bearer token, if any.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+}
+
+/// Hands a whole request to the hub (on a blocking thread) and turns its answer into HTTP.
+pub(crate) async fn answer(
+    hub: Arc<Hub>,
+    path: String,
+    token: Option<String>,
+    body: Bytes,
+) -> axum::response::Response {
+    let is_enrol = path == PATH_ENROL;
+    // The request's span (its id) follows the work onto the blocking thread.
+    let span = tracing::Span::current();
+    let answer = tokio::task::spawn_blocking(move || {
+        span.in_scope(|| hub.handle(&path, token.as_deref(), &body))
+    })
+    .await;
+    match answer {
+        Ok(resp) => reply(resp, is_enrol),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// An answer of the hub as HTTP: sync bodies are postcard + zstd, the rest JSON.
+pub(crate) fn reply(resp: gocua_core::sync::Response, is_enrol: bool) -> axum::response::Response {
+    let content_type = if resp.status == 200 && !is_enrol {
+        CONTENT_TYPE
+    } else {
+        "application/json"
+    };
+    let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, [(header::CONTENT_TYPE, content_type)], resp.body).into_response()
+}
+
+/// The client's address of a connection (the dashboard's sign-in limit keys on it). Handlers
+/// read it as `ConnectInfo<ClientAddr>`; it is absent when the router is used without [`serve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub SocketAddr);
+
+/// Request ids: a number per process, in every log line of the request (its span).
+static NEXT_REQUEST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Runs a request in a span `request{id, method, path}` and logs its status and duration. The
+/// path is the route's (ids of records at most), never its query string, headers or body: no
+/// personal data and no token reaches the log.
+pub(crate) async fn traced(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use tracing::Instrument;
+    let id = NEXT_REQUEST.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let span = tracing::info_span!("request", id, method = %req.method(), path = req.uri().path());
+    async move {
+        let started = std::time::Instant::now();
+        let resp = next.run(req).await;
+        let status = resp.status().as_u16();
+        let ms = started.elapsed().as_millis() as u64;
+        if status >= 500 {
+            tracing::warn!(status, ms, "answered");
+        } else {
+            tracing::debug!(status, ms, "answered");
+        }
+        resp
+    }
+    .instrument(span)
+    .await
+}
