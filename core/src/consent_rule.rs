@@ -124,6 +124,23 @@ pub struct ConsentGiven {
     pub guardian: Option<MemberId>,
 }
 
+impl ConsentGiven {
+    /// A person who chose every purpose, verbally before a witness, on the current notice: what
+    /// demos, benchmarks and tests record before the personal fields they store.
+    pub fn every_purpose() -> Self {
+        Self {
+            purposes: ConsentPurposes {
+                local_register: true,
+                setup_help: true,
+                share_with_commune: true,
+            },
+            notice_version: crate::catalog::consent_notice::VERSION.to_owned(),
+            method: ConsentMethod::WitnessedVerbal,
+            guardian: None,
+        }
+    }
+}
+
 impl Register {
     /// Adds a member in the order the rule demands: name and relation first, then the consent,
     /// then the birth date, ID number and phone the consent covers. The whole input is validated
