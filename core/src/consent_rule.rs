@@ -40,13 +40,18 @@ pub fn allows(household: &Household, member: &MemberId, purpose: Purpose) -> boo
 }
 
 fn refusal(field: &str) -> Error {
+    refused(
+        IssueKind::Required,
+        field,
+        "Cần người này đồng ý (đúng mục đích) trước khi lưu thông tin này.",
+        "This person's consent (for the right purpose) is needed before this is stored.",
+    )
+}
+
+/// A write refused for one reason about one field.
+fn refused(kind: IssueKind, field: &str, vi: &str, en: &str) -> Error {
     Error::Validation(Report {
-        issues: vec![Issue::error(
-            IssueKind::Required,
-            field,
-            "Cần người này đồng ý (đúng mục đích) trước khi lưu thông tin này.",
-            "This person's consent (for the right purpose) is needed before this is stored.",
-        )],
+        issues: vec![Issue::error(kind, field, vi, en)],
     })
 }
 
@@ -76,14 +81,12 @@ pub(crate) fn check_member_field(
         && allows(household, member, Purpose::LocalRegister)
         && latest_guardian(household, member).is_none()
     {
-        return Err(Error::Validation(Report {
-            issues: vec![Issue::error(
-                IssueKind::Required,
-                "consent.guardian",
-                "Người chưa thành niên: cần người giám hộ đồng ý thay trước khi lưu ngày sinh.",
-                "A minor: a guardian's consent is needed before the birth date is stored.",
-            )],
-        }));
+        return Err(refused(
+            IssueKind::Required,
+            "consent.guardian",
+            "Người chưa thành niên: cần người giám hộ đồng ý thay trước khi lưu ngày sinh.",
+            "A minor: a guardian's consent is needed before the birth date is stored.",
+        ));
     }
     let needs = match field {
         MemberField::Birth(Some(_)) => Some("member.birth"),
@@ -190,14 +193,12 @@ impl Register {
         if typed_birth.is_some_and(|b| year - b.year() < AGE_OF_CONSENT)
             && consent.guardian.is_none()
         {
-            return Err(Error::Validation(Report {
-                issues: vec![Issue::error(
-                    IssueKind::Required,
-                    "consent.guardian",
-                    "Người chưa thành niên cần người giám hộ đồng ý thay.",
-                    "A minor's consent must be given by a guardian.",
-                )],
-            }));
+            return Err(refused(
+                IssueKind::Required,
+                "consent.guardian",
+                "Người chưa thành niên cần người giám hộ đồng ý thay.",
+                "A minor's consent must be given by a guardian.",
+            ));
         }
         self.record_consent(
             household,
@@ -228,14 +229,12 @@ impl Register {
             id: member.0.clone(),
         })?;
         if h.current_consent(member).is_none() {
-            return Err(Error::Validation(Report {
-                issues: vec![Issue::error(
-                    IssueKind::InvalidValue,
-                    "consent.action",
-                    "Người này chưa đồng ý (hoặc đã rút lại), không có gì để rút.",
-                    "This person has no consent in force to withdraw.",
-                )],
-            }));
+            return Err(refused(
+                IssueKind::InvalidValue,
+                "consent.action",
+                "Người này chưa đồng ý (hoặc đã rút lại), không có gì để rút.",
+                "This person has no consent in force to withdraw.",
+            ));
         }
         let items: Vec<ChecklistItem> = m
             .checklist
