@@ -178,3 +178,16 @@ fn labels_and_guides_in_both_languages() {
     );
     assert!(relations(Language::Vi).iter().any(|r| r.label == "Chủ hộ"));
 }
+
+#[test]
+fn a_pairing_link_is_parsed_and_a_bad_one_is_a_message() {
+    let pin = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let link = format!("gocua://pair?hub=https%3A%2F%2Fhub.xa.vn&code=AB12&pin={pin}");
+    let parsed = parse_pairing_payload(link, Language::En);
+    let pairing = parsed.pairing.unwrap();
+    assert_eq!(pairing.hub_url, "https://hub.xa.vn");
+    assert_eq!(pairing.pin_sha256.as_deref(), Some(pin));
+    let bad = parse_pairing_payload("hello".into(), Language::En);
+    assert!(bad.pairing.is_none());
+    assert!(bad.message.unwrap().contains("not a gocua pairing code"));
+}
