@@ -263,3 +263,39 @@ fn the_register_refuses_personal_data_without_consent() {
             .is_err()
     );
 }
+
+#[test]
+fn consent_without_the_register_purpose_keeps_nothing_personal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let hid = reg
+        .create_household(household_input("thon-dong"))
+        .unwrap()
+        .value;
+    let p = typed_member(&mut reg, &hid, "Nguyễn Văn An", "1980", "chu_ho");
+    let mid = p.member.clone();
+    let mut model = ConsentModel::new(Lang::En, hid.clone(), mid.clone(), Some(p));
+    model.handle(&mut reg, ConsentEvent::TogglePurpose("setup_help".into()));
+    model.handle(
+        &mut reg,
+        ConsentEvent::ChooseMethod("witnessed_verbal".into()),
+    );
+    let view = model.handle(&mut reg, ConsentEvent::Give);
+    assert!(view.notices.iter().any(|n| n.code == "personal_not_kept"));
+    let h = reg.household(&hid).unwrap();
+    let m = &h.members[&mid];
+    assert_eq!(
+        (m.birth, m.id_number.as_deref(), m.phone.as_deref()),
+        (None, None, None)
+    );
+    // The checklist is what this consent allows.
+    reg.set_checklist(
+        &hid,
+        &mid,
+        ChecklistItem::Smartphone,
+        ChecklistStatus::Done,
+        None,
+        Some(SmartphoneAccess::Own),
+    )
+    .unwrap();
+}

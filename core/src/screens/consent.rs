@@ -270,7 +270,17 @@ impl ConsentModel {
             return self.fail(&e);
         }
         // Only the `local_register` purpose lets the register keep the typed personal data.
-        let pending = self.pending.take().filter(|_| self.purposes.local_register);
+        let typed = self.pending.take().filter(|p| !p.is_empty());
+        if typed.is_some() && !self.purposes.local_register {
+            self.notices.push(notice(
+                "personal_not_kept",
+                Severity::Info,
+                lang,
+                "Người này không đồng ý lưu trong sổ: ngày sinh, số định danh và số điện thoại đã nhập không được lưu.",
+                "This person did not agree to the register: the birth date, ID number and phone typed are not kept.",
+            ));
+        }
+        let pending = typed.filter(|_| self.purposes.local_register);
         if let Some(p) = pending {
             for field in [
                 p.birth.map(|b| MemberField::Birth(Some(b))),
