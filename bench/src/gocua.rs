@@ -230,7 +230,7 @@ pub fn register_household(reg: &mut Register, g: &GenHousehold) -> BResult<House
     let mut members = Vec::new();
     for m in &g.members {
         let mid = reg
-            .add_member(
+            .add_member_with_consent(
                 &id,
                 MemberInput {
                     full_name: m.full_name.clone(),
@@ -244,6 +244,14 @@ pub fn register_household(reg: &mut Register, g: &GenHousehold) -> BResult<House
                     id_number: Some(m.id_number.clone()),
                     phone: Some(m.phone.clone()),
                     residence: ResidenceType::Permanent,
+                },
+                &gocua_core::consent_rule::ConsentGiven {
+                    // A minor's consent comes from a guardian: the head, added first.
+                    guardian: members
+                        .first()
+                        .cloned()
+                        .filter(|_| m.birth_year > 2026 - 18),
+                    ..gocua_core::consent_rule::ConsentGiven::every_purpose()
                 },
             )?
             .value;

@@ -14,6 +14,7 @@ mod catalog;
 mod error;
 mod keystore;
 mod register;
+mod screens;
 mod sync;
 mod types;
 
@@ -21,5 +22,6 @@ pub use catalog::*;
 pub use error::GocuaError;
 pub use keystore::PlatformKeyStore;
 pub use register::GocuaRegister;
+pub use screens::*;
 pub use sync::*;
 pub use types::*;

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use gocua_core::model::{ChecklistItem, Gender, Relation, ResidenceType};
+use gocua_core::model::{
+    ChecklistItem, ConsentAction, ConsentMethod, ConsentPurposes, Gender, Relation, ResidenceType,
+};
 use gocua_ffi::*;
 
 #[derive(Default)]
@@ -88,20 +90,59 @@ fn errors_carry_a_kind_and_a_message_without_personal_data() {
         "The personal ID number must have exactly 12 digits."
     );
 
-    // A duplicate ID number is a warning the volunteer accepts by saving.
-    register
+    // Without the person's consent the register keeps no birth date or ID number.
+    let err = register
         .add_member(hid.clone(), member("Nguyễn Văn An", Some("001090012345")))
-        .unwrap();
-    let other = register.create_household(household(&hamlet.id)).unwrap().id;
-    let saved = register
-        .add_member(other, member("Nguyễn Văn An", Some("001090012345")))
-        .unwrap();
-    assert!(
-        saved
-            .warnings
-            .iter()
-            .any(|w| w.code == "duplicate_id_number")
+        .unwrap_err();
+    assert_eq!(
+        err.reason(),
+        "This person's consent (for the right purpose) is needed before this is stored."
     );
+
+    // A duplicate ID number is a warning the volunteer accepts by saving.
+    let consented = |household: &str| {
+        let mut input = member("Nguyễn Văn An", None);
+        input.birth = None;
+        let id = register.add_member(household.into(), input).unwrap().id;
+        let purposes = ConsentPurposes {
+            local_register: true,
+            setup_help: false,
+            share_with_commune: false,
+        };
+        register
+            .record_consent(
+                household.into(),
+                id.clone(),
+                ConsentAction::Given,
+                purposes,
+                "2026-01".into(),
+                ConsentMethod::WitnessedVerbal,
+                None,
+            )
+            .unwrap();
+        register
+            .set_member_field(
+                household.into(),
+                id.clone(),
+                MemberFieldUpdate::Birth {
+                    value: Some("1990-05-01".into()),
+                },
+            )
+            .unwrap();
+        register
+            .set_member_field(
+                household.into(),
+                id,
+                MemberFieldUpdate::IdNumber {
+                    value: Some("001090012345".into()),
+                },
+            )
+            .unwrap()
+    };
+    consented(&hid);
+    let other = register.create_household(household(&hamlet.id)).unwrap().id;
+    let warnings = consented(&other);
+    assert!(warnings.iter().any(|w| w.code == "duplicate_id_number"));
 
     assert!(matches!(
         register.household("nothing-here".into()),
@@ -136,4 +177,17 @@ fn labels_and_guides_in_both_languages() {
         ChecklistItem::ALL.len()
     );
     assert!(relations(Language::Vi).iter().any(|r| r.label == "Chủ hộ"));
+}
+
+#[test]
+fn a_pairing_link_is_parsed_and_a_bad_one_is_a_message() {
+    let pin = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let link = format!("gocua://pair?hub=https%3A%2F%2Fhub.xa.vn&code=AB12&pin={pin}");
+    let parsed = parse_pairing_payload(link, Language::En);
+    let pairing = parsed.pairing.unwrap();
+    assert_eq!(pairing.hub_url, "https://hub.xa.vn");
+    assert_eq!(pairing.pin_sha256.as_deref(), Some(pin));
+    let bad = parse_pairing_payload("hello".into(), Language::En);
+    assert!(bad.pairing.is_none());
+    assert!(bad.message.unwrap().contains("not a gocua pairing code"));
 }

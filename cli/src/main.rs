@@ -312,6 +312,20 @@ struct MemberAddArgs {
     phone: Option<String>,
     #[arg(long, default_value = "thuong_tru", help = format!("Residence: {}", codes::<ResidenceType>()))]
     residence: String,
+    /// Purposes the person consented to at the door (local_register,setup_help,share_with_commune).
+    /// The birth date, ID number and phone are stored only with local_register: the consent is
+    /// recorded first, then those fields (Law 91/2025)
+    #[arg(long, value_name = "PURPOSES")]
+    consent: Option<String>,
+    /// Consent method: witnessed_verbal, or signature / thumbprint on the kept paper form
+    #[arg(long, default_value = "witnessed_verbal")]
+    consent_method: String,
+    /// Version of the notice read out (default: the core's current notice)
+    #[arg(long)]
+    notice: Option<String>,
+    /// For a minor: the guardian member who consents (id or its first 4+ characters)
+    #[arg(long)]
+    guardian: Option<String>,
 }
 
 #[derive(Args)]

@@ -104,6 +104,8 @@ fn whole_flow_from_init_to_a_resolved_conflict() {
             ID_AN,
             "--phone",
             "+84 912 345 678",
+            "--consent",
+            "local_register,setup_help",
         ],
     );
     let child_year = (chrono::Local::now().year() - 6).to_string();
@@ -120,6 +122,10 @@ fn whole_flow_from_init_to_a_resolved_conflict() {
             "con_de",
             "--birth",
             &child_year,
+            "--consent",
+            "local_register,setup_help",
+            "--guardian",
+            &an,
         ],
     );
 
@@ -472,6 +478,8 @@ fn bad_id_number_is_refused_in_both_languages_without_echoing_it() {
             "female",
             "--id-number",
             ID_AN,
+            "--consent",
+            "local_register",
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -524,6 +532,30 @@ fn member_edit_with_one_bad_value_changes_nothing() {
     assert_eq!(
         json(dir, "e.db", &["household", "show", &hh])["members"][0]["full_name"],
         "Đỗ Văn Em"
+    );
+    // The phone is stored once the person has consented to the register keeping it.
+    let refused = gocua(
+        dir,
+        "e.db",
+        &["member", "edit", &hh, &m, "--phone", "0987 654 321"],
+    );
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(refused.stderr.contains("đồng ý"), "{}", refused.stderr);
+    ok(
+        dir,
+        "e.db",
+        &[
+            "consent",
+            "give",
+            &hh,
+            &m,
+            "--purposes",
+            "local_register",
+            "--notice",
+            "2026-01",
+            "--method",
+            "witnessed_verbal",
+        ],
     );
     ok(
         dir,

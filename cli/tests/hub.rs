@@ -154,6 +154,8 @@ fn enrol_sync_and_receive_on_a_second_register() {
             "chu_ho",
             "--birth",
             "1979",
+            "--consent",
+            "local_register",
         ],
     );
     let status = ok(dir, "a.db", &["--lang", "en", "status"]).stdout;

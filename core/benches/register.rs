@@ -35,7 +35,8 @@ fn name(rng: &mut StdRng) -> String {
 }
 
 fn member(rng: &mut StdRng, relation: Relation) -> MemberInput {
-    let year = rng.random_range(1950..2015);
+    // Adults only: a minor's birth date needs a guardian's consent (consent_rule.rs).
+    let year = rng.random_range(1950..2008);
     let gender = if rng.random_bool(0.5) {
         Gender::Male
     } else {
@@ -147,7 +148,12 @@ fn main() {
         ] {
             let m = member(&mut rng, relation);
             let (t, c) = (Instant::now(), ThreadTime::now());
-            reg.add_member(&hid, m).expect("member");
+            reg.add_member_with_consent(
+                &hid,
+                m,
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .expect("member");
             writes.0.push(t.elapsed());
             write_cpu.0.push(c.elapsed());
         }

@@ -73,7 +73,7 @@ const META_COMMUNE: &str = "commune_code";
 
 /// Age under which a guardian consents for the person (Decree 356/2025: children under 16 need a
 /// guardian; we use 18, the age of majority, to stay on the safe side for account set-up).
-const AGE_OF_CONSENT: i32 = 18;
+pub(crate) const AGE_OF_CONSENT: i32 = 18;
 
 pub struct Register {
     store: Store,
@@ -499,6 +499,7 @@ impl Register {
             if report.has_errors() {
                 return Err(Error::Validation(report));
             }
+            crate::consent_rule::check_new_member(&member)?;
             let id = MemberId::random();
             let saved = Saved {
                 value: id.clone(),
@@ -559,6 +560,8 @@ impl Register {
             MemberField::Phone(_) => MemberField::Phone(input.phone),
             other => other,
         };
+        let year = self.clock.now().date_naive().year();
+        crate::consent_rule::check_member_field(current, member, &field, year)?;
         let edit = Edit::SetMember {
             member: member.clone(),
             field,
@@ -631,7 +634,10 @@ impl Register {
             reason,
             smartphone,
         };
-        self.commit_edit(household, &edit).map(|_| ())
+        self.update(household, |_, h| {
+            crate::consent_rule::check_checklist(h, member)?;
+            Ok((edit, ()))
+        })
     }
 
     /// Records a visit (append-only).
@@ -744,7 +750,9 @@ impl Register {
                     "Người chưa thành niên cần người giám hộ đồng ý thay.",
                     "A minor's consent must be given by a guardian.",
                 )),
-                (Some(_), false) => report.push(Issue::error(
+                // A birth date is stored only after consent: a guardian may consent for a
+                // person whose age is not recorded yet (checked when the birth date is set).
+                (Some(_), false) if m.birth.is_some() => report.push(Issue::error(
                     IssueKind::InvalidValue,
                     "consent.guardian",
                     "Người đã thành niên tự đồng ý; chủ hộ không đồng ý thay.",

@@ -79,7 +79,7 @@ fn valid_document() -> Vec<u8> {
         .unwrap()
         .value;
     let m = reg
-        .add_member(&id, member_input("Nguyễn Văn Thử", Relation::Head))
+        .add_member_consented(&id, member_input("Nguyễn Văn Thử", Relation::Head))
         .unwrap()
         .value;
     reg.set_checklist(

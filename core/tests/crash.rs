@@ -29,7 +29,7 @@ fn crash_child() {
             .create_household(household_input("thon-dong"))
             .unwrap()
             .value;
-        reg.add_member(&hid, member_input("Nguyễn Văn An", Relation::Head))
+        reg.add_member_consented(&hid, member_input("Nguyễn Văn An", Relation::Head))
             .unwrap();
         println!("{hid}");
     }

@@ -36,7 +36,7 @@ fn an_encrypted_register_keeps_personal_data_unreadable_on_disk() {
     m.id_number = Some(ID_NUMBER.into());
     m.birth = Some(gocua_core::model::BirthDate::Year(1985));
     m.gender = Some(gocua_core::model::Gender::Female);
-    reg.add_member(&hid, m).unwrap();
+    reg.add_member_consented(&hid, m).unwrap();
 
     // While open (the WAL holds the latest writes) and after closing, the files hide both.
     for _ in 0..2 {

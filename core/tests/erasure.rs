@@ -53,10 +53,10 @@ fn setup(reg: &mut gocua_core::Register) -> (HouseholdId, MemberId, MemberId) {
         .unwrap()
         .value;
     let head = reg
-        .add_member(&hid, member_input("Trần Văn Hùng", Relation::Head))
+        .add_member_consented(&hid, member_input("Trần Văn Hùng", Relation::Head))
         .unwrap()
         .value;
-    let p = reg.add_member(&hid, person()).unwrap().value;
+    let p = reg.add_member_consented(&hid, person()).unwrap().value;
     reg.set_checklist(
         &hid,
         &head,

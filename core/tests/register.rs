@@ -30,7 +30,7 @@ fn a_household_round_trips_through_the_register() {
     let mut head = member_input("  Nguye\u{0302}\u{0303}n   Văn An ", Relation::Head);
     head.id_number = Some("001 080 012 345".into());
     head.phone = Some("+84 912 345 678".into());
-    let mid = reg.add_member(&hid, head).unwrap().value;
+    let mid = reg.add_member_consented(&hid, head).unwrap().value;
     let h = reg.household(&hid).unwrap();
     let m = &h.members[&mid];
     assert_eq!(m.full_name, "Nguyễn Văn An");
@@ -68,7 +68,7 @@ fn errors_block_the_save_and_warnings_do_not() {
 
     let mut bad = member_input("Nguyễn Văn An", Relation::Head);
     bad.id_number = Some("12345".into());
-    let err = reg.add_member(&hid, bad).unwrap_err();
+    let err = reg.add_member_consented(&hid, bad).unwrap_err();
     assert_eq!(issue_kinds(&err), [IssueKind::IdNumberFormat]);
     assert!(
         reg.household(&hid).unwrap().members.is_empty(),
@@ -84,7 +84,7 @@ fn errors_block_the_save_and_warnings_do_not() {
     // Born 1980, male: a number coding a woman born in 1999 warns twice but saves.
     let mut odd = member_input("Nguyễn Văn An", Relation::Head);
     odd.id_number = Some("001199012345".into());
-    let saved = reg.add_member(&hid, odd).unwrap();
+    let saved = reg.add_member_consented(&hid, odd).unwrap();
     let kinds: Vec<_> = saved.warnings.iter().map(|w| w.kind).collect();
     assert!(
         kinds.contains(&IssueKind::IdNumberGenderMismatch),
@@ -106,7 +106,7 @@ fn errors_block_the_save_and_warnings_do_not() {
     twin.birth = Some(BirthDate::Year(1999));
     twin.gender = Some(Gender::Female);
     twin.id_number = Some("001199012345".into());
-    let saved = reg.add_member(&hid, twin).unwrap();
+    let saved = reg.add_member_consented(&hid, twin).unwrap();
     assert!(
         saved
             .warnings
@@ -138,10 +138,10 @@ fn search_ignores_diacritics_and_finds_phones_and_id_numbers() {
     let mut a = member_input("Nguyễn Văn A", Relation::Head);
     a.phone = Some("0987654321".into());
     a.id_number = Some("001080099887".into());
-    reg.add_member(&hid, a).unwrap();
-    reg.add_member(&hid, member_input("Đặng Thị Hoà", Relation::Wife))
+    reg.add_member_consented(&hid, a).unwrap();
+    reg.add_member_consented(&hid, member_input("Đặng Thị Hoà", Relation::Wife))
         .unwrap();
-    reg.add_member(&hid, member_input("Nguyễn Văn Bình", Relation::Child))
+    reg.add_member_consented(&hid, member_input("Nguyễn Văn Bình", Relation::Child))
         .unwrap();
 
     let names = |q: &str| {
@@ -182,7 +182,7 @@ fn lists_and_counts_follow_the_documents() {
     reg.create_household(household_input("thon-tay")).unwrap();
     for (i, hid) in ids.iter().enumerate() {
         let mid = reg
-            .add_member(
+            .add_member_consented(
                 hid,
                 member_input(["Cao Văn C", "An Thị B", "Bùi Văn A"][i], Relation::Head),
             )
@@ -237,12 +237,20 @@ fn checklist_consent_and_visit_rules() {
         .unwrap()
         .value;
     let head = reg
-        .add_member(&hid, member_input("Nguyễn Văn An", Relation::Head))
+        .add_member_consented(&hid, member_input("Nguyễn Văn An", Relation::Head))
         .unwrap()
         .value;
     let mut child = member_input("Nguyễn Văn Bé", Relation::Child);
     child.birth = Some(BirthDate::Year(2015));
-    let child = reg.add_member(&hid, child).unwrap().value;
+    // A minor's birth date is stored only after a guardian's consent.
+    let guardian = gocua_core::consent_rule::ConsentGiven {
+        guardian: Some(head.clone()),
+        ..full_consent()
+    };
+    let child = reg
+        .add_member_with_consent(&hid, child, &guardian)
+        .unwrap()
+        .value;
 
     let e = reg
         .set_checklist(
@@ -351,7 +359,8 @@ fn checklist_consent_and_visit_rules() {
     let h = reg.household(&hid).unwrap();
     assert_eq!(h.current_consent(&child), Some(all));
     assert_eq!(h.current_consent(&head), None);
-    assert_eq!(h.consents.len(), 3);
+    // 2 consents recorded when the members were added, then 3 here.
+    assert_eq!(h.consents.len(), 5);
 
     let today = at(0).date_naive();
     let e = reg
@@ -394,7 +403,7 @@ fn documents_from_another_replica_merge_and_conflicts_resolve() {
         .unwrap()
         .value;
     let head = a
-        .add_member(&hid, member_input("Nguyễn Văn An", Relation::Head))
+        .add_member_consented(&hid, member_input("Nguyễn Văn An", Relation::Head))
         .unwrap()
         .value;
     b.merge_document(&a.export_document(&hid).unwrap()).unwrap();
@@ -403,7 +412,7 @@ fn documents_from_another_replica_merge_and_conflicts_resolve() {
         .unwrap();
     b.set_member_field(&hid, &head, MemberField::FullName("Nguyễn Văn Anh".into()))
         .unwrap();
-    b.add_member(&hid, member_input("Trần Thị Bình", Relation::Wife))
+    b.add_member_consented(&hid, member_input("Trần Thị Bình", Relation::Wife))
         .unwrap();
     a.merge_document(&b.export_document(&hid).unwrap()).unwrap();
 
@@ -438,14 +447,17 @@ fn edge_cases_found_by_the_field_client() {
     // Searching by the last digits of an ID number when the person has no phone.
     let mut head = member_input("Nguyễn Văn An", Relation::Head);
     head.id_number = Some("001080012346".into());
-    let head = a.add_member(&hid, head).unwrap().value;
+    let head = a.add_member_consented(&hid, head).unwrap().value;
     assert_eq!(a.search("2346", 5).unwrap().len(), 1);
 
     // Withdrawing consent that was never given is refused.
+    let mut nobody = member_input("Trần Văn Khách", Relation::Lodger);
+    nobody.birth = None;
+    let nobody = a.add_member(&hid, nobody).unwrap().value;
     let e = a
         .record_consent(
             &hid,
-            &head,
+            &nobody,
             ConsentAction::Withdrawn,
             ConsentPurposes::default(),
             "v1",

@@ -75,7 +75,11 @@ pub fn add_household(reg: &mut Register, name: &str) -> HouseholdId {
         .expect("household")
         .value;
     let m = reg
-        .add_member(&id, member_input(name, Relation::Head))
+        .add_member_with_consent(
+            &id,
+            member_input(name, Relation::Head),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+        )
         .expect("member")
         .value;
     reg.set_checklist(
@@ -110,8 +114,12 @@ pub fn documents() -> Documents {
     let whole = reg.export_document(&id).expect("export");
     let mut doc = HouseholdDoc::load(&whole).expect("load");
     let heads = doc.heads();
-    reg.add_member(&id, member_input("Trần Văn Hai", Relation::Child))
-        .expect("member");
+    reg.add_member_with_consent(
+        &id,
+        member_input("Trần Văn Hai", Relation::Child),
+        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+    )
+    .expect("member");
     let later = reg.export_document(&id).expect("export");
     let mut later_doc = HouseholdDoc::load(&later).expect("load");
     let changes = later_doc.changes_since(&heads);

@@ -154,13 +154,14 @@ fn add(
         .create_household(household(commune, hamlet, "Đường Làng", n, gps))?
         .value;
     let h = reg
-        .add_member(
+        .add_member_with_consent(
             &id,
             person(head, 1980, Gender::Male, Relation::Head, head_id, None),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
         )?
         .value;
     reg.set_household_field(&id, HouseholdField::Head(Some(h.clone())))?;
-    reg.add_member(
+    reg.add_member_with_consent(
         &id,
         person(
             "Trần Thị Mai",
@@ -170,6 +171,7 @@ fn add(
             None,
             Some("0912345678"),
         ),
+        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
     )?;
     for item in ChecklistItem::FIVE_SKILLS.iter().take(skills) {
         reg.set_checklist(&id, &h, *item, ChecklistStatus::Done, None, None)?;

@@ -71,7 +71,7 @@ fn register_households(
             .create_household(household(hamlet, street, 10 + k))?
             .value;
         let head = reg
-            .add_member(
+            .add_member_with_consent(
                 &id,
                 member(
                     &format!(
@@ -83,11 +83,12 @@ fn register_households(
                     Gender::Male,
                     Relation::Head,
                 ),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
             )?
             .value;
         reg.set_household_field(&id, HouseholdField::Head(Some(head.clone())))?;
         let wife = reg
-            .add_member(
+            .add_member_with_consent(
                 &id,
                 member(
                     &format!(
@@ -99,6 +100,7 @@ fn register_households(
                     Gender::Female,
                     Relation::Wife,
                 ),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
             )?
             .value;
         reg.set_checklist(
@@ -215,9 +217,10 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
     let shared = lan[0].clone();
     {
         let minh = &mut regs[1].1;
-        minh.add_member(
+        minh.add_member_with_consent(
             &shared,
             member("Nguyễn Văn Bảo", 2012, Gender::Male, Relation::Child),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
         )?;
         minh.set_household_field(
             &shared,

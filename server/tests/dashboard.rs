@@ -813,7 +813,7 @@ fn two_hubs_on_one_database_show_the_same_overview(backend: Backend) {
                     notes: None,
                 };
                 let id = reg.create_household(input).unwrap().value;
-                reg.add_member(
+                reg.add_member_with_consent(
                     &id,
                     MemberInput {
                         full_name: format!("Trần Thị {}", ["Lan", "Mai", "Hoa", "Hương", "Thu"][k]),
@@ -824,6 +824,7 @@ fn two_hubs_on_one_database_show_the_same_overview(backend: Backend) {
                         phone: None,
                         residence: ResidenceType::Permanent,
                     },
+                    &gocua_core::consent_rule::ConsentGiven::every_purpose(),
                 )
                 .unwrap();
             }

@@ -151,7 +151,11 @@ fn edit_household(
     match rng.random_range(0..3) {
         0 => {
             let m = reg
-                .add_member(id, member(NAMES[n % NAMES.len()], Relation::Child))
+                .add_member_with_consent(
+                    id,
+                    member(NAMES[n % NAMES.len()], Relation::Child),
+                    &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+                )
                 .unwrap()
                 .value;
             ledger.created.entry(id.clone()).or_default().insert(m);
@@ -189,7 +193,11 @@ fn new_household(
     };
     let id = reg.create_household(household(hamlet, n)).unwrap().value;
     let m = reg
-        .add_member(&id, member(NAMES[n % NAMES.len()], Relation::Head))
+        .add_member_with_consent(
+            &id,
+            member(NAMES[n % NAMES.len()], Relation::Head),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+        )
         .unwrap()
         .value;
     ledger.created.entry(id.clone()).or_default().insert(m);

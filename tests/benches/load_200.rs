@@ -103,7 +103,11 @@ fn new_household(reg: &mut Register, rng: &mut StdRng, hamlet: &str, n: usize) -
         Relation::Child,
     ] {
         let mid = reg
-            .add_member(&id, member(rng, relation))
+            .add_member_with_consent(
+                &id,
+                member(rng, relation),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
             .expect("member")
             .value;
         if relation == Relation::Head {

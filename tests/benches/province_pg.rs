@@ -45,7 +45,12 @@ fn new_household(reg: &mut Register, rng: &mut StdRng, n: usize) {
             Relation::Child
         };
         let name = format!("Nguyễn Văn {}", GIVEN[rng.random_range(0..GIVEN.len())]);
-        reg.add_member(&id, member(&name, relation)).unwrap();
+        reg.add_member_with_consent(
+            &id,
+            member(&name, relation),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+        )
+        .unwrap();
     }
 }
 
@@ -64,8 +69,12 @@ fn week_offline(reg: &mut Register, rng: &mut StdRng, base: usize) {
             )
             .unwrap();
         } else {
-            reg.add_member(id, member("Trần Thị Hoa", Relation::Child))
-                .unwrap();
+            reg.add_member_with_consent(
+                id,
+                member("Trần Thị Hoa", Relation::Child),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }
     }
 }

@@ -81,7 +81,14 @@ fn new_household(reg: &mut Register, rng: &mut StdRng, n: usize) -> (HouseholdId
         Relation::Child,
     ] {
         let m = member(rng, relation);
-        let mid = reg.add_member(&id, m.clone()).expect("member").value;
+        let mid = reg
+            .add_member_with_consent(
+                &id,
+                m.clone(),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .expect("member")
+            .value;
         let mut checklist = json!({});
         if relation == Relation::Head {
             for item in [ChecklistItem::VneidInstalled, ChecklistItem::VneidLevel1] {

@@ -97,7 +97,12 @@ pub fn add_households(
     numbers
         .map(|n| {
             let id = reg.create_household(household(hamlet, n)).unwrap().value;
-            reg.add_member(&id, member(head, Relation::Head)).unwrap();
+            reg.add_member_with_consent(
+                &id,
+                member(head, Relation::Head),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
             id
         })
         .collect()

@@ -74,7 +74,11 @@ fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize, ledger: &mut
             };
             let id = reg.create_household(household(hamlet, *n)).unwrap().value;
             let m = reg
-                .add_member(&id, member("Chủ Hộ", Relation::Head))
+                .add_member_with_consent(
+                    &id,
+                    member("Chủ Hộ", Relation::Head),
+                    &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+                )
                 .unwrap()
                 .value;
             ledger.created.entry(id).or_default().insert(m);
@@ -82,7 +86,11 @@ fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize, ledger: &mut
         2 | 3 => {
             let id = &ids[rng.random_range(0..ids.len())];
             let m = reg
-                .add_member(id, member("Thành Viên", Relation::Child))
+                .add_member_with_consent(
+                    id,
+                    member("Thành Viên", Relation::Child),
+                    &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+                )
                 .unwrap()
                 .value;
             ledger.created.entry(id.clone()).or_default().insert(m);

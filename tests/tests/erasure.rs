@@ -150,16 +150,18 @@ fn erasure_reaches_every_replica_and_leaves_nothing_at_rest(backend: Backend) {
     // A registers a household: a head and the person who will ask for erasure.
     let hid = a.create_household(household("thon-dong", 1)).unwrap().value;
     let head = a
-        .add_member(
+        .add_member_with_consent(
             &hid,
             person(HEAD_NAME, HEAD_ID, Relation::Head, 1980, Gender::Male),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
         )
         .unwrap()
         .value;
     let p = a
-        .add_member(
+        .add_member_with_consent(
             &hid,
             person(NAME, ID_NUMBER, Relation::Wife, 1985, Gender::Female),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
         )
         .unwrap()
         .value;

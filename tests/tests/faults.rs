@@ -45,7 +45,11 @@ fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize, created: &mu
             };
             let id = reg.create_household(household(hamlet, *n)).unwrap().value;
             let m = reg
-                .add_member(&id, member("Người Thử Nghiệm", Relation::Head))
+                .add_member_with_consent(
+                    &id,
+                    member("Người Thử Nghiệm", Relation::Head),
+                    &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+                )
                 .unwrap()
                 .value;
             created.households.entry(id).or_default().insert(m);
@@ -53,7 +57,11 @@ fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize, created: &mu
         1 => {
             let id = &ids[rng.random_range(0..ids.len())];
             let m = reg
-                .add_member(id, member("Người Con", Relation::Child))
+                .add_member_with_consent(
+                    id,
+                    member("Người Con", Relation::Child),
+                    &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+                )
                 .unwrap()
                 .value;
             created.households.entry(id.clone()).or_default().insert(m);

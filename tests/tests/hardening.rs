@@ -89,9 +89,10 @@ fn malformed_requests_get_a_clear_4xx_and_change_nothing(backend: Backend) {
     b.sync_enrol(&url, &t, &code_on(store.as_ref(), "vol-b", "b"), None)
         .unwrap();
     let hid = a.create_household(household("thon-dong", 1)).unwrap().value;
-    a.add_member(
+    a.add_member_with_consent(
         &hid,
         member("Nguyễn Thị Lan", gocua_core::model::Relation::Head),
+        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
     )
     .unwrap();
     assert_eq!(

@@ -40,13 +40,21 @@ fn edit(reg: &mut Register, rng: &mut StdRng, n: usize) {
                 "thon-tay"
             };
             let id = reg.create_household(household(hamlet, n)).unwrap().value;
-            reg.add_member(&id, member("Nguyễn Thị Lan", Relation::Head))
-                .unwrap();
+            reg.add_member_with_consent(
+                &id,
+                member("Nguyễn Thị Lan", Relation::Head),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }
         1 => {
             let id = &ids[rng.random_range(0..ids.len())];
-            reg.add_member(id, member("Trần Văn Con", Relation::Child))
-                .unwrap();
+            reg.add_member_with_consent(
+                id,
+                member("Trần Văn Con", Relation::Child),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }
         _ => {
             let id = &ids[rng.random_range(0..ids.len())];
@@ -161,9 +169,10 @@ fn the_same_household_edited_on_two_devices_and_synced_through_two_hubs_at_once_
     let rounds = 12;
     for round in 0..rounds {
         // A adds a member, B writes a note: different changes to one document.
-        a.add_member(
+        a.add_member_with_consent(
             &id,
             member(&format!("Trần Văn {}", NAMES[round]), Relation::Child),
+            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
         )
         .unwrap();
         b.set_household_field(&id, HouseholdField::Notes(Some(format!("ghi chú {round}"))))

@@ -46,13 +46,21 @@ fn random_edit(reg: &mut Register, rng: &mut StdRng, n: &mut usize) {
                 "Phạm Văn Hải",
                 "Hoàng Thu Hà",
             ];
-            reg.add_member(&id, member(names[*n % names.len()], Relation::Head))
-                .unwrap();
+            reg.add_member_with_consent(
+                &id,
+                member(names[*n % names.len()], Relation::Head),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }
         1 => {
             let id = &ids[rng.random_range(0..ids.len())];
-            reg.add_member(id, member("Trần Văn Con", Relation::Child))
-                .unwrap();
+            reg.add_member_with_consent(
+                id,
+                member("Trần Văn Con", Relation::Child),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }
         2 => {
             let id = &ids[rng.random_range(0..ids.len())];
@@ -120,8 +128,12 @@ fn five_devices_with_random_offline_edits_converge_with_the_hub(backend: Backend
                         .create_household(household("thon-bac", n))
                         .unwrap()
                         .value;
-                    reg.add_member(&id, member("Lê Thị Bắc", Relation::Head))
-                        .unwrap();
+                    reg.add_member_with_consent(
+                        &id,
+                        member("Lê Thị Bắc", Relation::Head),
+                        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+                    )
+                    .unwrap();
                 }
                 continue;
             }
@@ -232,8 +244,12 @@ fn interrupted_syncs_lose_and_duplicate_nothing(backend: Backend) {
         for r in [&mut reg, &mut other] {
             n += 1;
             let id = r.create_household(household("thon-dong", n)).unwrap().value;
-            r.add_member(&id, member("Phạm Thị Lan", Relation::Head))
-                .unwrap();
+            r.add_member_with_consent(
+                &id,
+                member("Phạm Thị Lan", Relation::Head),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }
         other
             .sync_with(&transport, &SyncOptions::default())
@@ -404,8 +420,12 @@ fn a_failure_inside_the_hubs_write_loses_and_duplicates_nothing(backend: Backend
                 .create_household(household("thon-dong", n))
                 .unwrap()
                 .value;
-            reg.add_member(&id, member("Lê Thị Mai", Relation::Head))
-                .unwrap();
+            reg.add_member_with_consent(
+                &id,
+                member("Lê Thị Mai", Relation::Head),
+                &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            )
+            .unwrap();
             new_ids.push(id);
         }
         // An edit of a household the hub already has: only its new change travels.

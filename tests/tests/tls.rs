@@ -77,8 +77,12 @@ fn a_device_that_pins_the_hubs_certificate_syncs_over_https(backend: Backend) {
         .create_household(household("thon-dong", 1))
         .unwrap()
         .value;
-    reg.add_member(&id, member("Đặng Thị Thu", Relation::Head))
-        .unwrap();
+    reg.add_member_with_consent(
+        &id,
+        member("Đặng Thị Thu", Relation::Head),
+        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+    )
+    .unwrap();
     // The pin was remembered at enrolment: a plain `sync` uses it.
     let r = sync::sync(&mut reg, &SyncOptions::default()).unwrap();
     assert_eq!(r.outcome, SessionOutcome::Success, "{r:?}");

@@ -1,7 +1,9 @@
 //! `gocua member add|edit|remove|relations`.
 
+use gocua_core::catalog::consent_notice;
+use gocua_core::consent_rule::ConsentGiven;
 use gocua_core::input::MemberInput;
-use gocua_core::model::{Gender, Relation, ResidenceType};
+use gocua_core::model::{ConsentMethod, Gender, Relation, ResidenceType};
 use gocua_core::validate::validate_member_input;
 use gocua_core::{Error, MemberField};
 use serde_json::json;
@@ -35,7 +37,27 @@ pub fn add(ctx: &mut Ctx, a: MemberAddArgs) -> Result<()> {
         phone: given(a.phone),
         residence,
     };
-    let saved = reg.add_member(&hid, input)?;
+    let saved = match &a.consent {
+        // Without consent the register refuses a birth date, ID number or phone, clearly.
+        None => reg.add_member(&hid, input)?,
+        Some(purposes) => {
+            let h = reg.household(&hid)?;
+            let consent = ConsentGiven {
+                purposes: parse::purposes(purposes)?,
+                notice_version: a
+                    .notice
+                    .clone()
+                    .unwrap_or_else(|| consent_notice::VERSION.to_owned()),
+                method: parse::code::<ConsentMethod>(&a.consent_method)?,
+                guardian: a
+                    .guardian
+                    .as_deref()
+                    .map(|g| member_id(&h, g))
+                    .transpose()?,
+            };
+            reg.add_member_with_consent(&hid, input, &consent)?
+        }
+    };
     ctx.created(saved.value.as_str(), &saved.warnings);
     Ok(())
 }

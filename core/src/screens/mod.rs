@@ -6,6 +6,15 @@
 //! Models do no I/O of their own beyond the [`crate::Register`] they are handed for an event.
 //! `view.rs` holds the pieces every view state is made of.
 
+pub mod area;
+mod common;
+pub mod consent;
+pub mod corrections;
+pub mod dates;
+pub mod enrol;
+pub mod household_form;
+pub mod mask;
+pub mod members;
 pub mod view;
 
 pub use view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};

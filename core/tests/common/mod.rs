@@ -59,3 +59,36 @@ pub fn register(dir: &tempfile::TempDir, name: &str) -> Register {
     r.add_hamlet(COMMUNE, "Thôn Đông").unwrap();
     r
 }
+
+/// A consent for every purpose, as recorded at the door before the personal fields are stored.
+pub fn full_consent() -> gocua_core::consent_rule::ConsentGiven {
+    gocua_core::consent_rule::ConsentGiven {
+        purposes: ConsentPurposes {
+            local_register: true,
+            setup_help: true,
+            share_with_commune: true,
+        },
+        notice_version: "2026-01".into(),
+        method: ConsentMethod::WitnessedVerbal,
+        guardian: None,
+    }
+}
+
+/// Adds a member with their consent first (the register refuses personal data without it).
+pub trait AddConsented {
+    fn add_member_consented(
+        &mut self,
+        household: &HouseholdId,
+        input: MemberInput,
+    ) -> gocua_core::Result<gocua_core::Saved<MemberId>>;
+}
+
+impl AddConsented for Register {
+    fn add_member_consented(
+        &mut self,
+        household: &HouseholdId,
+        input: MemberInput,
+    ) -> gocua_core::Result<gocua_core::Saved<MemberId>> {
+        self.add_member_with_consent(household, input, &full_consent())
+    }
+}

@@ -1,0 +1,232 @@
+//! Corrections after the visit: every household field, a member removed, a consent withdrawn,
+//! an erasure requested. Member fields are edited on the members screen (`EditMember`), which
+//! applies the same consent rule. Destructive actions take two presses: the first asks, the
+//! second (`Confirm`) does it.
+//!
+//! An erasure request is carried out on the phone at once (`Register::erase_member` or
+//! `erase_household`: the document is rewritten without the person, or only a tombstone kept)
+//! and recorded in `erase_requests`, which the next sync sends to the hub; the hub's review of
+//! requests belongs to another issue.
+
+use super::common::{Field, action, issues_of, notice, notice_of, save_failed};
+use super::view::{ActionView, FieldView, Lang, Notice, Severity, tr};
+use crate::Register;
+use crate::doc::HouseholdField;
+use crate::model::{ConsentMethod, HouseholdId, MemberId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorrectionsEvent {
+    /// `hamlet`, `street`, `alley`, `house_number` or `notes`; blank clears.
+    SetHouseholdField {
+        key: String,
+        value: String,
+    },
+    RemoveMember(MemberId),
+    WithdrawConsent(MemberId),
+    /// One member's data, or (`None`) the whole household's.
+    RequestErasure(Option<MemberId>),
+    Confirm,
+    Cancel,
+}
+
+/// A destructive action waiting for its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Pending {
+    Remove(MemberId),
+    Withdraw(MemberId),
+    Erase(Option<MemberId>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionsView {
+    pub title: String,
+    pub fields: Vec<FieldView>,
+    /// The question to confirm, when a destructive action waits.
+    pub confirm_question: Option<String>,
+    pub actions: Vec<ActionView>,
+    pub notices: Vec<Notice>,
+    /// The household no longer exists on this phone (erased): the shell goes back to the list.
+    pub gone: bool,
+}
+
+pub struct CorrectionsModel {
+    lang: Lang,
+    household: HouseholdId,
+    pending: Option<Pending>,
+    messages: Vec<(String, Notice)>,
+    notices: Vec<Notice>,
+}
+
+impl CorrectionsModel {
+    pub fn new(lang: Lang, household: HouseholdId) -> Self {
+        Self {
+            lang,
+            household,
+            pending: None,
+            messages: Vec::new(),
+            notices: Vec::new(),
+        }
+    }
+
+    pub fn handle(&mut self, reg: &mut Register, event: CorrectionsEvent) -> CorrectionsView {
+        self.notices.clear();
+        self.messages.clear();
+        match event {
+            CorrectionsEvent::SetHouseholdField { key, value } => self.set_field(reg, &key, value),
+            CorrectionsEvent::RemoveMember(m) => self.pending = Some(Pending::Remove(m)),
+            CorrectionsEvent::WithdrawConsent(m) => self.pending = Some(Pending::Withdraw(m)),
+            CorrectionsEvent::RequestErasure(m) => self.pending = Some(Pending::Erase(m)),
+            CorrectionsEvent::Cancel => self.pending = None,
+            CorrectionsEvent::Confirm => self.confirm(reg),
+        }
+        self.view(reg)
+    }
+
+    fn set_field(&mut self, reg: &mut Register, key: &str, value: String) {
+        let v = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let field = match key {
+            "hamlet" => HouseholdField::Hamlet(v.unwrap_or_default()),
+            "street" => HouseholdField::Street(v),
+            "alley" => HouseholdField::Alley(v),
+            "house_number" => HouseholdField::HouseNumber(v),
+            "notes" => HouseholdField::Notes(v),
+            _ => return,
+        };
+        match reg.set_household_field(&self.household, field) {
+            Ok(saved) => {
+                self.notices
+                    .extend(saved.warnings.iter().map(|w| notice_of(w, self.lang)));
+                self.notices.push(notice(
+                    "saved",
+                    Severity::Info,
+                    self.lang,
+                    "Đã sửa.",
+                    "Corrected.",
+                ));
+            }
+            Err(e) => self.fail(key, &e),
+        }
+    }
+
+    fn confirm(&mut self, reg: &mut Register) {
+        let lang = self.lang;
+        let Some(p) = self.pending.take() else { return };
+        let (result, vi, en) = match &p {
+            Pending::Remove(m) => (
+                reg.remove_member(&self.household, m).map(|_| ()),
+                "Đã ghi người này không còn trong hộ.",
+                "Recorded that this person left the household.",
+            ),
+            Pending::Withdraw(m) => (
+                reg.withdraw_consent(&self.household, m, ConsentMethod::WitnessedVerbal)
+                    .map(|_| ()),
+                "Đã rút lại đồng ý và xoá ngày sinh, số định danh, số điện thoại và tiến độ hỗ trợ của người này.",
+                "Consent withdrawn; this person's birth date, ID number, phone and set-up progress are cleared.",
+            ),
+            Pending::Erase(Some(m)) => (
+                reg.erase_member(&self.household, m),
+                "Đã xoá dữ liệu của người này; yêu cầu sẽ gửi về xã ở lần đồng bộ tới.",
+                "This person's data is erased; the request goes to the commune at the next sync.",
+            ),
+            Pending::Erase(None) => (
+                reg.erase_household(&self.household),
+                "Đã xoá dữ liệu của hộ; yêu cầu sẽ gửi về xã ở lần đồng bộ tới.",
+                "The household's data is erased; the request goes to the commune at the next sync.",
+            ),
+        };
+        match result {
+            Ok(()) => self
+                .notices
+                .push(notice("done", Severity::Info, lang, vi, en)),
+            Err(e) => self.fail("", &e),
+        }
+    }
+
+    fn fail(&mut self, key: &str, e: &crate::Error) {
+        match issues_of(e) {
+            Some(issues) => {
+                for i in issues {
+                    self.messages
+                        .push((key.to_owned(), notice_of(i, self.lang)));
+                }
+            }
+            None => self.notices.push(save_failed(self.lang)),
+        }
+    }
+
+    fn view(&self, reg: &Register) -> CorrectionsView {
+        let lang = self.lang;
+        let household = reg.household(&self.household).ok();
+        let gone = household.is_none();
+        let value = |key: &str| -> String {
+            let Some(h) = &household else {
+                return String::new();
+            };
+            match key {
+                "hamlet" => h.area.hamlet_id.clone(),
+                "street" => h.address.street.clone().unwrap_or_default(),
+                "alley" => h.address.alley.clone().unwrap_or_default(),
+                "house_number" => h.address.house_number.clone().unwrap_or_default(),
+                _ => h.notes.clone().unwrap_or_default(),
+            }
+        };
+        let fields = [
+            ("hamlet", "Thôn/tổ", "Hamlet"),
+            ("house_number", "Số nhà", "House number"),
+            ("alley", "Ngõ/ngách/hẻm/kiệt", "Alley"),
+            ("street", "Đường/phố", "Street"),
+            ("notes", "Ghi chú", "Notes"),
+        ]
+        .iter()
+        .filter(|_| !gone)
+        .map(|(k, vi, en)| {
+            let msgs = self
+                .messages
+                .iter()
+                .filter(|(key, _)| key == k)
+                .map(|(_, n)| n.clone())
+                .collect();
+            Field {
+                key: k,
+                label: tr(lang, vi, en),
+                value: value(k),
+                hint: String::new(),
+                required: *k == "hamlet",
+            }
+            .view(msgs)
+        })
+        .collect();
+        let mut notices = self.notices.clone();
+        notices.extend(
+            self.messages
+                .iter()
+                .filter(|(k, _)| k.is_empty())
+                .map(|(_, n)| n.clone()),
+        );
+        let confirm_question = self.pending.as_ref().map(|p| match p {
+            Pending::Remove(_) => tr(lang, "Ghi người này không còn ở trong hộ?", "Record that this person no longer lives here?"),
+            Pending::Withdraw(_) => tr(lang, "Rút lại đồng ý? Ngày sinh, số định danh, số điện thoại và tiến độ hỗ trợ sẽ bị xoá.", "Withdraw consent? The birth date, ID number, phone and set-up progress will be cleared."),
+            Pending::Erase(Some(_)) => tr(lang, "Xoá toàn bộ dữ liệu của người này? Không thể hoàn tác.", "Erase all of this person's data? This cannot be undone."),
+            Pending::Erase(None) => tr(lang, "Xoá toàn bộ dữ liệu của hộ? Không thể hoàn tác.", "Erase all of the household's data? This cannot be undone."),
+        });
+        let waiting = self.pending.is_some();
+        CorrectionsView {
+            title: tr(lang, "Sửa thông tin", "Corrections"),
+            fields,
+            confirm_question,
+            actions: vec![
+                action("confirm", lang, "Xác nhận", "Confirm", waiting),
+                action("cancel", lang, "Huỷ", "Cancel", waiting),
+                action(
+                    "request_erasure",
+                    lang,
+                    "Yêu cầu xoá dữ liệu",
+                    "Request erasure",
+                    !gone && !waiting,
+                ),
+            ],
+            notices,
+            gone,
+        }
+    }
+}

@@ -1,0 +1,336 @@
+//! Enrolling a phone with its commune hub. The pairing payload is the coordinator's QR text,
+//! `GOCUA-PAIR:1:<code>:<hub url>` (as the dashboard writes it), or a link any camera app opens,
+//! `gocua://pair?hub=<url, percent-encoded>&code=<code>&pin=<sha-256 hex>&commune=<5 digits>`,
+//! whose `pin` (the hub certificate's SHA-256) and `commune` are optional. The commune is also
+//! searched in the core's catalog. The model does no network I/O: once nothing is missing,
+//! `ready` holds what the shell hands to the sync module's `enrol`.
+
+use super::common::{Field, action, notice, option};
+use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use crate::catalog::admin_units;
+use crate::text::nfc;
+
+const QR_PREFIX: &str = "GOCUA-PAIR:1:";
+const LINK_PREFIX: &str = "gocua://pair?";
+/// Communes offered for a search.
+const COMMUNE_OPTIONS: usize = 10;
+
+/// What a pairing payload carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pairing {
+    pub hub_url: String,
+    pub code: String,
+    /// SHA-256 of the hub's certificate, 64 lowercase hex digits.
+    pub pin_sha256: Option<String>,
+    pub commune_code: Option<String>,
+}
+
+/// Everything `sync::enrol` needs, with the register's identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolRequest {
+    pub pairing: Pairing,
+    pub commune_code: String,
+    pub volunteer_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnrolEvent {
+    /// A scanned QR text or an opened link.
+    Payload(String),
+    CommuneQuery(String),
+    ChooseCommune(String),
+    Volunteer(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolView {
+    pub title: String,
+    pub fields: Vec<FieldView>,
+    pub commune_options: Vec<OptionView>,
+    /// What is still missing, one sentence each.
+    pub missing: Vec<String>,
+    pub actions: Vec<ActionView>,
+    pub notices: Vec<Notice>,
+    pub ready: Option<EnrolRequest>,
+}
+
+#[derive(Default)]
+pub struct EnrolModel {
+    lang: Lang,
+    payload: String,
+    payload_error: Option<Notice>,
+    pairing: Option<Pairing>,
+    commune_query: String,
+    commune: Option<String>,
+    volunteer: String,
+}
+
+/// Why a payload was refused: a sentence for the pairing field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PayloadError {
+    NotAPairing,
+    BadHubUrl,
+    MissingCode,
+    BadPin,
+    BadCommune,
+}
+
+impl PayloadError {
+    pub fn text(self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            PayloadError::NotAPairing => (
+                "Đây không phải mã ghép của gocua. Hãy quét mã QR trên trang của cán bộ xã.",
+                "This is not a gocua pairing code. Scan the QR code on the coordinator's page.",
+            ),
+            PayloadError::BadHubUrl => (
+                "Địa chỉ máy chủ xã trong mã ghép không hợp lệ.",
+                "The hub address in the pairing code is not valid.",
+            ),
+            PayloadError::MissingCode => {
+                ("Mã ghép thiếu mã số ghép.", "The pairing code has no code.")
+            }
+            PayloadError::BadPin => (
+                "Mã ghim chứng chỉ phải gồm 64 chữ số hệ 16.",
+                "The certificate pin must be 64 hexadecimal digits.",
+            ),
+            PayloadError::BadCommune => (
+                "Mã xã trong mã ghép không có trong danh mục.",
+                "The commune code in the pairing code is not in the catalog.",
+            ),
+        };
+        tr(lang, vi, en)
+    }
+}
+
+/// Parses a pairing payload (QR text or `gocua://pair?` link).
+pub fn parse_pairing(text: &str) -> Result<Pairing, PayloadError> {
+    let s = text.trim();
+    let pairing = if let Some(rest) = s.strip_prefix(QR_PREFIX) {
+        let (code, url) = rest.split_once(':').ok_or(PayloadError::MissingCode)?;
+        Pairing {
+            hub_url: url.to_owned(),
+            code: code.to_owned(),
+            pin_sha256: None,
+            commune_code: None,
+        }
+    } else if let Some(query) = s.strip_prefix(LINK_PREFIX) {
+        let mut p = Pairing {
+            hub_url: String::new(),
+            code: String::new(),
+            pin_sha256: None,
+            commune_code: None,
+        };
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = percent_decode(v).ok_or(PayloadError::NotAPairing)?;
+            match k {
+                "hub" => p.hub_url = v,
+                "code" => p.code = v,
+                "pin" => p.pin_sha256 = Some(v.to_ascii_lowercase()).filter(|v| !v.is_empty()),
+                "commune" => p.commune_code = Some(v).filter(|v| !v.is_empty()),
+                _ => {}
+            }
+        }
+        p
+    } else {
+        return Err(PayloadError::NotAPairing);
+    };
+    let url_ok = (pairing.hub_url.starts_with("https://")
+        || pairing.hub_url.starts_with("http://"))
+        && pairing.hub_url.len() > "https://".len()
+        && !pairing.hub_url.chars().any(char::is_whitespace);
+    if !url_ok {
+        return Err(PayloadError::BadHubUrl);
+    }
+    if pairing.code.trim().is_empty() {
+        return Err(PayloadError::MissingCode);
+    }
+    if pairing
+        .pin_sha256
+        .as_ref()
+        .is_some_and(|p| p.len() != 64 || !p.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(PayloadError::BadPin);
+    }
+    if pairing
+        .commune_code
+        .as_deref()
+        .is_some_and(|c| admin_units::commune(c).is_none())
+    {
+        return Err(PayloadError::BadCommune);
+    }
+    Ok(pairing)
+}
+
+/// `%XX` and `+` decoding of a query value; `None` when it is not valid UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = s.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+impl EnrolModel {
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            lang,
+            ..Self::default()
+        }
+    }
+
+    pub fn handle(&mut self, event: EnrolEvent) -> EnrolView {
+        match event {
+            EnrolEvent::Payload(text) => {
+                self.payload = text.trim().to_owned();
+                match parse_pairing(&text) {
+                    Ok(p) => {
+                        if let Some(c) = &p.commune_code {
+                            self.commune = Some(c.clone());
+                        }
+                        self.pairing = Some(p);
+                        self.payload_error = None;
+                    }
+                    Err(e) => {
+                        self.pairing = None;
+                        self.payload_error = Some(notice(
+                            "pairing_invalid",
+                            Severity::Error,
+                            self.lang,
+                            &e.text(Lang::Vi),
+                            &e.text(Lang::En),
+                        ));
+                    }
+                }
+            }
+            EnrolEvent::CommuneQuery(q) => self.commune_query = q,
+            EnrolEvent::ChooseCommune(code) => {
+                if admin_units::commune(&code).is_some() {
+                    self.commune = Some(code);
+                }
+            }
+            EnrolEvent::Volunteer(v) => self.volunteer = nfc(v.trim()),
+        }
+        self.view()
+    }
+
+    pub fn view(&self) -> EnrolView {
+        let lang = self.lang;
+        let volunteer_ok = !self.volunteer.is_empty()
+            && self
+                .volunteer
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let mut missing = Vec::new();
+        if self.pairing.is_none() {
+            missing.push(tr(
+                lang,
+                "Quét mã QR ghép hoặc mở đường dẫn ghép của cán bộ xã.",
+                "Scan the pairing QR code or open the coordinator's pairing link.",
+            ));
+        }
+        if self.commune.is_none() {
+            missing.push(tr(
+                lang,
+                "Chọn xã/phường nơi tổ làm việc.",
+                "Choose the commune the team works in.",
+            ));
+        }
+        if !volunteer_ok {
+            missing.push(tr(
+                lang,
+                "Nhập mã tình nguyện viên (chữ không dấu, số, '-' và '_').",
+                "Type the volunteer id (unaccented letters, digits, '-' and '_').",
+            ));
+        }
+        let commune_options = admin_units::search(&self.commune_query, COMMUNE_OPTIONS * 2)
+            .into_iter()
+            .filter(|u| !u.kind.is_province_level())
+            .take(COMMUNE_OPTIONS)
+            .map(|u| {
+                let province = u.province_code.as_deref().and_then(admin_units::province);
+                let label = match province {
+                    Some(p) => format!("{}, {}", u.full_name, p.name),
+                    None => u.full_name.clone(),
+                };
+                option(
+                    &u.code,
+                    &label,
+                    self.commune.as_deref() == Some(u.code.as_str()),
+                )
+            })
+            .collect();
+        let commune_label = self
+            .commune
+            .as_deref()
+            .and_then(admin_units::commune)
+            .map(|u| u.full_name.clone())
+            .unwrap_or_default();
+        let field = |key, vi, en, value: String| Field {
+            key,
+            label: tr(lang, vi, en),
+            value,
+            hint: String::new(),
+            required: true,
+        };
+        let fields = vec![
+            field("pairing", "Mã ghép", "Pairing code", self.payload.clone())
+                .view(self.payload_error.clone().into_iter().collect()),
+            field("commune", "Xã/phường", "Commune", commune_label).view(Vec::new()),
+            field(
+                "volunteer",
+                "Mã tình nguyện viên",
+                "Volunteer id",
+                self.volunteer.clone(),
+            )
+            .view(Vec::new()),
+        ];
+        let ready = match (&self.pairing, &self.commune) {
+            (Some(p), Some(c)) if volunteer_ok => Some(EnrolRequest {
+                pairing: p.clone(),
+                commune_code: c.clone(),
+                volunteer_id: self.volunteer.clone(),
+            }),
+            _ => None,
+        };
+        let mut notices = Vec::new();
+        if self
+            .pairing
+            .as_ref()
+            .is_some_and(|p| p.pin_sha256.is_none() && p.hub_url.starts_with("http://"))
+        {
+            notices.push(notice(
+                "no_tls",
+                Severity::Warning,
+                lang,
+                "Máy chủ xã không dùng kết nối mã hoá (http).",
+                "The hub does not use an encrypted connection (http).",
+            ));
+        }
+        EnrolView {
+            title: tr(lang, "Ghép máy với xã", "Enrol this phone"),
+            fields,
+            commune_options,
+            missing,
+            actions: vec![action("enrol", lang, "Ghép máy", "Enrol", ready.is_some())],
+            notices,
+            ready,
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! Registering a household: address fields, the hamlet picked from the commune's list, the GPS
+//! policy. Warnings (accuracy worse than 50 m, outside Vietnam, far from the commune) are shown
+//! once; the household is then saved only by the explicit "accept warnings" action, and the
+//! accepted warning codes are recorded with it (as the note of the registration visit).
+
+use std::collections::BTreeMap;
+
+use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
+use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use crate::Register;
+use crate::catalog::admin_units;
+use crate::input::HouseholdInput;
+use crate::model::{Address, Area, GpsFix, GpsSource, HouseholdId, VisitOutcome};
+use crate::validate::{Issue, IssueKind, validate_household_input};
+
+/// Distance from the commune's reference point beyond which a position is questioned, in km.
+/// Communes merged in 2025 span up to about 15 km across; 20 km leaves a margin.
+pub const FAR_FROM_COMMUNE_KM: f64 = 20.0;
+
+/// The prefix of the registration visit's note that lists accepted warnings.
+pub const ACCEPTED_NOTE_PREFIX: &str = "accepted_warnings:";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum HouseholdFormEvent {
+    /// `street`, `alley`, `house_number` or `notes`.
+    Set {
+        key: String,
+        value: String,
+    },
+    ChooseHamlet(String),
+    Gps(GpsFix),
+    ClearGps,
+    Save,
+    /// Saves with the warnings shown, recording that they were accepted.
+    AcceptWarnings,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdFormView {
+    pub title: String,
+    pub fields: Vec<FieldView>,
+    pub hamlet_options: Vec<OptionView>,
+    /// The position as a sentence ("21.03, 105.85 ± 12 m, GPS fix"), or a prompt to take one.
+    pub position: String,
+    pub warnings: Vec<Notice>,
+    pub actions: Vec<ActionView>,
+    pub notices: Vec<Notice>,
+    /// Set once saved: the shell goes on to the members of this household.
+    pub saved: Option<HouseholdId>,
+}
+
+pub struct HouseholdFormModel {
+    lang: Lang,
+    commune_centre: Option<(f64, f64)>,
+    hamlet: Option<String>,
+    text: BTreeMap<&'static str, String>,
+    gps: Option<GpsFix>,
+    messages: BTreeMap<String, Vec<Notice>>,
+    /// Warnings shown for the current input; cleared when the input changes.
+    shown: Vec<Issue>,
+    notices: Vec<Notice>,
+    saved: Option<HouseholdId>,
+}
+
+const TEXT_KEYS: [(&str, &str, &str); 4] = [
+    ("house_number", "Số nhà", "House number"),
+    ("alley", "Ngõ/ngách/hẻm/kiệt", "Alley"),
+    ("street", "Đường/phố", "Street"),
+    ("notes", "Ghi chú", "Notes"),
+];
+
+impl HouseholdFormModel {
+    /// `commune_centre` (lat, lon) comes with the enrolment when the hub knows it.
+    pub fn new(lang: Lang, commune_centre: Option<(f64, f64)>) -> Self {
+        Self {
+            lang,
+            commune_centre,
+            hamlet: None,
+            text: BTreeMap::new(),
+            gps: None,
+            messages: BTreeMap::new(),
+            shown: Vec::new(),
+            notices: Vec::new(),
+            saved: None,
+        }
+    }
+
+    pub fn handle(&mut self, reg: &mut Register, event: HouseholdFormEvent) -> HouseholdFormView {
+        self.notices.clear();
+        match event {
+            HouseholdFormEvent::Set { key, value } => {
+                if let Some((k, _, _)) = TEXT_KEYS.iter().find(|(k, _, _)| *k == key) {
+                    self.text.insert(k, value);
+                    self.changed();
+                }
+            }
+            HouseholdFormEvent::ChooseHamlet(id) => {
+                self.hamlet = Some(id);
+                self.changed();
+            }
+            HouseholdFormEvent::Gps(fix) => {
+                self.gps = Some(fix);
+                self.changed();
+            }
+            HouseholdFormEvent::ClearGps => {
+                self.gps = None;
+                self.changed();
+            }
+            HouseholdFormEvent::Save => self.save(reg, false),
+            HouseholdFormEvent::AcceptWarnings => self.save(reg, true),
+        }
+        self.view(reg)
+    }
+
+    fn changed(&mut self) {
+        self.shown.clear();
+        self.messages.clear();
+    }
+
+    fn input(&self, reg: &Register) -> HouseholdInput {
+        let commune = reg.identity().commune_code.clone();
+        let province = admin_units::commune(&commune)
+            .and_then(|c| c.province_code.clone())
+            .unwrap_or_default();
+        let text = |k: &str| {
+            self.text
+                .get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        HouseholdInput {
+            area: Area {
+                province_code: province,
+                commune_code: commune,
+                hamlet_id: self.hamlet.clone().unwrap_or_default(),
+            },
+            address: Address {
+                street: text("street"),
+                alley: text("alley"),
+                house_number: text("house_number"),
+            },
+            gps: self.gps.clone(),
+            official: None,
+            notes: text("notes"),
+        }
+    }
+
+    /// The core's warnings plus the distance from the commune.
+    fn warnings(&self, validated: &[Issue]) -> Vec<Issue> {
+        let mut out: Vec<Issue> = validated
+            .iter()
+            .filter(|i| !i.is_error())
+            .cloned()
+            .collect();
+        if let (Some(fix), Some((lat, lon))) = (&self.gps, self.commune_centre)
+            && distance_km(fix.lat, fix.lon, lat, lon) > FAR_FROM_COMMUNE_KM
+        {
+            out.push(Issue::warning(
+                IssueKind::InvalidValue,
+                "digital_address.gps.far",
+                "Vị trí cách xã hơn 20 km. Hãy kiểm tra lại hoặc ghim lại trên bản đồ.",
+                "The position is more than 20 km from the commune. Check it or pin it again on the map.",
+            ));
+        }
+        out
+    }
+
+    fn save(&mut self, reg: &mut Register, accept: bool) {
+        let lang = self.lang;
+        self.messages.clear();
+        if self.saved.is_some() {
+            return;
+        }
+        let input = self.input(reg);
+        let (_, report) = validate_household_input(&input, reg.sync_now());
+        let mut blocked = false;
+        if input.area.hamlet_id.is_empty() {
+            blocked = true;
+            self.message(
+                "hamlet",
+                notice(
+                    "required",
+                    Severity::Error,
+                    lang,
+                    "Chọn thôn/tổ.",
+                    "Choose the hamlet.",
+                ),
+            );
+        }
+        for issue in report.errors() {
+            blocked = true;
+            self.message(&key_of(&issue.field), notice_of(issue, lang));
+        }
+        if blocked {
+            return;
+        }
+        let warnings = self.warnings(&report.issues);
+        let all_shown = warnings.iter().all(|w| self.shown.contains(w));
+        if !(warnings.is_empty() || accept && all_shown) {
+            self.shown = warnings;
+            return;
+        }
+        match reg.create_household(input) {
+            Ok(saved) => {
+                let id = saved.value;
+                if !warnings.is_empty() {
+                    let codes: Vec<&str> = warnings.iter().map(|w| w.field.as_str()).collect();
+                    let note = format!("{ACCEPTED_NOTE_PREFIX} {}", codes.join(", "));
+                    let today = reg.sync_now().date_naive();
+                    if reg
+                        .record_visit(&id, today, VisitOutcome::Registered, Some(note), None)
+                        .is_err()
+                    {
+                        self.notices.push(save_failed(lang));
+                    }
+                }
+                self.notices.push(notice(
+                    "saved",
+                    Severity::Info,
+                    lang,
+                    "Đã lưu hộ.",
+                    "Household saved.",
+                ));
+                self.saved = Some(id);
+            }
+            Err(e) => match issues_of(&e) {
+                Some(issues) => {
+                    for i in issues.iter().cloned() {
+                        self.message(&key_of(&i.field), notice_of(&i, lang));
+                    }
+                }
+                None => self.notices.push(save_failed(lang)),
+            },
+        }
+    }
+
+    fn message(&mut self, key: &str, n: Notice) {
+        self.messages.entry(key.to_owned()).or_default().push(n);
+    }
+
+    fn view(&self, reg: &Register) -> HouseholdFormView {
+        let lang = self.lang;
+        let commune = reg.identity().commune_code.clone();
+        let hamlets = reg.hamlets(&commune).unwrap_or_default();
+        let mut fields: Vec<FieldView> = vec![
+            Field {
+                key: "hamlet",
+                label: tr(lang, "Thôn/tổ", "Hamlet"),
+                value: self.hamlet.clone().unwrap_or_default(),
+                hint: String::new(),
+                required: true,
+            }
+            .view(self.messages.get("hamlet").cloned().unwrap_or_default()),
+        ];
+        fields.extend(TEXT_KEYS.iter().map(|(k, vi, en)| {
+            Field {
+                key: k,
+                label: tr(lang, vi, en),
+                value: self.text.get(k).cloned().unwrap_or_default(),
+                hint: String::new(),
+                required: false,
+            }
+            .view(self.messages.get(*k).cloned().unwrap_or_default())
+        }));
+        let position = match &self.gps {
+            None => tr(lang, "Chưa lấy vị trí.", "No position yet."),
+            Some(f) => {
+                let source = tr(lang, f.source.label_vi(), f.source.label_en());
+                format!(
+                    "{:.5}, {:.5} ± {:.0} m, {source}",
+                    f.lat, f.lon, f.accuracy_m
+                )
+            }
+        };
+        let mut notices = self.notices.clone();
+        if self
+            .gps
+            .as_ref()
+            .is_some_and(|f| f.source == GpsSource::MapPin)
+        {
+            notices.push(notice(
+                "gps_pinned",
+                Severity::Info,
+                lang,
+                "Vị trí được ghim bằng tay trên bản đồ: hãy chắc đó là nhà của hộ.",
+                "The position was pinned by hand on the map: make sure it is the household's home.",
+            ));
+        }
+        let open = self.saved.is_none();
+        HouseholdFormView {
+            title: tr(lang, "Đăng ký hộ mới", "Register a household"),
+            fields,
+            hamlet_options: hamlets
+                .iter()
+                .map(|h| {
+                    option(
+                        &h.id,
+                        &h.name,
+                        self.hamlet.as_deref() == Some(h.id.as_str()),
+                    )
+                })
+                .collect(),
+            position,
+            warnings: self.shown.iter().map(|w| notice_of(w, lang)).collect(),
+            actions: vec![
+                action(
+                    "save",
+                    lang,
+                    "Lưu hộ",
+                    "Save household",
+                    open && self.shown.is_empty(),
+                ),
+                action(
+                    "accept_warnings",
+                    lang,
+                    "Đã kiểm tra, vẫn lưu",
+                    "Checked, save anyway",
+                    open && !self.shown.is_empty(),
+                ),
+            ],
+            notices,
+            saved: self.saved.clone(),
+        }
+    }
+}
+
+/// `area.hamlet_id` -> `hamlet`, `address.street` -> `street`, `digital_address.gps...` -> `gps`.
+fn key_of(field: &str) -> String {
+    if field.starts_with("digital_address.gps") {
+        return "gps".into();
+    }
+    match field.rsplit('.').next().unwrap_or(field) {
+        "hamlet_id" => "hamlet".into(),
+        other => other.into(),
+    }
+}
+
+/// Great-circle distance (haversine), in kilometres.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = (lat2 - lat1).to_radians();
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0 * a.sqrt().asin()
+}

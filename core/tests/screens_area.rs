@@ -1,0 +1,140 @@
+//! "My area": counts, follow-ups due, pages, search before create with masking.
+
+mod common;
+
+use chrono::NaiveDate;
+use common::*;
+use gocua_core::consent_rule::ConsentGiven;
+use gocua_core::model::*;
+use gocua_core::screens::Lang;
+use gocua_core::screens::area::{AreaEvent, AreaModel, PAGE_SIZE, follow_up_due};
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, d).unwrap()
+}
+
+#[test]
+fn a_follow_up_is_due_only_when_no_visit_came_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let hid = reg
+        .create_household(household_input("thon-dong"))
+        .unwrap()
+        .value;
+    // at(0) is 2026-09-21.
+    let today = at(0).date_naive();
+    assert_eq!(today, day(21));
+    reg.record_visit(&hid, day(1), VisitOutcome::NotHome, None, Some(day(10)))
+        .unwrap();
+    let h = reg.household(&hid).unwrap();
+    assert_eq!(follow_up_due(&h, today), Some(day(10)));
+    assert_eq!(follow_up_due(&h, day(9)), None, "not yet");
+    // A later visit settles it, although the index still keeps 10 September.
+    reg.record_visit(&hid, day(12), VisitOutcome::Registered, None, None)
+        .unwrap();
+    let h = reg.household(&hid).unwrap();
+    assert_eq!(follow_up_due(&h, today), None);
+    let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
+    assert!(view.follow_ups_due.is_empty());
+    assert_eq!(view.header[2], "0 follow-ups due");
+    // A visit that sets a new follow-up date, now past, is due again.
+    reg.record_visit(
+        &hid,
+        day(14),
+        VisitOutcome::FollowUpNeeded,
+        None,
+        Some(day(20)),
+    )
+    .unwrap();
+    let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
+    assert_eq!(view.follow_ups_due.len(), 1);
+    assert!(view.follow_ups_due[0].badges[0].contains("20/09/2026"));
+}
+
+#[test]
+fn households_come_a_page_at_a_time_with_a_more_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    for _ in 0..PAGE_SIZE + 3 {
+        reg.create_household(household_input("thon-dong")).unwrap();
+    }
+    let mut area = AreaModel::new(Lang::Vi);
+    let view = area.handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
+    assert_eq!(view.households.len(), PAGE_SIZE as usize);
+    assert_eq!(view.header[0], format!("{} hộ", PAGE_SIZE + 3));
+    assert!(
+        view.actions
+            .iter()
+            .find(|a| a.id == "more")
+            .unwrap()
+            .enabled
+    );
+    let view = area.handle(&reg, AreaEvent::More);
+    assert_eq!(view.households.len(), PAGE_SIZE as usize + 3);
+    assert!(
+        !view
+            .actions
+            .iter()
+            .find(|a| a.id == "more")
+            .unwrap()
+            .enabled
+    );
+}
+
+#[test]
+fn search_before_create_finds_a_household_by_name_phone_or_id_number_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let hid = reg
+        .create_household(household_input("thon-dong"))
+        .unwrap()
+        .value;
+    let mut input = member_input("Hoàng Thị Lan", Relation::Head);
+    input.id_number = Some("001180001234".into());
+    input.phone = Some("0912345678".into());
+    input.gender = Some(Gender::Female);
+    let consent = ConsentGiven {
+        purposes: ConsentPurposes {
+            local_register: true,
+            ..Default::default()
+        },
+        notice_version: "2026-01".into(),
+        method: ConsentMethod::WitnessedVerbal,
+        guardian: None,
+    };
+    reg.add_member_with_consent(&hid, input, &consent).unwrap();
+    for (name, phone, id_number, matched) in [
+        ("hoang thi lan", "", "", "name"),
+        ("", "+84 912 345 678", "", "phone"),
+        ("", "", "001180001234", "ID number"),
+    ] {
+        let mut area = AreaModel::new(Lang::En);
+        let check = AreaEvent::CheckBeforeCreate {
+            name: name.into(),
+            phone: phone.into(),
+            id_number: id_number.into(),
+        };
+        let view = area.handle(&reg, check);
+        assert_eq!(view.candidates.len(), 1, "{matched}");
+        let c = &view.candidates[0];
+        assert_eq!(
+            (c.household.clone(), c.matched.as_str()),
+            (hid.clone(), matched)
+        );
+        assert_eq!(c.id_number_masked, "********1234");
+        assert_eq!(c.phone_masked, "*******678");
+        assert!(!view.create_next);
+        assert!(view.notices.iter().any(|n| n.code == "is_it_one_of_these"));
+        let view = area.handle(&reg, AreaEvent::NoneOfThese);
+        assert!(view.create_next);
+    }
+    let view = AreaModel::new(Lang::En).handle(
+        &reg,
+        AreaEvent::CheckBeforeCreate {
+            name: "Đinh Văn Tú".into(),
+            phone: String::new(),
+            id_number: String::new(),
+        },
+    );
+    assert!(view.candidates.is_empty() && view.create_next);
+}

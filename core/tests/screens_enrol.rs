@@ -1,0 +1,82 @@
+//! Enrolment: the pairing QR text and the `gocua://pair` link, with a pin; bad payloads are
+//! field messages; what is missing is listed.
+
+use gocua_core::screens::Lang;
+use gocua_core::screens::enrol::{EnrolEvent, EnrolModel, PayloadError, parse_pairing};
+
+const PIN: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+#[test]
+fn the_qr_text_as_the_dashboard_writes_it() {
+    let p = parse_pairing("GOCUA-PAIR:1:AB12CD:https://hub.xa.vn:8443").unwrap();
+    assert_eq!(
+        (p.code.as_str(), p.hub_url.as_str()),
+        ("AB12CD", "https://hub.xa.vn:8443")
+    );
+    assert_eq!(p.pin_sha256, None);
+}
+
+#[test]
+fn a_pairing_link_with_a_pin_and_a_commune_fills_the_form() {
+    let link = format!(
+        "gocua://pair?hub=https%3A%2F%2F192.168.1.10%3A8443&code=AB12CD&pin={}&commune=00004",
+        PIN.to_uppercase()
+    );
+    let mut model = EnrolModel::new(Lang::En);
+    let view = model.handle(EnrolEvent::Payload(link));
+    assert!(view.fields[0].messages.is_empty());
+    assert_eq!(
+        view.missing.len(),
+        1,
+        "only the volunteer id: {:?}",
+        view.missing
+    );
+    let view = model.handle(EnrolEvent::Volunteer("tnv-01".into()));
+    let ready = view.ready.expect("ready");
+    assert_eq!(ready.pairing.hub_url, "https://192.168.1.10:8443");
+    assert_eq!(ready.pairing.pin_sha256.as_deref(), Some(PIN));
+    assert_eq!(ready.commune_code, "00004");
+    assert!(view.actions[0].enabled);
+}
+
+#[test]
+fn bad_payloads_are_field_messages() {
+    let cases = [
+        ("hello", PayloadError::NotAPairing),
+        ("GOCUA-PAIR:1:AB12CD:ftp://x", PayloadError::BadHubUrl),
+        (
+            "gocua://pair?hub=https%3A%2F%2Fh&code=",
+            PayloadError::MissingCode,
+        ),
+        (
+            "gocua://pair?hub=https%3A%2F%2Fh&code=A&pin=abc",
+            PayloadError::BadPin,
+        ),
+        (
+            "gocua://pair?hub=https%3A%2F%2Fh&code=A&commune=99999",
+            PayloadError::BadCommune,
+        ),
+        ("gocua://pair?hub=%ZZ&code=A", PayloadError::NotAPairing),
+        ("gocua://pair?hub=%FF%FE&code=A", PayloadError::NotAPairing),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(parse_pairing(text), Err(expected), "{text}");
+    }
+    let view = EnrolModel::new(Lang::Vi).handle(EnrolEvent::Payload("hello".into()));
+    assert_eq!(view.fields[0].messages.len(), 1);
+    assert_eq!(view.missing.len(), 3);
+    assert!(view.ready.is_none());
+}
+
+#[test]
+fn the_commune_is_searched_in_the_catalog() {
+    let mut model = EnrolModel::new(Lang::Vi);
+    let view = model.handle(EnrolEvent::CommuneQuery("ba dinh".into()));
+    let first = view.commune_options.first().expect("a commune");
+    assert!(first.label.contains("Ba Đình"), "{}", first.label);
+    let code = first.code.clone();
+    model.handle(EnrolEvent::ChooseCommune(code));
+    model.handle(EnrolEvent::Volunteer("tnv01".into()));
+    let view = model.handle(EnrolEvent::Payload("GOCUA-PAIR:1:X1:https://hub".into()));
+    assert!(view.ready.is_some());
+}

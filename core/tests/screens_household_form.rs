@@ -1,0 +1,111 @@
+//! Registering a household: the hamlet picker, warnings shown once and accepted explicitly.
+
+mod common;
+
+use common::*;
+use gocua_core::model::*;
+use gocua_core::screens::Lang;
+use gocua_core::screens::household_form::{
+    ACCEPTED_NOTE_PREFIX, HouseholdFormEvent as E, HouseholdFormModel,
+};
+
+fn fix(lat: f64, lon: f64, accuracy_m: f64, source: GpsSource) -> GpsFix {
+    GpsFix {
+        lat,
+        lon,
+        accuracy_m,
+        fixed_at: at(0),
+        source,
+    }
+}
+
+#[test]
+fn a_household_is_saved_with_a_hamlet_chosen_from_the_picker() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let mut form = HouseholdFormModel::new(Lang::En, None);
+    let view = form.handle(&mut reg, E::Save);
+    let hamlet = view.fields.iter().find(|f| f.key == "hamlet").unwrap();
+    assert_eq!(hamlet.messages[0].text, "Choose the hamlet.");
+    // iOS had no picker, so a household could never be saved there.
+    assert_eq!(view.hamlet_options.len(), 1);
+    let code = view.hamlet_options[0].code.clone();
+    form.handle(&mut reg, E::ChooseHamlet(code.clone()));
+    form.handle(
+        &mut reg,
+        E::Set {
+            key: "house_number".into(),
+            value: "12".into(),
+        },
+    );
+    form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 8.0, GpsSource::Fix)));
+    let view = form.handle(&mut reg, E::Save);
+    let id = view.saved.expect("saved");
+    let h = reg.household(&id).unwrap();
+    assert_eq!(h.area.hamlet_id, code);
+    assert_eq!(h.address.house_number.as_deref(), Some("12"));
+    assert!(h.visits.is_empty(), "no warning, nothing accepted");
+}
+
+#[test]
+fn a_warning_is_shown_once_and_accepted_by_an_explicit_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let mut form = HouseholdFormModel::new(Lang::En, Some((21.03, 105.85)));
+    form.handle(&mut reg, E::ChooseHamlet("thon-dong".into()));
+    form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 120.0, GpsSource::Fix)));
+    let view = form.handle(&mut reg, E::Save);
+    assert!(view.saved.is_none());
+    assert_eq!(view.warnings.len(), 1);
+    assert!(view.warnings[0].text.contains("50 metres"));
+    let accept = view
+        .actions
+        .iter()
+        .find(|a| a.id == "accept_warnings")
+        .unwrap();
+    assert!(accept.enabled);
+    // Android cleared warningsSeen before every save, so this press never saved.
+    let view = form.handle(&mut reg, E::AcceptWarnings);
+    let id = view.saved.expect("saved after accepting");
+    let h = reg.household(&id).unwrap();
+    let note = h.visits[0].note.as_deref().unwrap();
+    assert!(
+        note.starts_with(ACCEPTED_NOTE_PREFIX) && note.contains("accuracy_m"),
+        "{note}"
+    );
+}
+
+#[test]
+fn accepting_needs_the_warnings_to_have_been_shown_and_a_change_shows_them_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let mut form = HouseholdFormModel::new(Lang::Vi, Some((21.03, 105.85)));
+    form.handle(&mut reg, E::ChooseHamlet("thon-dong".into()));
+    form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 120.0, GpsSource::Fix)));
+    // Accept before anything was shown: shows, does not save.
+    assert!(form.handle(&mut reg, E::AcceptWarnings).saved.is_none());
+    // A new position far from the commune (Ho Chi Minh City) brings a new warning to show.
+    let view = form.handle(&mut reg, E::Gps(fix(10.77, 106.70, 5.0, GpsSource::MapPin)));
+    assert!(view.warnings.is_empty());
+    assert!(view.notices.iter().any(|n| n.code == "gps_pinned"));
+    let view = form.handle(&mut reg, E::Save);
+    assert!(
+        view.warnings[0].text.contains("20 km"),
+        "{:?}",
+        view.warnings
+    );
+    let view = form.handle(&mut reg, E::Save);
+    assert!(view.saved.is_none(), "Save never accepts a warning");
+    assert!(form.handle(&mut reg, E::AcceptWarnings).saved.is_some());
+}
+
+#[test]
+fn outside_vietnam_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let mut form = HouseholdFormModel::new(Lang::En, None);
+    form.handle(&mut reg, E::ChooseHamlet("thon-dong".into()));
+    form.handle(&mut reg, E::Gps(fix(13.75, 100.50, 5.0, GpsSource::Fix)));
+    let view = form.handle(&mut reg, E::Save);
+    assert!(view.warnings[0].text.contains("outside Vietnam"));
+}
