@@ -105,16 +105,21 @@ fn meanwhile(s: &Setup, nth: usize, step: Step) -> Meanwhile {
     }
 }
 
+/// A household registered on the shared register, with its head.
+fn one_household(s: &Setup, head: &str) -> HouseholdId {
+    add_households(&mut s.reg.lock().unwrap(), "thon-dong", 1..2, head).remove(0)
+}
+
+fn sync_other(s: &mut Setup) {
+    s.other
+        .sync_with(&s.transport, &SyncOptions::default())
+        .unwrap();
+}
+
 #[test]
 fn an_edit_while_its_batch_is_on_the_network_stays_pending_and_goes_up_next() {
     let mut s = setup();
-    let id = add_households(
-        &mut s.reg.lock().unwrap(),
-        "thon-dong",
-        1..2,
-        "Nguyễn Thị Lan",
-    )[0]
-    .clone();
+    let id = one_household(&s, "Nguyễn Thị Lan");
     let edited = id.clone();
     let t = meanwhile(
         &s,
@@ -148,9 +153,7 @@ fn an_edit_while_its_batch_is_on_the_network_stays_pending_and_goes_up_next() {
     assert_eq!(report.pushed, 1);
     assert_eq!(report.pending_after, 0);
     assert_eq!(on_hub(&s.store), 2);
-    s.other
-        .sync_with(&s.transport, &SyncOptions::default())
-        .unwrap();
+    sync_other(&mut s);
     assert_eq!(
         member_names(&s.other, &id),
         ["Nguyễn Thị Lan", "Trần Văn Bình"]
@@ -160,24 +163,14 @@ fn an_edit_while_its_batch_is_on_the_network_stays_pending_and_goes_up_next() {
 #[test]
 fn the_answers_merge_keeps_an_edit_made_while_it_was_on_the_network() {
     let mut s = setup();
-    let id = add_households(
-        &mut s.reg.lock().unwrap(),
-        "thon-dong",
-        1..2,
-        "Nguyễn Thị Lan",
-    )[0]
-    .clone();
+    let id = one_household(&s, "Nguyễn Thị Lan");
     sync_via(&s.reg, &s.transport);
-    s.other
-        .sync_with(&s.transport, &SyncOptions::default())
-        .unwrap();
+    sync_other(&mut s);
     // Another volunteer changes the household; the hub will send it in the next answer.
     s.other
         .set_household_field(&id, HouseholdField::Notes(Some("cần quay lại".into())))
         .unwrap();
-    s.other
-        .sync_with(&s.transport, &SyncOptions::default())
-        .unwrap();
+    sync_other(&mut s);
     let edited = id.clone();
     let t = meanwhile(
         &s,
@@ -202,9 +195,7 @@ fn the_answers_merge_keeps_an_edit_made_while_it_was_on_the_network() {
         );
     }
     sync_via(&s.reg, &s.transport);
-    s.other
-        .sync_with(&s.transport, &SyncOptions::default())
-        .unwrap();
+    sync_other(&mut s);
     assert_eq!(
         member_names(&s.other, &id),
         ["Lê Thị Mai", "Nguyễn Thị Lan"]
@@ -247,22 +238,14 @@ fn a_household_erased_while_its_batch_is_on_the_network_is_erased_everywhere_nex
     assert_eq!(s.reg.lock().unwrap().pending_erasures().unwrap(), 0);
     let on_hub: Vec<HouseholdId> = hub_households(&s.store).into_iter().map(|h| h.id).collect();
     assert_eq!(on_hub, std::slice::from_ref(&kept));
-    s.other
-        .sync_with(&s.transport, &SyncOptions::default())
-        .unwrap();
+    sync_other(&mut s);
     assert_eq!(s.other.household_ids().unwrap(), [kept]);
 }
 
 #[test]
 fn a_member_erased_while_the_household_is_on_the_network_is_erased_everywhere_next() {
     let mut s = setup();
-    let id = add_households(
-        &mut s.reg.lock().unwrap(),
-        "thon-dong",
-        1..2,
-        "Phạm Văn Hải",
-    )[0]
-    .clone();
+    let id = one_household(&s, "Phạm Văn Hải");
     let child = s
         .reg
         .lock()
@@ -289,8 +272,6 @@ fn a_member_erased_while_the_household_is_on_the_network_is_erased_everywhere_ne
         .find(|h| h.id == id)
         .unwrap();
     assert_eq!(h.current_members().count(), 1);
-    s.other
-        .sync_with(&s.transport, &SyncOptions::default())
-        .unwrap();
+    sync_other(&mut s);
     assert_eq!(member_names(&s.other, &id), ["Phạm Văn Hải"]);
 }
