@@ -201,60 +201,72 @@ fn status(code: &str) -> ChecklistStatus {
     }
 }
 
+/// The address part of a generated household, as a volunteer types it.
+pub fn household_input(g: &GenHousehold) -> HouseholdInput {
+    HouseholdInput {
+        area: Area {
+            province_code: PROVINCE.into(),
+            commune_code: COMMUNE.into(),
+            hamlet_id: HAMLET_IDS[g.hamlet].into(),
+        },
+        address: Address {
+            street: Some(g.street.clone()),
+            alley: Some(g.alley.clone()),
+            house_number: Some(g.house_number.clone()),
+        },
+        gps: Some(GpsFix {
+            lat: g.lat,
+            lon: g.lon,
+            accuracy_m: 8.0,
+            fixed_at: Utc.timestamp_opt(1_790_000_000, 0).unwrap(),
+            source: GpsSource::Fix,
+        }),
+        official: None,
+        notes: None,
+    }
+}
+
+/// A generated member, as a volunteer types them.
+pub fn member_input(m: &crate::data::Member) -> MemberInput {
+    MemberInput {
+        full_name: m.full_name.clone(),
+        birth: Some(BirthDate::Year(m.birth_year)),
+        gender: Some(if m.gender == "male" {
+            Gender::Male
+        } else {
+            Gender::Female
+        }),
+        relation: relation(&m.relation),
+        id_number: Some(m.id_number.clone()),
+        phone: Some(m.phone.clone()),
+        residence: ResidenceType::Permanent,
+    }
+}
+
+/// Adds a generated member with consent to every purpose recorded first (the consent rule); a
+/// minor's consent comes from `guardian`, the head added before.
+pub fn add_consented_member(
+    reg: &mut Register,
+    household: &HouseholdId,
+    m: &crate::data::Member,
+    guardian: Option<&MemberId>,
+) -> BResult<MemberId> {
+    let consent = gocua_core::consent_rule::ConsentGiven {
+        guardian: guardian.cloned().filter(|_| m.birth_year > 2026 - 18),
+        ..gocua_core::consent_rule::ConsentGiven::every_purpose()
+    };
+    Ok(reg
+        .add_member_with_consent(household, member_input(m), &consent)?
+        .value)
+}
+
 /// Registers one generated household as a volunteer would: the household, each member, the
 /// head, the checklist items (each one durable write).
 pub fn register_household(reg: &mut Register, g: &GenHousehold) -> BResult<HouseholdId> {
-    let id = reg
-        .create_household(HouseholdInput {
-            area: Area {
-                province_code: PROVINCE.into(),
-                commune_code: COMMUNE.into(),
-                hamlet_id: HAMLET_IDS[g.hamlet].into(),
-            },
-            address: Address {
-                street: Some(g.street.clone()),
-                alley: Some(g.alley.clone()),
-                house_number: Some(g.house_number.clone()),
-            },
-            gps: Some(GpsFix {
-                lat: g.lat,
-                lon: g.lon,
-                accuracy_m: 8.0,
-                fixed_at: Utc.timestamp_opt(1_790_000_000, 0).unwrap(),
-                source: GpsSource::Fix,
-            }),
-            official: None,
-            notes: None,
-        })?
-        .value;
+    let id = reg.create_household(household_input(g))?.value;
     let mut members = Vec::new();
     for m in &g.members {
-        let mid = reg
-            .add_member_with_consent(
-                &id,
-                MemberInput {
-                    full_name: m.full_name.clone(),
-                    birth: Some(BirthDate::Year(m.birth_year)),
-                    gender: Some(if m.gender == "male" {
-                        Gender::Male
-                    } else {
-                        Gender::Female
-                    }),
-                    relation: relation(&m.relation),
-                    id_number: Some(m.id_number.clone()),
-                    phone: Some(m.phone.clone()),
-                    residence: ResidenceType::Permanent,
-                },
-                &gocua_core::consent_rule::ConsentGiven {
-                    // A minor's consent comes from a guardian: the head, added first.
-                    guardian: members
-                        .first()
-                        .cloned()
-                        .filter(|_| m.birth_year > 2026 - 18),
-                    ..gocua_core::consent_rule::ConsentGiven::every_purpose()
-                },
-            )?
-            .value;
+        let mid = add_consented_member(reg, &id, m, members.first())?;
         members.push(mid);
     }
     reg.set_household_field(&id, HouseholdField::Head(Some(members[0].clone())))?;

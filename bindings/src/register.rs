@@ -59,6 +59,11 @@ impl GocuaRegister {
         lock(&self.inner)
     }
 
+    /// The register's lock itself, for a sync that takes it only for short steps.
+    pub(crate) fn shared(&self) -> &Mutex<Register> {
+        &self.inner
+    }
+
     /// Runs `f` on the register, mapping the core's error in the current language.
     fn with<T>(
         &self,

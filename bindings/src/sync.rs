@@ -53,8 +53,8 @@ pub struct Rejected {
 }
 
 /// Receives a sync's progress, on the syncing thread. An error it returns is ignored: progress
-/// never stops a sync (cancel it with a `SyncCancellation`). The register is busy until the sync
-/// ends: hand the numbers to another thread, never call the register from here.
+/// never stops a sync (cancel it with a `SyncCancellation`). It is called while the sync does not
+/// hold the register; still, hand the numbers to another thread rather than work here.
 #[uniffi::export(with_foreign)]
 pub trait SyncProgress: Send + Sync {
     fn on_progress(&self, phase: Phase, done: u64, total: u64) -> Result<(), GocuaError>;
@@ -157,8 +157,10 @@ impl GocuaRegister {
     }
 
     /// Syncs with the hub this register is enrolled with, reporting progress to `progress` and
-    /// stopping early when `cancel` is cancelled. Blocks on the network; other calls on this
-    /// register wait until it ends.
+    /// stopping early when `cancel` is cancelled. Blocks on the network. The register is held
+    /// only to plan each request and to store each answer (one transaction each), not while a
+    /// request is on the network: other calls (list, search, show, edits) answer meanwhile, and
+    /// an edit made during the sync stays pending for the next one.
     pub fn sync(
         &self,
         progress: Option<Arc<dyn SyncProgress>>,
@@ -173,7 +175,7 @@ impl GocuaRegister {
         if let Some(c) = &cancel {
             options.cancel = c.0.clone();
         }
-        sync::sync(&mut self.register(), &options)
+        sync::sync_mutex(self.shared(), &options)
             .map(|r| SyncReport {
                 outcome: r.outcome,
                 session: r.session,

@@ -14,8 +14,6 @@
 //! After each erasure the full-text index is rewritten and the WAL checkpointed away; with
 //! `secure_delete` the freed pages are zeroed. See docs/SECURITY.md.
 
-use rusqlite::{OptionalExtension, params};
-
 use crate::doc::{ChangeContext, Edit};
 use crate::error::{Error, Result};
 use crate::model::{ConsentAction, Household, HouseholdId, MemberId};
@@ -23,67 +21,12 @@ use crate::register::Register;
 use crate::store::Store;
 use crate::validate::{Issue, IssueKind, Report};
 
-/// The erasure state of a household on this device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EraseState {
-    pub epoch: u32,
-    pub gone: bool,
-}
-
-pub(crate) fn erase_state(conn: &rusqlite::Connection, id: &str) -> Result<Option<EraseState>> {
-    Ok(conn
-        .query_row(
-            "SELECT epoch, gone FROM erased_docs WHERE doc_id = ?1",
-            [id],
-            |r| {
-                Ok(EraseState {
-                    epoch: r.get(0)?,
-                    gone: r.get(1)?,
-                })
-            },
-        )
-        .optional()?)
-}
-
-pub(crate) fn set_erase_state(
-    tx: &rusqlite::Transaction<'_>,
-    id: &str,
-    state: EraseState,
-) -> Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO erased_docs (doc_id, epoch, gone) VALUES (?1, ?2, ?3)",
-        params![id, state.epoch, state.gone],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn has_erase_request(conn: &rusqlite::Connection, id: &str) -> Result<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM erase_requests WHERE doc_id = ?1 LIMIT 1",
-            [id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
-}
-
-pub(crate) fn erase_requests(
-    conn: &rusqlite::Connection,
-) -> Result<Vec<crate::sync::wire::EraseRequest>> {
-    let mut stmt =
-        conn.prepare("SELECT doc_id, member_id FROM erase_requests ORDER BY requested_at")?;
-    let rows = stmt
-        .query_map([], |r| {
-            let member: String = r.get(1)?;
-            Ok(crate::sync::wire::EraseRequest {
-                id: r.get(0)?,
-                member: (!member.is_empty()).then_some(member),
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
+pub use crate::store::erase::EraseState;
+use crate::store::erase::{
+    count_erase_requests, erase_state, has_erase_request, request_household_erasure,
+    request_member_erasure, set_erase_state,
+};
+use crate::store::sync_state::has_shared_heads;
 
 fn refused(field: &str, vi: &str, en: &str) -> Error {
     Error::Validation(Report {
@@ -104,15 +47,7 @@ impl Register {
         self.sync_store_mut().write(|tx| {
             Store::purge(tx, id.as_str())?;
             set_erase_state(tx, id.as_str(), EraseState { epoch, gone: true })?;
-            tx.execute(
-                "DELETE FROM erase_requests WHERE doc_id = ?1",
-                [id.as_str()],
-            )?;
-            tx.execute(
-                "INSERT INTO erase_requests (doc_id, member_id, requested_at) VALUES (?1, '', ?2)",
-                params![id.as_str(), now.to_rfc3339()],
-            )?;
-            Ok(())
+            request_household_erasure(tx, id.as_str(), now)
         })?;
         self.sync_store_mut().scrub()
     }
@@ -144,34 +79,19 @@ impl Register {
         let mut fresh = doc.rewritten_without(Some(member), &ctx)?;
         // A household the hub never had is pushed as the rewritten document; one it has is
         // rewritten by the hub and comes back whole (pushing this lineage would mix the two).
-        let shared: bool = self.sync_store().conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM sync_heads WHERE doc_id = ?1)",
-            [household.as_str()],
-            |r| r.get(0),
-        )?;
+        let shared = has_shared_heads(self.sync_store().conn(), household.as_str())?;
         self.sync_store_mut().write(|tx| {
             Store::purge(tx, household.as_str())?;
-            let snapshot = fresh.save();
-            tx.execute(
-                "INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, 1, 1, ?2)",
-                params![household.as_str(), snapshot],
-            )?;
+            Store::replace_with_snapshot(tx, household.as_str(), &fresh.save())?;
             Store::save(tx, &mut fresh, !shared)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO erase_requests (doc_id, member_id, requested_at) VALUES (?1, ?2, ?3)",
-                params![household.as_str(), member.as_str(), now.to_rfc3339()],
-            )?;
-            Ok(())
+            request_member_erasure(tx, household.as_str(), member.as_str(), now)
         })?;
         self.sync_store_mut().scrub()
     }
 
     /// Erasures recorded on this device and not yet confirmed by the hub.
     pub fn pending_erasures(&self) -> Result<u32> {
-        Ok(self
-            .sync_store()
-            .conn()
-            .query_row("SELECT COUNT(*) FROM erase_requests", [], |r| r.get(0))?)
+        count_erase_requests(self.sync_store().conn())
     }
 
     /// Whether a household was erased whole (a tombstone is kept).

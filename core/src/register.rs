@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::admin_units;
@@ -17,7 +16,7 @@ use crate::input::{HouseholdInput, MemberInput};
 use crate::keystore::{self, KeyStore};
 use crate::model::*;
 use crate::store::{self, ChecklistCount, HouseholdSummary, SearchHit, Store};
-use crate::text::{fold, nfc};
+use crate::text::nfc;
 use crate::validate::{Issue, IssueKind, Report, validate_household_input, validate_member_input};
 
 /// The time source. Device clocks are often wrong in the field: times are shown to people and
@@ -261,37 +260,24 @@ impl Register {
             id,
             name,
         };
-        self.store.write(|tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO hamlets (commune, hamlet_id, name, name_fold) VALUES (?1, ?2, ?3, ?4)",
-                params![hamlet.commune_code, hamlet.id, hamlet.name, fold(&hamlet.name)],
-            )?;
-            Ok(())
-        })?;
+        self.store
+            .write(|tx| store::save_hamlet(tx, &hamlet.commune_code, &hamlet.id, &hamlet.name))?;
         Ok(hamlet)
     }
 
     pub fn hamlets(&self, commune_code: &str) -> Result<Vec<Hamlet>> {
-        let mut stmt = self.store.conn().prepare_cached(
-            "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 ORDER BY name_fold",
-        )?;
-        let rows = stmt.query_map([commune_code], |r| {
-            Ok(Hamlet {
+        Ok(store::hamlets(self.store.conn(), commune_code)?
+            .into_iter()
+            .map(|(id, name)| Hamlet {
                 commune_code: commune_code.to_owned(),
-                id: r.get(0)?,
-                name: r.get(1)?,
+                id,
+                name,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            .collect())
     }
 
     fn hamlet_exists(&self, commune_code: &str, hamlet_id: &str) -> Result<bool> {
-        let n: i64 = self.store.conn().query_row(
-            "SELECT COUNT(*) FROM hamlets WHERE commune = ?1 AND hamlet_id = ?2",
-            params![commune_code, hamlet_id],
-            |r| r.get(0),
-        )?;
-        Ok(n > 0)
+        store::hamlet_exists(self.store.conn(), commune_code, hamlet_id)
     }
 
     // --- households ------------------------------------------------------------------------
@@ -843,11 +829,7 @@ impl Register {
 
     /// SQLite's own integrity check of the register file: `"ok"` or what it found.
     pub fn integrity_check(&self) -> Result<String> {
-        let mut stmt = self.store.conn().prepare("PRAGMA integrity_check")?;
-        let lines = stmt
-            .query_map([], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(lines.join("; "))
+        self.store.integrity_check()
     }
 
     /// Bytes of document storage for one household.
@@ -862,7 +844,7 @@ impl Register {
         let id = incoming.id()?;
         // An erased household (or one rewritten by an erasure) comes back only through the hub:
         // a copy from elsewhere may carry the erased history.
-        if crate::erasure::erase_state(self.store.conn(), id.as_str())?.is_some() {
+        if store::erase::erase_state(self.store.conn(), id.as_str())?.is_some() {
             return Err(Error::Validation(Report {
                 issues: vec![Issue::error(
                     IssueKind::InvalidValue,
@@ -892,12 +874,7 @@ impl Register {
         };
         // A merged-in document is stored whole (as a snapshot), then compacts as usual.
         self.store.write(|tx| {
-            tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id.as_str()])?;
-            let snapshot = doc.save();
-            tx.execute(
-                "INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, 1, 1, ?2)",
-                params![id.as_str(), snapshot],
-            )?;
+            Store::replace_with_snapshot(tx, id.as_str(), &doc.save())?;
             Store::save(tx, &mut doc, false)
         })?;
         Ok(id)

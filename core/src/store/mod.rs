@@ -5,8 +5,10 @@
 //! write is one transaction (the document's new chunk, its query rows and its pending-sync mark
 //! together), so a crash leaves either all of a write or none of it.
 
+pub mod erase;
 mod index;
 mod query;
+pub mod sync_state;
 pub use query::{
     checklist_counts, households_with_id_number, list_hamlet, pending_count, search, summary_of,
 };
@@ -172,6 +174,26 @@ impl Store {
         Ok(household)
     }
 
+    /// Replaces every stored chunk of a document with one whole snapshot (a merged-in or
+    /// rewritten document); the caller then saves it to refresh its query rows.
+    pub fn replace_with_snapshot(tx: &Transaction<'_>, id: &str, snapshot: &[u8]) -> Result<()> {
+        tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
+        tx.execute(
+            "INSERT INTO doc_chunks (doc_id, seq, is_snapshot, bytes) VALUES (?1, 1, 1, ?2)",
+            params![id, snapshot],
+        )?;
+        Ok(())
+    }
+
+    /// SQLite's own integrity check: `"ok"` or what it found.
+    pub fn integrity_check(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let lines = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(lines.join("; "))
+    }
+
     /// Removes every row of one household: its document chunks, query rows, search entries,
     /// pending mark and sync state. With `secure_delete` on, the freed bytes are zeroed.
     pub fn purge(tx: &Transaction<'_>, id: &str) -> Result<()> {
@@ -222,6 +244,33 @@ impl Store {
             |r| r.get(0),
         )?)
     }
+}
+
+/// Adds or renames a hamlet of a commune.
+pub fn save_hamlet(tx: &Transaction<'_>, commune: &str, hamlet_id: &str, name: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR REPLACE INTO hamlets (commune, hamlet_id, name, name_fold) VALUES (?1, ?2, ?3, ?4)",
+        params![commune, hamlet_id, name, crate::text::fold(name)],
+    )?;
+    Ok(())
+}
+
+/// The hamlets of a commune as (id, name), by folded name.
+pub fn hamlets(conn: &Connection, commune: &str) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 ORDER BY name_fold",
+    )?;
+    let rows = stmt.query_map([commune], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub fn hamlet_exists(conn: &Connection, commune: &str, hamlet_id: &str) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM hamlets WHERE commune = ?1 AND hamlet_id = ?2",
+        params![commune, hamlet_id],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
 }
 
 fn load_in(conn: &Connection, id: &HouseholdId) -> Result<Option<HouseholdDoc>> {

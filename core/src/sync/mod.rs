@@ -21,6 +21,7 @@
 mod client;
 mod error;
 pub mod merge;
+mod plan;
 mod resume;
 mod state;
 mod transport;
@@ -29,7 +30,8 @@ pub mod wire;
 use std::time::Duration;
 
 pub use client::{
-    CancelToken, Enrolment, NoProgress, Phase, Progress, SyncOptions, SyncReport, SyncStatus,
+    CancelToken, Enrolment, NoProgress, Phase, Progress, SharedRegister, SyncOptions, SyncReport,
+    SyncStatus, sync_shared,
 };
 pub use error::SyncError;
 pub use state::{Peer, Rejected};
@@ -55,13 +57,29 @@ pub fn enrol(
 
 /// Syncs this register with the hub it is enrolled with, over HTTP(S).
 pub fn sync(register: &mut Register, options: &SyncOptions<'_>) -> Result<SyncReport, SyncError> {
+    let transport = http_transport(register)?;
+    register.sync_with(&transport, options)
+}
+
+/// Syncs a register shared between threads with the hub it is enrolled with, over HTTP(S): the
+/// register is held to plan each request and to apply each answer, never while the request is
+/// on the network, so screens read and edit it meanwhile.
+pub fn sync_mutex(
+    register: &std::sync::Mutex<Register>,
+    options: &SyncOptions<'_>,
+) -> Result<SyncReport, SyncError> {
+    let transport = register.with_register(|r| http_transport(r))?;
+    sync_shared(register, &transport, options)
+}
+
+/// An HTTP(S) transport to the hub `register` is enrolled with, with its remembered pin.
+fn http_transport(register: &Register) -> Result<HttpTransport, SyncError> {
     let peer = register.sync_peer()?.ok_or(SyncError::NotEnrolled)?;
     let tls = TlsOptions {
         pin_sha256: peer.pin_sha256.clone(),
         extra_root_pem: None,
     };
-    let transport = HttpTransport::new(&peer.url, &tls, DEFAULT_TIMEOUT)?;
-    register.sync_with(&transport, options)
+    HttpTransport::new(&peer.url, &tls, DEFAULT_TIMEOUT)
 }
 
 /// The sync status of this register; `None` when it is not enrolled.

@@ -1,13 +1,20 @@
-//! Sync state persisted in the register's SQLite (schema version 3): the hub this device is
-//! enrolled with, the heads shared with it per document, and refused documents.
+//! The sync state in the sync module's types: the hub this device is enrolled with, the heads
+//! shared with it per document, pending marks and refused documents. The rows and their SQL are
+//! in `crate::store::sync_state`; this module only converts.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction};
 use serde::{Deserialize, Serialize};
 
 use super::merge::{heads_from_blob, heads_to_blob};
 use super::wire::{AreaInfo, Head};
 use crate::error::Result;
+use crate::store::sync_state::{self as rows, PeerRow};
+
+pub use crate::store::sync_state::Rejected;
+pub use rows::{
+    clear_pending, clear_reject, pending, record_attempt, rejects, set_cursor, set_reject,
+};
 
 /// The hub this register is enrolled with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,124 +33,52 @@ pub struct Peer {
 }
 
 pub(crate) fn load_peer(conn: &Connection) -> Result<Option<Peer>> {
-    let row = conn
-        .query_row(
-            "SELECT peer_id, url, token, device_id, area_json, pin_sha256, cursor, enrolled_at, last_attempt_at, last_success_at, last_error
-             FROM sync_peer ORDER BY enrolled_at DESC LIMIT 1",
-            [],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                    r.get::<_, i64>(6)?,
-                    r.get::<_, String>(7)?,
-                    r.get::<_, Option<String>>(8)?,
-                    r.get::<_, Option<String>>(9)?,
-                    r.get::<_, Option<String>>(10)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((
-        peer_id,
-        url,
-        token,
-        device_id,
-        area_json,
-        pin_sha256,
-        cursor,
-        enrolled,
-        attempt,
-        success,
-        last_error,
-    )) = row
-    else {
+    let Some(row) = rows::load_peer(conn)? else {
         return Ok(None);
     };
-    let area: AreaInfo = serde_json::from_str(&area_json)
+    let area: AreaInfo = serde_json::from_str(&row.area_json)
         .map_err(|e| crate::Error::Internal(format!("sync_peer.area_json: {e}")))?;
-    let time = |s: Option<String>| {
-        s.and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
-            .map(|t| t.with_timezone(&Utc))
-    };
     Ok(Some(Peer {
-        peer_id,
-        url,
-        token,
-        device_id,
+        peer_id: row.peer_id,
+        url: row.url,
+        token: row.token,
+        device_id: row.device_id,
         area,
-        pin_sha256,
-        cursor: cursor.max(0) as u64,
-        enrolled_at: time(Some(enrolled)).unwrap_or_default(),
-        last_attempt_at: time(attempt),
-        last_success_at: time(success),
-        last_error,
+        pin_sha256: row.pin_sha256,
+        cursor: row.cursor,
+        enrolled_at: row.enrolled_at,
+        last_attempt_at: row.last_attempt_at,
+        last_success_at: row.last_success_at,
+        last_error: row.last_error,
     }))
 }
 
 /// Replaces any previous enrolment (and its shared heads) with `peer`.
 pub(crate) fn save_peer(tx: &Transaction<'_>, peer: &Peer) -> Result<()> {
-    tx.execute("DELETE FROM sync_heads", [])?;
-    tx.execute("DELETE FROM sync_rejects", [])?;
-    tx.execute("DELETE FROM sync_peer", [])?;
-    tx.execute(
-        "INSERT INTO sync_peer (peer_id, url, token, device_id, area_json, pin_sha256, cursor, enrolled_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            peer.peer_id,
-            peer.url,
-            peer.token,
-            peer.device_id,
-            serde_json::to_string(&peer.area).map_err(|e| crate::Error::Internal(e.to_string()))?,
-            peer.pin_sha256,
-            peer.cursor as i64,
-            peer.enrolled_at.to_rfc3339(),
-        ],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn set_cursor(tx: &Transaction<'_>, peer: &str, cursor: u64) -> Result<()> {
-    tx.execute(
-        "UPDATE sync_peer SET cursor = ?2 WHERE peer_id = ?1",
-        params![peer, cursor as i64],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn record_attempt(
-    tx: &Transaction<'_>,
-    peer: &str,
-    at: DateTime<Utc>,
-    error: Option<&str>,
-) -> Result<()> {
-    if let Some(e) = error {
-        tx.execute(
-            "UPDATE sync_peer SET last_attempt_at = ?2, last_error = ?3 WHERE peer_id = ?1",
-            params![peer, at.to_rfc3339(), e],
-        )?;
-    } else {
-        tx.execute(
-            "UPDATE sync_peer SET last_attempt_at = ?2, last_success_at = ?2, last_error = NULL WHERE peer_id = ?1",
-            params![peer, at.to_rfc3339()],
-        )?;
-    }
-    Ok(())
+    let area_json =
+        serde_json::to_string(&peer.area).map_err(|e| crate::Error::Internal(e.to_string()))?;
+    rows::save_peer(
+        tx,
+        &PeerRow {
+            peer_id: peer.peer_id.clone(),
+            url: peer.url.clone(),
+            token: peer.token.clone(),
+            device_id: peer.device_id.clone(),
+            area_json,
+            pin_sha256: peer.pin_sha256.clone(),
+            cursor: peer.cursor,
+            enrolled_at: peer.enrolled_at,
+            last_attempt_at: peer.last_attempt_at,
+            last_success_at: peer.last_success_at,
+            last_error: peer.last_error.clone(),
+        },
+    )
 }
 
 pub(crate) fn shared_heads(conn: &Connection, peer: &str, doc: &str) -> Result<Vec<Head>> {
-    let blob: Option<Vec<u8>> = conn
-        .query_row(
-            "SELECT heads FROM sync_heads WHERE peer_id = ?1 AND doc_id = ?2",
-            params![peer, doc],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(blob.map(|b| heads_from_blob(&b)).unwrap_or_default())
+    Ok(rows::shared_heads_blob(conn, peer, doc)?
+        .map(|b| heads_from_blob(&b))
+        .unwrap_or_default())
 }
 
 pub(crate) fn set_shared_heads(
@@ -152,88 +87,5 @@ pub(crate) fn set_shared_heads(
     doc: &str,
     heads: &[Head],
 ) -> Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO sync_heads (peer_id, doc_id, heads) VALUES (?1, ?2, ?3)",
-        params![peer, doc, heads_to_blob(heads)],
-    )?;
-    Ok(())
-}
-
-/// Documents changed locally since their last successful push, with their change counter.
-pub(crate) fn pending(conn: &Connection) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn.prepare("SELECT doc_id, changed_seq FROM pending_sync ORDER BY doc_id")?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// Clears a pending mark, unless the document was edited again since it was read for sending.
-pub(crate) fn clear_pending(tx: &Transaction<'_>, doc: &str, changed_seq: i64) -> Result<()> {
-    tx.execute(
-        "DELETE FROM pending_sync WHERE doc_id = ?1 AND changed_seq = ?2",
-        params![doc, changed_seq],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn set_reject(
-    tx: &Transaction<'_>,
-    peer: &str,
-    doc: &str,
-    code: &str,
-    message: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO sync_rejects (peer_id, doc_id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![peer, doc, code, message, at.to_rfc3339()],
-    )?;
-    Ok(())
-}
-
-pub(crate) fn clear_reject(tx: &Transaction<'_>, peer: &str, doc: &str) -> Result<()> {
-    tx.execute(
-        "DELETE FROM sync_rejects WHERE peer_id = ?1 AND doc_id = ?2",
-        params![peer, doc],
-    )?;
-    Ok(())
-}
-
-/// A document the hub refused, as last reported.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Rejected {
-    pub doc_id: String,
-    pub code: String,
-    /// "Vietnamese / English".
-    pub message: String,
-}
-
-pub(crate) fn rejects(conn: &Connection) -> Result<Vec<Rejected>> {
-    let mut stmt =
-        conn.prepare("SELECT doc_id, code, message FROM sync_rejects ORDER BY doc_id")?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok(Rejected {
-                doc_id: r.get(0)?,
-                code: r.get(1)?,
-                message: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
-/// Concatenated stored chunks of a document, or `None`.
-pub(crate) fn stored_bytes(conn: &Connection, doc: &str) -> Result<Option<Vec<u8>>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
-    let chunks = stmt
-        .query_map([doc], |r| r.get::<_, Vec<u8>>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(if chunks.is_empty() {
-        None
-    } else {
-        Some(chunks.concat())
-    })
+    rows::set_shared_heads_blob(tx, peer, doc, &heads_to_blob(heads))
 }
