@@ -7,6 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::admin_units;
+use crate::consent_rule::AGE_OF_CONSENT;
 use crate::doc::{
     ChangeContext, Conflict, Edit, FieldPath, HistoryEntry, HouseholdDoc, HouseholdField,
     MemberField,
@@ -69,10 +70,6 @@ pub struct Saved<T> {
 const META_VOLUNTEER: &str = "volunteer_id";
 const META_DEVICE: &str = "device_id";
 const META_COMMUNE: &str = "commune_code";
-
-/// Age under which a guardian consents for the person (Decree 356/2025: children under 16 need a
-/// guardian; we use 18, the age of majority, to stay on the safe side for account set-up).
-pub(crate) const AGE_OF_CONSENT: i32 = 18;
 
 pub struct Register {
     store: Store,

@@ -2,27 +2,13 @@
 //! `gocua-core`): a file `a` that uses `crate::b` (or `super::`, `self::`, a child module by its
 //! name) depends on `b`, and no file may depend on itself through others. A facade's re-exports
 //! (`pub use`, `pub(crate) use`), `mod` declarations and `#[cfg(test)]` modules are not
-//! dependencies. Today's circles of the core (outside this branch's work) are allowed below, by
-//! name, until they are gone.
+//! dependencies.
 //!
 //! Draw the graphs (Graphviz DOT on stdout):
 //! `cargo test -p gocua-tests --test import_graph -- --ignored --nocapture`
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-
-/// Circles of `core/src` found when this check was written (2026-12-04), each as its sorted
-/// files. Being removed on other branches (core/src/sync, store, register.rs, erasure.rs,
-/// screens); the lead empties this list once they are merged. A new circle fails the test.
-const CORE_ALLOWED: &[&[&str]] = &[
-    // doc/mod.rs calls edit::apply_household_input; edit.rs uses super::ChangeContext.
-    &["doc/edit.rs", "doc/mod.rs"],
-    // register.rs calls crate::erasure::erase_state; erasure.rs implements Register's methods.
-    &["erasure.rs", "register.rs"],
-    // sync/client.rs uses resume::{Traffic, send_sync}; resume.rs uses client::{CancelToken,
-    // pause_before_retry}.
-    &["sync/client.rs", "sync/resume.rs"],
-];
 
 /// A module path: `[]` is the crate root, `["store", "sqlite"]` is `store/sqlite.rs` or
 /// `store/sqlite/mod.rs`.
@@ -336,30 +322,26 @@ fn file_names(c: &Crate, comp: &[Module]) -> Vec<String> {
     v
 }
 
-fn check(dir: &str, allowed: &[&[&str]]) {
+fn check(dir: &str) {
     let c = load(&root().join(dir));
     let found: Vec<Vec<String>> = circles(&graph(&c))
         .iter()
         .map(|comp| file_names(&c, comp))
         .collect();
-    let new: Vec<&Vec<String>> = found
-        .iter()
-        .filter(|f| !allowed.iter().any(|a| a.iter().eq(f.iter())))
-        .collect();
     assert!(
-        new.is_empty(),
-        "import circles in {dir} (files that depend on each other): {new:#?}"
+        found.is_empty(),
+        "import circles in {dir} (files that depend on each other): {found:#?}"
     );
 }
 
 #[test]
 fn no_import_circle_in_the_hub() {
-    check("server/src", &[]);
+    check("server/src");
 }
 
 #[test]
-fn no_import_circle_in_the_core_but_the_allowed_ones() {
-    check("core/src", CORE_ALLOWED);
+fn no_import_circle_in_the_core() {
+    check("core/src");
 }
 
 #[test]

@@ -4,9 +4,9 @@ use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
 use serde::{Deserialize, Serialize};
 
-use super::ChangeContext;
 use super::codec::{encode_gps, encode_official};
 use super::conflict::FieldPath;
+use super::context::ChangeContext;
 use super::schema as k;
 use super::value::{all_strs, get_map, get_str, req_list, req_map};
 use crate::error::{Error, Result};

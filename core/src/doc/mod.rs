@@ -3,6 +3,7 @@
 
 mod codec;
 mod conflict;
+mod context;
 mod edit;
 mod history;
 mod read;
@@ -11,25 +12,16 @@ mod schema;
 mod value;
 
 pub use conflict::{Conflict, ConflictValue, FieldPath};
+pub use context::ChangeContext;
 pub use edit::{Edit, HouseholdField, MemberField};
 pub use history::HistoryEntry;
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};
-use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::input::HouseholdInput;
-use crate::model::{DeviceId, Household, HouseholdId, Lifecycle, VolunteerId};
-
-/// Who is writing, from where, and when (by the device's clock, which may be wrong: ordering
-/// always comes from the CRDT, the time is only shown to people).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeContext {
-    pub volunteer: VolunteerId,
-    pub device: DeviceId,
-    pub at: DateTime<Utc>,
-}
+use crate::model::{DeviceId, Household, HouseholdId, Lifecycle};
 
 /// The Automerge actor id of a device: the bytes of its device id, so every change a device makes
 /// is attributable to it in every document.

@@ -15,10 +15,10 @@ use super::members::PendingPersonal;
 use super::view::{ActionView, Lang, Notice, OptionView, Severity, tr};
 use crate::Register;
 use crate::catalog::consent_notice;
+use crate::consent_rule::AGE_OF_CONSENT;
 use crate::consent_rule::ConsentGiven;
 use crate::doc::MemberField;
 use crate::model::{BirthDate, ConsentMethod, ConsentPurposes, HouseholdId, Member, MemberId};
-use crate::register::AGE_OF_CONSENT;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConsentEvent {

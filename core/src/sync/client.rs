@@ -1,11 +1,11 @@
 //! The device side of a sync (docs/sync-protocol.md): enrolment, then push, pull and finish.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use super::cancel::{CancelToken, pause_before_retry};
 use super::error::SyncError;
 use super::plan::{Outbox, apply_answer, plan_batch, read_answer};
 use super::resume::{Traffic, send_sync};
@@ -44,25 +44,6 @@ impl Progress for NoProgress {
 impl<F: Fn(Phase, u64, u64) + Send + Sync> Progress for F {
     fn on_progress(&self, phase: Phase, done: u64, total: u64) {
         self(phase, done, total)
-    }
-}
-
-/// Cancels a sync from another thread. The sync stops at the next safe point: what was stored
-/// stays stored and consistent; the report says `Cancelled`, never success.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
     }
 }
 
@@ -454,16 +435,6 @@ fn run_sync<R: SharedRegister + ?Sized>(
 
 /// The smallest batch a retry shrinks to: a few households, still worth a round trip.
 const MIN_BATCH_BYTES: usize = 16 * 1024;
-
-/// Waits a little longer after each interrupted request (a link that just dropped often needs a
-/// moment), waking early when the sync is cancelled.
-pub(super) fn pause_before_retry(attempt: u32, cancel: &CancelToken) {
-    let until =
-        std::time::Instant::now() + std::time::Duration::from_millis(250 * u64::from(attempt));
-    while std::time::Instant::now() < until && !cancel.is_cancelled() {
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
-}
 
 struct Run {
     report: SyncReport,

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod cancel;
 mod client;
 mod error;
 pub mod merge;
@@ -29,9 +30,10 @@ pub mod wire;
 
 use std::time::Duration;
 
+pub use cancel::CancelToken;
 pub use client::{
-    CancelToken, Enrolment, NoProgress, Phase, Progress, SharedRegister, SyncOptions, SyncReport,
-    SyncStatus, sync_shared,
+    Enrolment, NoProgress, Phase, Progress, SharedRegister, SyncOptions, SyncReport, SyncStatus,
+    sync_shared,
 };
 pub use error::SyncError;
 pub use state::{Peer, Rejected};

@@ -3,7 +3,7 @@
 //! the device asks the hub how much of the request it holds and sends the rest; cut while
 //! receiving the answer, it asks for the rest of the answer.
 
-use super::client::{CancelToken, pause_before_retry};
+use super::cancel::{CancelToken, pause_before_retry};
 use super::error::SyncError;
 use super::transport::{Response, Transport};
 use super::wire::{CONTENT_TYPE, PATH_SYNC, PATH_SYNC_UPLOAD, UploadStatus};
