@@ -6,6 +6,7 @@
 //! Models do no I/O of their own beyond the [`crate::Register`] they are handed for an event.
 //! `view.rs` holds the pieces every view state is made of.
 
+pub mod checklist;
 pub mod labels;
 pub mod mask;
 pub mod view;
