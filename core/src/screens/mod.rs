@@ -9,6 +9,7 @@
 pub mod checklist;
 pub mod labels;
 pub mod mask;
+pub mod sync_status;
 pub mod view;
 
 pub use view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
