@@ -7,6 +7,7 @@
 //! `view.rs` holds the pieces every view state is made of.
 
 pub mod checklist;
+pub mod conflicts;
 pub mod labels;
 pub mod mask;
 pub mod sync_status;
