@@ -6,6 +6,7 @@
 //! Models do no I/O of their own beyond the [`crate::Register`] they are handed for an event.
 //! `view.rs` holds the pieces every view state is made of.
 
+pub mod card;
 pub mod checklist;
 pub mod conflicts;
 pub mod labels;
