@@ -176,19 +176,12 @@ pub fn local_time(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string()
 }
 
-/// The last `keep` characters, the rest as `*`: how ID numbers and phones appear in lists.
-pub fn mask(s: &str, keep: usize) -> String {
-    let n = s.chars().count();
-    let hidden = n.saturating_sub(keep);
-    "*".repeat(hidden) + &s.chars().skip(hidden).collect::<String>()
-}
-
 /// A value typed by someone, safe to echo in a message: anything holding a long run of digits
 /// (it may be an ID number or a phone typed in the wrong place) is masked, and length is capped.
 pub fn shown(s: &str) -> String {
     let digits = s.chars().filter(char::is_ascii_digit).count();
     if digits >= 9 {
-        return mask(s, 4);
+        return gocua_core::screens::mask::mask_id_number(s);
     }
     if s.chars().count() > 40 {
         return s.chars().take(40).collect::<String>() + "…";
@@ -202,9 +195,7 @@ mod tests {
 
     #[test]
     fn masks_keep_the_tail() {
-        assert_eq!(mask("001085012345", 4), "********2345");
-        assert_eq!(mask("12", 4), "12");
-        assert_eq!(shown("001085012345"), "********2345");
+        assert_eq!(shown("001085012345"), "••••••••2345");
         assert_eq!(shown("chu_ho"), "chu_ho");
     }
 }

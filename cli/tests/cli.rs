@@ -230,7 +230,7 @@ fn whole_flow_from_init_to_a_resolved_conflict() {
         "Plus Code: 7PH7",
         "GOCUA:1:",
         "Nguyễn Văn An",
-        "********2345",
+        "••••••••2345",
         "Có điện thoại thông minh: Hoàn thành (máy riêng)",
         "Không thành công — lý do: Chưa có SIM chính chủ",
         "lưu trong sổ địa phương",
@@ -252,7 +252,7 @@ fn whole_flow_from_init_to_a_resolved_conflict() {
     );
     let shown = json(dir, a, &["household", "show", &hh]);
     assert_eq!(shown["area"]["province_code"], "01");
-    assert_eq!(shown["members"][0]["id_number"], "********2345");
+    assert_eq!(shown["members"][0]["id_number"], "••••••••2345");
     assert!(shown["plus_code"].as_str().unwrap().starts_with("7PH7"));
 
     // List, counts and the card.

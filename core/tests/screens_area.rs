@@ -121,8 +121,8 @@ fn search_before_create_finds_a_household_by_name_phone_or_id_number_masked() {
             (c.household.clone(), c.matched.as_str()),
             (hid.clone(), matched)
         );
-        assert_eq!(c.id_number_masked, "********1234");
-        assert_eq!(c.phone_masked, "*******678");
+        assert_eq!(c.id_number_masked, "••••••••1234");
+        assert_eq!(c.phone_masked, "•••••••678");
         assert!(!view.create_next);
         assert!(view.notices.iter().any(|n| n.code == "is_it_one_of_these"));
         let view = area.handle(&reg, AreaEvent::NoneOfThese);

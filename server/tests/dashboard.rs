@@ -445,8 +445,12 @@ fn similar_head_names_and_masking() {
     assert!(similar_names("Nguyễn Văn An", "Nguyễn V. An"));
     assert!(!similar_names("Nguyễn Văn An", "Trần Thị Mai"));
     assert!(!similar_names("", ""));
-    assert_eq!(gocua_hub::dashboard::mask("001080012345"), "••••••••2345");
-    assert_eq!(gocua_hub::dashboard::mask("12"), "12");
+    assert_eq!(
+        gocua_hub::dashboard::mask_id_number("001080012345"),
+        "••••••••2345"
+    );
+    assert_eq!(gocua_hub::dashboard::mask_phone("0912345678"), "•••••••678");
+    assert_eq!(gocua_hub::dashboard::mask_id_number("12"), "12");
 }
 
 /// One sign-in attempt from `c` as `coordinator`: status, session cookie, page.

@@ -6,6 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use gocua_core::consent_rule::ConsentGiven;
 use gocua_core::model::*;
 use gocua_core::sync::wire::PATH_SYNC;
 use gocua_core::sync::{
@@ -127,8 +128,12 @@ fn an_edit_while_its_batch_is_on_the_network_stays_pending_and_goes_up_next() {
         Box::new(move |reg| {
             // Reads answer while the sync is on the network.
             assert_eq!(reg.search("lan", 10).unwrap().len(), 1);
-            reg.add_member(&edited, member("Trần Văn Bình", Relation::Child))
-                .unwrap();
+            reg.add_member_with_consent(
+                &edited,
+                member("Trần Văn Bình", Relation::Child),
+                &ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }),
     );
     let report = sync_via(&s.reg, &t);
@@ -177,8 +182,12 @@ fn the_answers_merge_keeps_an_edit_made_while_it_was_on_the_network() {
         0,
         Box::new(move |reg| {
             assert_eq!(reg.pending_count().unwrap(), 0);
-            reg.add_member(&edited, member("Lê Thị Mai", Relation::Child))
-                .unwrap();
+            reg.add_member_with_consent(
+                &edited,
+                member("Lê Thị Mai", Relation::Child),
+                &ConsentGiven::every_purpose(),
+            )
+            .unwrap();
         }),
     );
     let report = sync_via(&s.reg, &t);
@@ -250,7 +259,11 @@ fn a_member_erased_while_the_household_is_on_the_network_is_erased_everywhere_ne
         .reg
         .lock()
         .unwrap()
-        .add_member(&id, member("Phạm Thị Hoa", Relation::Child))
+        .add_member_with_consent(
+            &id,
+            member("Phạm Thị Hoa", Relation::Child),
+            &ConsentGiven::every_purpose(),
+        )
         .unwrap()
         .value;
     let (household, erased) = (id.clone(), child.clone());

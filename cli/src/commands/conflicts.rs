@@ -4,13 +4,14 @@
 use std::str::FromStr;
 
 use gocua_core::model::Household;
+use gocua_core::screens::labels::{field_label, field_value_text};
 use gocua_core::{Conflict, FieldPath};
 use serde_json::json;
 
 use super::{Ctx, household_id, member_id};
 use crate::error::{CliError, Result};
 use crate::lang::Lang;
-use crate::output::{local_time, mask, shown};
+use crate::output::{local_time, shown};
 
 /// Which of the conflicting values to keep.
 pub enum Choice {
@@ -20,42 +21,33 @@ pub enum Choice {
     Clear,
 }
 
-/// Keys whose values are personal numbers, masked unless asked for in full.
-fn is_personal_number(field: &FieldPath) -> bool {
-    field.member.is_some() && matches!(field.key.as_str(), "id_number" | "phone")
-}
-
-/// A conflicting value as a person reads it. GPS is stored as `lat,lon,accuracy,millis,source`.
+/// A conflicting value as a person reads it, by the core's one rule (ID numbers and phones
+/// masked, GPS as coordinates, codes as labels); `full` shows personal numbers whole.
 pub fn value_text(field: &FieldPath, value: &str, full: bool, lang: Lang) -> String {
-    if is_personal_number(field) && !full {
-        return mask(value, 4);
+    if full && field.member.is_some() {
+        return value.to_owned();
     }
-    if field.member.is_none() && field.key == "gps" {
-        let parts: Vec<&str> = value.split(',').collect();
-        if let [lat, lon, acc, _, source] = parts[..] {
-            let source = match source {
-                "map_pin" => lang.pick("ghim bản đồ", "map pin"),
-                _ => "GPS",
-            };
-            return format!("{lat}, {lon} (±{acc} m, {source})");
-        }
-    }
-    value.to_owned()
+    field_value_text(field, value, screens_lang(lang))
 }
 
-/// `member.<id>.full_name (Nguyễn Văn An)`: the member's name helps tell conflicts apart.
-fn field_text(field: &FieldPath, household: &Household) -> String {
+fn screens_lang(lang: Lang) -> gocua_core::screens::Lang {
+    gocua_core::screens::Lang::from_code(lang.pick("vi", "en"))
+}
+
+/// `Họ và tên — member.<id>.full_name (Nguyễn Văn An)`: the label says what the field is, the
+/// path is what `gocua resolve` takes, the member's name tells conflicts apart.
+fn field_text(field: &FieldPath, household: &Household, lang: Lang) -> String {
+    let label = field_label(field, screens_lang(lang));
     match field.member.as_ref().and_then(|m| household.members.get(m)) {
-        Some(m) => format!("{field} ({})", m.full_name),
-        None => field.to_string(),
+        Some(m) => format!("{label} — {field} ({})", m.full_name),
+        None => format!("{label} — {field}"),
     }
 }
-
 /// Lines describing conflicts; shared with `household show`.
 pub fn lines(conflicts: &[Conflict], household: &Household, full: bool, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     for c in conflicts {
-        out.push(format!("  {}", field_text(&c.field, household)));
+        out.push(format!("  {}", field_text(&c.field, household, lang)));
         for (n, v) in c.values.iter().enumerate() {
             let who = v
                 .volunteer
@@ -83,6 +75,7 @@ pub fn json(
         .iter()
         .map(|c| json!({
             "field": c.field.to_string(),
+            "label": field_label(&c.field, screens_lang(lang)),
             "member_name": c.field.member.as_ref().and_then(|m| household.members.get(m)).map(|m| &m.full_name),
             "values": c.values.iter().enumerate().map(|(n, v)| json!({
                 "pick": n + 1,

@@ -34,7 +34,7 @@ pub fn search(ctx: &mut Ctx, query: &str, limit: u32) -> Result<()> {
         let id = h
             .id_number_last4
             .as_ref()
-            .map(|l| format!("  CCCD ********{l}"))
+            .map(|l| format!("  CCCD ••••••••{l}"))
             .unwrap_or_default();
         out.line(format!(
             "{}  {}  {}  |  {hamlet}{id}  ({}: {})",

@@ -14,10 +14,8 @@ use super::{Ctx, conflicts, household_id};
 use crate::error::Result;
 use crate::labels::{self, Label};
 use crate::lang::Lang;
-use crate::output::{Out, local_time as time, mask};
-
-/// Digits of an ID number or phone left visible when masked.
-const VISIBLE_DIGITS: usize = 4;
+use crate::output::{Out, local_time as time};
+use gocua_core::screens::mask::{mask_id_number, mask_phone};
 
 fn birth_text(b: BirthDate, lang: Lang) -> String {
     match (b, lang) {
@@ -27,14 +25,9 @@ fn birth_text(b: BirthDate, lang: Lang) -> String {
     }
 }
 
-fn personal(v: Option<&String>, full: bool) -> Option<String> {
-    v.map(|v| {
-        if full {
-            v.clone()
-        } else {
-            mask(v, VISIBLE_DIGITS)
-        }
-    })
+/// A personal number, masked by the core's rule unless `--full`.
+fn personal(v: Option<&String>, full: bool, mask: fn(&str) -> String) -> Option<String> {
+    v.map(|v| if full { v.clone() } else { mask(v) })
 }
 
 /// Current members, head first, then by name; removed members are listed apart.
@@ -117,8 +110,8 @@ fn member_json(h: &Household, m: &Member, full: bool) -> Value {
         "relation": m.relation.code(),
         "birth": m.birth.map(BirthDate::to_code),
         "gender": m.gender.map(|g| g.code()),
-        "id_number": personal(m.id_number.as_ref(), full),
-        "phone": personal(m.phone.as_ref(), full),
+        "id_number": personal(m.id_number.as_ref(), full, mask_id_number),
+        "phone": personal(m.phone.as_ref(), full, mask_phone),
         "residence": m.residence.code(),
         "removed": m.removed,
         "consent": consent,
@@ -210,10 +203,10 @@ fn member_lines(out: &mut Out, h: &Household, m: &Member, full: bool) {
         facts.push(g.label(lang).to_owned());
     }
     facts.push(m.residence.label(lang).to_owned());
-    if let Some(n) = personal(m.id_number.as_ref(), full) {
+    if let Some(n) = personal(m.id_number.as_ref(), full, mask_id_number) {
         facts.push(format!("CCCD {n}"));
     }
-    if let Some(p) = personal(m.phone.as_ref(), full) {
+    if let Some(p) = personal(m.phone.as_ref(), full, mask_phone) {
         facts.push(format!("{} {p}", out.t("ĐT", "phone")));
     }
     out.line(format!("      {}", facts.join(" · ")));

@@ -115,7 +115,7 @@ impl Edit {
     }
 }
 
-fn household_key(field: &HouseholdField) -> &'static str {
+pub(crate) fn household_key(field: &HouseholdField) -> &'static str {
     match field {
         HouseholdField::Hamlet(_) => k::HAMLET,
         HouseholdField::Street(_) => k::STREET,
@@ -145,7 +145,7 @@ fn household_value(field: &HouseholdField) -> Option<String> {
     }
 }
 
-fn member_key(field: &MemberField) -> &'static str {
+pub(crate) fn member_key(field: &MemberField) -> &'static str {
     match field {
         MemberField::FullName(_) => k::FULL_NAME,
         MemberField::Birth(_) => k::BIRTH,

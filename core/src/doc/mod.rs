@@ -14,7 +14,9 @@ mod value;
 pub use conflict::{Conflict, ConflictValue, FieldPath};
 pub use context::ChangeContext;
 pub use edit::{Edit, HouseholdField, MemberField};
+pub(crate) use edit::{household_key, member_key};
 pub use history::HistoryEntry;
+pub use schema::{HOUSEHOLD_FIELDS, MEMBER_FIELDS};
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};

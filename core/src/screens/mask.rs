@@ -1,21 +1,26 @@
-//! One masking rule for every list and card: an ID number shows its last 4 digits (DOMAIN.md),
-//! a phone its last 3. Only the member's own screen shows them whole.
+//! The one masking rule for personal numbers, shared by the phones, the CLI and the dashboard:
+//! an ID number keeps its last 4 digits (DOMAIN.md), a phone its last 3. Everything before is
+//! replaced by `•`, one per character, so the length still tells a 12-digit ID from a phone.
 
-/// `079201001234` -> `********1234`. Anything shorter than 5 characters is masked whole.
+const HIDDEN: char = '•';
+
+/// `001085012345` → `••••••••2345`.
 pub fn mask_id_number(s: &str) -> String {
-    mask_keeping(s, 4)
+    keep_tail(s, 4)
 }
 
-/// `0912345678` -> `*******678`. Anything shorter than 4 characters is masked whole.
+/// `0912345678` → `•••••••678`.
 pub fn mask_phone(s: &str) -> String {
-    mask_keeping(s, 3)
+    keep_tail(s, 3)
 }
 
-fn mask_keeping(s: &str, keep: usize) -> String {
-    let chars: Vec<char> = s.trim().chars().collect();
-    let shown = if chars.len() > keep { keep } else { 0 };
-    let hidden = chars.len() - shown;
-    "*".repeat(hidden) + &chars[hidden..].iter().collect::<String>()
+fn keep_tail(s: &str, keep: usize) -> String {
+    let s = s.trim();
+    let hidden = s.chars().count().saturating_sub(keep);
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| if i < hidden { HIDDEN } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -23,10 +28,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_the_last_digits_only() {
-        assert_eq!(mask_id_number("079201001234"), "********1234");
-        assert_eq!(mask_phone("0912345678"), "*******678");
-        assert_eq!(mask_id_number("123"), "***");
+    fn id_number_keeps_its_last_four_digits() {
+        assert_eq!(mask_id_number("001085012345"), "••••••••2345");
+        assert_eq!(mask_id_number("123"), "123");
+    }
+
+    #[test]
+    fn phone_keeps_its_last_three_digits() {
+        assert_eq!(mask_phone("0912345678"), "•••••••678");
         assert_eq!(mask_phone(""), "");
     }
 }

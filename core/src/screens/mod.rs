@@ -7,14 +7,19 @@
 //! `view.rs` holds the pieces every view state is made of.
 
 pub mod area;
+pub mod card;
+pub mod checklist;
 mod common;
+pub mod conflicts;
 pub mod consent;
 pub mod corrections;
 pub mod dates;
 pub mod enrol;
 pub mod household_form;
+pub mod labels;
 pub mod mask;
 pub mod members;
+pub mod sync_status;
 pub mod view;
 
 pub use view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};

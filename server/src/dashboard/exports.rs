@@ -1,6 +1,6 @@
 //! Exports for the province: households, members (with their checklist) and progress per hamlet,
 //! as CSV (UTF-8 with a byte-order mark, so Excel shows Vietnamese) and as one XLSX workbook.
-//! ID numbers and phones are masked to their last 4 digits.
+//! ID numbers are masked to their last 4 digits, phones to their last 3.
 
 use std::collections::HashMap;
 
@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use gocua_core::model::{ChecklistItem, ChecklistStatus, Gender, Relation};
 
 use super::i18n::Lang;
-use super::page::{D, Dash, PageError, Signed, mask, ok_page, page};
+use super::page::{D, Dash, PageError, Signed, mask_id_number, mask_phone, ok_page, page};
 
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| {
@@ -148,8 +148,13 @@ pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
                         .map(|r| lang.pick(r.label_vi(), r.label_en()))
                         .unwrap_or(""),
                 ),
-                text(m.id_number.as_deref().map(mask).unwrap_or_default()),
-                text(m.phone.as_deref().map(mask).unwrap_or_default()),
+                text(
+                    m.id_number
+                        .as_deref()
+                        .map(mask_id_number)
+                        .unwrap_or_default(),
+                ),
+                text(m.phone.as_deref().map(mask_phone).unwrap_or_default()),
             ];
             for item in ChecklistItem::ALL {
                 let s = items

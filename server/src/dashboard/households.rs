@@ -11,7 +11,7 @@ use gocua_core::text::fold;
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
-use super::page::{D, Dash, PageError, Signed, local_time, mask, num, ok_page, page};
+use super::page::{D, Dash, PageError, Signed, local_time, mask_id_number, num, ok_page, page};
 use super::quality::load_own;
 use super::svg;
 
@@ -108,7 +108,11 @@ fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
                 relation: lang
                     .pick(m.relation.label_vi(), m.relation.label_en())
                     .to_owned(),
-                id_number: m.id_number.as_deref().map(mask).unwrap_or_default(),
+                id_number: m
+                    .id_number
+                    .as_deref()
+                    .map(mask_id_number)
+                    .unwrap_or_default(),
                 phone: m.phone.clone().unwrap_or_default(),
                 residence: lang
                     .pick(m.residence.label_vi(), m.residence.label_en())

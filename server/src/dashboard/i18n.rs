@@ -215,8 +215,8 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("revoked_ok", "Đã thu hồi thiết bị.", "Device revoked."),
     (
         "exports_intro",
-        "Báo cáo cho tỉnh: CSV (UTF-8, mở được bằng Excel) và XLSX. Số định danh và điện thoại được che, chỉ còn 4 số cuối.",
-        "Reports for the province: CSV (UTF-8, opens in Excel) and XLSX. ID numbers and phones are masked to their last 4 digits.",
+        "Báo cáo cho tỉnh: CSV (UTF-8, mở được bằng Excel) và XLSX. Số định danh được che, chỉ còn 4 số cuối; điện thoại còn 3 số cuối.",
+        "Reports for the province: CSV (UTF-8, opens in Excel) and XLSX. ID numbers are masked to their last 4 digits, phones to their last 3.",
     ),
     ("export_households", "Hộ gia đình", "Households"),
     ("export_members", "Nhân khẩu", "Members"),

@@ -342,13 +342,12 @@ pub fn ok_page(
     ))
 }
 
-/// Masks all but the last 4 characters (ID numbers, phones in lists and exports).
-pub fn mask(s: &str) -> String {
-    let n = s.chars().count();
-    s.chars()
-        .enumerate()
-        .map(|(i, c)| if i + 4 < n { '•' } else { c })
-        .collect()
+/// The core's one masking rule (an ID number keeps 4 digits, a phone 3), for lists and exports.
+pub use gocua_core::screens::mask::{mask_id_number, mask_phone};
+
+/// The core's screens speak the same two languages as the dashboard.
+pub fn screens_lang(lang: Lang) -> gocua_core::screens::Lang {
+    gocua_core::screens::Lang::from_code(lang.pick("vi", "en"))
 }
 
 /// "3 giờ trước" / "3 h ago".

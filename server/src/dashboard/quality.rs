@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use super::i18n::{Lang, t};
 use super::page::{
-    D, Dash, PageError, Signed, action, field, local_time, mask, ok_page, page, redirect,
+    D, Dash, PageError, Signed, action, field, local_time, mask_id_number, mask_phone, ok_page,
+    page, redirect, screens_lang,
 };
 use crate::store::StoreError;
 use crate::store::query::HouseholdRow;
@@ -107,24 +108,9 @@ pub fn similar_names(a: &str, b: &str) -> bool {
     a == b || distance(&a, &b) <= 2 || first_last(&a) == first_last(&b)
 }
 
+/// The core's label of the field, after the member's name for a member field.
 fn field_label(lang: Lang, path: &FieldPath, doc: &gocua_core::model::Household) -> String {
-    let key = match path.key.as_str() {
-        "full_name" => t(lang, "name"),
-        "phone" => t(lang, "phone"),
-        "id_number" => t(lang, "id_number"),
-        "house_number" => lang.pick("Số nhà", "House number"),
-        "street" => lang.pick("Đường", "Street"),
-        "alley" => lang.pick("Ngõ/hẻm", "Alley"),
-        "notes" => t(lang, "note"),
-        "birth" => t(lang, "birth"),
-        "relation" => t(lang, "relation"),
-        other => other,
-    };
-    let key = if key.is_empty() {
-        path.key.as_str()
-    } else {
-        key
-    };
+    let key = gocua_core::screens::labels::field_label(path, screens_lang(lang));
     match &path.member {
         None => format!("{}: {key}", t(lang, "household")),
         Some(m) => {
@@ -138,12 +124,9 @@ fn field_label(lang: Lang, path: &FieldPath, doc: &gocua_core::model::Household)
     }
 }
 
-fn shown(path: &FieldPath, value: &str) -> String {
-    if path.key == "id_number" || path.key == "phone" {
-        mask(value)
-    } else {
-        value.to_owned()
-    }
+/// A conflicting value by the core's one rule (masked by the field's kind).
+fn shown(lang: Lang, path: &FieldPath, value: &str) -> String {
+    gocua_core::screens::labels::field_value_text(path, value, screens_lang(lang))
 }
 
 /// Loads a household of the coordinator's commune from the hub: (doc, seq, hamlet).
@@ -248,7 +231,11 @@ pub fn render(
                 },
             )
             .into(),
-            value: mask(&value),
+            value: if kind == "phone" {
+                mask_phone(&value)
+            } else {
+                mask_id_number(&value)
+            },
             households,
         });
     }
@@ -309,7 +296,7 @@ pub fn render(
                     .iter()
                     .map(|v| ValueView {
                         value: v.value.clone(),
-                        shown: shown(&c.field, &v.value),
+                        shown: shown(lang, &c.field, &v.value),
                         who: v
                             .volunteer
                             .as_ref()

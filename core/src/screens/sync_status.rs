@@ -1,0 +1,299 @@
+//! The sync status screen: what the last sync did, what is still waiting, what the hub refused
+//! and why, as sentences in the volunteer's language (they were written in Kotlin and again in
+//! Swift). Events are the sync's own results: the shell runs the sync and hands them over.
+
+use serde::Serialize;
+
+use super::view::{ActionView, Lang, Severity, tr};
+use crate::error::Result;
+use crate::register::Register;
+use crate::sync::{Phase, Rejected, SessionOutcome, SyncError, SyncReport};
+
+/// One household the hub refused, with the reason as a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusedView {
+    pub household: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatusView {
+    pub running: bool,
+    /// The one sentence that sums it up; `severity` colours it.
+    pub headline: String,
+    pub severity: Severity,
+    /// Further sentences (what was sent and received, what to do next).
+    pub details: Vec<String>,
+    pub pending: u32,
+    pub pending_line: String,
+    pub refused: Vec<RefusedView>,
+    pub sync: ActionView,
+}
+
+/// What the shell reports.
+pub enum SyncStatusEvent<'a> {
+    Started,
+    /// From the sync's [`crate::sync::Progress`] callback.
+    Progress {
+        phase: Phase,
+        done: u64,
+        total: u64,
+    },
+    Finished(&'a SyncReport),
+    Failed(&'a SyncError),
+}
+
+enum Last {
+    Never,
+    Running(String),
+    Done {
+        headline: String,
+        severity: Severity,
+        details: Vec<String>,
+        refused: Vec<RefusedView>,
+    },
+}
+
+pub struct SyncStatusModel {
+    lang: Lang,
+    last: Last,
+}
+
+impl SyncStatusModel {
+    pub fn new(lang: Lang) -> Self {
+        Self {
+            lang,
+            last: Last::Never,
+        }
+    }
+
+    pub fn handle(&mut self, reg: &Register, event: SyncStatusEvent<'_>) -> Result<SyncStatusView> {
+        let lang = self.lang;
+        self.last = match event {
+            SyncStatusEvent::Started => Last::Running(tr(lang, "Đang đồng bộ…", "Syncing…")),
+            SyncStatusEvent::Progress { phase, done, total } => {
+                Last::Running(progress_sentence(phase, done, total, lang))
+            }
+            SyncStatusEvent::Finished(report) => {
+                let (headline, severity) = outcome_sentence(report, lang);
+                Last::Done {
+                    headline,
+                    severity,
+                    details: report_details(report, lang),
+                    refused: report.rejected.iter().map(|r| refused(r, lang)).collect(),
+                }
+            }
+            SyncStatusEvent::Failed(error) => Last::Done {
+                headline: error_sentence(error, lang),
+                severity: Severity::Error,
+                details: vec![tr(
+                    lang,
+                    "Dữ liệu vẫn được giữ an toàn trên máy này.",
+                    "Everything is still kept safely on this phone.",
+                )],
+                refused: Vec::new(),
+            },
+        };
+        self.view(reg)
+    }
+
+    pub fn view(&self, reg: &Register) -> Result<SyncStatusView> {
+        let lang = self.lang;
+        let pending = reg.pending_count()?;
+        let pending_line = match (pending, lang) {
+            (0, _) => tr(
+                lang,
+                "Không còn gì chờ gửi.",
+                "Nothing is waiting to be sent.",
+            ),
+            (n, Lang::Vi) => format!("{n} hộ đang chờ gửi lên máy chủ xã."),
+            (1, Lang::En) => "1 household is waiting to be sent to the commune hub.".into(),
+            (n, Lang::En) => format!("{n} households are waiting to be sent to the commune hub."),
+        };
+        let running = matches!(self.last, Last::Running(_));
+        let (headline, severity, details, refused) = match &self.last {
+            Last::Never => (
+                tr(lang, "Chưa đồng bộ lần nào.", "Not synced yet."),
+                Severity::Info,
+                Vec::new(),
+                Vec::new(),
+            ),
+            Last::Running(line) => (line.clone(), Severity::Info, Vec::new(), Vec::new()),
+            Last::Done {
+                headline,
+                severity,
+                details,
+                refused,
+            } => (
+                headline.clone(),
+                *severity,
+                details.clone(),
+                refused.clone(),
+            ),
+        };
+        Ok(SyncStatusView {
+            running,
+            headline,
+            severity,
+            details,
+            pending,
+            pending_line,
+            refused,
+            sync: ActionView {
+                id: "sync".into(),
+                label: tr(lang, "Đồng bộ ngay", "Sync now"),
+                enabled: !running,
+            },
+        })
+    }
+}
+
+/// `Đang gửi 3/10 hộ…` / `Sending 3 of 10 households…`.
+fn progress_sentence(phase: Phase, done: u64, total: u64, lang: Lang) -> String {
+    match (phase, lang) {
+        (Phase::Preparing, _) => tr(lang, "Đang chuẩn bị…", "Preparing…"),
+        (Phase::Sending, Lang::Vi) => format!("Đang gửi {done}/{total} hộ…"),
+        (Phase::Sending, Lang::En) => format!("Sending {done} of {total} households…"),
+        (Phase::Receiving, Lang::Vi) => format!("Đang nhận {done}/{total} hộ…"),
+        (Phase::Receiving, Lang::En) => format!("Receiving {done} of {total} households…"),
+        (Phase::Finishing | Phase::Done, _) => tr(lang, "Đang hoàn tất…", "Finishing…"),
+    }
+}
+
+fn outcome_sentence(report: &SyncReport, lang: Lang) -> (String, Severity) {
+    match report.outcome {
+        SessionOutcome::Success => (tr(lang, "Đồng bộ xong.", "Sync complete."), Severity::Info),
+        SessionOutcome::Partial => {
+            let n = report.rejected.len();
+            let text = match lang {
+                Lang::Vi => format!("Đồng bộ xong, nhưng máy chủ xã từ chối {n} hộ."),
+                Lang::En if n == 1 => {
+                    "Sync finished, but the commune hub refused 1 household.".into()
+                }
+                Lang::En => format!("Sync finished, but the commune hub refused {n} households."),
+            };
+            (text, Severity::Warning)
+        }
+        SessionOutcome::Cancelled => (
+            tr(lang, "Đã hủy đồng bộ.", "Sync cancelled."),
+            Severity::Warning,
+        ),
+        SessionOutcome::Failed => (
+            tr(lang, "Đồng bộ không thành công.", "The sync failed."),
+            Severity::Error,
+        ),
+    }
+}
+
+fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {
+    let mut out = vec![match lang {
+        Lang::Vi => format!(
+            "Đã gửi {} hộ, đã nhận {} hộ thay đổi.",
+            report.pushed, report.pulled
+        ),
+        Lang::En => format!(
+            "Sent {} households, received {} changed.",
+            report.pushed, report.pulled
+        ),
+    }];
+    if report.erased > 0 {
+        out.push(match lang {
+            Lang::Vi => format!("{} hộ đã được xoá theo yêu cầu xoá dữ liệu.", report.erased),
+            Lang::En => format!("{} households were erased on request.", report.erased),
+        });
+    }
+    if !report.rejected.is_empty() {
+        out.push(tr(
+            lang,
+            "Các hộ bị từ chối vẫn ở trên máy; sửa theo lý do rồi đồng bộ lại.",
+            "Refused households stay on this phone; fix them as the reason says, then sync again.",
+        ));
+    }
+    out
+}
+
+/// A refusal's reason as a sentence: known codes in our words, anything else in the hub's
+/// ("Vietnamese / English").
+fn refused(r: &Rejected, lang: Lang) -> RefusedView {
+    let reason = match r.code.as_str() {
+        "outside_area" => tr(
+            lang,
+            "Hộ này không thuộc địa bàn của máy này.",
+            "This household is not in this phone's area.",
+        ),
+        "bad_epoch" | "missing_deps" => tr(
+            lang,
+            "Máy chủ cần gửi lại toàn bộ hộ; đồng bộ lại.",
+            "The hub needs the whole household again; sync again.",
+        ),
+        "internal" => tr(
+            lang,
+            "Máy chủ xã gặp lỗi; thử lại sau.",
+            "The commune hub had an error; try again later.",
+        ),
+        "corrupt" | "wrong_id" | "bad_id" | "duplicate" => tr(
+            lang,
+            "Dữ liệu hộ trên máy này bị hỏng; báo cán bộ xã.",
+            "This household's data is damaged on this phone; tell the commune officer.",
+        ),
+        _ => {
+            let (vi, en) = r
+                .message
+                .split_once(" / ")
+                .unwrap_or((&r.message, &r.message));
+            tr(lang, vi.trim(), en.trim())
+        }
+    };
+    RefusedView {
+        household: r.doc_id.clone(),
+        reason,
+    }
+}
+
+/// A failed sync as a sentence that says what to do.
+pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
+    let (vi, en) = match error {
+        SyncError::Network(_) | SyncError::Interrupted(_) => (
+            "Không kết nối được máy chủ xã. Thử lại khi có sóng hoặc Wi-Fi.",
+            "Cannot reach the commune hub. Try again with signal or Wi-Fi.",
+        ),
+        SyncError::NotEnrolled => (
+            "Máy này chưa được ghép với máy chủ xã. Quét mã ghép của xã.",
+            "This phone is not enrolled with a commune hub. Scan the commune's pairing code.",
+        ),
+        SyncError::Revoked => (
+            "Xã đã thu hồi quyền đồng bộ của máy này. Liên hệ cán bộ xã.",
+            "The commune revoked this phone's sync access. Contact the commune officer.",
+        ),
+        SyncError::Unauthorized(_) => (
+            "Máy chủ xã không nhận máy này. Liên hệ cán bộ xã.",
+            "The commune hub does not accept this phone. Contact the commune officer.",
+        ),
+        SyncError::PairingInvalid => (
+            "Mã ghép không hợp lệ, đã dùng hoặc hết hạn. Xin mã mới.",
+            "The pairing code is invalid, used or expired. Ask for a new one.",
+        ),
+        SyncError::Mismatch(_) => (
+            "Mã ghép không khớp với sổ trên máy này.",
+            "The pairing code does not match the register on this phone.",
+        ),
+        SyncError::ProtocolVersion => (
+            "Cần cập nhật ứng dụng để đồng bộ.",
+            "Update the app to sync.",
+        ),
+        SyncError::Protocol(_) | SyncError::Hub(_) => (
+            "Máy chủ xã trả lời không đúng. Thử lại sau.",
+            "The commune hub answered wrongly. Try again later.",
+        ),
+        SyncError::Cancelled => ("Đã hủy đồng bộ.", "Sync cancelled."),
+        SyncError::CertificateMismatch => (
+            "Chứng chỉ máy chủ không đúng: có thể không phải máy chủ xã. Không đồng bộ; báo cán bộ xã.",
+            "The hub's certificate is wrong: it may not be the commune's hub. Do not sync; tell the commune officer.",
+        ),
+        SyncError::Core(_) => (
+            "Lỗi sổ trên máy này khi đồng bộ.",
+            "The register on this phone failed during the sync.",
+        ),
+    };
+    tr(lang, vi, en)
+}

@@ -1,0 +1,108 @@
+//! The sync status screen model (issue 14): sentences for success, refusals and a network failure.
+
+mod common;
+
+use common::*;
+use gocua_core::screens::sync_status::{SyncStatusEvent as Ev, SyncStatusModel};
+use gocua_core::screens::{Lang, Severity};
+use gocua_core::sync::{Rejected, SessionOutcome, SyncError, SyncReport};
+
+fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
+    SyncReport {
+        outcome,
+        session: Some(1),
+        round_trips: 2,
+        bytes_up: 100,
+        bytes_down: 50,
+        pushed: 3,
+        pulled: 1,
+        rejected,
+        pending_after: 0,
+        erased: 0,
+    }
+}
+
+#[test]
+fn success_partial_and_network_failure_read_as_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    reg.create_household(household_input("thon-dong")).unwrap();
+    let mut m = SyncStatusModel::new(Lang::En);
+
+    let v = m.handle(&reg, Ev::Started).unwrap();
+    assert!(v.running && !v.sync.enabled);
+    assert_eq!(v.pending, 1);
+    assert_eq!(
+        v.pending_line,
+        "1 household is waiting to be sent to the commune hub."
+    );
+
+    let v = m
+        .handle(
+            &reg,
+            Ev::Progress {
+                phase: gocua_core::sync::Phase::Sending,
+                done: 3,
+                total: 10,
+            },
+        )
+        .unwrap();
+    assert_eq!(v.headline, "Sending 3 of 10 households…");
+    assert!(v.running);
+
+    let v = m
+        .handle(&reg, Ev::Finished(&report(SessionOutcome::Success, vec![])))
+        .unwrap();
+    assert_eq!(v.headline, "Sync complete.");
+    assert_eq!(v.severity, Severity::Info);
+    assert_eq!(v.details[0], "Sent 3 households, received 1 changed.");
+    assert!(v.sync.enabled);
+
+    let refused = vec![
+        Rejected {
+            doc_id: "h1".into(),
+            code: "outside_area".into(),
+            message: "x / y".into(),
+        },
+        Rejected {
+            doc_id: "h2".into(),
+            code: "invalid".into(),
+            message: "trường phone không hợp lệ / field phone is invalid".into(),
+        },
+    ];
+    let v = m
+        .handle(
+            &reg,
+            Ev::Finished(&report(SessionOutcome::Partial, refused.clone())),
+        )
+        .unwrap();
+    assert_eq!(
+        v.headline,
+        "Sync finished, but the commune hub refused 2 households."
+    );
+    assert_eq!(v.severity, Severity::Warning);
+    assert_eq!(
+        v.refused[0].reason,
+        "This household is not in this phone's area."
+    );
+    assert_eq!(v.refused[1].reason, "field phone is invalid");
+
+    let mut vi = SyncStatusModel::new(Lang::Vi);
+    let v = vi
+        .handle(
+            &reg,
+            Ev::Finished(&report(SessionOutcome::Partial, refused)),
+        )
+        .unwrap();
+    assert_eq!(v.headline, "Đồng bộ xong, nhưng máy chủ xã từ chối 2 hộ.");
+    assert_eq!(v.refused[1].reason, "trường phone không hợp lệ");
+
+    let err = SyncError::Network("connection refused".into());
+    let v = m.handle(&reg, Ev::Failed(&err)).unwrap();
+    assert_eq!(
+        v.headline,
+        "Cannot reach the commune hub. Try again with signal or Wi-Fi."
+    );
+    assert_eq!(v.severity, Severity::Error);
+    assert!(!v.headline.contains("refused"), "no raw error text");
+}
