@@ -117,6 +117,7 @@ impl GocuaError {
             SyncError::Protocol(_) | SyncError::Hub(_) => GocuaError::Hub { reason },
             SyncError::Cancelled => GocuaError::Cancelled { reason },
             SyncError::CertificateMismatch => GocuaError::Certificate { reason },
+            SyncError::BadHubAddress | SyncError::BadPin => GocuaError::InvalidInput { reason },
         }
     }
 

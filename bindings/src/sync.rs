@@ -49,7 +49,8 @@ pub struct AreaInfo {
 pub struct Rejected {
     pub doc_id: String,
     pub code: String,
-    pub message: String,
+    pub message_vi: String,
+    pub message_en: String,
 }
 
 /// Receives a sync's progress, on the syncing thread. An error it returns is ignored: progress

@@ -24,7 +24,7 @@ fn the_card_carries_the_payload_qr_and_no_id_number_or_phone() {
     let mut an = member_input("Nguyễn Văn An", Relation::Head);
     an.id_number = Some("001080012345".into());
     an.phone = Some("0912345678".into());
-    let mid = reg.add_member(&hid, an).unwrap().value;
+    let mid = reg.add_member_consented(&hid, an).unwrap().value;
     reg.set_checklist(
         &hid,
         &mid,

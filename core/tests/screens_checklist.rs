@@ -14,7 +14,7 @@ fn setup(dir: &tempfile::TempDir) -> (gocua_core::Register, HouseholdId, MemberI
         .unwrap()
         .value;
     let mid = reg
-        .add_member(&hid, member_input("Nguyễn Văn An", Relation::Head))
+        .add_member_consented(&hid, member_input("Nguyễn Văn An", Relation::Head))
         .unwrap()
         .value;
     (reg, hid, mid)

@@ -17,7 +17,7 @@ fn a_phone_conflict_shows_masked_values_and_is_resolved() {
         .unwrap()
         .value;
     let mid = a
-        .add_member(&hid, member_input("Nguyễn Văn An", Relation::Head))
+        .add_member_consented(&hid, member_input("Nguyễn Văn An", Relation::Head))
         .unwrap()
         .value;
     let mut b = Register::create(

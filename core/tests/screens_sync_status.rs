@@ -62,12 +62,14 @@ fn success_partial_and_network_failure_read_as_sentences() {
         Rejected {
             doc_id: "h1".into(),
             code: "outside_area".into(),
-            message: "x / y".into(),
+            message_vi: "x".into(),
+            message_en: "y".into(),
         },
         Rejected {
             doc_id: "h2".into(),
             code: "invalid".into(),
-            message: "trường phone không hợp lệ / field phone is invalid".into(),
+            message_vi: "trường phone không hợp lệ".into(),
+            message_en: "field phone is invalid".into(),
         },
     ];
     let v = m

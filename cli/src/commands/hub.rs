@@ -23,12 +23,12 @@ pub fn sync_error(e: SyncError) -> CliError {
     match e {
         SyncError::Core(e) => CliError::Core(e),
         SyncError::Network(detail) | SyncError::Interrupted(detail) => {
+            // The detail is the transport's technical text (English): the known ones translated.
             let vi = match detail.as_str() {
                 "connection failed" => "không mở được kết nối",
                 "timeout" => "hết thời gian chờ",
-                other => one_language(other, Lang::Vi),
+                other => other,
             };
-            let detail = one_language(&detail, Lang::En);
             CliError::failed(
                 format!(
                     "không kết nối được máy chủ xã ({vi}). Kiểm tra sóng/mạng và địa chỉ máy chủ rồi thử lại; chưa mất gì."
@@ -302,7 +302,7 @@ pub fn run(ctx: &mut Ctx, quiet: bool) -> Result<()> {
                 "{} {}: {} ({})",
                 lang.pick("Bị từ chối: hộ", "Refused: household"),
                 r.doc_id,
-                one_language(&r.message, lang),
+                lang.pick(&r.message_vi, &r.message_en),
                 r.code
             );
             ctx.out.line(line);
@@ -321,14 +321,6 @@ pub fn run(ctx: &mut Ctx, quiet: bool) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// A hub message stored as "Vietnamese / English", in the reader's language.
-pub fn one_language(message: &str, lang: Lang) -> &str {
-    match message.split_once(" / ") {
-        Some((vi, en)) => lang.pick(vi.trim(), en.trim()),
-        None => message,
-    }
 }
 
 /// Bytes for people: `850 B`, `12.3 KB`, `4.1 MB`.
@@ -383,7 +375,7 @@ pub fn status_lines(status: Option<&sync::SyncStatus>, lang: Lang) -> Vec<String
             "{} {}: {} ({})",
             lang.pick("Bị từ chối: hộ", "Refused: household"),
             r.doc_id,
-            one_language(&r.message, lang),
+            lang.pick(&r.message_vi, &r.message_en),
             r.code
         ));
     }
@@ -421,19 +413,6 @@ mod tests {
         assert!(l.contains("[####################]"), "{l}");
         let l = bar_line(Phase::Preparing, 0, 0, Lang::Vi);
         assert!(l.starts_with("Chuẩn bị"), "{l}");
-    }
-
-    #[test]
-    fn hub_messages_are_shown_in_one_language() {
-        assert_eq!(
-            one_language("ngoài địa bàn / outside the area", Lang::En),
-            "outside the area"
-        );
-        assert_eq!(
-            one_language("ngoài địa bàn / outside the area", Lang::Vi),
-            "ngoài địa bàn"
-        );
-        assert_eq!(one_language("plain", Lang::Vi), "plain");
     }
 
     #[test]

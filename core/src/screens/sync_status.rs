@@ -212,8 +212,7 @@ fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {
     out
 }
 
-/// A refusal's reason as a sentence: known codes in our words, anything else in the hub's
-/// ("Vietnamese / English").
+/// A refusal's reason as a sentence: known codes in our words, anything else in the hub's.
 fn refused(r: &Rejected, lang: Lang) -> RefusedView {
     let reason = match r.code.as_str() {
         "outside_area" => tr(
@@ -236,13 +235,7 @@ fn refused(r: &Rejected, lang: Lang) -> RefusedView {
             "Dữ liệu hộ trên máy này bị hỏng; báo cán bộ xã.",
             "This household's data is damaged on this phone; tell the commune officer.",
         ),
-        _ => {
-            let (vi, en) = r
-                .message
-                .split_once(" / ")
-                .unwrap_or((&r.message, &r.message));
-            tr(lang, vi.trim(), en.trim())
-        }
+        _ => tr(lang, &r.message_vi, &r.message_en),
     };
     RefusedView {
         household: r.doc_id.clone(),
@@ -289,6 +282,14 @@ pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
         SyncError::CertificateMismatch => (
             "Chứng chỉ máy chủ không đúng: có thể không phải máy chủ xã. Không đồng bộ; báo cán bộ xã.",
             "The hub's certificate is wrong: it may not be the commune's hub. Do not sync; tell the commune officer.",
+        ),
+        SyncError::BadHubAddress => (
+            "Địa chỉ máy chủ xã phải bắt đầu bằng http:// hoặc https://. Quét lại mã ghép.",
+            "The hub address must start with http:// or https://. Scan the pairing code again.",
+        ),
+        SyncError::BadPin => (
+            "Mã ghim chứng chỉ trong mã ghép không đúng dạng. Xin mã ghép mới.",
+            "The certificate pin in the pairing code is malformed. Ask for a new pairing code.",
         ),
         SyncError::Core(_) => (
             "Lỗi sổ trên máy này khi đồng bộ.",

@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -145,6 +145,18 @@ CREATE TABLE erase_requests (
 ) WITHOUT ROWID;
 ";
 
+/// Version 5: a refusal's reason in Vietnamese (`message`) and English (`message_en`) apart,
+/// so no reader splits a joined sentence; reasons stored joined ("vi / en") are split once here,
+/// and one in a single language is kept in both.
+pub(crate) const V5_SQL: &str = "
+ALTER TABLE sync_rejects ADD COLUMN message_en TEXT NOT NULL DEFAULT '';
+UPDATE sync_rejects
+SET message_en = trim(substr(message, instr(message, ' / ') + 3)),
+    message = trim(substr(message, 1, instr(message, ' / ') - 1))
+WHERE instr(message, ' / ') > 0;
+UPDATE sync_rejects SET message_en = message WHERE message_en = '';
+";
+
 /// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
 /// it when newer (an older app must not write a schema it does not know).
 pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
@@ -167,6 +179,47 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
     if found < 4 {
         tx.execute_batch(V4_SQL)?;
     }
+    if found < 5 {
+        tx.execute_batch(V5_SQL)?;
+    }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::Connection;
+
+    use super::*;
+
+    #[test]
+    fn a_refusal_stored_joined_is_split_into_its_two_languages() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for step in [V1_SQL, V2_SQL, V3_SQL, V4_SQL] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO sync_rejects VALUES ('hub', 'h1', 'invalid', 'trường không hợp lệ / field is invalid', 't');
+             INSERT INTO sync_rejects VALUES ('hub', 'h2', 'internal', 'HTTP 500', 't');",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        migrate(&tx).unwrap();
+        tx.commit().unwrap();
+        let rows: Vec<(String, String)> = conn
+            .prepare("SELECT message, message_en FROM sync_rejects ORDER BY doc_id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                ("trường không hợp lệ".into(), "field is invalid".into()),
+                ("HTTP 500".into(), "HTTP 500".into()),
+            ]
+        );
+    }
 }

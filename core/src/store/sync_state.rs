@@ -196,14 +196,19 @@ pub fn clear_pending(tx: &Transaction<'_>, doc: &str, changed_seq: i64) -> Resul
 pub fn set_reject(
     tx: &Transaction<'_>,
     peer: &str,
-    doc: &str,
-    code: &str,
-    message: &str,
+    rejected: &Rejected,
     at: DateTime<Utc>,
 ) -> Result<()> {
     tx.execute(
-        "INSERT OR REPLACE INTO sync_rejects (peer_id, doc_id, code, message, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![peer, doc, code, message, at.to_rfc3339()],
+        "INSERT OR REPLACE INTO sync_rejects (peer_id, doc_id, code, message, message_en, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            peer,
+            rejected.doc_id,
+            rejected.code,
+            rejected.message_vi,
+            rejected.message_en,
+            at.to_rfc3339()
+        ],
     )?;
     Ok(())
 }
@@ -221,19 +226,20 @@ pub fn clear_reject(tx: &Transaction<'_>, peer: &str, doc: &str) -> Result<()> {
 pub struct Rejected {
     pub doc_id: String,
     pub code: String,
-    /// "Vietnamese / English".
-    pub message: String,
+    pub message_vi: String,
+    pub message_en: String,
 }
 
 pub fn rejects(conn: &Connection) -> Result<Vec<Rejected>> {
     let mut stmt =
-        conn.prepare("SELECT doc_id, code, message FROM sync_rejects ORDER BY doc_id")?;
+        conn.prepare("SELECT doc_id, code, message, message_en FROM sync_rejects ORDER BY doc_id")?;
     let rows = stmt
         .query_map([], |r| {
             Ok(Rejected {
                 doc_id: r.get(0)?,
                 code: r.get(1)?,
-                message: r.get(2)?,
+                message_vi: r.get(2)?,
+                message_en: r.get(3)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -34,6 +34,14 @@ pub enum SyncError {
     Cancelled,
     #[error("chứng chỉ máy chủ không đúng / the hub's certificate is not the pinned one")]
     CertificateMismatch,
+    #[error(
+        "địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https:// / the hub address must start with http:// or https://"
+    )]
+    BadHubAddress,
+    #[error(
+        "mã ghim chứng chỉ phải là SHA-256 dạng hex / the certificate pin must be a hex SHA-256"
+    )]
+    BadPin,
     #[error(transparent)]
     Core(#[from] crate::Error),
 }
@@ -53,6 +61,8 @@ impl SyncError {
             SyncError::Hub(_) => "hub",
             SyncError::Cancelled => "cancelled",
             SyncError::CertificateMismatch => "certificate",
+            SyncError::BadHubAddress => "bad_hub_address",
+            SyncError::BadPin => "bad_pin",
             SyncError::Core(_) => "local",
         }
     }

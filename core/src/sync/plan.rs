@@ -262,11 +262,10 @@ pub(crate) fn apply_answer(
                     let r = Rejected {
                         doc_id: id.clone(),
                         code: "missing_deps".into(),
-                        message:
-                            "máy chủ thiếu lịch sử tài liệu / the hub lacks the document's history"
-                                .into(),
+                        message_vi: "máy chủ thiếu lịch sử tài liệu".into(),
+                        message_en: "the hub lacks the document's history".into(),
                     };
-                    state::set_reject(tx, peer_id, id, &r.code, &r.message, now)?;
+                    state::set_reject(tx, peer_id, &r, now)?;
                     out.rejected.push(r);
                 }
                 PushOutcome::Rejected {
@@ -277,9 +276,10 @@ pub(crate) fn apply_answer(
                     let r = Rejected {
                         doc_id: id.clone(),
                         code: code.clone(),
-                        message: format!("{message_vi} / {message_en}"),
+                        message_vi: message_vi.clone(),
+                        message_en: message_en.clone(),
                     };
-                    state::set_reject(tx, peer_id, id, &r.code, &r.message, now)?;
+                    state::set_reject(tx, peer_id, &r, now)?;
                     out.rejected.push(r);
                 }
                 PushOutcome::Erased { epoch, gone } => {

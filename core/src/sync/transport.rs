@@ -95,7 +95,7 @@ impl HttpTransport {
     pub fn new(base_url: &str, tls: &TlsOptions, timeout: Duration) -> Result<Self, SyncError> {
         let base = base_url.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(SyncError::Network("địa chỉ máy chủ phải bắt đầu bằng http:// hoặc https:// / the hub address must start with http:// or https://".into()));
+            return Err(SyncError::BadHubAddress);
         }
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(timeout)
@@ -231,7 +231,7 @@ const PIN_MISMATCH: &str = "gocua certificate pin mismatch";
 fn pinned_config(pin: &str) -> Result<rustls::ClientConfig, SyncError> {
     let pin = pin.trim().to_ascii_lowercase().replace(':', "");
     if pin.len() != 64 || !pin.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(SyncError::Network("mã ghim chứng chỉ phải là SHA-256 dạng hex / the certificate pin must be a hex SHA-256".into()));
+        return Err(SyncError::BadPin);
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider.clone())

@@ -188,7 +188,7 @@ public final class SyncScreen: @unchecked Sendable {
 
     public var rejectedLines: [String] {
         guard case .finished(let r) = state else { return [] }
-        return r.rejected.map { "\(Format.shortId($0.docId)): \($0.message) (\($0.code))" }
+        return r.rejected.map { "\(Format.shortId($0.docId)): \(t.pick($0.messageVi, $0.messageEn)) (\($0.code))" }
     }
 }
 

@@ -90,6 +90,6 @@ class SyncModel(private val t: Texts) {
     /** The hub's refusals: which household (short id, no personal data) and why. */
     fun rejectedLines(names: Map<String, String> = emptyMap()): List<String> {
         val list: List<Rejected> = (state as? State.Finished)?.report?.rejected ?: emptyList()
-        return list.map { r -> "${names[r.docId] ?: Format.shortId(r.docId)}: ${r.message} (${r.code})" }
+        return list.map { r -> "${names[r.docId] ?: Format.shortId(r.docId)}: ${t.pick(r.messageVi, r.messageEn)} (${r.code})" }
     }
 }

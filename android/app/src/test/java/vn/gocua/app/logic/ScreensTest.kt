@@ -99,7 +99,7 @@ class ScreensTest {
     @Test fun rejectedDocumentsAndWhy() {
         val m = SyncModel(en)
         m.onStarted()
-        m.onFinished(report(SessionOutcome.PARTIAL, 1, listOf(Rejected("hh-0123456789", "too_large", "document too large")), left = 1))
+        m.onFinished(report(SessionOutcome.PARTIAL, 1, listOf(Rejected("hh-0123456789", "too_large", "tài liệu quá lớn", "document too large")), left = 1))
         assertEquals("Sync incomplete: sent 1 household, 1 rejected, 1 household still waiting.", m.outcomeText())
         assertEquals(listOf("…456789: document too large (too_large)"), m.rejectedLines())
         assertEquals(listOf("An: document too large (too_large)"), m.rejectedLines(mapOf("hh-0123456789" to "An")))
