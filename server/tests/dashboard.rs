@@ -742,6 +742,27 @@ fn erasure_removes_the_households_dashboard_rows(backend: Backend) {
     // erasure's transaction.
     let (_, row) = dash.household_row("hh2").unwrap().unwrap();
     assert_eq!((row.members, row.five_skills), (0, false));
+
+    // A coordinator's write after a whole erasure is numbered after it: a device whose cursor
+    // already covers the erasure still receives it.
+    hub.erase("coordinator:coord", "00004", "hh2", None)
+        .unwrap()
+        .unwrap();
+    let area = store.area("a").unwrap().unwrap();
+    let (_, after_erasures) = store.changed_since(&area, 0, 1000).unwrap();
+    let stored = store.load_doc("hh0").unwrap().unwrap();
+    let mut hh0 = HouseholdDoc::load(&stored.bytes).unwrap();
+    let w = gocua_hub::hub::write_of("hh0", &mut hh0, Some(stored.seq), Utc::now()).unwrap();
+    dash.write_hub_doc(&w, "coordinator:coord", Utc::now())
+        .unwrap();
+    let (changed, _) = store.changed_since(&area, after_erasures, 10).unwrap();
+    assert_eq!(
+        changed
+            .iter()
+            .map(|(id, _)| id.as_str())
+            .collect::<Vec<_>>(),
+        ["hh0"]
+    );
 }
 
 fn two_hubs_on_one_database_show_the_same_overview(backend: Backend) {

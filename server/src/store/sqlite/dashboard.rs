@@ -515,8 +515,10 @@ impl DashboardStore for SqliteStore {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             check_seq(&tx, w, true)?;
-            let seq: i64 =
-                tx.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM docs", [], |r| r.get(0))?;
+            // Documents and erasures share the hub's sequence: a number below an erasure's would
+            // sit behind the cursor of a device that already saw the erasure, which would then
+            // never receive this write.
+            let seq = super::max_seq(&tx)? + 1;
             tx.execute(
                 "UPDATE docs SET commune = ?2, hamlet = ?3, seq = ?4, heads = ?5, bytes = ?6, updated_at = ?7, updated_by = ?8 WHERE doc_id = ?1",
                 params![w.id, w.commune, w.hamlet, seq, heads_to_blob(&w.heads), w.bytes, ts(at), by],
