@@ -193,3 +193,9 @@ pub fn validate_household(input: HouseholdInput, lang: Language) -> Vec<Validati
     let (_, report) = validate::validate_household_input(&input.into(), Utc::now());
     ValidationIssue::list(&report.issues, lang)
 }
+
+/// The version of the consent notice the core shows (vi/en); recorded with every consent.
+#[uniffi::export]
+pub fn consent_notice_version() -> String {
+    gocua_core::catalog::consent_notice::VERSION.to_owned()
+}

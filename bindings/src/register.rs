@@ -216,6 +216,31 @@ impl GocuaRegister {
             .map(|s| saved_id(s, lang))
     }
 
+    /// Adds a member in the order the consent rule demands (name and relation, then the consent,
+    /// then the fields it covers): the one way to store a birth date, ID number or phone with
+    /// the member. A minor's consent names a guardian among the household's members.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_member_with_consent(
+        &self,
+        household_id: String,
+        input: MemberInput,
+        purposes: ConsentPurposes,
+        notice_version: String,
+        method: ConsentMethod,
+        guardian_id: Option<String>,
+    ) -> Result<Saved, GocuaError> {
+        let lang = self.lang();
+        let input = input.into_core()?;
+        let consent = gocua_core::consent_rule::ConsentGiven {
+            purposes,
+            notice_version,
+            method,
+            guardian: guardian_id.map(MemberId),
+        };
+        self.with(|r| r.add_member_with_consent(&hh(&household_id), input, &consent))
+            .map(|s| saved_id(s, lang))
+    }
+
     /// Changes one member field (the whole member is checked again); returns the warnings.
     pub fn set_member_field(
         &self,

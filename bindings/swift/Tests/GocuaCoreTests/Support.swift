@@ -190,3 +190,15 @@ final class ProgressRecorder: SyncProgress, @unchecked Sendable {
         return seen
     }
 }
+
+extension GocuaRegister {
+    /// Adds a member the way the consent rule demands: name and relation, then consent to every
+    /// purpose (witnessed verbally, on the core's notice), then the fields it covers. A minor's
+    /// consent comes from `guardian`.
+    func addConsented(householdId: String, input: MemberInput, guardian: String? = nil) throws -> Saved {
+        try addMemberWithConsent(
+            householdId: householdId, input: input,
+            purposes: ConsentPurposes(localRegister: true, setupHelp: true, shareWithCommune: true),
+            noticeVersion: consentNoticeVersion(), method: .witnessedVerbal, guardianId: guardian)
+    }
+}

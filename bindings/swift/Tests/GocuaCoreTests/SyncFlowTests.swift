@@ -26,10 +26,10 @@ final class SyncFlowTests: XCTestCase {
 
         // Register a household with members, set checklist items, read the guided steps.
         let hid = try phone.createHousehold(input: household(hamletId)).id
-        let an = try phone.addMember(
+        let an = try phone.addConsented(
             householdId: hid,
             input: member("Nguyễn Văn An", .head, birth: "1990-05-01", gender: .male, idNumber: "001090012345")).id
-        _ = try phone.addMember(householdId: hid, input: member("Trần Thị Hoa", .wife, birth: "1992", gender: .female))
+        _ = try phone.addConsented(householdId: hid, input: member("Trần Thị Hoa", .wife, birth: "1992", gender: .female))
         try phone.setChecklist(householdId: hid, memberId: an, item: .vneidInstalled, status: .done, reason: nil, smartphone: nil)
         try phone.setChecklist(householdId: hid, memberId: an, item: .vneidLevel1, status: .inProgress, reason: nil, smartphone: nil)
         XCTAssertGreaterThanOrEqual(onboardingGuide(item: .vneidLevel1, lang: .vi).steps.count, 3)

@@ -19,13 +19,14 @@ final class VolunteerFlowTests: XCTestCase {
 
         // Register a household with members.
         let hid = try register.createHousehold(input: household(hamlet.id)).id
-        let head = try register.addMember(
+        let head = try register.addConsented(
             householdId: hid,
             input: member("Nguyễn Văn An", .head, birth: "1990-05-01", gender: .male,
                           idNumber: "001090012345", phone: "0912345678"))
         XCTAssertTrue(head.warnings.isEmpty, "a consistent ID number has no warning")
-        let child = try register.addMember(
-            householdId: hid, input: member("Nguyễn Thị Bình", .child, birth: "2015", gender: .female))
+        let child = try register.addConsented(
+            householdId: hid, input: member("Nguyễn Thị Bình", .child, birth: "2015", gender: .female),
+            guardian: head.id)
 
         // Set checklist items.
         try register.setChecklist(householdId: hid, memberId: head.id, item: .smartphone, status: .done, reason: nil, smartphone: .own)
@@ -47,7 +48,7 @@ final class VolunteerFlowTests: XCTestCase {
 
         // A bad ID number is a validation error, with its Vietnamese message.
         let badError = thrown {
-            try register.addMember(householdId: hid, input: member("Trần Văn Cường", .other, idNumber: "12345"))
+            try register.addConsented(householdId: hid, input: member("Trần Văn Cường", .other, idNumber: "12345"))
         }
         let issue = validationIssues(badError).first { $0.field == "member.id_number" }
         XCTAssertEqual(issue?.kind, .idNumberFormat)
@@ -117,7 +118,7 @@ final class VolunteerFlowTests: XCTestCase {
             keys: MemoryKeyStore(), lang: .vi)
         let hamlet = try phone.addHamlet(communeCode: commune, name: hamletName)
         let hid = try phone.createHousehold(input: household(hamlet.id)).id
-        let mid = try phone.addMember(householdId: hid, input: member("Lê Văn Dũng", .head, birth: "1980")).id
+        let mid = try phone.addConsented(householdId: hid, input: member("Lê Văn Dũng", .head, birth: "1980")).id
 
         // The second replica receives the household, then both edit the name offline.
         XCTAssertEqual(try other.mergeDocument(document: try phone.exportDocument(householdId: hid)), hid)
@@ -151,8 +152,8 @@ final class VolunteerFlowTests: XCTestCase {
             keys: MemoryKeyStore(), lang: .vi)
         let hamlet = try register.addHamlet(communeCode: commune, name: hamletName)
         let hid = try register.createHousehold(input: household(hamlet.id)).id
-        let keep = try register.addMember(householdId: hid, input: member("Đỗ Văn Giang", .head)).id
-        let gone = try register.addMember(householdId: hid, input: member("Đỗ Thị Hà", .wife, phone: "0912345678")).id
+        let keep = try register.addConsented(householdId: hid, input: member("Đỗ Văn Giang", .head)).id
+        let gone = try register.addConsented(householdId: hid, input: member("Đỗ Thị Hà", .wife, phone: "0912345678")).id
         try register.eraseMember(householdId: hid, memberId: gone)
         XCTAssertEqual(try register.household(householdId: hid).members.map(\.id), [keep])
         XCTAssertTrue(try register.search(query: "0912345678", limit: 5).isEmpty)

@@ -138,7 +138,12 @@ public final class AreaScreen {
 public final class RegisterFlow {
     public enum Step: String { case address, members, consent, checklist }
     public enum PositionState: Equatable { case none, locating, unavailable(String), known(GpsFix) }
-    public struct Added: Equatable { public let id: String; public let name: String; public var consentAsked = false }
+    public struct Added: Equatable {
+        public let id: String; public let name: String; public var consentAsked = false
+        /// Birth date, ID number and phone as typed: the register stores them only after the
+        /// person's consent (the core's rule), so they wait here and are dropped if declined.
+        var withheld: [MemberFieldUpdate] = []
+    }
 
     let app: AppState
     let location: LocationProvider
@@ -158,7 +163,7 @@ public final class RegisterFlow {
     public var guardianId: String?
     public private(set) var error: String?
     /// The notice read out before consent (its version is recorded with the consent).
-    public static let noticeVersion = "2025-07"
+    public static let noticeVersion = consentNoticeVersion()
 
     public init(app: AppState, location: LocationProvider) { self.app = app; self.location = location }
     var t: Texts { app.texts }
@@ -263,8 +268,15 @@ public final class RegisterFlow {
         guard step == .members, let hid = householdId else { return }
         guard mayContinue() else { return }
         do {
-            let saved = try app.open().addMember(householdId: hid, input: memberInput())
-            members.append(Added(id: saved.id, name: memberName))
+            let typed = memberInput()
+            var minimal = typed
+            minimal.birth = nil; minimal.idNumber = nil; minimal.phone = nil
+            let saved = try app.open().addMember(householdId: hid, input: minimal)
+            var withheld: [MemberFieldUpdate] = []
+            if let b = typed.birth { withheld.append(.birth(value: b)) }
+            if let i = typed.idNumber { withheld.append(.idNumber(value: i)) }
+            if let p = typed.phone { withheld.append(.phone(value: p)) }
+            members.append(Added(id: saved.id, name: memberName, withheld: withheld))
             memberName = ""; memberBirth = ""; memberIdNumber = ""; memberPhone = ""; memberGender = nil; memberRelation = .child
             issues = Issues(); warningsSeen = false; error = nil
         } catch GocuaError.Validation(let found, _) { issues = Issues(found) } catch { self.error = Format.error(error, t) }
@@ -283,6 +295,9 @@ public final class RegisterFlow {
         do {
             _ = try app.open().recordConsent(householdId: hid, memberId: m.id, action: .given, purposes: purposes,
                                              noticeVersion: Self.noticeVersion, method: method, guardianId: guardianId)
+            if purposes.localRegister {
+                for update in m.withheld { _ = try app.open().setMemberField(householdId: hid, memberId: m.id, update: update) }
+            }
             markAsked(m.id)
         } catch { self.error = Format.error(error, t) }
     }
@@ -291,7 +306,7 @@ public final class RegisterFlow {
     public func declined() { if let m = asking { markAsked(m.id) } }
 
     private func markAsked(_ id: String) {
-        if let i = members.firstIndex(where: { $0.id == id }) { members[i].consentAsked = true }
+        if let i = members.firstIndex(where: { $0.id == id }) { members[i].consentAsked = true; members[i].withheld = [] }
         guardianId = nil; error = nil
         if asking == nil { step = .checklist }
     }

@@ -47,7 +47,7 @@ class ErrorsTest {
         assertEquals(IssueKind.UNKNOWN_HAMLET, unknownHamlet.issues.single().kind)
         assertThrows<GocuaException.InvalidInput> { parseHouseholdCard("not a card") }
         assertThrows<GocuaException.InvalidInput> {
-            register.addMember("x", member("Phạm Thị E", Relation.HEAD, birth = "31/02/1990"))
+            register.addConsented("x", member("Phạm Thị E", Relation.HEAD, birth = "31/02/1990"))
         }
         assertThrows<GocuaException.NotEnrolled> { register.sync(null, null) }
         assertEquals(null, register.syncStatus())

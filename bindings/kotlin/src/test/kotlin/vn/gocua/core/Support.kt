@@ -123,3 +123,15 @@ class ProgressRecorder(
         if (phase == cancelAt) cancellation?.cancel()
     }
 }
+
+/**
+ * Adds a member the way the consent rule demands: name and relation, then consent to every
+ * purpose (witnessed verbally, on the core's notice), then the fields it covers. A minor's
+ * consent comes from `guardian`.
+ */
+fun GocuaRegister.addConsented(householdId: String, input: MemberInput, guardian: String? = null) =
+    addMemberWithConsent(
+        householdId, input,
+        ConsentPurposes(localRegister = true, setupHelp = true, shareWithCommune = true),
+        consentNoticeVersion(), ConsentMethod.WITNESSED_VERBAL, guardian,
+    )

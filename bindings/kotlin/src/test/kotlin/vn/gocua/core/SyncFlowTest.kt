@@ -33,8 +33,8 @@ class SyncFlowTest {
 
             // Register a household with members, set checklist items, read the guided steps.
             val hid = phone.createHousehold(household(hamletId)).id
-            val an = phone.addMember(hid, member("Nguyễn Văn An", Relation.HEAD, "1990-05-01", Gender.MALE, "001090012345")).id
-            phone.addMember(hid, member("Trần Thị Hoa", Relation.WIFE, "1992", Gender.FEMALE))
+            val an = phone.addConsented(hid, member("Nguyễn Văn An", Relation.HEAD, "1990-05-01", Gender.MALE, "001090012345")).id
+            phone.addConsented(hid, member("Trần Thị Hoa", Relation.WIFE, "1992", Gender.FEMALE))
             phone.setChecklist(hid, an, ChecklistItem.VNEID_INSTALLED, ChecklistStatus.DONE, null, null)
             phone.setChecklist(hid, an, ChecklistItem.VNEID_LEVEL1, ChecklistStatus.IN_PROGRESS, null, null)
             val steps = onboardingGuide(ChecklistItem.VNEID_LEVEL1, Language.VI).steps

@@ -25,12 +25,12 @@ class VolunteerFlowTest {
         // Register a household with members.
         val saved = register.createHousehold(household(hamlet.id))
         val hid = saved.id
-        val head = register.addMember(
+        val head = register.addConsented(
             hid,
             member("Nguyễn Văn An", Relation.HEAD, "1990-05-01", Gender.MALE, "001090012345", "0912345678"),
         )
         assertTrue(head.warnings.isEmpty(), "a consistent ID number has no warning: ${head.warnings}")
-        val child = register.addMember(hid, member("Nguyễn Thị Bình", Relation.CHILD, "2015", Gender.FEMALE))
+        val child = register.addConsented(hid, member("Nguyễn Thị Bình", Relation.CHILD, "2015", Gender.FEMALE), guardian = head.id)
 
         // Set checklist items.
         register.setChecklist(hid, head.id, ChecklistItem.SMARTPHONE, ChecklistStatus.DONE, null, SmartphoneAccess.OWN)
@@ -53,7 +53,7 @@ class VolunteerFlowTest {
 
         // A bad ID number is a validation error, with its Vietnamese message.
         val bad = assertThrows<GocuaException.Validation> {
-            register.addMember(hid, member("Trần Văn Cường", Relation.OTHER, idNumber = "12345"))
+            register.addConsented(hid, member("Trần Văn Cường", Relation.OTHER, idNumber = "12345"))
         }
         val issue = bad.issues.single { it.field == "member.id_number" }
         assertEquals(IssueKind.ID_NUMBER_FORMAT, issue.kind)
@@ -123,7 +123,7 @@ class VolunteerFlowTest {
         val other = GocuaRegister.createEncrypted(dir.resolve("b.db").toString(), "vol-02", COMMUNE, MemoryKeyStore(), Language.VI)
         val hamlet = phone.addHamlet(COMMUNE, HAMLET_NAME)
         val hid = phone.createHousehold(household(hamlet.id)).id
-        val mid = phone.addMember(hid, member("Lê Văn Dũng", Relation.HEAD, "1980")).id
+        val mid = phone.addConsented(hid, member("Lê Văn Dũng", Relation.HEAD, "1980")).id
 
         // The second replica receives the household, then both edit the name offline.
         assertEquals(hid, other.mergeDocument(phone.exportDocument(hid)))
@@ -156,8 +156,8 @@ class VolunteerFlowTest {
         val register = GocuaRegister.createEncrypted(tempDir().resolve("e.db").toString(), "vol-01", COMMUNE, MemoryKeyStore(), Language.VI)
         val hamlet = register.addHamlet(COMMUNE, HAMLET_NAME)
         val hid = register.createHousehold(household(hamlet.id)).id
-        val keep = register.addMember(hid, member("Đỗ Văn Giang", Relation.HEAD)).id
-        val gone = register.addMember(hid, member("Đỗ Thị Hà", Relation.WIFE, phone = "0912345678")).id
+        val keep = register.addConsented(hid, member("Đỗ Văn Giang", Relation.HEAD)).id
+        val gone = register.addConsented(hid, member("Đỗ Thị Hà", Relation.WIFE, phone = "0912345678")).id
         register.eraseMember(hid, gone)
         assertEquals(listOf(keep), register.household(hid).members.map { it.id })
         assertTrue(register.search("0912345678", 5u).isEmpty())
