@@ -22,6 +22,7 @@ import vn.gocua.core.ConsentMethod
 import vn.gocua.core.Gender
 import vn.gocua.core.GocuaException
 import vn.gocua.core.Hamlet
+import vn.gocua.core.consentNoticeVersion
 import vn.gocua.core.plusCode
 import vn.gocua.core.relations
 import vn.gocua.core.validateHousehold
@@ -254,7 +255,7 @@ class RegisterActivity : Screen() {
             if (!w.trySave()) { render(); return@button }
             val hid = w.householdId ?: return@button
             core({
-                try { Result.success(app.register().addMember(hid, w.memberInput())) } catch (e: GocuaException.Validation) { Result.failure(e) }
+                try { Result.success(app.register().addMember(hid, w.memberBeforeConsent())) } catch (e: GocuaException.Validation) { Result.failure(e) }
             }) { res ->
                 res.onSuccess { w.onMemberAdded(it.id) }.onFailure { w.onRejected((it as GocuaException.Validation).issues) }
                 render()
@@ -283,7 +284,8 @@ class RegisterActivity : Screen() {
         action(getString(R.string.consent_record)) {
             val hid = w.householdId ?: return@action
             core({
-                app.register().recordConsent(hid, m.id, ConsentAction.GIVEN, w.purposes, getString(R.string.consent_notice_version), w.method, w.guardianId)
+                app.register().recordConsent(hid, m.id, ConsentAction.GIVEN, w.purposes, consentNoticeVersion(), w.method, w.guardianId)
+                if (w.purposes.localRegister) m.withheld.forEach { app.register().setMemberField(hid, m.id, it) }
             }) { w.onConsentRecorded(m.id); render() }
         }
     }

@@ -6,6 +6,7 @@ import vn.gocua.core.Gender
 import vn.gocua.core.GpsFix
 import vn.gocua.core.GpsSource
 import vn.gocua.core.HouseholdInput
+import vn.gocua.core.MemberFieldUpdate
 import vn.gocua.core.MemberInput
 import vn.gocua.core.Relation
 import vn.gocua.core.ResidenceType
@@ -30,7 +31,15 @@ class RegisterWizard(
         data class Known(val lat: Double, val lon: Double, val accuracyM: Double, val source: GpsSource, val fixedAtMillis: Long, val plusCode: String?) : Position()
     }
 
-    data class AddedMember(val id: String, val name: String, val relation: Relation, var consentAsked: Boolean = false)
+    /**
+     * A saved member. `withheld` holds the birth date, ID number and phone as typed: the register
+     * stores them only after the person's consent (the core's rule), so they wait here and are
+     * dropped when the person declines.
+     */
+    data class AddedMember(
+        val id: String, val name: String, val relation: Relation, var consentAsked: Boolean = false,
+        var withheld: List<MemberFieldUpdate> = emptyList(),
+    )
 
     var step = Step.ADDRESS
         private set
@@ -142,9 +151,18 @@ class RegisterWizard(
         phone = memberPhone.trim().ifEmpty { null }, residence = ResidenceType.PERMANENT,
     )
 
+    /** What the register may store before consent: the member without birth, ID number, phone. */
+    fun memberBeforeConsent() = memberInput().copy(birth = null, idNumber = null, phone = null)
+
     /** The member was saved by the core. */
     fun onMemberAdded(id: String) {
-        members += AddedMember(id, memberName.trim(), memberRelation)
+        val typed = memberInput()
+        val withheld = listOfNotNull(
+            typed.birth?.let { MemberFieldUpdate.Birth(it) },
+            typed.idNumber?.let { MemberFieldUpdate.IdNumber(it) },
+            typed.phone?.let { MemberFieldUpdate.Phone(it) },
+        )
+        members += AddedMember(id, memberName.trim(), memberRelation, withheld = withheld)
         memberName = ""; memberBirth = ""; memberGender = null; memberIdNumber = ""; memberPhone = ""
         memberRelation = Relation.CHILD
         issues = Issues()
@@ -169,7 +187,7 @@ class RegisterWizard(
     fun nextWithoutConsent(): AddedMember? = members.firstOrNull { !it.consentAsked }
 
     fun onConsentRecorded(memberId: String) {
-        members.find { it.id == memberId }?.consentAsked = true
+        members.find { it.id == memberId }?.let { it.consentAsked = true; it.withheld = emptyList() }
         guardianId = null
     }
 
