@@ -667,7 +667,7 @@ impl Hub {
         // projected below from the household read here.
         self.decoded
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let merged = match merge_changes(
+        let mut merged = match merge_changes(
             &HouseholdId(doc.id.clone()),
             existing.as_ref().map(|e| e.bytes.as_slice()),
             &doc.changes,
@@ -709,18 +709,17 @@ impl Hub {
             );
         };
         if merged.changed {
-            // The conflicts of the merged document (not part of what the merge returns).
-            let conflicts =
-                match HouseholdDoc::load(&merged.snapshot).and_then(|mut d| d.conflicts()) {
-                    Ok(c) => c.len(),
-                    Err(_) => {
-                        return reject(
-                            "corrupt",
-                            "tài liệu hộ bị hỏng, không đọc được",
-                            "the household document is corrupt and cannot be read",
-                        );
-                    }
-                };
+            // The conflicts of the merged document, from the copy the merge already loaded.
+            let conflicts = match merged.doc.conflicts() {
+                Ok(c) => c.len(),
+                Err(_) => {
+                    return reject(
+                        "corrupt",
+                        "tài liệu hộ bị hỏng, không đọc được",
+                        "the household document is corrupt and cannot be read",
+                    );
+                }
+            };
             writes.push(DocWrite {
                 id: doc.id.clone(),
                 commune: h.area.commune_code.clone(),

@@ -23,6 +23,9 @@ pub struct Merged {
     pub changed: bool,
     /// The household as read from the merged document (validated shape).
     pub household: Household,
+    /// The merged document, loaded once from `snapshot`: read more from it (its conflicts)
+    /// without loading the snapshot again.
+    pub doc: HouseholdDoc,
     /// The household before the merge, if the document existed.
     pub before: Option<Household>,
 }
@@ -69,7 +72,10 @@ pub fn merge_changes(
     }
     let changed = heads != heads_before;
     let snapshot = doc.save();
-    let household = read(&snapshot)?;
+    let merged = HouseholdDoc::load(&snapshot).map_err(|e| MergeError::Corrupt(e.to_string()))?;
+    let household = merged
+        .read()
+        .map_err(|e| MergeError::Corrupt(e.to_string()))?;
     if &household.id != id {
         return Err(MergeError::WrongId);
     }
@@ -79,6 +85,7 @@ pub fn merge_changes(
         heads,
         changed,
         household,
+        doc: merged,
         before,
     })
 }
