@@ -8,10 +8,14 @@
 //! - `pair VOLUNTEER`: a pairing code for VOLUNTEER -> `ok CODE`
 //! - `device-create VOLUNTEER`: the second device's register (DIR/device.db), enrolled -> `ok DEVICE_ID`
 //! - `device-sync` -> `ok OUTCOME PUSHED PULLED`
+//! - `device-household NAME...`: the second device registers a household (no street) whose head
+//!   is NAME, with nothing personal -> `ok HOUSEHOLD MEMBER`
 //! - `device-rename HOUSEHOLD MEMBER NAME...`: edits a member's name on the second device -> `ok`
 //! - `device-name HOUSEHOLD MEMBER` -> `ok NAME`
 //! - `hub-households` -> `ok ID...` (the households the hub holds)
 //! - `hub-member-name HOUSEHOLD MEMBER` -> `ok NAME` (as the hub holds it)
+//! - `hub-member-personal HOUSEHOLD MEMBER`: what personal data the hub holds of a member ->
+//!   `ok birth=yes|no id=yes|no phone=yes|no checklist=N` (N items beyond "not asked")
 //! - `quit` -> `ok`, and the hub stops.
 
 use std::io::{BufRead, Write};
@@ -19,12 +23,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::Utc;
-use gocua_core::model::{HouseholdId, MemberId, VolunteerId};
+use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::model::{
+    Address, Area, ChecklistStatus, Household, HouseholdId, MemberId, Relation, ResidenceType,
+    VolunteerId,
+};
 use gocua_core::sync::{self, SyncOptions, TlsOptions};
 use gocua_core::{HouseholdDoc, MemberField, Register};
 use gocua_hub::http::RunningHub;
 use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
 
+const PROVINCE: &str = "01";
 const COMMUNE: &str = "00004";
 const HAMLET: &str = "Tổ dân phố 5";
 const COORDINATOR: &str = "coord-01";
@@ -95,6 +104,18 @@ impl Fixture {
             .ok_or_else(|| "no second device yet".to_owned())
     }
 
+    /// The household as the hub holds it.
+    fn hub_household(&self, household: &str) -> Res<Household> {
+        let doc = self
+            .store
+            .load_doc(household)
+            .map_err(s)?
+            .ok_or_else(|| "the hub does not hold this household".to_owned())?;
+        HouseholdDoc::load(&doc.bytes)
+            .and_then(|d| d.read())
+            .map_err(s)
+    }
+
     fn run(&mut self, line: &str) -> Res<String> {
         let words: Vec<&str> = line.split_whitespace().collect();
         let rest = |n: usize| words.get(n..).map(|w| w.join(" ")).unwrap_or_default();
@@ -121,6 +142,38 @@ impl Fixture {
                     report.pulled
                 ))
             }
+            ["device-household", _, ..] => {
+                let name = rest(1);
+                let device = self.device()?;
+                let hamlet = device.hamlets(COMMUNE).map_err(s)?;
+                let hamlet = hamlet.first().ok_or("the device has no hamlet")?;
+                let input = HouseholdInput {
+                    area: Area {
+                        province_code: PROVINCE.to_owned(),
+                        commune_code: COMMUNE.to_owned(),
+                        hamlet_id: hamlet.id.clone(),
+                    },
+                    address: Address {
+                        house_number: Some("7".to_owned()),
+                        ..Address::default()
+                    },
+                    gps: None,
+                    official: None,
+                    notes: None,
+                };
+                let h = device.create_household(input).map_err(s)?.value;
+                let head = MemberInput {
+                    full_name: name,
+                    birth: None,
+                    gender: None,
+                    relation: Relation::Head,
+                    id_number: None,
+                    phone: None,
+                    residence: ResidenceType::Permanent,
+                };
+                let m = device.add_member(&h, head).map_err(s)?.value;
+                Ok(format!("{h} {m}"))
+            }
             ["device-rename", household, member, _, ..] => {
                 let (h, m) = (HouseholdId((*household).into()), MemberId((*member).into()));
                 let name = rest(3);
@@ -145,15 +198,26 @@ impl Fixture {
                     .join(" "))
             }
             ["hub-member-name", household, member] => {
-                let doc = self
-                    .store
-                    .load_doc(household)
-                    .map_err(s)?
-                    .ok_or_else(|| "the hub does not hold this household".to_owned())?;
-                let h = HouseholdDoc::load(&doc.bytes)
-                    .and_then(|d| d.read())
-                    .map_err(s)?;
-                member_name(&h, member)
+                member_name(&self.hub_household(household)?, member)
+            }
+            ["hub-member-personal", household, member] => {
+                let h = self.hub_household(household)?;
+                let m = h
+                    .members
+                    .get(&MemberId((*member).to_owned()))
+                    .ok_or("no such member")?;
+                let yes = |b: bool| if b { "yes" } else { "no" };
+                let asked = m
+                    .checklist
+                    .values()
+                    .filter(|e| e.status != ChecklistStatus::NotAsked)
+                    .count();
+                Ok(format!(
+                    "birth={} id={} phone={} checklist={asked}",
+                    yes(m.birth.is_some()),
+                    yes(m.id_number.is_some()),
+                    yes(m.phone.is_some()),
+                ))
             }
             ["quit"] => {
                 if let Some(hub) = self.hub.take() {
@@ -166,7 +230,7 @@ impl Fixture {
     }
 }
 
-fn member_name(h: &gocua_core::model::Household, member: &str) -> Res<String> {
+fn member_name(h: &Household, member: &str) -> Res<String> {
     h.members
         .get(&MemberId(member.to_owned()))
         .map(|m| m.full_name.clone())

@@ -22,7 +22,7 @@ pub struct GocuaRegister {
     lang: Mutex<Language>,
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while the lock was held cannot have left a write half done (every write is one
     // SQLite transaction, rolled back when dropped), so a poisoned lock is safe to take over.
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -90,6 +90,12 @@ impl SyncCancellation {
     }
 }
 
+impl SyncCancellation {
+    pub(crate) fn token(&self) -> CancelToken {
+        self.0.clone()
+    }
+}
+
 /// The result of an enrolment.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct Enrolment {

@@ -7,7 +7,7 @@ use common::*;
 use gocua_core::consent_rule::ConsentGiven;
 use gocua_core::model::*;
 use gocua_core::screens::Lang;
-use gocua_core::screens::consent::{ConsentEvent, ConsentModel};
+use gocua_core::screens::consent::{ConsentStepEvent, ConsentModel};
 use gocua_core::screens::members::{MembersEvent, MembersModel, PendingPersonal};
 use gocua_core::{MemberField, Register};
 
@@ -87,9 +87,9 @@ fn declining_leaves_nothing_personal_in_the_register() {
     let mut model = ConsentModel::new(Lang::En, hid.clone(), mid.clone(), Some(p));
     model.handle(
         &mut reg,
-        ConsentEvent::TogglePurpose("local_register".into()),
+        ConsentStepEvent::TogglePurpose("local_register".into()),
     );
-    let view = model.handle(&mut reg, ConsentEvent::Decline);
+    let view = model.handle(&mut reg, ConsentStepEvent::Decline);
     assert!(view.finished);
     let h = reg.household(&hid).unwrap();
     let m = &h.members[&mid];
@@ -124,10 +124,10 @@ fn consent_for_the_register_stores_what_was_typed() {
     let mut model = ConsentModel::new(Lang::En, hid.clone(), mid.clone(), Some(p));
     model.handle(
         &mut reg,
-        ConsentEvent::TogglePurpose("local_register".into()),
+        ConsentStepEvent::TogglePurpose("local_register".into()),
     );
     // A signature is on paper: chosen only once the paper form is confirmed kept.
-    let view = model.handle(&mut reg, ConsentEvent::ChooseMethod("signature".into()));
+    let view = model.handle(&mut reg, ConsentStepEvent::ChooseMethod("signature".into()));
     assert!(view.paper_form_question.is_some());
     assert!(
         !view
@@ -137,8 +137,8 @@ fn consent_for_the_register_stores_what_was_typed() {
             .unwrap()
             .enabled
     );
-    model.handle(&mut reg, ConsentEvent::PaperFormKept(true));
-    let view = model.handle(&mut reg, ConsentEvent::Give);
+    model.handle(&mut reg, ConsentStepEvent::PaperFormKept(true));
+    let view = model.handle(&mut reg, ConsentStepEvent::Give);
     assert!(view.finished, "{:?}", view.notices);
     let h = reg.household(&hid).unwrap();
     let m = &h.members[&mid];
@@ -183,11 +183,11 @@ fn a_minor_consents_through_a_guardian_chosen_among_the_adults() {
     let mut model = ConsentModel::new(Lang::En, hid.clone(), kid.clone(), Some(p));
     model.handle(
         &mut reg,
-        ConsentEvent::TogglePurpose("local_register".into()),
+        ConsentStepEvent::TogglePurpose("local_register".into()),
     );
     let view = model.handle(
         &mut reg,
-        ConsentEvent::ChooseMethod("witnessed_verbal".into()),
+        ConsentStepEvent::ChooseMethod("witnessed_verbal".into()),
     );
     assert!(view.guardian_needed);
     assert_eq!(view.guardian_options.len(), 1);
@@ -200,8 +200,8 @@ fn a_minor_consents_through_a_guardian_chosen_among_the_adults() {
             .unwrap()
             .enabled
     );
-    model.handle(&mut reg, ConsentEvent::ChooseGuardian(parent.clone()));
-    let view = model.handle(&mut reg, ConsentEvent::Give);
+    model.handle(&mut reg, ConsentStepEvent::ChooseGuardian(parent.clone()));
+    let view = model.handle(&mut reg, ConsentStepEvent::Give);
     assert!(view.finished, "{:?}", view.notices);
     let h = reg.household(&hid).unwrap();
     assert_eq!(h.consents[0].guardian.as_ref(), Some(&parent));
@@ -275,12 +275,12 @@ fn consent_without_the_register_purpose_keeps_nothing_personal() {
     let p = typed_member(&mut reg, &hid, "Nguyễn Văn An", "1980", "chu_ho");
     let mid = p.member.clone();
     let mut model = ConsentModel::new(Lang::En, hid.clone(), mid.clone(), Some(p));
-    model.handle(&mut reg, ConsentEvent::TogglePurpose("setup_help".into()));
+    model.handle(&mut reg, ConsentStepEvent::TogglePurpose("setup_help".into()));
     model.handle(
         &mut reg,
-        ConsentEvent::ChooseMethod("witnessed_verbal".into()),
+        ConsentStepEvent::ChooseMethod("witnessed_verbal".into()),
     );
-    let view = model.handle(&mut reg, ConsentEvent::Give);
+    let view = model.handle(&mut reg, ConsentStepEvent::Give);
     assert!(view.notices.iter().any(|n| n.code == "personal_not_kept"));
     let h = reg.household(&hid).unwrap();
     let m = &h.members[&mid];

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use gocua_core::screens::sync_status::{SyncStatusEvent as Ev, SyncStatusModel};
-use gocua_core::screens::{Lang, Severity};
+use gocua_core::screens::{Lang, NoticeLevel};
 use gocua_core::sync::{Rejected, SessionOutcome, SyncError, SyncReport};
 
 fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
@@ -54,7 +54,7 @@ fn success_partial_and_network_failure_read_as_sentences() {
         .handle(&reg, Ev::Finished(&report(SessionOutcome::Success, vec![])))
         .unwrap();
     assert_eq!(v.headline, "Sync complete.");
-    assert_eq!(v.severity, Severity::Info);
+    assert_eq!(v.severity, NoticeLevel::Info);
     assert_eq!(v.details[0], "Sent 3 households, received 1 changed.");
     assert!(v.sync.enabled);
 
@@ -82,7 +82,7 @@ fn success_partial_and_network_failure_read_as_sentences() {
         v.headline,
         "Sync finished, but the commune hub refused 2 households."
     );
-    assert_eq!(v.severity, Severity::Warning);
+    assert_eq!(v.severity, NoticeLevel::Warning);
     assert_eq!(
         v.refused[0].reason,
         "This household is not in this phone's area."
@@ -105,6 +105,6 @@ fn success_partial_and_network_failure_read_as_sentences() {
         v.headline,
         "Cannot reach the commune hub. Try again with signal or Wi-Fi."
     );
-    assert_eq!(v.severity, Severity::Error);
+    assert_eq!(v.severity, NoticeLevel::Error);
     assert!(!v.headline.contains("refused"), "no raw error text");
 }

@@ -1,47 +1,89 @@
-//! The pairing payload parser of the enrolment screen.
+//! The enrolment screen: a pairing QR or link, the commune, the volunteer's id. It needs no
+//! register: its `ready` request is what the shell hands to `GocuaRegister.create_encrypted` and
+//! `enrol`.
 
-use gocua_core::screens::Lang;
-use gocua_core::screens::enrol::parse_pairing;
+use std::sync::{Arc, Mutex};
 
+use gocua_core::screens::enrol::{
+    EnrolEvent, EnrolModel, EnrolRequest, EnrolView, Pairing, parse_pairing,
+};
+use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
+
+use super::lock;
+use super::view::lang_of;
 use crate::types::Language;
 
-/// What a pairing QR text or `gocua://pair?` link carries.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
-pub struct PairingPayload {
+#[uniffi::remote(Record)]
+pub struct Pairing {
     pub hub_url: String,
     pub code: String,
-    /// SHA-256 (hex) of the hub's certificate, for `TlsOptions`.
     pub pin_sha256: Option<String>,
     pub commune_code: Option<String>,
+}
+
+#[uniffi::remote(Record)]
+pub struct EnrolRequest {
+    pub pairing: Pairing,
+    pub commune_code: String,
+    pub volunteer_id: String,
+}
+
+#[uniffi::remote(Enum)]
+pub enum EnrolEvent {
+    Payload(String),
+    CommuneQuery(String),
+    ChooseCommune(String),
+    Volunteer(String),
+}
+
+#[uniffi::remote(Record)]
+pub struct EnrolView {
+    pub title: String,
+    pub fields: Vec<FieldView>,
+    pub commune_options: Vec<OptionView>,
+    pub missing: Vec<String>,
+    pub actions: Vec<ActionView>,
+    pub notices: Vec<Notice>,
+    pub ready: Option<EnrolRequest>,
 }
 
 /// The parsed pairing, or the sentence to show under the pairing field.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct PairingParse {
-    pub pairing: Option<PairingPayload>,
+    pub pairing: Option<Pairing>,
     pub message: Option<String>,
 }
 
 /// Parses a scanned QR text or an opened link; a bad payload is a message, never an error.
 #[uniffi::export]
 pub fn parse_pairing_payload(text: String, lang: Language) -> PairingParse {
-    let lang = match lang {
-        Language::Vi => Lang::Vi,
-        Language::En => Lang::En,
-    };
     match parse_pairing(&text) {
         Ok(p) => PairingParse {
-            pairing: Some(PairingPayload {
-                hub_url: p.hub_url,
-                code: p.code,
-                pin_sha256: p.pin_sha256,
-                commune_code: p.commune_code,
-            }),
+            pairing: Some(p),
             message: None,
         },
         Err(e) => PairingParse {
             pairing: None,
-            message: Some(e.text(lang)),
+            message: Some(e.text(lang_of(lang))),
         },
+    }
+}
+
+#[derive(uniffi::Object)]
+pub struct EnrolScreen(Mutex<EnrolModel>);
+
+#[uniffi::export]
+impl EnrolScreen {
+    #[uniffi::constructor]
+    pub fn new(lang: Language) -> Arc<Self> {
+        Arc::new(Self(Mutex::new(EnrolModel::new(lang_of(lang)))))
+    }
+
+    pub fn view(&self) -> EnrolView {
+        lock(&self.0).view()
+    }
+
+    pub fn send(&self, event: EnrolEvent) -> EnrolView {
+        lock(&self.0).handle(event)
     }
 }

@@ -1,6 +1,33 @@
-//! Wrappers of the core's screen models (`gocua_core::screens`). Only the stateless enrolment
-//! parser is exported so far; the stateful models get objects in a later change.
+//! The core's screen models (`gocua_core::screens`) as objects: one per screen, built with the
+//! register it reads and writes, `view()` for the state to draw and `send(event)` for what the
+//! volunteer did. Every rule and sentence stays in the core; these are wrappers only.
+//!
+//! A screen takes the register's lock only for the length of one event (never across a sync's
+//! network I/O), and its own model's lock first: two threads sending events to one screen are
+//! served one after the other.
 
+mod area;
+mod card;
+mod checklist;
+mod conflicts;
+mod consent;
+mod corrections;
 mod enrol;
+mod household_form;
+mod members;
+mod sync_status;
+mod view;
 
+pub use area::*;
+pub use card::*;
+pub use checklist::*;
+pub use conflicts::*;
+pub use consent::*;
+pub use corrections::*;
 pub use enrol::*;
+pub use household_form::*;
+pub use members::*;
+pub use sync_status::*;
+pub use view::*;
+
+pub(crate) use crate::register::lock;

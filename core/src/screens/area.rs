@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::common::{action, notice, option, save_failed};
 use super::mask::{mask_id_number, mask_phone};
-use super::view::{ActionView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::model::{Household, HouseholdId, MemberId};
 use crate::{HouseholdSummary, Register, SearchHit};
 
@@ -179,7 +179,7 @@ impl AreaModel {
             if hits.is_empty() {
                 notices.push(notice(
                     "no_match",
-                    Severity::Info,
+                    NoticeLevel::Info,
                     lang,
                     "Không tìm thấy.",
                     "Nothing found.",
@@ -195,7 +195,7 @@ impl AreaModel {
         if !candidates.is_empty() && !self.create_next {
             notices.push(notice(
                 "is_it_one_of_these",
-                Severity::Warning,
+                NoticeLevel::Warning,
                 lang,
                 "Có thể hộ này đã được đăng ký. Có phải một trong các hộ sau?",
                 "This household may already be registered. Is it one of these?",

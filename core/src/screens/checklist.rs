@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::catalog::onboarding;
 use crate::error::{Error, Result};
 use crate::model::{ChecklistItem, ChecklistStatus, HouseholdId, Member, MemberId};
@@ -295,7 +295,7 @@ impl ChecklistModel {
         if e.status == ChecklistStatus::Failed && reason.is_empty() {
             e.reason_messages = vec![Notice {
                 code: "reason_required".into(),
-                severity: Severity::Error,
+                severity: NoticeLevel::Error,
                 text: tr(
                     self.lang,
                     "Cần ghi lý do khi mục không thành công.",
@@ -316,7 +316,7 @@ impl ChecklistModel {
             Ok(()) => {
                 self.notices.push(Notice {
                     code: "saved".into(),
-                    severity: Severity::Info,
+                    severity: NoticeLevel::Info,
                     text: tr(self.lang, "Đã lưu.", "Saved."),
                 });
                 self.editing = None;
@@ -328,7 +328,7 @@ impl ChecklistModel {
                     .iter()
                     .map(|i| Notice {
                         code: i.field.clone(),
-                        severity: Severity::Error,
+                        severity: NoticeLevel::Error,
                         text: tr(self.lang, &i.message_vi, &i.message_en),
                     })
                     .collect();
@@ -364,7 +364,7 @@ impl ChecklistModel {
             } else {
                 vec![Notice {
                     code: "prerequisite_missing".into(),
-                    severity: Severity::Warning,
+                    severity: NoticeLevel::Warning,
                     text: format!(
                         "{} {}",
                         tr(lang, "Nên làm trước:", "Best done first:"),

@@ -1,7 +1,7 @@
 //! Small helpers the screen models share: turning the core's issues and errors into notices,
 //! building fields, options and actions.
 
-use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::error::Error;
 use crate::validate::{self, Issue};
 
@@ -10,14 +10,14 @@ pub fn notice_of(issue: &Issue, lang: Lang) -> Notice {
     Notice {
         code: issue.kind.code().to_owned(),
         severity: match issue.severity {
-            validate::Severity::Error => Severity::Error,
-            validate::Severity::Warning => Severity::Warning,
+            validate::Severity::Error => NoticeLevel::Error,
+            validate::Severity::Warning => NoticeLevel::Warning,
         },
         text: tr(lang, &issue.message_vi, &issue.message_en),
     }
 }
 
-pub fn notice(code: &str, severity: Severity, lang: Lang, vi: &str, en: &str) -> Notice {
+pub fn notice(code: &str, severity: NoticeLevel, lang: Lang, vi: &str, en: &str) -> Notice {
     Notice {
         code: code.to_owned(),
         severity,
@@ -37,7 +37,7 @@ pub fn issues_of(error: &Error) -> Option<&[Issue]> {
 pub fn save_failed(lang: Lang) -> Notice {
     notice(
         "save_failed",
-        Severity::Error,
+        NoticeLevel::Error,
         lang,
         "Chưa lưu được. Hãy thử lại; nếu vẫn lỗi, báo cho cán bộ xã.",
         "Could not save. Please try again; if it keeps failing, tell the commune staff.",

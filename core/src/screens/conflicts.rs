@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::labels::{field_label, field_value_text};
-use super::view::{ActionView, Lang, Notice, Severity, tr};
+use super::view::{ActionView, Lang, Notice, NoticeLevel, tr};
 use crate::doc::{Conflict, FieldPath};
 use crate::error::Result;
 use crate::model::{Household, HouseholdId};
@@ -74,7 +74,7 @@ impl ConflictsModel {
                 reg.resolve_conflict(&self.household, &field, Some(value))?;
                 self.notices.push(notice(
                     "resolved",
-                    Severity::Info,
+                    NoticeLevel::Info,
                     tr(
                         self.lang,
                         "Đã giữ giá trị đã chọn.",
@@ -84,7 +84,7 @@ impl ConflictsModel {
             }
             None => self.notices.push(notice(
                 "stale",
-                Severity::Warning,
+                NoticeLevel::Warning,
                 tr(
                     self.lang,
                     "Xung đột này đã thay đổi; xem lại danh sách.",
@@ -117,7 +117,7 @@ impl ConflictsModel {
     }
 }
 
-fn notice(code: &str, severity: Severity, text: String) -> Notice {
+fn notice(code: &str, severity: NoticeLevel, text: String) -> Notice {
     Notice {
         code: code.into(),
         severity,

@@ -12,7 +12,7 @@ use chrono::Datelike;
 
 use super::common::{action, issues_of, notice, notice_of, option, save_failed};
 use super::members::PendingPersonal;
-use super::view::{ActionView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::Register;
 use crate::catalog::consent_notice;
 use crate::consent_rule::AGE_OF_CONSENT;
@@ -21,7 +21,7 @@ use crate::doc::MemberField;
 use crate::model::{BirthDate, ConsentMethod, ConsentPurposes, HouseholdId, Member, MemberId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConsentEvent {
+pub enum ConsentStepEvent {
     /// `local_register`, `setup_help` or `share_with_commune`.
     TogglePurpose(String),
     /// `witnessed_verbal`, `signature` or `thumbprint`.
@@ -192,29 +192,29 @@ impl ConsentModel {
         }
     }
 
-    pub fn handle(&mut self, reg: &mut Register, event: ConsentEvent) -> ConsentView {
+    pub fn handle(&mut self, reg: &mut Register, event: ConsentStepEvent) -> ConsentView {
         self.notices.clear();
         match event {
-            ConsentEvent::TogglePurpose(code) => match code.as_str() {
+            ConsentStepEvent::TogglePurpose(code) => match code.as_str() {
                 "local_register" => self.purposes.local_register ^= true,
                 "setup_help" => self.purposes.setup_help ^= true,
                 "share_with_commune" => self.purposes.share_with_commune ^= true,
                 _ => {}
             },
-            ConsentEvent::ChooseMethod(code) => {
+            ConsentStepEvent::ChooseMethod(code) => {
                 self.method = ConsentMethod::from_code(&code);
                 self.paper_form_kept = false;
             }
-            ConsentEvent::PaperFormKept(kept) => self.paper_form_kept = kept,
-            ConsentEvent::ChooseGuardian(g) => self.guardian = Some(g),
-            ConsentEvent::Give => self.give(reg),
-            ConsentEvent::Decline => {
+            ConsentStepEvent::PaperFormKept(kept) => self.paper_form_kept = kept,
+            ConsentStepEvent::ChooseGuardian(g) => self.guardian = Some(g),
+            ConsentStepEvent::Give => self.give(reg),
+            ConsentStepEvent::Decline => {
                 // Nothing is written; what was typed is forgotten here and now.
                 self.pending = None;
                 self.finished = true;
                 self.notices.push(notice(
                     "declined",
-                    Severity::Info,
+                    NoticeLevel::Info,
                     self.lang,
                     "Không lưu thông tin cá nhân nào của người này ngoài họ tên và quan hệ.",
                     "Nothing personal about this person is stored beyond the name and relation.",
@@ -250,7 +250,7 @@ impl ConsentModel {
         if !self.can_give(minor) {
             self.notices.push(notice(
                 "incomplete",
-                Severity::Error,
+                NoticeLevel::Error,
                 lang,
                 "Cần người dân tự chọn mục đích, chọn cách đồng ý (và người giám hộ nếu chưa thành niên).",
                 "The person must choose the purposes; choose the method (and the guardian for a minor).",
@@ -274,7 +274,7 @@ impl ConsentModel {
         if typed.is_some() && !self.purposes.local_register {
             self.notices.push(notice(
                 "personal_not_kept",
-                Severity::Info,
+                NoticeLevel::Info,
                 lang,
                 "Người này không đồng ý lưu trong sổ: ngày sinh, số định danh và số điện thoại đã nhập không được lưu.",
                 "This person did not agree to the register: the birth date, ID number and phone typed are not kept.",
@@ -301,7 +301,7 @@ impl ConsentModel {
         self.finished = true;
         self.notices.push(notice(
             "given",
-            Severity::Info,
+            NoticeLevel::Info,
             lang,
             "Đã ghi nhận đồng ý.",
             "Consent recorded.",

@@ -9,7 +9,7 @@
 //! requests belongs to another issue.
 
 use super::common::{Field, action, issues_of, notice, notice_of, save_failed};
-use super::view::{ActionView, FieldView, Lang, Notice, Severity, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, tr};
 use crate::Register;
 use crate::doc::HouseholdField;
 use crate::model::{ConsentMethod, HouseholdId, MemberId};
@@ -98,7 +98,7 @@ impl CorrectionsModel {
                     .extend(saved.warnings.iter().map(|w| notice_of(w, self.lang)));
                 self.notices.push(notice(
                     "saved",
-                    Severity::Info,
+                    NoticeLevel::Info,
                     self.lang,
                     "Đã sửa.",
                     "Corrected.",
@@ -137,7 +137,7 @@ impl CorrectionsModel {
         match result {
             Ok(()) => self
                 .notices
-                .push(notice("done", Severity::Info, lang, vi, en)),
+                .push(notice("done", NoticeLevel::Info, lang, vi, en)),
             Err(e) => self.fail("", &e),
         }
     }
@@ -154,7 +154,7 @@ impl CorrectionsModel {
         }
     }
 
-    fn view(&self, reg: &Register) -> CorrectionsView {
+    pub fn view(&self, reg: &Register) -> CorrectionsView {
         let lang = self.lang;
         let household = reg.household(&self.household).ok();
         let gone = household.is_none();

@@ -6,7 +6,7 @@
 //! `ready` holds what the shell hands to the sync module's `enrol`.
 
 use super::common::{Field, action, notice, option};
-use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::catalog::admin_units;
 use crate::text::nfc;
 
@@ -211,7 +211,7 @@ impl EnrolModel {
                         self.pairing = None;
                         self.payload_error = Some(notice(
                             "pairing_invalid",
-                            Severity::Error,
+                            NoticeLevel::Error,
                             self.lang,
                             &e.text(Lang::Vi),
                             &e.text(Lang::En),
@@ -317,7 +317,7 @@ impl EnrolModel {
         {
             notices.push(notice(
                 "no_tls",
-                Severity::Warning,
+                NoticeLevel::Warning,
                 lang,
                 "Máy chủ xã không dùng kết nối mã hoá (http).",
                 "The hub does not use an encrypted connection (http).",

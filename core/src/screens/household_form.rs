@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
-use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::Register;
 use crate::catalog::admin_units;
 use crate::input::HouseholdInput;
@@ -180,7 +180,7 @@ impl HouseholdFormModel {
                 "hamlet",
                 notice(
                     "required",
-                    Severity::Error,
+                    NoticeLevel::Error,
                     lang,
                     "Chọn thôn/tổ.",
                     "Choose the hamlet.",
@@ -216,7 +216,7 @@ impl HouseholdFormModel {
                 }
                 self.notices.push(notice(
                     "saved",
-                    Severity::Info,
+                    NoticeLevel::Info,
                     lang,
                     "Đã lưu hộ.",
                     "Household saved.",
@@ -238,7 +238,7 @@ impl HouseholdFormModel {
         self.messages.entry(key.to_owned()).or_default().push(n);
     }
 
-    fn view(&self, reg: &Register) -> HouseholdFormView {
+    pub fn view(&self, reg: &Register) -> HouseholdFormView {
         let lang = self.lang;
         let commune = reg.identity().commune_code.clone();
         let hamlets = reg.hamlets(&commune).unwrap_or_default();
@@ -280,7 +280,7 @@ impl HouseholdFormModel {
         {
             notices.push(notice(
                 "gps_pinned",
-                Severity::Info,
+                NoticeLevel::Info,
                 lang,
                 "Vị trí được ghim bằng tay trên bản đồ: hãy chắc đó là nhà của hộ.",
                 "The position was pinned by hand on the map: make sure it is the household's home.",

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
 use super::dates::{parse_birth, show_birth};
 use super::mask::{mask_id_number, mask_phone};
-use super::view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::Register;
 use crate::consent_rule::{Purpose, allows};
 use crate::doc::MemberField;
@@ -192,7 +192,7 @@ impl MembersModel {
         let birth = match parse_birth(&self.draft.birth, lang) {
             Ok(b) => b,
             Err(text) => {
-                let n = notice("birth_date_format", Severity::Error, lang, "", "");
+                let n = notice("birth_date_format", NoticeLevel::Error, lang, "", "");
                 self.message("birth", Notice { text, ..n });
                 None
             }
@@ -202,7 +202,7 @@ impl MembersModel {
                 "relation",
                 notice(
                     "required",
-                    Severity::Error,
+                    NoticeLevel::Error,
                     lang,
                     "Chọn quan hệ với chủ hộ.",
                     "Choose the relation to the head.",
@@ -228,7 +228,7 @@ impl MembersModel {
             .messages
             .values()
             .flatten()
-            .any(|n| n.severity == Severity::Error);
+            .any(|n| n.severity == NoticeLevel::Error);
         if blocked {
             return;
         }
@@ -242,7 +242,7 @@ impl MembersModel {
                 self.pending = pending.filter(|p| !p.is_empty());
                 self.notices.push(notice(
                     "saved",
-                    Severity::Info,
+                    NoticeLevel::Info,
                     lang,
                     "Đã lưu thành viên.",
                     "Member saved.",
@@ -250,7 +250,7 @@ impl MembersModel {
                 if self.pending.is_some() {
                     self.notices.push(notice(
                         "consent_needed",
-                        Severity::Info,
+                        NoticeLevel::Info,
                         lang,
                         "Ngày sinh, số định danh và số điện thoại chỉ được lưu sau khi người này đồng ý.",
                         "The birth date, ID number and phone are stored only after this person consents.",
@@ -325,7 +325,7 @@ impl MembersModel {
         match reg.remove_member(&self.household, id) {
             Ok(()) => self.notices.push(notice(
                 "removed",
-                Severity::Info,
+                NoticeLevel::Info,
                 self.lang,
                 "Đã ghi người này không còn trong hộ.",
                 "Recorded that this person is no longer in the household.",
@@ -334,7 +334,7 @@ impl MembersModel {
         }
     }
 
-    fn view(&self, reg: &Register) -> MembersView {
+    pub fn view(&self, reg: &Register) -> MembersView {
         let lang = self.lang;
         let household = reg.household(&self.household).ok();
         let rows = household
@@ -497,7 +497,7 @@ impl MembersModel {
 fn gone(lang: Lang) -> Notice {
     notice(
         "not_found",
-        Severity::Error,
+        NoticeLevel::Error,
         lang,
         "Không tìm thấy người này trong hộ.",
         "This person is not in the household.",

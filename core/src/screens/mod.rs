@@ -22,4 +22,4 @@ pub mod members;
 pub mod sync_status;
 pub mod view;
 
-pub use view::{ActionView, FieldView, Lang, Notice, OptionView, Severity, tr};
+pub use view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};

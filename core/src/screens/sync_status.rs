@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::view::{ActionView, Lang, Severity, tr};
+use super::view::{ActionView, Lang, NoticeLevel, tr};
 use crate::error::Result;
 use crate::register::Register;
 use crate::sync::{Phase, Rejected, SessionOutcome, SyncError, SyncReport};
@@ -21,7 +21,7 @@ pub struct SyncStatusView {
     pub running: bool,
     /// The one sentence that sums it up; `severity` colours it.
     pub headline: String,
-    pub severity: Severity,
+    pub severity: NoticeLevel,
     /// Further sentences (what was sent and received, what to do next).
     pub details: Vec<String>,
     pub pending: u32,
@@ -48,7 +48,7 @@ enum Last {
     Running(String),
     Done {
         headline: String,
-        severity: Severity,
+        severity: NoticeLevel,
         details: Vec<String>,
         refused: Vec<RefusedView>,
     },
@@ -85,7 +85,7 @@ impl SyncStatusModel {
             }
             SyncStatusEvent::Failed(error) => Last::Done {
                 headline: error_sentence(error, lang),
-                severity: Severity::Error,
+                severity: NoticeLevel::Error,
                 details: vec![tr(
                     lang,
                     "Dữ liệu vẫn được giữ an toàn trên máy này.",
@@ -114,11 +114,11 @@ impl SyncStatusModel {
         let (headline, severity, details, refused) = match &self.last {
             Last::Never => (
                 tr(lang, "Chưa đồng bộ lần nào.", "Not synced yet."),
-                Severity::Info,
+                NoticeLevel::Info,
                 Vec::new(),
                 Vec::new(),
             ),
-            Last::Running(line) => (line.clone(), Severity::Info, Vec::new(), Vec::new()),
+            Last::Running(line) => (line.clone(), NoticeLevel::Info, Vec::new(), Vec::new()),
             Last::Done {
                 headline,
                 severity,
@@ -160,9 +160,12 @@ fn progress_sentence(phase: Phase, done: u64, total: u64, lang: Lang) -> String 
     }
 }
 
-fn outcome_sentence(report: &SyncReport, lang: Lang) -> (String, Severity) {
+fn outcome_sentence(report: &SyncReport, lang: Lang) -> (String, NoticeLevel) {
     match report.outcome {
-        SessionOutcome::Success => (tr(lang, "Đồng bộ xong.", "Sync complete."), Severity::Info),
+        SessionOutcome::Success => (
+            tr(lang, "Đồng bộ xong.", "Sync complete."),
+            NoticeLevel::Info,
+        ),
         SessionOutcome::Partial => {
             let n = report.rejected.len();
             let text = match lang {
@@ -172,15 +175,15 @@ fn outcome_sentence(report: &SyncReport, lang: Lang) -> (String, Severity) {
                 }
                 Lang::En => format!("Sync finished, but the commune hub refused {n} households."),
             };
-            (text, Severity::Warning)
+            (text, NoticeLevel::Warning)
         }
         SessionOutcome::Cancelled => (
             tr(lang, "Đã hủy đồng bộ.", "Sync cancelled."),
-            Severity::Warning,
+            NoticeLevel::Warning,
         ),
         SessionOutcome::Failed => (
             tr(lang, "Đồng bộ không thành công.", "The sync failed."),
-            Severity::Error,
+            NoticeLevel::Error,
         ),
     }
 }

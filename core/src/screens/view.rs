@@ -32,7 +32,7 @@ pub fn tr(lang: Lang, vi: &str, en: &str) -> String {
 /// How much a message matters: an error blocks the action, a warning must be accepted
 /// explicitly, information only informs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Severity {
+pub enum NoticeLevel {
     Info,
     Warning,
     Error,
@@ -42,7 +42,7 @@ pub enum Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notice {
     pub code: String,
-    pub severity: Severity,
+    pub severity: NoticeLevel,
     pub text: String,
 }
 
