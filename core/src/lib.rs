@@ -6,6 +6,7 @@
 //! exposes Automerge types.
 
 pub mod catalog;
+pub mod commune_view;
 mod consent_register;
 pub mod consent_rule;
 pub mod digital_address;

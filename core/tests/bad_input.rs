@@ -57,6 +57,7 @@ fn valid_response() -> Vec<u8> {
         more: false,
         finished: false,
         erased: vec![],
+        area: None,
     })
 }
 

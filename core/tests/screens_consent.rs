@@ -7,7 +7,7 @@ use common::*;
 use gocua_core::consent_rule::ConsentGiven;
 use gocua_core::model::*;
 use gocua_core::screens::Lang;
-use gocua_core::screens::consent::{ConsentStepEvent, ConsentModel};
+use gocua_core::screens::consent::{ConsentModel, ConsentStepEvent};
 use gocua_core::screens::members::{MembersEvent, MembersModel, PendingPersonal};
 use gocua_core::{MemberField, Register};
 
@@ -275,7 +275,10 @@ fn consent_without_the_register_purpose_keeps_nothing_personal() {
     let p = typed_member(&mut reg, &hid, "Nguyễn Văn An", "1980", "chu_ho");
     let mid = p.member.clone();
     let mut model = ConsentModel::new(Lang::En, hid.clone(), mid.clone(), Some(p));
-    model.handle(&mut reg, ConsentStepEvent::TogglePurpose("setup_help".into()));
+    model.handle(
+        &mut reg,
+        ConsentStepEvent::TogglePurpose("setup_help".into()),
+    );
     model.handle(
         &mut reg,
         ConsentStepEvent::ChooseMethod("witnessed_verbal".into()),

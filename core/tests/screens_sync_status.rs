@@ -19,6 +19,7 @@ fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
         rejected,
         pending_after: 0,
         erased: 0,
+        left_area: 0,
     }
 }
 

@@ -64,6 +64,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             more: false,
             finished: false,
             erased,
+            area: None,
         })
     };
     let pull = |changes: &[u8], heads: &[Head]| PullDoc {
@@ -109,6 +110,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 more: false,
                 finished: true,
                 erased: vec![],
+                area: None,
             }),
         ),
     ]

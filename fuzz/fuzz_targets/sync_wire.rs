@@ -81,6 +81,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             epoch: 2,
             gone: true,
         }],
+        area: None,
     };
     let finish = FinishRequest {
         protocol: PROTOCOL_VERSION,

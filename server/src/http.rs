@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::serve::IncomingStream;
-use gocua_core::sync::wire::{PATH_ENROL, PATH_FINISH, PATH_SYNC, PATH_SYNC_UPLOAD};
+use gocua_core::sync::wire::{PATH_ENROL, PATH_FINISH, PATH_SYNC, PATH_SYNC_UPLOAD, PATH_WIPED};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -34,6 +34,7 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
         .route(PATH_SYNC, post(crate::resume::sync))
         .route(PATH_SYNC_UPLOAD, post(crate::resume::upload_status))
         .route(PATH_FINISH, post(api))
+        .route(PATH_WIPED, post(api))
         .route("/healthz", get(|| async { "ok" }));
     if status_page {
         router = router

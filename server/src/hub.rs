@@ -312,6 +312,7 @@ impl Hub {
             },
             PATH_SYNC => self.authenticate(token).and_then(|d| self.sync(&d, body)),
             PATH_FINISH => self.authenticate(token).and_then(|d| self.finish(&d, body)),
+            PATH_WIPED => self.wiped(token, body),
             // In-process nothing is ever cut, so nothing is held.
             PATH_SYNC_UPLOAD => self.authenticate(token).and_then(|_| {
                 serde_json::to_vec(&UploadStatus {
@@ -346,6 +347,41 @@ impl Hub {
             return Err(ApiError::revoked());
         }
         Ok(device)
+    }
+
+    /// A revoked device reports that it wiped its register: the one call a revoked token may
+    /// make. Recorded once, with the audit log; any other device is refused as usual.
+    fn wiped(&self, token: Option<&str>, body: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let device = match self.authenticate(token) {
+            Err(e) if e.body.code == "revoked" => token
+                .and_then(|t| {
+                    self.store
+                        .device_by_token_hash(&secret_hash(t))
+                        .ok()
+                        .flatten()
+                })
+                .ok_or_else(ApiError::unauthorized)?,
+            Err(e) => return Err(e),
+            Ok(_) => {
+                return Err(ApiError::bad_request(
+                    "only a revoked device reports a wipe",
+                ));
+            }
+        };
+        let req: WipedRequest = decode(body).map_err(|_| ApiError::bad_request("wiped body"))?;
+        if req.protocol != PROTOCOL_VERSION {
+            return Err(ApiError::protocol());
+        }
+        let now = self.now();
+        if self.store.record_wipe(&device.device_id, now)? {
+            self.store.audit(
+                now,
+                &format!("device:{}", device.device_id),
+                "device.wiped",
+                &format!("households:{}", req.households),
+            )?;
+        }
+        Ok(Vec::new())
     }
 
     fn enrol(&self, body: &[u8]) -> Result<Vec<u8>, ApiError> {
@@ -546,6 +582,7 @@ impl Hub {
             more,
             finished,
             erased,
+            area: first_request.then(|| device.area.clone()),
         };
         let body = encode(&answer);
         let traffic = Traffic {

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, Utc};
 use gocua_core::HouseholdDoc;
+use gocua_core::commune_view::{for_commune, shared_with_commune};
 use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::{Household, Lifecycle};
 use gocua_core::text::fold;
@@ -16,7 +17,7 @@ use gocua_core::validate::{validate_household_input, validate_member_input};
 use crate::time::{day, ts};
 
 /// Bump when the rows change shape or meaning: the query tables are rebuilt on the next start.
-pub const VERSION: &str = "2";
+pub const VERSION: &str = "3";
 
 /// Validation warnings of a stored household (errors were refused at sync).
 pub fn warnings(
@@ -82,6 +83,8 @@ pub struct HouseholdIdx {
 #[derive(Debug, Clone)]
 pub struct MemberIdx {
     pub member_id: String,
+    /// Consent in force to share with the commune; without it the personal fields are empty.
+    pub shared: bool,
     pub full_name: String,
     pub birth: Option<String>,
     pub gender: Option<String>,
@@ -152,8 +155,16 @@ pub fn from_bytes(doc_id: &str, bytes: &[u8], at: DateTime<Utc>) -> Option<DocRo
 }
 
 /// The rows of a household as read from its document, with its number of conflicts, at `at`.
-pub fn project(h: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRows {
-    let head = h.head_member().map(|m| m.full_name.clone());
+/// Only what the commune may see goes into them (`commune_view`): a person who has not
+/// consented to sharing with the commune is a member row without name or personal fields
+/// (`shared` false), still counted, and none of their fields is searched or checked.
+pub fn project(whole: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRows {
+    let seen = for_commune(whole);
+    let h = &seen;
+    let head = h
+        .head_member()
+        .map(|m| m.full_name.clone())
+        .filter(|n| !n.is_empty());
     let address = [
         h.address.house_number.as_deref(),
         h.address.alley.as_deref(),
@@ -164,7 +175,7 @@ pub fn project(h: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRows {
     .collect::<Vec<_>>()
     .join(", ");
     let mut search = String::new();
-    for m in h.current_members() {
+    for m in h.current_members().filter(|m| !m.full_name.is_empty()) {
         search.push_str(&fold(&m.full_name));
         search.push('|');
     }
@@ -194,6 +205,7 @@ pub fn project(h: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRows {
     for m in h.current_members() {
         members.push(MemberIdx {
             member_id: m.id.0.clone(),
+            shared: shared_with_commune(whole, &m.id),
             full_name: m.full_name.clone(),
             birth: m.birth.map(|b| b.to_code()),
             gender: m.gender.map(|g| g.code().to_owned()),

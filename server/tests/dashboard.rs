@@ -127,6 +127,7 @@ on_both_backends!(
     erasure_removes_the_households_dashboard_rows,
     two_hubs_on_one_database_show_the_same_overview,
     failed_sign_ins_are_limited_per_address_and_per_coordinator,
+    the_commune_sees_a_person_only_with_consent_to_share,
 );
 
 /// A hub on `backend` with two coordinators (`coord` with [`PASSWORD`]) and one area; `None`
@@ -364,6 +365,25 @@ fn doc(i: usize, hamlet: &str, skills: bool) -> DocWrite {
                 phone: None,
                 residence: ResidenceType::Permanent,
             },
+        },
+        &ctx,
+    )
+    .unwrap();
+    // As a phone records it: the person consented to every purpose (the dashboard shows only
+    // people who share with the commune).
+    d.apply(
+        &Edit::AddConsent {
+            id: RecordId::random(),
+            member: m.clone(),
+            action: ConsentAction::Given,
+            purposes: ConsentPurposes {
+                local_register: true,
+                setup_help: true,
+                share_with_commune: true,
+            },
+            notice_version: "2026-01".into(),
+            method: ConsentMethod::WitnessedVerbal,
+            guardian: None,
         },
         &ctx,
     )
@@ -1054,4 +1074,164 @@ fn rows_follow_a_write_merged_with_another_hubs() {
         members.sort();
         assert_eq!(members, ["m0", "ma", "mb"]);
     }
+}
+
+/// A household of three: An consented to every purpose, Hoa to the local register and set-up
+/// help but not to sharing with the commune, Bình (a child) has no consent at all.
+fn household_with_consents() -> DocWrite {
+    let ctx = ChangeContext {
+        volunteer: VolunteerId("vol".into()),
+        device: DeviceId("dev".into()),
+        at: Utc::now(),
+    };
+    let id = HouseholdId("hh-consent".into());
+    let input = HouseholdInput {
+        area: Area {
+            province_code: "01".into(),
+            commune_code: "00004".into(),
+            hamlet_id: "thon-dong".into(),
+        },
+        address: Address::default(),
+        gps: None,
+        official: None,
+        notes: None,
+    };
+    let mut d = HouseholdDoc::create(&id, &input, "2026-07-25", &ctx).unwrap();
+    let people = [
+        (
+            "an",
+            "Nguyễn Văn An",
+            Relation::Head,
+            Some("001080012345"),
+            true,
+        ),
+        (
+            "hoa",
+            "Trần Thị Hoa",
+            Relation::Wife,
+            Some("001182054321"),
+            false,
+        ),
+    ];
+    for (m, name, relation, id_number, share) in people {
+        let m = MemberId(m.into());
+        d.apply(
+            &Edit::AddMember {
+                id: m.clone(),
+                member: MemberInput {
+                    full_name: name.into(),
+                    birth: None,
+                    gender: None,
+                    relation,
+                    id_number: None,
+                    phone: None,
+                    residence: ResidenceType::Permanent,
+                },
+            },
+            &ctx,
+        )
+        .unwrap();
+        d.apply(
+            &Edit::AddConsent {
+                id: RecordId::random(),
+                member: m.clone(),
+                action: ConsentAction::Given,
+                purposes: ConsentPurposes {
+                    local_register: true,
+                    setup_help: true,
+                    share_with_commune: share,
+                },
+                notice_version: "2026-01".into(),
+                method: ConsentMethod::WitnessedVerbal,
+                guardian: None,
+            },
+            &ctx,
+        )
+        .unwrap();
+        d.apply(
+            &Edit::SetMember {
+                member: m.clone(),
+                field: gocua_core::MemberField::IdNumber(id_number.map(str::to_owned)),
+            },
+            &ctx,
+        )
+        .unwrap();
+        d.apply(
+            &Edit::SetChecklist {
+                member: m,
+                item: ChecklistItem::Smartphone,
+                status: ChecklistStatus::Done,
+                reason: None,
+                smartphone: None,
+            },
+            &ctx,
+        )
+        .unwrap();
+    }
+    d.apply(
+        &Edit::AddMember {
+            id: MemberId("binh".into()),
+            member: MemberInput {
+                full_name: "Nguyễn Văn Bình".into(),
+                birth: None,
+                gender: None,
+                relation: Relation::Child,
+                id_number: None,
+                phone: None,
+                residence: ResidenceType::Permanent,
+            },
+        },
+        &ctx,
+    )
+    .unwrap();
+    gocua_hub::hub::write_of(&id.0, &mut d, None, Utc::now()).unwrap()
+}
+
+fn the_commune_sees_a_person_only_with_consent_to_share(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "consent_to_share") else {
+        return;
+    };
+    let url = hub.url();
+    store
+        .commit_push("dev", &[household_with_consents()], &[], Utc::now())
+        .unwrap();
+    let c = client();
+    let cookie = sign_in(&c, &url, PASSWORD).1.unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_owned();
+
+    // Everyone is counted.
+    let week = Utc::now().date_naive() - chrono::Duration::days(7);
+    let o = store.dashboard().unwrap().overview("00004", week).unwrap();
+    assert_eq!((o.households, o.members), (1, 3));
+
+    // The household's page names An only; Hoa and Bình are counted, not shown.
+    let (status, page) = get(&c, &url, "households/hh-consent", &cookie);
+    assert_eq!(status, 200);
+    assert!(page.contains("Nguyễn Văn An"));
+    for hidden in ["Trần Thị Hoa", "Nguyễn Văn Bình", "4321", "001182054321"] {
+        assert!(!page.contains(hidden), "{hidden} on the household page");
+    }
+    assert!(
+        page.contains("id=\"not-shared\">2 "),
+        "the page says two are not shown"
+    );
+
+    // Lists, search and exports: the same rule.
+    let (_, list) = get(&c, &url, "households?q=hoa", &cookie);
+    assert!(
+        !list.contains("hh-consent"),
+        "a hidden name is not searchable"
+    );
+    let (_, members) = get(&c, &url, "exports/members.csv", &cookie);
+    assert!(members.contains("Nguyễn Văn An"));
+    for hidden in ["Trần Thị Hoa", "Nguyễn Văn Bình", "4321"] {
+        assert!(!members.contains(hidden), "{hidden} in the members export");
+    }
+    let (_, progress) = get(&c, &url, "exports/progress.csv", &cookie);
+    assert!(
+        progress.contains(",3,"),
+        "three members counted: {progress}"
+    );
+    hub.stop();
 }

@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use gocua_core::model::{HouseholdId, MemberId};
-use gocua_core::screens::consent::{ConsentStepEvent, ConsentModel, ConsentView};
+use gocua_core::screens::consent::{ConsentModel, ConsentStepEvent, ConsentView};
 use gocua_core::screens::members::PendingPersonal;
 use gocua_core::screens::{ActionView, Notice, OptionView};
 

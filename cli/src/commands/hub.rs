@@ -43,8 +43,8 @@ pub fn sync_error(e: SyncError) -> CliError {
             "this register is not enrolled with a commune hub. Ask the commune coordinator for a pairing code, then run: gocua enrol HUB_URL CODE",
         ),
         SyncError::Revoked => CliError::failed(
-            "thiết bị này đã bị xã thu hồi quyền đồng bộ. Liên hệ cán bộ xã.",
-            "this device was revoked by the commune. Contact the commune coordinator.",
+            "thiết bị này đã bị xã thu hồi: dữ liệu của xã trong sổ này đã được xoá. Liên hệ cán bộ xã để ghép lại.",
+            "this device was revoked by the commune: the commune's data in this register was erased. Contact the commune coordinator to enrol again.",
         ),
         SyncError::Unauthorized(_) => CliError::failed(
             "máy chủ xã không nhận thiết bị này. Xin mã ghép mới từ cán bộ xã và ghép lại: gocua enrol",

@@ -205,6 +205,18 @@ fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {
             Lang::En => format!("{} households were erased on request.", report.erased),
         });
     }
+    if report.left_area > 0 {
+        out.push(match lang {
+            Lang::Vi => format!(
+                "{} hộ không còn thuộc địa bàn của máy này và đã được xoá khỏi máy.",
+                report.left_area
+            ),
+            Lang::En => format!(
+                "{} households are no longer in this phone's area and were removed from it.",
+                report.left_area
+            ),
+        });
+    }
     if !report.rejected.is_empty() {
         out.push(tr(
             lang,
@@ -258,8 +270,8 @@ pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
             "This phone is not enrolled with a commune hub. Scan the commune's pairing code.",
         ),
         SyncError::Revoked => (
-            "Xã đã thu hồi quyền đồng bộ của máy này. Liên hệ cán bộ xã.",
-            "The commune revoked this phone's sync access. Contact the commune officer.",
+            "Xã đã thu hồi máy này: dữ liệu của xã trên máy đã được xoá. Liên hệ cán bộ xã để ghép lại.",
+            "The commune withdrew this phone: the commune's data on it was erased. Contact the commune officer to pair it again.",
         ),
         SyncError::Unauthorized(_) => (
             "Máy chủ xã không nhận máy này. Liên hệ cán bộ xã.",

@@ -264,6 +264,43 @@ pub fn hamlets(conn: &Connection, commune: &str) -> Result<Vec<(String, String)>
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every household held, as (id, commune, hamlet).
+pub fn household_places(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare_cached("SELECT doc_id, commune, hamlet FROM households")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Makes `hamlets` (id, name) the hamlets of `commune`.
+pub fn replace_hamlets<'a>(
+    tx: &Transaction<'_>,
+    commune: &str,
+    hamlets: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<()> {
+    tx.execute("DELETE FROM hamlets WHERE commune = ?1", [commune])?;
+    for (id, name) in hamlets {
+        save_hamlet(tx, commune, id, name)?;
+    }
+    Ok(())
+}
+
+/// Forgets the enrolment (hub, token, area, cursor), every sync record, the erasure records
+/// and the hamlets: what a revoked device keeps of its commune is nothing.
+pub fn forget_enrolment(tx: &Transaction<'_>) -> Result<()> {
+    for table in [
+        "sync_heads",
+        "sync_rejects",
+        "sync_peer",
+        "pending_sync",
+        "erased_docs",
+        "erase_requests",
+        "hamlets",
+    ] {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    Ok(())
+}
+
 pub fn hamlet_exists(conn: &Connection, commune: &str, hamlet_id: &str) -> Result<bool> {
     let n: i64 = conn.query_row(
         "SELECT COUNT(*) FROM hamlets WHERE commune = ?1 AND hamlet_id = ?2",

@@ -103,6 +103,14 @@ pub fn save_peer(tx: &Transaction<'_>, peer: &PeerRow) -> Result<()> {
     Ok(())
 }
 
+pub fn set_area_json(tx: &Transaction<'_>, peer: &str, area_json: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE sync_peer SET area_json = ?2 WHERE peer_id = ?1",
+        params![peer, area_json],
+    )?;
+    Ok(())
+}
+
 pub fn set_cursor(tx: &Transaction<'_>, peer: &str, cursor: u64) -> Result<()> {
     tx.execute(
         "UPDATE sync_peer SET cursor = ?2 WHERE peer_id = ?1",

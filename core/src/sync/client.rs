@@ -5,6 +5,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
+use super::area::wipe_after_revocation;
 use super::cancel::{CancelToken, pause_before_retry};
 use super::error::SyncError;
 use super::plan::{Outbox, apply_answer, plan_batch, read_answer};
@@ -93,6 +94,8 @@ pub struct SyncReport {
     pub pending_after: u32,
     /// Households dropped here because they were erased (whole, or rewritten by an erasure).
     pub erased: u32,
+    /// Households dropped here because the commune took their hamlet out of this device's area.
+    pub left_area: u32,
 }
 
 /// The result of an enrolment.
@@ -254,6 +257,17 @@ pub fn sync_shared<R: SharedRegister + ?Sized>(
         session: None,
     };
     let result = run_sync(reg, &peer, transport, options, &mut run);
+    if matches!(result, Err(SyncError::Revoked)) {
+        // The commune withdrew this device: it keeps nothing of the commune, then says so to
+        // the hub (best effort: the wipe does not wait for it).
+        let households = reg.with_register(wipe_after_revocation)?;
+        let wiped = WipedRequest {
+            protocol: PROTOCOL_VERSION,
+            households,
+        };
+        let _ = transport.post(PATH_WIPED, Some(&peer.token), CONTENT_TYPE, encode(&wiped));
+        return result;
+    }
     match &result {
         Ok(report) => {
             let error = match report.outcome {
@@ -375,9 +389,10 @@ fn run_sync<R: SharedRegister + ?Sized>(
         if let Some(c) = applied.cursor {
             cursor = c;
         }
-        if applied.erased > 0 || !batch.request.erase.is_empty() {
+        if applied.erased > 0 || applied.left_area > 0 || !batch.request.erase.is_empty() {
             scrub = true;
         }
+        run.report.left_area += applied.left_area;
         run.report.erased += applied.erased;
         run.report.pushed += applied.pushed;
         run.report.pulled += applied.pulled;
@@ -392,7 +407,11 @@ fn run_sync<R: SharedRegister + ?Sized>(
         );
         outbox.queue.extend(applied.requeue);
         outbox.resend = applied.resend;
-        if outbox.is_empty() && !answer.more {
+        if applied.widened && answer.finished {
+            // The hub closed that session; ask for the joined hamlets in a new one.
+            run.session = None;
+        }
+        if outbox.is_empty() && !answer.more && !applied.widened {
             break answer.finished;
         }
     };
@@ -453,5 +472,6 @@ fn empty_report() -> SyncReport {
         rejected: Vec::new(),
         pending_after: 0,
         erased: 0,
+        left_area: 0,
     }
 }

@@ -12,7 +12,9 @@ pub enum SyncError {
     Interrupted(String),
     #[error("thiết bị chưa được ghép với máy chủ xã / this device is not enrolled with a hub")]
     NotEnrolled,
-    #[error("thiết bị đã bị thu hồi quyền đồng bộ / this device was revoked by the commune")]
+    #[error(
+        "thiết bị đã bị xã thu hồi, dữ liệu trên máy đã được xoá / this device was revoked by the commune and its data was erased"
+    )]
     Revoked,
     #[error("máy chủ không nhận thiết bị này / the hub refused this device: {0}")]
     Unauthorized(String),

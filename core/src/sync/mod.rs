@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod area;
 mod cancel;
 mod client;
 mod error;

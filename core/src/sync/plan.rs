@@ -16,6 +16,7 @@
 
 use std::collections::VecDeque;
 
+use super::area::apply_area;
 use super::error::SyncError;
 use super::merge::{MergeError, merge_changes, sender_heads};
 use super::state::{self, Peer, Rejected};
@@ -191,7 +192,7 @@ pub(crate) fn plan_batch(
 
 /// Decodes the hub's answer and checks it answers `batch` (one verdict per document, in order).
 pub(crate) fn read_answer(batch: &Batch, body: &[u8]) -> Result<SyncResponse, SyncError> {
-    let answer: SyncResponse = decode(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+    let answer = decode_sync_response(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
     if answer.results.len() != batch.sent.len()
         || answer
             .results
@@ -219,6 +220,10 @@ pub(crate) struct Applied {
     pub resend: Vec<String>,
     /// The cursor stored, when every pulled document was complete.
     pub cursor: Option<u64>,
+    /// Households dropped because their hamlet left the device's area.
+    pub left_area: u32,
+    /// Hamlets joined the area: the cursor went back to the start, ask again.
+    pub widened: bool,
 }
 
 /// Stores everything of one answer in one local transaction.
@@ -233,11 +238,21 @@ pub(crate) fn apply_answer(
     let peer_id = peer.peer_id.as_str();
     let mut out = Applied::default();
     reg.sync_store_mut().write(|tx| {
+        // The area first: what the hub sends below is of the area as it is now.
+        if let Some(area) = &answer.area {
+            let change = apply_area(tx, area)?;
+            out.left_area = change.dropped;
+            out.widened = change.widened;
+        }
         for (id, seq) in &batch.settled {
             state::clear_pending(tx, id, *seq)?;
         }
         for (result, sent) in answer.results.iter().zip(&batch.sent) {
             let Queued { id, seq, full } = &sent.queued;
+            if out.left_area > 0 && stored_doc_bytes(tx, id)?.is_none() {
+                // Dropped above with its hamlet: whatever the hub said of it no longer applies.
+                continue;
+            }
             match &result.outcome {
                 PushOutcome::Stored => {
                     // Erased here while on the network (the whole household, or a member: then
@@ -369,8 +384,9 @@ pub(crate) fn apply_answer(
         // Advance the cursor only when every pulled document is complete; otherwise the same
         // range is asked again with the incomplete ones to be resent whole.
         if out.resend.is_empty() {
-            state::set_cursor(tx, peer_id, answer.cursor)?;
-            out.cursor = Some(answer.cursor);
+            let cursor = if out.widened { 0 } else { answer.cursor };
+            state::set_cursor(tx, peer_id, cursor)?;
+            out.cursor = Some(cursor);
         }
         Ok(())
     })?;

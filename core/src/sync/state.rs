@@ -75,6 +75,13 @@ pub(crate) fn save_peer(tx: &Transaction<'_>, peer: &Peer) -> Result<()> {
     )
 }
 
+/// Records the area the hub now gives this device.
+pub(crate) fn set_area(tx: &Transaction<'_>, peer: &str, area: &AreaInfo) -> Result<()> {
+    let area_json =
+        serde_json::to_string(area).map_err(|e| crate::Error::Internal(e.to_string()))?;
+    rows::set_area_json(tx, peer, &area_json)
+}
+
 pub(crate) fn shared_heads(conn: &Connection, peer: &str, doc: &str) -> Result<Vec<Head>> {
     Ok(rows::shared_heads_blob(conn, peer, doc)?
         .map(|b| heads_from_blob(&b))

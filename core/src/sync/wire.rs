@@ -18,6 +18,8 @@ pub const PATH_ENROL: &str = "/v1/enrol";
 pub const PATH_SYNC: &str = "/v1/sync";
 pub const PATH_FINISH: &str = "/v1/sync/finish";
 /// Where a device asks how much of a cut sync request the hub holds (see [`UploadStatus`]).
+/// A revoked device reports that it wiped its register (accepted from revoked devices only).
+pub const PATH_WIPED: &str = "/v1/wiped";
 pub const PATH_SYNC_UPLOAD: &str = "/v1/sync/upload";
 
 /// The answer of [`PATH_SYNC_UPLOAD`] (JSON): how far the hub got with the device's exchange
@@ -164,6 +166,50 @@ pub struct SyncResponse {
     /// document whose epoch it has not reached (and, when not `gone`, gets the rewritten one in
     /// `pull`).
     pub erased: Vec<DocEpoch>,
+    /// The device's area as the hub holds it now, in the first answer of a session: a device
+    /// drops the households of hamlets that left it and asks again from the start for hamlets
+    /// that joined it. Last, so that a device of before it reads an answer of a hub that sends
+    /// it (postcard ignores trailing bytes); a device reads an older hub's answer without it
+    /// through [`decode_sync_response`].
+    pub area: Option<AreaInfo>,
+}
+
+/// A revoked device's report that it wiped its register: every household of the commune, the
+/// enrolment and its token are gone from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WipedRequest {
+    pub protocol: u16,
+    /// Households the device dropped.
+    pub households: u32,
+}
+
+/// [`SyncResponse`] as hubs sent it before `area`.
+#[derive(Deserialize)]
+struct SyncResponseBeforeArea {
+    session: u64,
+    results: Vec<PushResult>,
+    pull: Vec<PullDoc>,
+    cursor: u64,
+    more: bool,
+    finished: bool,
+    erased: Vec<DocEpoch>,
+}
+
+/// Decodes a sync answer, from a hub that sends the area or from one of before it.
+pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
+    decode::<SyncResponse>(body).or_else(|e| {
+        let old: SyncResponseBeforeArea = decode(body).map_err(|_| e)?;
+        Ok(SyncResponse {
+            session: old.session,
+            results: old.results,
+            pull: old.pull,
+            cursor: old.cursor,
+            more: old.more,
+            finished: old.finished,
+            erased: old.erased,
+            area: None,
+        })
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

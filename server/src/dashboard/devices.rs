@@ -28,6 +28,7 @@ fn render(
             minijinja::context! {
                 device_id => r.device_id, volunteer_id => r.volunteer_id, area => r.area_name,
                 revoked => r.revoked, enrolled => local_time(&r.enrolled_at),
+                wiped => r.wiped_at.as_deref().map(local_time),
             }
         })
         .collect();

@@ -125,10 +125,13 @@ pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
             .iter()
             .map(|i| lang.pick(i.label_vi(), i.label_en()).to_owned()),
     );
+    // Only the people who consented to sharing with the commune (the progress export counts
+    // everyone).
     let rows = d
         .store()
         .members(commune)?
         .into_iter()
+        .filter(|m| m.shared)
         .map(|m| {
             let items = status.get(&(m.doc_id.clone(), m.member_id.clone()));
             let mut row = vec![

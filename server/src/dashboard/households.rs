@@ -5,6 +5,7 @@
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
+use gocua_core::commune_view::{for_commune, shared_with_commune};
 use gocua_core::digital_address::card_payload;
 use gocua_core::model::{ChecklistItem, Household};
 use gocua_core::text::fold;
@@ -76,13 +77,18 @@ struct MemberView {
     phone: String,
     residence: String,
     head: bool,
+    /// Consent in force to share with the commune; otherwise only counted.
+    shared: bool,
     consent: String,
     consent_detail: String,
 }
 
+/// The members of `h` as the commune may see them (`h` is `commune_view::for_commune`'s): a person
+/// who has not consented to sharing is a row that says so, with nothing personal.
 fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
     h.current_members()
         .map(|m| {
+            let shared = shared_with_commune(h, &m.id);
             let consent = match h.current_consent(&m.id) {
                 None => t(lang, "no_consent").to_owned(),
                 Some(p) => [
@@ -99,7 +105,12 @@ fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
             let last = h.consents.iter().rev().find(|c| c.member == m.id);
             MemberView {
                 id: m.id.0.clone(),
-                name: m.full_name.clone(),
+                name: if shared {
+                    m.full_name.clone()
+                } else {
+                    t(lang, "not_shared").to_owned()
+                },
+                shared,
                 birth: m.birth.map(|b| b.to_code()).unwrap_or_default(),
                 gender: m
                     .gender
@@ -138,7 +149,8 @@ fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
 
 fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, PageError> {
     let (mut doc, _seq, hamlet) = load_own(d, who, id)?;
-    let h = doc.read().map_err(|_| PageError::Internal)?;
+    let whole = doc.read().map_err(|_| PageError::Internal)?;
+    let h = for_commune(&whole);
     let history = doc.history().map_err(|_| PageError::Internal)?;
     let conflicts = doc.conflicts().map(|c| c.len()).unwrap_or(0);
     let hamlet_name = d
@@ -148,7 +160,12 @@ fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, Page
         .find(|(h, _)| *h == hamlet)
         .map(|(_, n)| n)
         .unwrap_or(hamlet);
-    let current: Vec<_> = h.current_members().collect();
+    // The checklist per person, for the people who share; the others are counted only.
+    let current: Vec<_> = h
+        .current_members()
+        .filter(|m| shared_with_commune(&h, &m.id))
+        .collect();
+    let not_shared = h.current_members().count() - current.len();
     let checklist: Vec<_> = ChecklistItem::ALL
         .iter()
         .map(|item| {
@@ -216,7 +233,8 @@ fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, Page
         minijinja::context! {
             page => "households",
             id => h.id.0.clone(),
-            head => h.head_member().map(|m| m.full_name.clone()),
+            head => h.head_member().map(|m| m.full_name.clone()).filter(|n| !n.is_empty()),
+            not_shared => not_shared,
             hamlet => hamlet_name,
             address => address,
             lifecycle => lang.pick(h.lifecycle.label_vi(), h.lifecycle.label_en()),

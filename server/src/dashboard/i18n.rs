@@ -114,6 +114,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("save", "Lưu", "Save"),
     ("stale", "quá hạn", "overdue"),
     ("revoked", "đã thu hồi", "revoked"),
+    (
+        "wiped_at",
+        "máy đã xoá dữ liệu lúc",
+        "the phone wiped its data at",
+    ),
+    (
+        "not_wiped",
+        "máy chưa xác nhận xoá dữ liệu (chưa kết nối lại)",
+        "the phone has not confirmed a wipe yet (not connected since)",
+    ),
     ("active", "hoạt động", "active"),
     ("session_log", "Nhật ký phiên đồng bộ", "Session log"),
     ("started", "Bắt đầu", "Started"),
@@ -179,6 +189,16 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("consent_help", "Hỗ trợ tạo tài khoản", "Set-up help"),
     ("consent_share", "Chia sẻ với xã", "Share with commune"),
     ("no_consent", "chưa có / đã rút", "none / withdrawn"),
+    (
+        "not_shared",
+        "(chưa đồng ý chia sẻ với xã)",
+        "(not shared with the commune)",
+    ),
+    (
+        "not_shared_note",
+        "người chưa đồng ý chia sẻ thông tin với xã: chỉ được đếm, không hiển thị.",
+        "people have not agreed to share with the commune: counted, not shown.",
+    ),
     ("visits", "Lượt thăm", "Visits"),
     ("date", "Ngày", "Date"),
     ("note", "Ghi chú", "Note"),

@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use gocua_core::commune_view::shared_with_commune;
 use gocua_core::model::{DeviceId, HouseholdId, Lifecycle, VolunteerId};
 use gocua_core::text::fold;
 use gocua_core::{ChangeContext, Edit, FieldPath, HouseholdDoc, HouseholdField};
@@ -283,7 +284,15 @@ pub fn render(
         let (Ok(h), Ok(found)) = (doc.read(), doc.conflicts()) else {
             continue;
         };
-        for c in found {
+        // A conflict on a person who has not consented to sharing with the commune is settled
+        // on a phone: its values are that person's data.
+        let visible = found.into_iter().filter(|c| {
+            c.field
+                .member
+                .as_ref()
+                .is_none_or(|m| shared_with_commune(&h, m))
+        });
+        for c in visible {
             conflicts.push(ConflictView {
                 doc_id: r.doc_id.clone(),
                 seq,
@@ -364,6 +373,15 @@ pub async fn resolve(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Res
             .ok_or_else(bad)?;
         let target = format!("{doc_id} {path}");
         let result = hub_edit(d, who, &doc_id, seq, |doc| {
+            if let Some(member) = &path.member {
+                let h = doc.read().map_err(|_| PageError::Internal)?;
+                if !shared_with_commune(&h, member) {
+                    return Err(PageError::Invalid(
+                        "Người này chưa đồng ý chia sẻ thông tin với xã: xung đột được giải quyết trên điện thoại.".into(),
+                        "This person has not agreed to share with the commune: the conflict is settled on a phone.".into(),
+                    ));
+                }
+            }
             let conflicts = doc.conflicts().map_err(|_| PageError::Internal)?;
             let known = conflicts
                 .iter()

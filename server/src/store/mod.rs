@@ -228,6 +228,9 @@ pub trait HubStore: Send + Sync {
         token_hash: &str,
     ) -> StoreResult<Result<DeviceRecord, RedeemError>>;
     fn revoke_device(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// Records that a revoked device wiped its register (the first report only); false when the
+    /// device is not revoked or already reported.
+    fn record_wipe(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>>;
 
     // --- documents

@@ -67,6 +67,8 @@ pub struct DeviceRow {
     pub area_id: String,
     pub area_name: String,
     pub revoked: bool,
+    /// When a revoked device reported that it wiped its register.
+    pub wiped_at: Option<String>,
     pub enrolled_at: String,
     pub last_seen_at: Option<String>,
     pub last_success_at: Option<String>,
@@ -108,6 +110,9 @@ pub struct MemberRow {
     pub relation: String,
     pub id_number: Option<String>,
     pub phone: Option<String>,
+    /// Consent in force to share with the commune: without it the name and personal fields are
+    /// empty, and the row is only counted (`gocua_core::commune_view`).
+    pub shared: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -288,7 +288,7 @@ impl DashboardStore for PgStore {
             Ok(c.query(
                 "SELECT d.device_id, d.volunteer_id, d.area_id, a.name, d.revoked_at IS NOT NULL, d.enrolled_at,
                         d.last_seen_at, d.last_success_at, d.pending_docs, d.last_error,
-                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0)
+                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0), d.wiped_at
                  FROM devices d JOIN areas a ON a.area_id = d.area_id
                  LEFT JOIN LATERAL (
                     SELECT COUNT(*) AS n, SUM(docs_up + docs_down)::BIGINT AS docs,
@@ -312,6 +312,7 @@ impl DashboardStore for PgStore {
                 recent_sessions: r.get::<_, i64>(10) as u32,
                 recent_docs: r.get::<_, i64>(11) as u64,
                 recent_bytes: r.get::<_, i64>(12) as u64,
+                wiped_at: r.get(13),
             })
             .collect())
         })
@@ -392,7 +393,7 @@ impl DashboardStore for PgStore {
     fn members(&self, commune: &str) -> StoreResult<Vec<MemberRow>> {
         self.with(|c| {
             Ok(c.query(
-                "SELECT doc_id, member_id, hamlet, full_name, birth, gender, relation, id_number, phone FROM dash_members
+                "SELECT doc_id, member_id, hamlet, full_name, birth, gender, relation, id_number, phone, shared FROM dash_members
                  WHERE commune = $1 ORDER BY hamlet, doc_id, member_id",
                 &[&commune],
             )?
@@ -407,6 +408,7 @@ impl DashboardStore for PgStore {
                 relation: r.get(6),
                 id_number: r.get(7),
                 phone: r.get(8),
+                shared: r.get(9),
             })
             .collect())
         })

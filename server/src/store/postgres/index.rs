@@ -126,13 +126,14 @@ fn insert_members(
     let relation: Vec<&str> = ms().map(|(_, _, m)| m.relation.as_str()).collect();
     let id_number: Vec<Option<&str>> = ms().map(|(_, _, m)| m.id_number.as_deref()).collect();
     let phone: Vec<Option<&str>> = ms().map(|(_, _, m)| m.phone.as_deref()).collect();
+    let shared: Vec<bool> = ms().map(|(_, _, m)| m.shared).collect();
     c.execute(
-        "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone)
+        "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone, shared)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-            $8::text[], $9::text[], $10::text[])",
+            $8::text[], $9::text[], $10::text[], $11::bool[])",
         &[
             &doc_id, &member_id, &commune, &hamlet, &full_name, &birth, &gender, &relation,
-            &id_number, &phone,
+            &id_number, &phone, &shared,
         ],
     )?;
     Ok(())

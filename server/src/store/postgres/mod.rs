@@ -54,6 +54,14 @@ const MIGRATIONS: &[(i32, &str)] = &[
         2,
         include_str!("../../../migrations/postgres/0002_dashboard.sql"),
     ),
+    (
+        3,
+        include_str!("../../../migrations/postgres/0003_member_shared.sql"),
+    ),
+    (
+        4,
+        include_str!("../../../migrations/postgres/0004_device_wiped.sql"),
+    ),
 ];
 
 /// Key of the advisory lock held while migrating (any constant shared by all hub versions).
@@ -367,6 +375,15 @@ impl HubStore for PgStore {
                     &[&area.commune_code, &h.id, &h.name],
                 )?;
             }
+            // The area's devices drop the households of hamlets that left it (core/src/sync/
+            // area.rs): forget that they hold them, so they are sent whole if the hamlets return.
+            let ids: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
+            tx.execute(
+                "DELETE FROM device_docs
+                 WHERE device_id IN (SELECT device_id FROM devices WHERE area_id = $1)
+                   AND doc_id IN (SELECT doc_id FROM docs WHERE commune <> $2 OR hamlet <> ALL($3))",
+                &[&area.area_id, &area.commune_code, &ids],
+            )?;
             Ok(())
         })
     }
@@ -444,6 +461,16 @@ impl HubStore for PgStore {
         self.with(|c| {
             Ok(c.execute(
                 "UPDATE devices SET revoked_at = $2 WHERE device_id = $1 AND revoked_at IS NULL",
+                &[&device_id, &ts(at)],
+            )? > 0)
+        })
+    }
+
+    fn record_wipe(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE devices SET wiped_at = $2
+                 WHERE device_id = $1 AND revoked_at IS NOT NULL AND wiped_at IS NULL",
                 &[&device_id, &ts(at)],
             )? > 0)
         })

@@ -280,7 +280,8 @@ impl DashboardStore for SqliteStore {
                         d.last_seen_at, d.last_success_at, d.pending_docs, d.last_error,
                         (SELECT COUNT(*) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
                         (SELECT COALESCE(SUM(docs_up + docs_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
-                        (SELECT COALESCE(SUM(bytes_up + bytes_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2)
+                        (SELECT COALESCE(SUM(bytes_up + bytes_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
+                        d.wiped_at
                  FROM devices d JOIN areas a ON a.area_id = d.area_id
                  WHERE a.commune = ?1 ORDER BY d.volunteer_id, d.device_id",
             )?;
@@ -300,6 +301,7 @@ impl DashboardStore for SqliteStore {
                         recent_sessions: r.get(10)?,
                         recent_docs: r.get::<_, i64>(11)? as u64,
                         recent_bytes: r.get::<_, i64>(12)? as u64,
+                        wiped_at: r.get(13)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -378,7 +380,7 @@ impl DashboardStore for SqliteStore {
     fn members(&self, commune: &str) -> StoreResult<Vec<MemberRow>> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT doc_id, member_id, hamlet, full_name, birth, gender, relation, id_number, phone FROM dash_members
+                "SELECT doc_id, member_id, hamlet, full_name, birth, gender, relation, id_number, phone, shared FROM dash_members
                  WHERE commune = ?1 ORDER BY hamlet, doc_id, member_id",
             )?;
             let rows = stmt
@@ -393,6 +395,7 @@ impl DashboardStore for SqliteStore {
                         relation: r.get(6)?,
                         id_number: r.get(7)?,
                         phone: r.get(8)?,
+                        shared: r.get(9)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -23,7 +23,7 @@ CREATE INDEX IF NOT EXISTS dash_households_plus ON dash_households (commune, plu
 CREATE TABLE IF NOT EXISTS dash_members (
     doc_id TEXT NOT NULL, member_id TEXT NOT NULL, commune TEXT NOT NULL, hamlet TEXT NOT NULL,
     full_name TEXT NOT NULL, birth TEXT, gender TEXT, relation TEXT NOT NULL,
-    id_number TEXT, phone TEXT, PRIMARY KEY (doc_id, member_id)
+    id_number TEXT, phone TEXT, shared INTEGER NOT NULL, PRIMARY KEY (doc_id, member_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dash_members_id ON dash_members (commune, id_number) WHERE id_number IS NOT NULL;
 CREATE INDEX IF NOT EXISTS dash_members_phone ON dash_members (commune, phone) WHERE phone IS NOT NULL;
@@ -94,8 +94,8 @@ pub(super) fn write_rows(
         h.created_day,
     ])?;
     let mut member_stmt = conn.prepare_cached(
-        "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone, shared)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for m in &rows.members {
         member_stmt.execute(params![
@@ -108,7 +108,8 @@ pub(super) fn write_rows(
             m.gender,
             m.relation,
             m.id_number,
-            m.phone
+            m.phone,
+            m.shared
         ])?;
     }
     let mut item_stmt = conn.prepare_cached(

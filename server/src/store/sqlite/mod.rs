@@ -20,7 +20,13 @@ use crate::time::ts;
 
 /// The schema's migrations, in order: (version, SQL); the version is `PRAGMA user_version`.
 /// Append only: a migration, once released, is never changed.
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../../migrations/sqlite/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../../migrations/sqlite/0001_init.sql")),
+    (
+        2,
+        include_str!("../../../migrations/sqlite/0002_device_wiped.sql"),
+    ),
+];
 
 /// Brings the schema to the latest version, each migration in its own transaction with the
 /// version it sets; refuses a database of a newer hub.
@@ -244,6 +250,17 @@ impl HubStore for SqliteStore {
             for h in &area.hamlets {
                 tx.execute("INSERT OR REPLACE INTO hamlets (commune, hamlet_id, name) VALUES (?1, ?2, ?3)", params![area.commune_code, h.id, h.name])?;
             }
+            // The area's devices drop the households of hamlets that left it (core/src/sync/
+            // area.rs): forget that they hold them, so they are sent whole if the hamlets return.
+            let ids: Vec<&str> = area.hamlets.iter().map(|h| h.id.as_str()).collect();
+            let ids = serde_json::to_string(&ids).map_err(|_| StoreError::OutOfRange { what: "hamlet list" })?;
+            tx.execute(
+                "DELETE FROM device_docs
+                 WHERE device_id IN (SELECT device_id FROM devices WHERE area_id = ?1)
+                   AND doc_id IN (SELECT doc_id FROM docs
+                                  WHERE commune <> ?2 OR hamlet NOT IN (SELECT value FROM json_each(?3)))",
+                params![area.area_id, area.commune_code, ids],
+            )?;
             tx.commit()?;
             Ok(())
         })
@@ -306,6 +323,16 @@ impl HubStore for SqliteStore {
         self.with(|c| {
             Ok(c.execute(
                 "UPDATE devices SET revoked_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL",
+                params![device_id, ts(at)],
+            )? > 0)
+        })
+    }
+
+    fn record_wipe(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE devices SET wiped_at = ?2
+                 WHERE device_id = ?1 AND revoked_at IS NOT NULL AND wiped_at IS NULL",
                 params![device_id, ts(at)],
             )? > 0)
         })
@@ -752,7 +779,8 @@ mod tests {
             assert_eq!(schema_version(&path).unwrap(), 0);
         }
         let store = SqliteStore::open(&path).unwrap();
-        assert_eq!(schema_version(&path).unwrap(), 1);
+        let latest = MIGRATIONS.last().unwrap().0;
+        assert_eq!(schema_version(&path).unwrap(), latest);
         assert_eq!(store.hub_id().unwrap(), "hub-old");
         assert_eq!(
             store.coordinator_commune("coord").unwrap().as_deref(),
@@ -762,7 +790,7 @@ mod tests {
         drop(store);
         // Opening again changes nothing.
         SqliteStore::open(&path).unwrap();
-        assert_eq!(schema_version(&path).unwrap(), 1);
+        assert_eq!(schema_version(&path).unwrap(), latest);
     }
 
     #[test]
