@@ -25,7 +25,7 @@ pub mod validate;
 
 pub use doc::{
     ChangeContext, Conflict, ConflictValue, Edit, FieldPath, HistoryEntry, HouseholdDoc,
-    HouseholdField, MemberField,
+    HouseholdField, MAX_STRING_CHARS, MemberField, ShapeIssue, ShapeProblem,
 };
 pub use erasure::EraseState;
 pub use error::{Error, Result};

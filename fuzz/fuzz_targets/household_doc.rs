@@ -1,6 +1,6 @@
 //! A household document from the network or a file: load it and read it as the register does,
 //! apply it as changes to a stored household (`HouseholdDoc::apply_bytes`), and merge it into
-//! one (`HouseholdDoc::merge`). Whatever is taken still reads, and saves to bytes that load.
+//! one (`HouseholdDoc::merge`), and check it whole as the hub does (`validate_document`). Whatever is taken still reads, and saves to bytes that load.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -35,6 +35,13 @@ fuzz_target!(
             assert_eq!(doc.id().expect("a loaded document has an id"), household.id);
             let _ = doc.conflicts();
             let _ = doc.history();
+            // The hub's whole-document check of a pushed document never panics.
+            let _ = gocua_core::validate::validate_document(
+                &mut doc,
+                &household,
+                data.len(),
+                chrono::Utc::now(),
+            );
             let again = HouseholdDoc::load(&doc.save()).expect("a saved document loads");
             assert_eq!(again.read().expect("reads"), household);
 

@@ -6,12 +6,11 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use gocua_core::input::{HouseholdInput, MemberInput};
 use gocua_core::model::{DeviceId, Household, HouseholdId, MemberId, VolunteerId, is_valid_id};
 use gocua_core::sync::merge::{MergeError, changes_after, merge_changes, sender_heads};
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
-use gocua_core::validate::{validate_household_input, validate_member_input};
+use gocua_core::validate::validate_document;
 use gocua_core::{ChangeContext, HouseholdDoc};
 
 use crate::projection;
@@ -209,33 +208,16 @@ fn outside_area() -> PushOutcome {
     )
 }
 
-/// The field rules a stored household must meet; the first error found, as a rejection.
-fn check_rules(h: &Household, now: DateTime<Utc>) -> Option<PushOutcome> {
-    // Device clocks run ahead in the field: allow two days.
-    let later = now + chrono::Duration::days(2);
-    let input = HouseholdInput {
-        area: h.area.clone(),
-        address: h.address.clone(),
-        gps: h.digital_address.gps.clone(),
-        official: h.digital_address.official.clone(),
-        notes: h.notes.clone(),
-    };
-    let (_, report) = validate_household_input(&input, later);
-    let mut issues: Vec<_> = report.errors().cloned().collect();
-    for m in h.current_members() {
-        let input = MemberInput {
-            full_name: m.full_name.clone(),
-            birth: m.birth,
-            gender: m.gender,
-            relation: m.relation,
-            id_number: m.id_number.clone(),
-            phone: m.phone.clone(),
-            residence: m.residence,
-        };
-        let (_, report) = validate_member_input(&input, later.date_naive());
-        issues.extend(report.errors().cloned());
-    }
-    issues.first().map(|i| {
+/// The core's whole-document rules (`validate_document`: every object, removed members and
+/// conflicting values included, the document's shape and size); the first error, as a rejection.
+pub fn check_document(
+    doc: &mut HouseholdDoc,
+    h: &Household,
+    size: usize,
+    now: DateTime<Utc>,
+) -> Option<PushOutcome> {
+    let report = validate_document(doc, h, size, now);
+    report.errors().next().map(|i| {
         reject(
             "invalid",
             &format!("trường {} không hợp lệ: {}", i.field, i.message_vi),
@@ -733,7 +715,12 @@ impl Hub {
             return outside_area();
         }
         if merged.changed
-            && let Some(rejection) = check_rules(h, now)
+            && let Some(rejection) = check_document(
+                &mut merged.doc,
+                &merged.household,
+                merged.snapshot.len(),
+                now,
+            )
         {
             return rejection;
         }

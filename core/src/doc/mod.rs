@@ -9,6 +9,7 @@ mod history;
 mod read;
 mod rewrite;
 mod schema;
+mod shape;
 mod value;
 
 pub use conflict::{Conflict, ConflictValue, FieldPath};
@@ -17,6 +18,7 @@ pub use edit::{Edit, HouseholdField, MemberField};
 pub(crate) use edit::{household_key, member_key};
 pub use history::HistoryEntry;
 pub use schema::{HOUSEHOLD_FIELDS, MEMBER_FIELDS};
+pub use shape::{MAX_STRING_CHARS, ShapeIssue, ShapeProblem};
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{ActorId, AutoCommit, ObjType, ROOT};

@@ -2,12 +2,14 @@
 //! volunteer may accept), each with a machine kind, the field, and a message in Vietnamese and
 //! English that never repeats the personal data it is about.
 
+mod document;
 mod gps;
 mod household;
 mod id_number;
 mod name;
 mod phone;
 
+pub use document::{MAX_DOCUMENT_BYTES, MAX_REASON_CHARS, MAX_VISIT_NOTE_CHARS, validate_document};
 pub use gps::validate_gps;
 pub use household::{validate_household_input, validate_member_input};
 pub use id_number::{check_id_number, known_province_prefix};

@@ -176,6 +176,17 @@ pub fn hub_edit(
                 )
             })?;
         }
+        // A write of the hub passes the same whole-document rules as a device's push: an
+        // invalid conflicting value cannot be chosen into the household.
+        let household = doc.read().map_err(|_| PageError::Internal)?;
+        let size = doc.save().len();
+        let report = gocua_core::validate::validate_document(&mut doc, &household, size, d.now());
+        if let Some(issue) = report.errors().next() {
+            return Err(PageError::Invalid(
+                format!("Không lưu được: {}", issue.message_vi),
+                format!("Not saved: {}", issue.message_en),
+            ));
+        }
         let write = crate::hub::write_of(doc_id, &mut doc, Some(seq), d.now())
             .map_err(|_| PageError::Internal)?;
         let by = format!("coordinator:{}", who.coordinator.coordinator_id);
