@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use gocua_core::model::{DeviceId, Household, HouseholdId, MemberId, VolunteerId, is_valid_id};
-use gocua_core::sync::merge::{MergeError, changes_after, merge_changes, sender_heads};
+use gocua_core::sync::merge::{
+    MergeError, Merged, changes_after, device_actor_hex, merge_changes, sender_heads,
+};
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::validate_document;
@@ -206,6 +208,27 @@ fn outside_area() -> PushOutcome {
         "hộ này không thuộc địa bàn của thiết bị",
         "this household is not in the device's area",
     )
+}
+
+/// Who made a change cannot be forged: every change a push adds must carry the pushing
+/// device's actor (changes of others reach the hub from their own devices), and the only entry
+/// of the document's actor table a push may add or change is the device's own, naming its
+/// enrolled volunteer and itself.
+fn check_attribution(device: &DeviceRecord, merged: &Merged) -> Option<PushOutcome> {
+    let own = device_actor_hex(&DeviceId(device.device_id.clone()));
+    let own_entry = format!("{}|{}", device.volunteer_id, device.device_id);
+    let forged = merged.new_actors.iter().any(|a| *a != own)
+        || merged
+            .actor_entries_changed
+            .iter()
+            .any(|(actor, entry)| *actor != own || *entry != own_entry);
+    forged.then(|| {
+        reject(
+            "forged_actor",
+            "tài liệu có thay đổi không do thiết bị này thực hiện",
+            "the document holds changes this device did not make",
+        )
+    })
 }
 
 /// The core's whole-document rules (`validate_document`: every object, removed members and
@@ -713,6 +736,9 @@ impl Hub {
             || h.area.province_code != device.area.province_code
         {
             return outside_area();
+        }
+        if let Some(rejection) = check_attribution(device, &merged) {
+            return rejection;
         }
         if merged.changed
             && let Some(rejection) = check_document(

@@ -17,9 +17,11 @@ fn token_of(dir: &std::path::Path, volunteer: &str) -> String {
         .unwrap()
 }
 
-/// A change on top of the document `bytes`, made by `edit` with raw Automerge.
-fn tampered(bytes: &[u8], edit: impl FnOnce(&mut AutoCommit)) -> Vec<u8> {
+/// A change on top of the document `bytes`, made by `edit` with raw Automerge under the actor
+/// of device `device` (as that device would sign it).
+fn tampered_as(device: &str, bytes: &[u8], edit: impl FnOnce(&mut AutoCommit)) -> Vec<u8> {
     let mut doc = AutoCommit::load(bytes).unwrap();
+    doc.set_actor(automerge::ActorId::from(device.as_bytes()));
     edit(&mut doc);
     doc.save()
 }
@@ -45,6 +47,9 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
     assert_eq!(ok.outcome, SessionOutcome::Success);
     let token = token_of(dir.path(), "vol-a");
     let original = phone.export_document(&ids[0]).unwrap();
+    let device = phone.identity().device.0.clone();
+    let tampered =
+        |bytes: &[u8], edit: &dyn Fn(&mut AutoCommit)| tampered_as(&device, bytes, |d| edit(d));
     let honest_id = phone
         .create_household(household("thon-dong", 7))
         .unwrap()
@@ -54,31 +59,31 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         (
             "a 100 KB note",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 d.put(ROOT, "notes", "a".repeat(100_000)).unwrap();
             }),
         ),
         (
             "an unknown key",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 d.put(ROOT, "payload", "anything").unwrap();
             }),
         ),
         (
             "a bidi override in the street",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 d.put(ROOT, "street", "Đội Cấn\u{202E}gnaH").unwrap();
             }),
         ),
         (
             "a terminal escape in the notes",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 d.put(ROOT, "notes", "xin chào \u{1b}[2J").unwrap();
             }),
         ),
         (
             "a removed member with an invalid ID number",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 let ms = members(d);
                 let m = d.put_object(&ms, "m-ghost", ObjType::Map).unwrap();
                 d.put(&m, "full_name", "Bóng Ma").unwrap();
@@ -90,7 +95,7 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
         ),
         (
             "a member id that is not an id",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 let ms = members(d);
                 let m = d.put_object(&ms, "../x y", ObjType::Map).unwrap();
                 d.put(&m, "full_name", "Lạ").unwrap();
@@ -100,7 +105,7 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
         ),
         (
             "an oversized checklist reason",
-            tampered(&original, |d| {
+            tampered(&original, &|d: &mut AutoCommit| {
                 let ms = members(d);
                 let id = d.keys(&ms).next().unwrap();
                 let m = d.get(&ms, &id).unwrap().unwrap().1;
@@ -116,6 +121,20 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
                 )
                 .unwrap();
                 d.put(&e, "device", "dev-a").unwrap();
+            }),
+        ),
+        (
+            "a change signed as another device",
+            tampered_as("dev-someone-else", &original, |d| {
+                d.put(ROOT, "street", "Phố Khác").unwrap();
+            }),
+        ),
+        (
+            "the device's own actor named as another volunteer",
+            tampered(&original, &|d: &mut AutoCommit| {
+                let actors = d.get(ROOT, "actors").unwrap().unwrap().1;
+                let own = automerge::ActorId::from(device.as_bytes()).to_hex_string();
+                d.put(&actors, own, format!("vol-other|{device}")).unwrap();
             }),
         ),
     ];
@@ -143,7 +162,12 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
             PushOutcome::Rejected {
                 code, message_en, ..
             } => {
-                assert_eq!(code, "invalid", "{name}");
+                let want = if name.contains("device") {
+                    "forged_actor"
+                } else {
+                    "invalid"
+                };
+                assert_eq!(code, want, "{name}");
                 assert!(!message_en.contains("Bóng Ma"), "no personal data: {name}");
             }
             other => panic!("{name}: {other:?}"),
@@ -157,6 +181,11 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
         let stored = AutoCommit::load(&on_hub.bytes).unwrap();
         assert!(stored.get(ROOT, "payload").unwrap().is_none(), "{name}");
         assert!(stored.get(ROOT, "notes").unwrap().is_none(), "{name}");
+        let street: Option<String> = stored
+            .get(ROOT, "street")
+            .unwrap()
+            .and_then(|(v, _)| v.into_string().ok());
+        assert_ne!(street.as_deref(), Some("Phố Khác"), "{name}");
         assert_eq!(
             stored.keys(members(&stored).clone()).count(),
             1,

@@ -25,6 +25,19 @@ pub struct HistoryEntry {
     pub what: String,
 }
 
+/// The document's actor table as stored (actor hex -> `volunteer|device`), empty when missing.
+pub fn actor_entries(doc: &AutoCommit) -> std::collections::BTreeMap<String, String> {
+    let Ok(Some(obj)) = super::value::get_map(doc, ROOT, k::ACTORS) else {
+        return Default::default();
+    };
+    automerge::ReadDoc::keys(doc, &obj)
+        .filter_map(|key| {
+            let value = get_str(doc, &obj, &key).ok().flatten()?;
+            Some((key, value))
+        })
+        .collect()
+}
+
 /// Maps actor ids (hex) to the volunteer and device that wrote with them.
 pub struct Actors(HashMap<String, (VolunteerId, DeviceId)>);
 

@@ -17,6 +17,7 @@ pub use context::ChangeContext;
 pub use edit::{Edit, HouseholdField, MemberField};
 pub(crate) use edit::{household_key, member_key};
 pub use history::HistoryEntry;
+pub(crate) use history::actor_entries;
 pub use schema::{HOUSEHOLD_FIELDS, MEMBER_FIELDS};
 pub use shape::{MAX_STRING_CHARS, ShapeIssue, ShapeProblem};
 

@@ -9,7 +9,7 @@ use automerge::{AutoCommit, ChangeHash};
 
 use super::wire::Head;
 use crate::doc::HouseholdDoc;
-use crate::model::{Household, HouseholdId};
+use crate::model::{DeviceId, Household, HouseholdId};
 
 /// The result of merging received changes into a document.
 #[derive(Debug)]
@@ -28,6 +28,16 @@ pub struct Merged {
     pub doc: HouseholdDoc,
     /// The household before the merge, if the document existed.
     pub before: Option<Household>,
+    /// The actors (hex) of the changes the merge added: who claims to have made them.
+    pub new_actors: Vec<String>,
+    /// Entries of the document's actor table (actor hex -> `volunteer|device`) the merge added
+    /// or changed: the names history shows for those actors.
+    pub actor_entries_changed: Vec<(String, String)>,
+}
+
+/// The actor (hex) every change a device makes carries (`doc::actor_for`).
+pub fn device_actor_hex(device: &DeviceId) -> String {
+    crate::doc::actor_for(device).to_hex_string()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -60,7 +70,9 @@ pub fn merge_changes(
         Some(bytes) => Some(read(bytes)?),
         None => None,
     };
+    let hashes_before = doc.get_heads();
     let heads_before = heads_of(&mut doc);
+    let entries_before = crate::doc::actor_entries(&doc);
     doc.load_incremental(incoming)
         .map_err(|e| MergeError::Corrupt(e.to_string()))?;
     if !doc.get_missing_deps(&[]).is_empty() {
@@ -71,6 +83,17 @@ pub fn merge_changes(
         return Err(MergeError::Corrupt("empty document".into()));
     }
     let changed = heads != heads_before;
+    let mut new_actors: Vec<String> = doc
+        .get_changes(&hashes_before)
+        .iter()
+        .map(|c| c.actor_id().to_hex_string())
+        .collect();
+    new_actors.sort();
+    new_actors.dedup();
+    let actor_entries_changed = crate::doc::actor_entries(&doc)
+        .into_iter()
+        .filter(|(k, v)| entries_before.get(k) != Some(v))
+        .collect();
     let snapshot = doc.save();
     let merged = HouseholdDoc::load(&snapshot).map_err(|e| MergeError::Corrupt(e.to_string()))?;
     let household = merged
@@ -87,6 +110,8 @@ pub fn merge_changes(
         household,
         doc: merged,
         before,
+        new_actors,
+        actor_entries_changed,
     })
 }
 
