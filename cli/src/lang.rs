@@ -13,6 +13,11 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The same language for the core's screen models.
+    pub fn screens(self) -> gocua_core::screens::Lang {
+        gocua_core::screens::Lang::from_code(self.pick("vi", "en"))
+    }
+
     /// The text in this language.
     pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
         match self {

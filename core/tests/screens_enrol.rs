@@ -80,3 +80,25 @@ fn the_commune_is_searched_in_the_catalog() {
     let view = model.handle(EnrolEvent::Payload("GOCUA-PAIR:1:X1:https://hub".into()));
     assert!(view.ready.is_some());
 }
+
+#[test]
+fn plain_http_to_another_machine_is_warned_about_unless_pinned() {
+    use gocua_core::screens::enrol::plain_http_warning;
+    let warned = |url: &str, pinned: bool| plain_http_warning(url, pinned, Lang::En).is_some();
+    assert!(warned("http://hub.xa-ba-dinh.vn:7878", false));
+    assert!(warned("http://192.168.1.10/", false));
+    assert!(warned("http://user@10.0.0.2:80", false));
+    assert!(!warned("http://hub.xa-ba-dinh.vn:7878", true), "pinned");
+    assert!(!warned("https://hub.xa-ba-dinh.vn", false));
+    for local in [
+        "http://127.0.0.1:7878",
+        "http://localhost:80",
+        "http://[::1]:7878",
+    ] {
+        assert!(!warned(local, false), "{local}");
+    }
+    let text = plain_http_warning("http://10.0.0.2", false, Lang::Vi)
+        .unwrap()
+        .text;
+    assert!(text.contains("https"), "{text}");
+}

@@ -102,6 +102,19 @@ pub fn create_area(
 /// Letters and digits that cannot be mistaken for one another when read aloud or typed.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
+/// A pairing code's validity from a number of hours as typed (a form, a command line): from 1 hour
+/// to 30 days; anything else, however large, is a clear refusal rather than an overflow.
+pub fn pairing_hours(hours: i64) -> Result<Duration, AdminError> {
+    Duration::try_hours(hours)
+        .filter(|d| *d > Duration::zero() && *d <= Duration::days(30))
+        .ok_or_else(|| {
+            invalid(
+                "thời hạn mã ghép từ 1 giờ đến 720 giờ (30 ngày)",
+                "a pairing code lasts between 1 and 720 hours (30 days)",
+            )
+        })
+}
+
 /// Issues a single-use pairing code, valid for `ttl`, bound to a volunteer and an area. Returns
 /// the code as shown to people (`XXXX-XXXX-XX`); only its hash is stored.
 pub fn issue_pairing(

@@ -45,6 +45,47 @@ pub(crate) async fn answer(
 }
 
 /// An answer of the hub as HTTP: sync bodies are postcard + zstd, the rest JSON.
+/// Refuses a request whose announced body is larger than the hub reads, from its headers alone:
+/// nothing of the body is read (a client could otherwise make the hub read 32 MiB to refuse it).
+pub(crate) async fn refuse_oversized(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let announced = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_REQUEST as u64) {
+        let error = crate::hub::ApiError::new(
+            413,
+            "too_large",
+            "yêu cầu quá lớn",
+            "the request is too large",
+        );
+        return reply(error.into_response(), true);
+    }
+    next.run(req).await
+}
+
+/// The protocol's JSON error for a body the hub would not read whole (over its limit, or cut):
+/// a device reads its code like any other refusal.
+pub(crate) fn body_refused(
+    rejection: axum::extract::rejection::BytesRejection,
+) -> axum::response::Response {
+    let error = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        crate::hub::ApiError::new(
+            413,
+            "too_large",
+            "yêu cầu quá lớn",
+            "the request is too large",
+        )
+    } else {
+        crate::hub::ApiError::bad_request("body")
+    };
+    reply(error.into_response(), true)
+}
+
 pub(crate) fn reply(resp: gocua_core::sync::Response, is_enrol: bool) -> axum::response::Response {
     let content_type = if resp.status == 200 && !is_enrol {
         CONTENT_TYPE

@@ -133,7 +133,7 @@ fn line(who: &str, r: &SyncReport) {
 
 /// Builds the demo under `data` and serves it on `listen` until Ctrl-C.
 pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
-    std::fs::create_dir_all(data)?;
+    crate::store::private_dir(data)?;
     let db = data.join("hub.db");
     if db.exists() {
         return Err(format!(

@@ -8,7 +8,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::connect_info::Connected;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, State};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
@@ -30,11 +30,18 @@ pub fn router(hub: Arc<Hub>, status_page: bool) -> Router {
 fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
     let dashboard = crate::dashboard::router(hub.clone(), tls);
     let mut router = Router::new()
-        .route(PATH_ENROL, post(api))
+        // Requests without a device token are small: read no more of them than that.
+        .route(
+            PATH_ENROL,
+            post(api).layer(DefaultBodyLimit::max(SMALL_REQUEST)),
+        )
+        .route(
+            PATH_WIPED,
+            post(api).layer(DefaultBodyLimit::max(SMALL_REQUEST)),
+        )
         .route(PATH_SYNC, post(crate::resume::sync))
         .route(PATH_SYNC_UPLOAD, post(crate::resume::upload_status))
-        .route(PATH_FINISH, post(api))
-        .route(PATH_WIPED, post(api))
+        .route(PATH_FINISH, post(device_api))
         .route("/healthz", get(|| async { "ok" }));
     if status_page {
         router = router
@@ -43,18 +50,70 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
     }
     router
         .layer(DefaultBodyLimit::max(MAX_REQUEST))
+        .layer(axum::middleware::from_fn(crate::api::refuse_oversized))
         .with_state(hub)
         .merge(dashboard)
+        .layer(axum::middleware::map_response(
+            move |resp: axum::response::Response| security_headers(resp, tls),
+        ))
         .layer(axum::middleware::from_fn(crate::api::traced))
+}
+
+/// Headers every answer carries (API, dashboard, errors): no content sniffing, no framing, no
+/// referrer to other sites; under TLS, browsers are told to use HTTPS only (a year).
+async fn security_headers(
+    mut resp: axum::response::Response,
+    tls: bool,
+) -> axum::response::Response {
+    use axum::http::HeaderValue;
+    let h = resp.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.entry("x-frame-options")
+        .or_insert(HeaderValue::from_static("DENY"));
+    h.entry("referrer-policy")
+        .or_insert(HeaderValue::from_static("same-origin"));
+    if tls {
+        h.insert(
+            "strict-transport-security",
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    resp
 }
 
 async fn api(
     State(hub): State<Arc<Hub>>,
     uri: Uri,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> axum::response::Response {
-    answer(hub, uri.path().to_owned(), bearer(&headers), body).await
+    match body {
+        Ok(body) => answer(hub, uri.path().to_owned(), bearer(&headers), body).await,
+        Err(rejection) => crate::api::body_refused(rejection),
+    }
+}
+
+/// The largest body of a request made without a device's token (enrolment, a wipe report).
+const SMALL_REQUEST: usize = 64 * 1024;
+
+/// A request only an enrolled device makes: its token is checked before any of its body is
+/// read, so a client without one cannot make the hub read (and hold) a large body.
+async fn device_api(
+    State(hub): State<Arc<Hub>>,
+    req: axum::extract::Request,
+) -> axum::response::Response {
+    let token = bearer(req.headers());
+    if let Err(e) = crate::resume::device(&hub, token.clone()).await {
+        return crate::api::reply(e.into_response(), true);
+    }
+    let path = req.uri().path().to_owned();
+    match axum::body::Bytes::from_request(req, &()).await {
+        Ok(body) => answer(hub, path, token, body).await,
+        Err(rejection) => crate::api::body_refused(rejection),
+    }
 }
 
 async fn status_json(State(hub): State<Arc<Hub>>) -> impl IntoResponse {

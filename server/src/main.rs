@@ -8,6 +8,16 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use gocua_hub::{Hub, HubConfig, SqliteStore, admin, http, report::Report};
 
+/// `println!` that fails instead of panicking when stdout is closed (a pipe to `head`, a closed
+/// terminal): what the command did stays done, and the command ends with an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write;
+        writeln!(std::io::stdout(), $($arg)*)
+            .map_err(|e| format!("cannot write to standard output: {e}"))?;
+    }};
+}
+
 #[derive(Parser)]
 #[command(
     name = "gocua-hub",
@@ -89,8 +99,8 @@ enum Command {
         volunteer: String,
         #[arg(long)]
         area: String,
-        /// Hours the code stays valid.
-        #[arg(long, default_value_t = 24)]
+        /// Hours the code stays valid (1 to 720).
+        #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(i64).range(1..=720))]
         hours: i64,
         /// The hub's address as devices reach it, for the QR payload.
         #[arg(long, default_value = "http://127.0.0.1:7878")]
@@ -131,7 +141,7 @@ fn open(data: &Path) -> Result<Arc<dyn gocua_hub::HubStore>, String> {
             .map(|s| Arc::new(s) as Arc<dyn gocua_hub::HubStore>)
             .map_err(|e| format!("PostgreSQL: {e}"));
     }
-    std::fs::create_dir_all(data).map_err(|e| format!("{}: {e}", data.display()))?;
+    gocua_hub::store::private_dir(data).map_err(|e| format!("{}: {e}", data.display()))?;
     SqliteStore::open(&data.join("hub.db"))
         .map(|s| Arc::new(s) as Arc<dyn gocua_hub::HubStore>)
         .map_err(|e| e.to_string())
@@ -169,7 +179,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     .await
                     .map_err(|e| format!("{listen}: {e}"))?;
                 let addr = listener.local_addr().map_err(|e| e.to_string())?;
-                println!(
+                say!(
                     "gocua-hub serving on {scheme}://{addr} (data: {})",
                     data.display()
                 );
@@ -194,7 +204,7 @@ fn run(cli: Cli) -> Result<(), String> {
             if password_stdin {
                 gocua_hub::dashboard::auth::set_password(store.as_ref(), &id, &read_password()?)?;
             }
-            println!("coordinator {id} added");
+            say!("coordinator {id} added");
             Ok(())
         }
         Command::SetPassword { data, id } => {
@@ -203,7 +213,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 &id,
                 &read_password()?,
             )?;
-            println!("password of {id} set; their dashboard sessions ended");
+            say!("password of {id} set; their dashboard sessions ended");
             Ok(())
         }
         Command::CreateArea {
@@ -215,7 +225,7 @@ fn run(cli: Cli) -> Result<(), String> {
         } => {
             let area = admin::create_area(open(&data)?.as_ref(), &id, &name, &commune, &hamlets)
                 .map_err(|e| e.to_string())?;
-            println!(
+            say!(
                 "area {} ({}) in commune {}: hamlets {}",
                 area.area_id,
                 area.name,
@@ -241,23 +251,23 @@ fn run(cli: Cli) -> Result<(), String> {
                 &coordinator,
                 &volunteer,
                 &area,
-                chrono::Duration::hours(hours),
+                admin::pairing_hours(hours).map_err(|e| e.to_string())?,
                 now,
             )
             .map_err(|e| e.to_string())?;
-            println!("pairing code: {code}  (single use, valid {hours} h)");
-            println!("QR payload:   {}", admin::pairing_qr_payload(&url, &code));
+            say!("pairing code: {code}  (single use, valid {hours} h)");
+            say!("QR payload:   {}", admin::pairing_qr_payload(&url, &code));
             Ok(())
         }
         Command::Revoke { data, device } => {
             admin::revoke(open(&data)?.as_ref(), &device, now).map_err(|e| e.to_string())?;
-            println!("device {device} revoked");
+            say!("device {device} revoked");
             Ok(())
         }
         Command::Status { data, json } => {
             let report = Report::collect(open(&data)?.as_ref()).map_err(|e| e.to_string())?;
             if json {
-                println!(
+                say!(
                     "{}",
                     serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
                 );
@@ -286,7 +296,8 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("gocua-hub: {e}");
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "gocua-hub: {e}");
             ExitCode::FAILURE
         }
     }

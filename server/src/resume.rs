@@ -29,10 +29,14 @@ pub(crate) async fn sync(State(hub): State<Arc<Hub>>, req: Request) -> axum::res
         Err(what) => return error(ApiError::bad_request(what)),
     };
     let Some(q) = query else {
-        // A plain request: read whole under the router's body limit, as the other routes are.
+        // A plain request: the token checked first, then the body read whole under the router's
+        // body limit (a client without a token makes the hub read nothing).
+        if let Err(e) = device(&hub, token.clone()).await {
+            return error(e);
+        }
         return match Bytes::from_request(req, &()).await {
             Ok(bytes) => answer(hub, PATH_SYNC.to_owned(), token, bytes).await,
-            Err(rejection) => rejection.into_response(),
+            Err(rejection) => crate::api::body_refused(rejection),
         };
     };
     if req
@@ -161,7 +165,10 @@ pub(crate) async fn upload_status(
     }
 }
 
-async fn device(hub: &Arc<Hub>, token: Option<String>) -> Result<DeviceRecord, ApiError> {
+pub(crate) async fn device(
+    hub: &Arc<Hub>,
+    token: Option<String>,
+) -> Result<DeviceRecord, ApiError> {
     let hub = hub.clone();
     tokio::task::spawn_blocking(move || hub.authenticate(token.as_deref()))
         .await

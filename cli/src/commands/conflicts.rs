@@ -27,17 +27,13 @@ pub fn value_text(field: &FieldPath, value: &str, full: bool, lang: Lang) -> Str
     if full && field.member.is_some() {
         return value.to_owned();
     }
-    field_value_text(field, value, screens_lang(lang))
-}
-
-fn screens_lang(lang: Lang) -> gocua_core::screens::Lang {
-    gocua_core::screens::Lang::from_code(lang.pick("vi", "en"))
+    field_value_text(field, value, lang.screens())
 }
 
 /// `Họ và tên — member.<id>.full_name (Nguyễn Văn An)`: the label says what the field is, the
 /// path is what `gocua resolve` takes, the member's name tells conflicts apart.
 fn field_text(field: &FieldPath, household: &Household, lang: Lang) -> String {
-    let label = field_label(field, screens_lang(lang));
+    let label = field_label(field, lang.screens());
     match field.member.as_ref().and_then(|m| household.members.get(m)) {
         Some(m) => format!("{label} — {field} ({})", m.full_name),
         None => format!("{label} — {field}"),
@@ -75,7 +71,7 @@ pub fn json(
         .iter()
         .map(|c| json!({
             "field": c.field.to_string(),
-            "label": field_label(&c.field, screens_lang(lang)),
+            "label": field_label(&c.field, lang.screens()),
             "member_name": c.field.member.as_ref().and_then(|m| household.members.get(m)).map(|m| &m.full_name),
             "values": c.values.iter().enumerate().map(|(n, v)| json!({
                 "pick": n + 1,

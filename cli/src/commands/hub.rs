@@ -98,6 +98,13 @@ pub fn enrol(ctx: &mut Ctx, hub_url: &str, code: &str, pin: Option<String>) -> R
         pin_sha256: pin.map(|p| p.trim().to_owned()),
         extra_root_pem: None,
     };
+    if let Some(warning) = gocua_core::screens::enrol::plain_http_warning(
+        hub_url,
+        tls.pin_sha256.is_some(),
+        ctx.out.lang.screens(),
+    ) {
+        ctx.out.note(warning.text);
+    }
     let e = sync::enrol(&mut reg, hub_url.trim(), code, &tls).map_err(sync_error)?;
     let hamlets: Vec<String> = e
         .area

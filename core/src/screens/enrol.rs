@@ -187,6 +187,34 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// The warning for a hub reached over plain HTTP on another machine without a pinned
+/// certificate: names, ID numbers and phones would cross the network readable. A hub on this
+/// machine (`localhost`, `127.x`, `[::1]`) is not warned about.
+pub fn plain_http_warning(hub_url: &str, pinned: bool, lang: Lang) -> Option<Notice> {
+    let rest = hub_url.trim().strip_prefix("http://")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let name = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_owned()
+    };
+    let loopback =
+        name.eq_ignore_ascii_case("localhost") || name.starts_with("127.") || name == "[::1]";
+    (!pinned && !loopback).then(|| {
+        notice(
+            "no_tls",
+            NoticeLevel::Warning,
+            lang,
+            "Máy chủ xã không dùng kết nối mã hoá (http): thông tin của người dân sẽ đi qua mạng mà không được bảo vệ. Hãy dùng địa chỉ https của cán bộ xã.",
+            "The hub does not use an encrypted connection (http): people's data would cross the network unprotected. Use the coordinator's https address.",
+        )
+    })
+}
+
 impl EnrolModel {
     pub fn new(lang: Lang) -> Self {
         Self {
@@ -309,20 +337,12 @@ impl EnrolModel {
             }),
             _ => None,
         };
-        let mut notices = Vec::new();
-        if self
+        let notices = self
             .pairing
             .as_ref()
-            .is_some_and(|p| p.pin_sha256.is_none() && p.hub_url.starts_with("http://"))
-        {
-            notices.push(notice(
-                "no_tls",
-                NoticeLevel::Warning,
-                lang,
-                "Máy chủ xã không dùng kết nối mã hoá (http).",
-                "The hub does not use an encrypted connection (http).",
-            ));
-        }
+            .and_then(|p| plain_http_warning(&p.hub_url, p.pin_sha256.is_some(), lang))
+            .into_iter()
+            .collect();
         EnrolView {
             title: tr(lang, "Ghép máy với xã", "Enrol this phone"),
             fields,

@@ -95,7 +95,7 @@ pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respon
             &who.coordinator.coordinator_id,
             &volunteer,
             &area,
-            chrono::Duration::hours(hours),
+            admin::pairing_hours(hours).map_err(admin_error)?,
             d.now(),
         )
         .map_err(admin_error)?;

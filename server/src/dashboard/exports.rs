@@ -243,10 +243,10 @@ pub fn progress(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> 
     })
 }
 
-/// A CSV field: quoted when needed; a leading `= + - @` is neutralised so a spreadsheet does
-/// not run it as a formula.
+/// A CSV field: quoted when needed; a leading `= + - @` (or a tab or carriage return, which
+/// spreadsheets skip before reading a formula) is neutralised so a spreadsheet does not run it.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_owned()
@@ -360,4 +360,21 @@ pub async fn download(
         Ok(resp)
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn a_leading_formula_character_is_neutralised_tab_and_cr_included() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"] {
+            assert!(
+                csv_field(cell).trim_start_matches('"').starts_with('\''),
+                "{cell:?} -> {:?}",
+                csv_field(cell)
+            );
+        }
+        assert_eq!(csv_field("Nguyễn Văn An"), "Nguyễn Văn An");
+    }
 }

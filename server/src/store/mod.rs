@@ -36,6 +36,16 @@ pub mod sqlite;
 
 pub use query::DashboardStore;
 
+/// Creates the hub's data folder readable by the hub's user only (0700), with any missing parent;
+/// a folder that exists is left as it is (it may be shared, such as the current directory).
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// What a store call can fail with. Callers match on the variant (or [`StoreError::code`]),
 /// never on the text; no variant carries personal data (ids of records at most).
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,32 @@ use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
 
+/// Makes `path` (created empty if missing, so that SQLite creates its WAL and shared-memory files
+/// with the same mode) and any WAL and shared-memory file of it 0600.
+#[cfg(unix)]
+fn private_files(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let file = Path::new(&name);
+        if file.exists() {
+            std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_files(_path: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// The schema's migrations, in order: (version, SQL); the version is `PRAGMA user_version`.
 /// Append only: a migration, once released, is never changed.
 const MIGRATIONS: &[(i64, &str)] = &[
@@ -115,7 +141,11 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Opens (or creates) the hub's database. The file and its WAL and shared-memory files are
+    /// made readable by the hub's user only (0600: they hold names, ID numbers and phones); the
+    /// folder is made 0700 when the hub creates it (`gocua-hub --data`).
     pub fn open(path: &Path) -> StoreResult<Self> {
+        private_files(path).map_err(|e| StoreError::Database(format!("file mode: {e}")))?;
         let conn = Connection::open(path)?;
         Self::init(conn)
     }
