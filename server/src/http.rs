@@ -20,6 +20,7 @@ use tokio_rustls::server::TlsStream;
 
 pub use crate::api::ClientAddr;
 use crate::api::{MAX_REQUEST, answer, bearer};
+use crate::connections::Limited;
 use crate::hub::Hub;
 
 pub fn router(hub: Arc<Hub>, status_page: bool) -> Router {
@@ -217,14 +218,14 @@ impl axum::serve::Listener for TlsListener {
     }
 }
 
-impl Connected<IncomingStream<'_, TcpListener>> for ClientAddr {
-    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
+impl Connected<IncomingStream<'_, Limited<TcpListener>>> for ClientAddr {
+    fn connect_info(stream: IncomingStream<'_, Limited<TcpListener>>) -> Self {
         ClientAddr(*stream.remote_addr())
     }
 }
 
-impl Connected<IncomingStream<'_, TlsListener>> for ClientAddr {
-    fn connect_info(stream: IncomingStream<'_, TlsListener>) -> Self {
+impl Connected<IncomingStream<'_, Limited<TlsListener>>> for ClientAddr {
+    fn connect_info(stream: IncomingStream<'_, Limited<TlsListener>>) -> Self {
         ClientAddr(*stream.remote_addr())
     }
 }
@@ -237,18 +238,22 @@ pub async fn serve(
     status_page: bool,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let limits = hub.config().connections;
     let app =
         app(hub, status_page, tls.is_some()).into_make_service_with_connect_info::<ClientAddr>();
     match tls {
         None => {
-            axum::serve(listener, app)
+            axum::serve(Limited::new(listener, limits), app)
                 .with_graceful_shutdown(shutdown)
                 .await
         }
         Some(acceptor) => {
-            axum::serve(TlsListener::new(listener, acceptor)?, app)
-                .with_graceful_shutdown(shutdown)
-                .await
+            axum::serve(
+                Limited::new(TlsListener::new(listener, acceptor)?, limits),
+                app,
+            )
+            .with_graceful_shutdown(shutdown)
+            .await
         }
     }
 }

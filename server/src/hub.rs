@@ -146,6 +146,8 @@ pub struct HubConfig {
     pub pull_batch_docs: usize,
     /// Pairing attempts allowed at once, then one per second (HTTP 429 beyond).
     pub enrol_burst: u32,
+    /// Connections held at once and the idle timeout of each (HTTP only).
+    pub connections: crate::connections::ConnectionLimits,
 }
 
 impl Default for HubConfig {
@@ -156,6 +158,7 @@ impl Default for HubConfig {
             pull_batch_bytes: 1024 * 1024,
             pull_batch_docs: 5000,
             enrol_burst: 60,
+            connections: Default::default(),
         }
     }
 }
@@ -269,6 +272,10 @@ impl Hub {
     /// The sync requests being resumed.
     pub fn uploads(&self) -> &crate::upload::Uploads {
         &self.uploads
+    }
+
+    pub fn config(&self) -> &HubConfig {
+        &self.config
     }
 
     pub fn store(&self) -> &Arc<dyn HubStore> {

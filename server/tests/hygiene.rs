@@ -193,3 +193,56 @@ fn every_answer_has_the_security_headers_and_oversized_bodies_get_json() {
     }
     running.stop();
 }
+
+/// Connections that never finish their headers, or sit idle, are closed after the idle timeout,
+/// and beyond the cap new connections wait instead of taking file descriptors: `/healthz` still
+/// answers while more stalled connections are open than the hub holds. (Before: never closed;
+/// 1,100 of them made `/healthz` time out.) Small limits here; the defaults are 768 and 120 s.
+#[test]
+fn stalled_and_idle_connections_are_closed_and_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).unwrap());
+    let config = HubConfig {
+        connections: gocua_hub::connections::ConnectionLimits {
+            max_connections: 4,
+            idle_timeout: std::time::Duration::from_secs(1),
+        },
+        ..HubConfig::default()
+    };
+    let hub = Arc::new(Hub::new(store, config));
+    let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
+
+    // Twelve connections that send half a request line and stop.
+    let stalled: Vec<std::net::TcpStream> = (0..12)
+        .map(|_| {
+            let mut c = std::net::TcpStream::connect(running.addr).unwrap();
+            std::io::Write::write_all(&mut c, b"POST /v1/sync HTTP/1.1\r\nHost: h").unwrap();
+            c
+        })
+        .collect();
+    // The hub still answers: each stalled connection is closed after a second of silence.
+    let client = reqwest::blocking::Client::builder()
+        .timeout(std::time::Duration::from_secs(120))
+        .build()
+        .unwrap();
+    let r = client
+        .get(format!("{}/healthz", running.url()))
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    // Every stalled connection ends (closed by the hub: end of stream or a reset), none is held.
+    for mut c in stalled {
+        c.set_read_timeout(Some(std::time::Duration::from_secs(120)))
+            .unwrap();
+        let mut buf = [0u8; 256];
+        match c.read(&mut buf) {
+            Ok(n) => assert!(
+                n == 0 || String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 408"),
+                "{}",
+                String::from_utf8_lossy(&buf[..n])
+            ),
+            Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "still open"),
+        }
+    }
+    running.stop();
+}
