@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::model::{
-    Address, Area, BirthDate, Gender, GpsFix, OfficialCode, Relation, ResidenceType,
+    Address, Area, BirthDate, Gender, GpsFix, Household, Member, OfficialCode, Relation,
+    ResidenceType,
 };
 
 /// A member as typed by a volunteer.
@@ -26,4 +27,33 @@ pub struct HouseholdInput {
     pub gps: Option<GpsFix>,
     pub official: Option<OfficialCode>,
     pub notes: Option<String>,
+}
+
+impl From<&Member> for MemberInput {
+    /// A stored member as input again: what a correction starts from, and what the validators
+    /// check of a stored household.
+    fn from(m: &Member) -> Self {
+        Self {
+            full_name: m.full_name.clone(),
+            birth: m.birth,
+            gender: m.gender,
+            relation: m.relation,
+            id_number: m.id_number.clone(),
+            phone: m.phone.clone(),
+            residence: m.residence,
+        }
+    }
+}
+
+impl From<&Household> for HouseholdInput {
+    /// A stored household's own fields as input again (its members aside).
+    fn from(h: &Household) -> Self {
+        Self {
+            area: h.area.clone(),
+            address: h.address.clone(),
+            gps: h.digital_address.gps.clone(),
+            official: h.digital_address.official.clone(),
+            notes: h.notes.clone(),
+        }
+    }
 }

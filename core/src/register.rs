@@ -515,15 +515,7 @@ impl Register {
             what: "member",
             id: member.0.clone(),
         })?;
-        let mut input = MemberInput {
-            full_name: m.full_name.clone(),
-            birth: m.birth,
-            gender: m.gender,
-            relation: m.relation,
-            id_number: m.id_number.clone(),
-            phone: m.phone.clone(),
-            residence: m.residence,
-        };
+        let mut input = MemberInput::from(m);
         match &field {
             MemberField::FullName(v) => input.full_name = v.clone(),
             MemberField::Birth(v) => input.birth = *v,

@@ -25,13 +25,7 @@ pub fn warnings(
     now: DateTime<Utc>,
 ) -> Vec<(Option<String>, gocua_core::validate::Issue)> {
     let later = now + chrono::Duration::days(2);
-    let input = HouseholdInput {
-        area: h.area.clone(),
-        address: h.address.clone(),
-        gps: h.digital_address.gps.clone(),
-        official: h.digital_address.official.clone(),
-        notes: h.notes.clone(),
-    };
+    let input = HouseholdInput::from(h);
     let mut out: Vec<_> = validate_household_input(&input, later)
         .1
         .warnings()
@@ -39,15 +33,7 @@ pub fn warnings(
         .map(|i| (None, i))
         .collect();
     for m in h.current_members() {
-        let input = MemberInput {
-            full_name: m.full_name.clone(),
-            birth: m.birth,
-            gender: m.gender,
-            relation: m.relation,
-            id_number: m.id_number.clone(),
-            phone: m.phone.clone(),
-            residence: m.residence,
-        };
+        let input = MemberInput::from(m);
         let (_, report) = validate_member_input(&input, later.date_naive());
         out.extend(
             report

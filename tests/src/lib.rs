@@ -354,6 +354,21 @@ pub fn code_on(store: &dyn HubStore, volunteer: &str, area: &str) -> String {
     .unwrap()
 }
 
+/// A register of `volunteer` (as [`register`]) enrolled in `area` of the fixture's hub, syncing
+/// in-process over `transport`.
+pub fn enrolled(
+    fx: &Fixture,
+    transport: &dyn gocua_core::sync::Transport,
+    dir: &std::path::Path,
+    volunteer: &str,
+    area: &str,
+) -> Register {
+    let mut reg = register(dir, volunteer);
+    let code = code_on(fx.store.as_ref(), volunteer, area);
+    reg.sync_enrol("inproc", transport, &code, None).unwrap();
+    reg
+}
+
 /// [`hub_households`] on any store.
 pub fn households_on(store: &dyn HubStore) -> Vec<Household> {
     store

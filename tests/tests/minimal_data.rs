@@ -12,9 +12,7 @@ fn area_narrowed_then_widened_again(backend: Backend) {
     };
     let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let transport = hub.in_process();
-    let mut phone = register(dir.path(), "vol-a");
-    let code = code_on(store.as_ref(), "vol-a", "a");
-    phone.sync_enrol("inproc", &transport, &code, None).unwrap();
+    let mut phone = enrolled(&fx, &transport, dir.path(), "vol-a", "a");
     let east = add_households(&mut phone, "thon-dong", 0..2, "Nguyễn Văn Đông");
     let west = add_households(&mut phone, "thon-tay", 2..5, "Trần Văn Tây");
     let ok = phone
@@ -88,9 +86,7 @@ fn a_revoked_device_wipes_itself_and_reports_it(backend: Backend) {
     };
     let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let transport = hub.in_process();
-    let mut phone = register(dir.path(), "vol-a");
-    let code = code_on(store.as_ref(), "vol-a", "a");
-    phone.sync_enrol("inproc", &transport, &code, None).unwrap();
+    let mut phone = enrolled(&fx, &transport, dir.path(), "vol-a", "a");
     add_households(&mut phone, "thon-dong", 0..3, "Nguyễn Văn Mất");
     phone
         .sync_with(&transport, &SyncOptions::default())

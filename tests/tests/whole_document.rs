@@ -37,9 +37,7 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
     };
     let (store, hub) = (fx.store.clone(), fx.hub.clone());
     let transport = hub.in_process();
-    let mut phone = register(dir.path(), "vol-a");
-    let code = code_on(store.as_ref(), "vol-a", "a");
-    phone.sync_enrol("inproc", &transport, &code, None).unwrap();
+    let mut phone = enrolled(&fx, &transport, dir.path(), "vol-a", "a");
     let ids = add_households(&mut phone, "thon-dong", 0..2, "Nguyễn Văn An");
     let ok = phone
         .sync_with(&transport, &SyncOptions::default())
@@ -194,9 +192,7 @@ fn a_bad_document_is_refused_alone_and_never_passed_on(backend: Backend) {
     }
 
     // A second phone of the area receives only clean documents.
-    let mut other = register(dir.path(), "vol-b");
-    let code = code_on(store.as_ref(), "vol-b", "a");
-    other.sync_enrol("inproc", &transport, &code, None).unwrap();
+    let mut other = enrolled(&fx, &transport, dir.path(), "vol-b", "a");
     other
         .sync_with(&transport, &SyncOptions::default())
         .unwrap();

@@ -104,15 +104,7 @@ pub fn edit(ctx: &mut Ctx, a: MemberEditArgs) -> Result<()> {
     };
 
     // Check all changes together first: one bad value must not leave the member half-edited.
-    let mut input = MemberInput {
-        full_name: m.full_name.clone(),
-        birth: m.birth,
-        gender: m.gender,
-        relation: m.relation,
-        id_number: m.id_number.clone(),
-        phone: m.phone.clone(),
-        residence: m.residence,
-    };
+    let mut input = MemberInput::from(m);
     for f in &fields {
         match f {
             MemberField::FullName(v) => input.full_name = v.clone(),

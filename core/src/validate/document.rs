@@ -11,7 +11,7 @@ use super::household::{validate_household_input, validate_member_input};
 use super::{Issue, IssueKind, Report};
 use crate::doc::{HouseholdDoc, ShapeProblem};
 use crate::input::{HouseholdInput, MemberInput};
-use crate::model::{BirthDate, Gender, Household, Member, Relation, ResidenceType, is_valid_id};
+use crate::model::{BirthDate, Gender, Household, Relation, ResidenceType, is_valid_id};
 
 /// The largest household document accepted, in bytes as saved: a household of twelve people
 /// with a year of visits is under 40 KB; a document ten times that is not a household.
@@ -85,28 +85,6 @@ pub fn validate_document(
     report
 }
 
-fn household_input(h: &Household) -> HouseholdInput {
-    HouseholdInput {
-        area: h.area.clone(),
-        address: h.address.clone(),
-        gps: h.digital_address.gps.clone(),
-        official: h.digital_address.official.clone(),
-        notes: h.notes.clone(),
-    }
-}
-
-fn member_input(m: &Member) -> MemberInput {
-    MemberInput {
-        full_name: m.full_name.clone(),
-        birth: m.birth,
-        gender: m.gender,
-        relation: m.relation,
-        id_number: m.id_number.clone(),
-        phone: m.phone.clone(),
-        residence: m.residence,
-    }
-}
-
 fn errors_of(report: Report, prefix: &str, out: &mut Report) {
     for mut issue in report.issues.into_iter().filter(Issue::is_error) {
         issue.field = format!("{prefix}{}", issue.field);
@@ -116,7 +94,7 @@ fn errors_of(report: Report, prefix: &str, out: &mut Report) {
 
 fn check_household(h: &Household, later: DateTime<Utc>, report: &mut Report) {
     errors_of(
-        validate_household_input(&household_input(h), later).1,
+        validate_household_input(&HouseholdInput::from(h), later).1,
         "",
         report,
     );
@@ -138,7 +116,7 @@ fn check_household(h: &Household, later: DateTime<Utc>, report: &mut Report) {
     for (id, m) in &h.members {
         let at = format!("members.{id}.");
         errors_of(
-            validate_member_input(&member_input(m), later.date_naive()).1,
+            validate_member_input(&MemberInput::from(m), later.date_naive()).1,
             &at,
             report,
         );
@@ -242,7 +220,7 @@ fn check_conflicting_values(
                     let Some(m) = h.members.get(member) else {
                         continue;
                     };
-                    let mut input = member_input(m);
+                    let mut input = MemberInput::from(m);
                     let parsed = match c.field.key.as_str() {
                         "full_name" => {
                             input.full_name = value.to_owned();
@@ -273,7 +251,7 @@ fn check_conflicting_values(
                     }
                 }
                 None => {
-                    let mut input = household_input(h);
+                    let mut input = HouseholdInput::from(h);
                     let text = Some(value.to_owned());
                     match c.field.key.as_str() {
                         "street" => input.address.street = text,
