@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::area::wipe_after_revocation;
 use super::cancel::{CancelToken, pause_before_retry};
 use super::error::SyncError;
-use super::plan::{Outbox, apply_answer, plan_batch, read_answer};
+use super::plan::{Outbox, PLAN_SLICE_DOCS, Slice, apply_answer, plan_batch, read_answer};
 use super::resume::{Traffic, send_sync};
 use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
@@ -350,7 +350,23 @@ fn run_sync<R: SharedRegister + ?Sized>(
         if options.cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
-        let batch = reg.with_register(|r| plan_batch(r, peer, run.session, cursor, &mut outbox))?;
+        // Planned a slice of documents per hold of the register, so that reads wait for one
+        // slice at most, not for the whole batch.
+        let first = Slice {
+            docs: PLAN_SLICE_DOCS,
+            already: 0,
+        };
+        let mut batch =
+            reg.with_register(|r| plan_batch(r, peer, run.session, cursor, &mut outbox, first))?;
+        while !outbox.queue.is_empty() && batch.bytes < outbox.batch_limit {
+            let slice = Slice {
+                docs: PLAN_SLICE_DOCS,
+                already: batch.bytes,
+            };
+            let more = reg
+                .with_register(|r| plan_batch(r, peer, run.session, cursor, &mut outbox, slice))?;
+            batch.absorb(more);
+        }
         sent_docs += batch.settled.len() as u64;
         run.report.round_trips += 1;
         progress.on_progress(Phase::Sending, sent_docs.min(total_push), total_push);

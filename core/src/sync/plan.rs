@@ -101,6 +101,26 @@ pub(crate) struct Batch {
     pub sent: Vec<Sent>,
     /// Pending marks to drop: documents gone or with nothing the hub lacks.
     pub settled: Vec<(String, i64)>,
+    /// Bytes of changes in `request.push`.
+    pub bytes: usize,
+}
+
+/// Documents planned per hold of the register: a batch of a week's work (80 documents) planned
+/// in one hold kept a list read waiting 60 ms (`reads_during_sync`); in slices of this many, a
+/// read waits for one slice at most.
+pub(crate) const PLAN_SLICE_DOCS: usize = 8;
+
+impl Batch {
+    /// Appends the documents of a later slice of the same request.
+    pub fn absorb(&mut self, more: Batch) {
+        self.request.push.extend(more.request.push);
+        self.request.resend.extend(more.request.resend);
+        self.request.erase.extend(more.request.erase);
+        self.request.epochs.extend(more.request.epochs);
+        self.sent.extend(more.sent);
+        self.settled.extend(more.settled);
+        self.bytes += more.bytes;
+    }
 }
 
 /// Takes the next batch off `outbox`: the changes of queued documents after the heads shared
@@ -111,18 +131,22 @@ pub(crate) fn plan_batch(
     session: Option<u64>,
     cursor: u64,
     outbox: &mut Outbox,
+    slice: Slice,
 ) -> Result<Batch, SyncError> {
     let store = reg.sync_store();
     let mut push = Vec::new();
     let mut sent = Vec::new();
     let mut settled = Vec::new();
     let mut epochs = Vec::new();
-    let mut batch_bytes = 0usize;
+    let mut batch_bytes = slice.already;
+    let mut loaded = 0usize;
     while let Some(q) = outbox.queue.pop_front() {
-        if !push.is_empty() && batch_bytes >= outbox.batch_limit {
+        let full = (!push.is_empty() || slice.already > 0) && batch_bytes >= outbox.batch_limit;
+        if full || loaded >= slice.docs {
             outbox.queue.push_front(q);
             break;
         }
+        loaded += 1;
         let Some(mut doc) = store.load(&HouseholdId(q.id.clone()))? else {
             // Marked pending but gone (erased meanwhile): drop the mark.
             settled.push((q.id, q.seq));
@@ -187,7 +211,16 @@ pub(crate) fn plan_batch(
         },
         sent,
         settled,
+        bytes: batch_bytes - slice.already,
     })
+}
+
+/// How much of a batch one call plans: at most `docs` documents, on top of `already` bytes
+/// planned by earlier calls for the same request.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Slice {
+    pub docs: usize,
+    pub already: usize,
 }
 
 /// Decodes the hub's answer and checks it answers `batch` (one verdict per document, in order).
