@@ -375,19 +375,27 @@ impl GocuaRegister {
 
     // --- erasure (a person's right to have their data deleted) ---------------------------------
 
-    /// Erases a whole household from this device now, and from the hub and every other device
-    /// at the next sync; only its id is kept, so a stale copy never brings it back.
-    pub fn erase_household(&self, household_id: String) -> Result<(), GocuaError> {
+    /// Erases a whole household here now when the hub never had it (only its id is kept, so a
+    /// stale copy never brings it back); otherwise requests the erasure from the commune, whose
+    /// coordinator decides. True when it was erased here now.
+    pub fn erase_household(&self, household_id: String) -> Result<bool, GocuaError> {
         self.with(|r| r.erase_household(&hh(&household_id)))
+            .map(|step| step == gocua_core::ErasureStep::Erased)
     }
 
-    /// Erases one member's personal data: the household is rewritten without them, with no
-    /// history; the hub does the same at the next sync.
-    pub fn erase_member(&self, household_id: String, member_id: String) -> Result<(), GocuaError> {
+    /// Erases one member's personal data here now when the hub never had the household (it is
+    /// rewritten without them, with no history); otherwise requests the erasure from the
+    /// commune. True when it was erased here now.
+    pub fn erase_member(
+        &self,
+        household_id: String,
+        member_id: String,
+    ) -> Result<bool, GocuaError> {
         self.with(|r| r.erase_member(&hh(&household_id), &mm(&member_id)))
+            .map(|step| step == gocua_core::ErasureStep::Erased)
     }
 
-    /// Erasures recorded on this device and not yet confirmed by the hub.
+    /// Erasure requests made here and not yet carried out or refused.
     pub fn pending_erasures(&self) -> Result<u32, GocuaError> {
         self.with(|r| r.pending_erasures())
     }

@@ -1,13 +1,17 @@
 //! Erasure (the right to deletion) and consent withdrawal on the device.
 //!
-//! - [`Register::erase_household`] drops the household's document, query rows and sync state at
-//!   once and keeps a tombstone (id and epoch only); the request goes to the hub at the next sync,
-//!   which erases its copy and tells every other device of the area to drop theirs.
-//! - [`Register::erase_member`] replaces the household's document by a fresh one without the
-//!   member (no history: see `doc::rewrite`); the hub rewrites its own copy at the next sync and
-//!   every device, this one included, then takes the hub's rewritten document whole.
-//! - Until the hub confirmed an erasure, the household cannot be edited here (an edit would be
-//!   discarded when the hub's rewrite arrives).
+//! A device erases at once only what it alone holds: a household the hub never had (created
+//! here and not yet synced). Anything the hub has is erased only on a coordinator's decision
+//! (Law 91/2025/QH15 gives the person the right; the commune answers for honouring it, and a
+//! lost or misused phone must not be able to wipe other volunteers' work):
+//! - [`Register::erase_household`] / [`Register::erase_member`] on a household never shared
+//!   drop the household (a tombstone of id and epoch stays) or rewrite it without the member
+//!   (no history: see `doc::rewrite`) now;
+//! - on a household the hub has, they record an erasure request, sent at each sync until the
+//!   hub answers: filed for a coordinator (`gocua-hub erasure`, the dashboard), refused, or
+//!   carried out, when the erasure reaches every device of the area as any erasure does.
+//! - While a request is open, the household cannot be edited here (the erasure would discard
+//!   the edit).
 //! - A person whose consent is withdrawn: nothing new is recorded about them (member fields can
 //!   only be cleared, checklist items not set); consent can be given again.
 //!
@@ -21,12 +25,30 @@ use crate::register::Register;
 use crate::store::Store;
 use crate::validate::{Issue, IssueKind, Report};
 
-pub use crate::store::erase::EraseState;
+pub use crate::store::erase::{EraseState, RequestState};
 use crate::store::erase::{
     count_erase_requests, erase_state, has_erase_request, request_household_erasure,
-    request_member_erasure, set_erase_state,
+    request_member_erasure, requests_of, set_erase_state,
 };
 use crate::store::sync_state::has_shared_heads;
+
+/// What an erasure did on this device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErasureStep {
+    /// Erased here now: the hub never had the household.
+    Erased,
+    /// Requested: the hub has the household; a coordinator decides, and the erasure then
+    /// reaches this device at a sync.
+    Requested,
+}
+
+/// An erasure request made on this device, as the volunteer sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasureRequest {
+    /// `None`: the whole household.
+    pub member: Option<MemberId>,
+    pub state: RequestState,
+}
 
 fn refused(field: &str, vi: &str, en: &str) -> Error {
     Error::Validation(Report {
@@ -35,27 +57,38 @@ fn refused(field: &str, vi: &str, en: &str) -> Error {
 }
 
 impl Register {
-    /// Erases a whole household from this device now, and from the hub and every other device
-    /// at the next sync. Only a tombstone (the id) is kept, so the household is never taken back
-    /// from a stale copy.
-    pub fn erase_household(&mut self, id: &HouseholdId) -> Result<()> {
+    /// Erases a whole household: here and now when the hub never had it (a tombstone, the id,
+    /// is kept, so it is never taken back from a stale copy); otherwise requests the erasure
+    /// from the commune.
+    pub fn erase_household(&mut self, id: &HouseholdId) -> Result<ErasureStep> {
         self.household(id)?;
         let now = self.sync_now();
+        if has_shared_heads(self.sync_store().conn(), id.as_str())? {
+            self.sync_store_mut()
+                .write(|tx| request_household_erasure(tx, id.as_str(), now))?;
+            return Ok(ErasureStep::Requested);
+        }
         let epoch = erase_state(self.sync_store().conn(), id.as_str())?
             .map(|s| s.epoch)
             .unwrap_or(0);
+        // The request still goes: a push whose answer was lost may have reached the hub.
         self.sync_store_mut().write(|tx| {
             Store::purge(tx, id.as_str())?;
             set_erase_state(tx, id.as_str(), EraseState { epoch, gone: true })?;
             request_household_erasure(tx, id.as_str(), now)
         })?;
-        self.sync_store_mut().scrub()
+        self.sync_store_mut().scrub()?;
+        Ok(ErasureStep::Erased)
     }
 
-    /// Erases one member's personal data: the household's document is rewritten without them
-    /// (their fields, checklist and consent events; the head pointer if it was them), with no
-    /// history. The hub does the same to its copy at the next sync.
-    pub fn erase_member(&mut self, household: &HouseholdId, member: &MemberId) -> Result<()> {
+    /// Erases one member's personal data: when the hub never had the household, the document is
+    /// rewritten now without them (their fields, checklist and consent events; the head pointer
+    /// if it was them), with no history; otherwise the erasure is requested from the commune.
+    pub fn erase_member(
+        &mut self,
+        household: &HouseholdId,
+        member: &MemberId,
+    ) -> Result<ErasureStep> {
         let doc = self
             .sync_store()
             .load(household)?
@@ -69,27 +102,42 @@ impl Register {
                 id: member.0.clone(),
             });
         }
-        let identity = self.identity().clone();
         let now = self.sync_now();
+        if has_shared_heads(self.sync_store().conn(), household.as_str())? {
+            self.sync_store_mut()
+                .write(|tx| request_member_erasure(tx, household.as_str(), member.as_str(), now))?;
+            return Ok(ErasureStep::Requested);
+        }
+        let identity = self.identity().clone();
         let ctx = ChangeContext {
             volunteer: identity.volunteer,
             device: identity.device,
             at: now,
         };
         let mut fresh = doc.rewritten_without(Some(member), &ctx)?;
-        // A household the hub never had is pushed as the rewritten document; one it has is
-        // rewritten by the hub and comes back whole (pushing this lineage would mix the two).
-        let shared = has_shared_heads(self.sync_store().conn(), household.as_str())?;
+        // The hub never had it: the rewritten document goes up as a new one.
         self.sync_store_mut().write(|tx| {
             Store::purge(tx, household.as_str())?;
             Store::replace_with_snapshot(tx, household.as_str(), &fresh.save())?;
-            Store::save(tx, &mut fresh, !shared)?;
+            Store::save(tx, &mut fresh, true)?;
             request_member_erasure(tx, household.as_str(), member.as_str(), now)
         })?;
-        self.sync_store_mut().scrub()
+        self.sync_store_mut().scrub()?;
+        Ok(ErasureStep::Erased)
     }
 
-    /// Erasures recorded on this device and not yet confirmed by the hub.
+    /// The erasure requests made here about a household, open or refused.
+    pub fn erasure_requests(&self, id: &HouseholdId) -> Result<Vec<ErasureRequest>> {
+        Ok(requests_of(self.sync_store().conn(), id.as_str())?
+            .into_iter()
+            .map(|(member, state)| ErasureRequest {
+                member: member.map(MemberId),
+                state,
+            })
+            .collect())
+    }
+
+    /// Erasure requests made here and not yet carried out or refused.
     pub fn pending_erasures(&self) -> Result<u32> {
         count_erase_requests(self.sync_store().conn())
     }
@@ -99,14 +147,14 @@ impl Register {
         Ok(erase_state(self.sync_store().conn(), id.as_str())?.is_some_and(|s| s.gone))
     }
 
-    /// Refuses an edit of a household whose erasure awaits the hub, and any recording about a
+    /// Refuses an edit of a household whose erasure is requested, and any recording about a
     /// person whose consent is withdrawn.
     pub(crate) fn check_may_edit(&self, h: &Household, edit: &Edit) -> Result<()> {
         if has_erase_request(self.sync_store().conn(), h.id.as_str())? {
             return Err(refused(
                 "household",
-                "Hộ đang chờ xoá dữ liệu: đồng bộ trước khi sửa.",
-                "An erasure of this household awaits the hub: sync before editing it.",
+                "Hộ đang chờ xã xoá dữ liệu theo yêu cầu: không sửa được.",
+                "An erasure of this household is requested from the commune: it cannot be edited.",
             ));
         }
         let member = match edit {

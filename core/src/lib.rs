@@ -27,7 +27,7 @@ pub use doc::{
     ChangeContext, Conflict, ConflictValue, Edit, FieldPath, HistoryEntry, HouseholdDoc,
     HouseholdField, MAX_STRING_CHARS, MemberField, ShapeIssue, ShapeProblem,
 };
-pub use erasure::EraseState;
+pub use erasure::{EraseState, ErasureRequest, ErasureStep, RequestState};
 pub use error::{Error, Result};
 pub use keystore::{KeyStore, KeyStoreError};
 pub use register::{Clock, FixedClock, Hamlet, Identity, Register, Saved, SystemClock};

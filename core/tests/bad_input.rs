@@ -58,6 +58,7 @@ fn valid_response() -> Vec<u8> {
         finished: false,
         erased: vec![],
         area: None,
+        erase_answers: Some(vec![]),
     })
 }
 

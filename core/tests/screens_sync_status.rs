@@ -20,6 +20,8 @@ fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
         pending_after: 0,
         erased: 0,
         left_area: 0,
+        erasures_filed: 0,
+        erasures_refused: 0,
     }
 }
 

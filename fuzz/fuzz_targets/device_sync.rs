@@ -65,6 +65,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             finished: false,
             erased,
             area: None,
+            erase_answers: None,
         })
     };
     let pull = |changes: &[u8], heads: &[Head]| PullDoc {
@@ -111,6 +112,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 finished: true,
                 erased: vec![],
                 area: None,
+                erase_answers: None,
             }),
         ),
     ]

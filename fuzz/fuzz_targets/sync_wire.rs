@@ -82,6 +82,11 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             gone: true,
         }],
         area: None,
+        erase_answers: Some(vec![EraseAnswer {
+            id: "h-4".into(),
+            member: Some("m-1".into()),
+            state: EraseRequestState::Pending,
+        }]),
     };
     let finish = FinishRequest {
         protocol: PROTOCOL_VERSION,

@@ -6,14 +6,16 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use gocua_core::model::{DeviceId, Household, HouseholdId, MemberId, VolunteerId, is_valid_id};
+use gocua_core::HouseholdDoc;
+use gocua_core::model::{DeviceId, Household, HouseholdId, is_valid_id};
 use gocua_core::sync::merge::{
     MergeError, Merged, changes_after, device_actor_hex, merge_changes, sender_heads,
 };
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::validate_document;
-use gocua_core::{ChangeContext, HouseholdDoc};
+
+mod erasure;
 
 use crate::projection;
 use crate::store::*;
@@ -489,13 +491,9 @@ impl Hub {
             )?;
         }
 
-        // 0. Erasures requested on the device, before its pushes (which may be of the old copy).
-        for e in &req.erase {
-            let actor = format!("device:{}", device.device_id);
-            self.erase_locked(&actor, &e.id, e.member.as_deref(), |commune, hamlet| {
-                area_contains(area, commune, hamlet)
-            })?;
-        }
+        // 0. Erasures requested on the device: filed for a coordinator, never carried out on a
+        // device's word (docs/SECURITY.md, "Erasure requests").
+        let erase_answers = self.answer_erase_requests(device, &req.erase, now)?;
         let epochs: std::collections::HashMap<&str, u32> = req
             .epochs
             .iter()
@@ -583,7 +581,6 @@ impl Hub {
             && req.push.is_empty()
             && pull.is_empty()
             && erased.is_empty()
-            && req.erase.is_empty()
             && !more
             && req.resend.is_empty();
         let answer = SyncResponse {
@@ -595,6 +592,7 @@ impl Hub {
             finished,
             erased,
             area: first_request.then(|| device.area.clone()),
+            erase_answers: Some(erase_answers),
         };
         let body = encode(&answer);
         let traffic = Traffic {
@@ -826,97 +824,6 @@ impl Hub {
             },
             heads,
         )))
-    }
-
-    /// Erases a household (`member = None`) or one member's personal data, on a coordinator's
-    /// order; `actor` is recorded in the audit log (`coordinator:<id>`). Only households of
-    /// `commune` can be erased. Returns the new erasure state, or `None` when there was nothing
-    /// to erase (unknown household, member already gone). See docs/SECURITY.md.
-    pub fn erase(
-        &self,
-        actor: &str,
-        commune: &str,
-        id: &str,
-        member: Option<&str>,
-    ) -> Result<Option<DocEpoch>, ApiError> {
-        if !is_valid_id(id) || member.is_some_and(|m| !is_valid_id(m)) {
-            return Err(ApiError::bad_request("id"));
-        }
-        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
-        self.erase_locked(actor, id, member, |c, _| c == commune)
-    }
-
-    /// [`Hub::erase_once`], again when the document was written meanwhile by another process.
-    fn erase_locked(
-        &self,
-        actor: &str,
-        id: &str,
-        member: Option<&str>,
-        allowed: impl Fn(&str, &str) -> bool,
-    ) -> Result<Option<DocEpoch>, ApiError> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match self.erase_once(actor, id, member, &allowed) {
-                Err(StoreError::ChangedMeanwhile { .. }) if attempt < MERGE_ATTEMPTS => continue,
-                Err(e) => return Err(e.into()),
-                Ok(answer) => return answer,
-            }
-        }
-    }
-
-    /// One attempt at an erasure: the outer error is the store's, so that a concurrent write is
-    /// retried.
-    fn erase_once(
-        &self,
-        actor: &str,
-        id: &str,
-        member: Option<&str>,
-        allowed: &impl Fn(&str, &str) -> bool,
-    ) -> Result<Result<Option<DocEpoch>, ApiError>, StoreError> {
-        let Some(rec) = self.store.load_doc(id)? else {
-            return Ok(Ok(None));
-        };
-        if !allowed(&rec.commune, &rec.hamlet) {
-            self.store
-                .audit(self.now(), actor, "erase.refused_outside_area", id)?;
-            return Ok(Ok(None));
-        }
-        let now = self.now();
-        let rewrite = match member {
-            None => None,
-            Some(m) => {
-                let Ok(doc) = HouseholdDoc::load(&rec.bytes) else {
-                    return Ok(Err(ApiError::internal()));
-                };
-                let member = MemberId(m.to_owned());
-                match doc.read() {
-                    Ok(h) if h.members.contains_key(&member) => {}
-                    Ok(_) => return Ok(Ok(None)),
-                    Err(_) => return Ok(Err(ApiError::internal())),
-                }
-                let ctx = ChangeContext {
-                    volunteer: VolunteerId(actor.rsplit(':').next().unwrap_or("hub").to_owned()),
-                    device: DeviceId(self.store.hub_id()?),
-                    at: now,
-                };
-                let written = doc
-                    .rewritten_without(Some(&member), &ctx)
-                    .and_then(|mut fresh| write_of(id, &mut fresh, Some(rec.seq), now));
-                let Ok(w) = written else {
-                    return Ok(Err(ApiError::internal()));
-                };
-                Some(DocWrite {
-                    commune: rec.commune.clone(),
-                    hamlet: rec.hamlet.clone(),
-                    ..w
-                })
-            }
-        };
-        let epoch =
-            self.store
-                .erase_doc(id, &rec.commune, &rec.hamlet, rewrite.as_ref(), now, actor)?;
-        Ok(Ok(Some(epoch)))
     }
 
     fn finish(&self, device: &DeviceRecord, body: &[u8]) -> Result<Vec<u8>, ApiError> {

@@ -151,15 +151,7 @@ pub fn project(whole: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRow
         .head_member()
         .map(|m| m.full_name.clone())
         .filter(|n| !n.is_empty());
-    let address = [
-        h.address.house_number.as_deref(),
-        h.address.alley.as_deref(),
-        h.address.street.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
+    let address = h.address.one_line();
     let mut search = String::new();
     for m in h.current_members().filter(|m| !m.full_name.is_empty()) {
         search.push_str(&fold(&m.full_name));

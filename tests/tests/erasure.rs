@@ -5,9 +5,10 @@
 //! PostgreSQL no row of any table (every column, documents also read uncompressed, see
 //! [`hub_holds`]). Both backends (`on_both_backends!`).
 
-use gocua_core::Register;
 use gocua_core::model::*;
 use gocua_core::sync::{InProcess, SessionOutcome, SyncOptions};
+use gocua_core::{ErasureStep, Register};
+use gocua_hub::store::EraseDecision;
 use gocua_tests::*;
 
 const NAME: &str = "Đỗ Quỳnh Xuyến";
@@ -198,10 +199,25 @@ fn erasure_reaches_every_replica_and_leaves_nothing_at_rest(backend: Backend) {
     )
     .unwrap();
 
-    // 1. The person asks volunteer A for erasure: A rewrites locally, the hub at the next sync.
-    a.erase_member(&hid, &p).unwrap();
+    // 1. The person asks volunteer A for erasure. The hub has the household, so A only files a
+    // request; nothing is erased on a device's word.
+    assert_eq!(a.erase_member(&hid, &p).unwrap(), ErasureStep::Requested);
+    let r = sync_ok(&mut a, &t);
+    assert_eq!((r.erasures_filed, r.erased), (1, 0), "{r:?}");
+    assert!(a.household(&hid).unwrap().members.contains_key(&p));
+    assert_eq!(a.pending_erasures().unwrap(), 1);
+    let requests = store.erase_requests(COMMUNE, 10).unwrap();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].decision, EraseDecision::Pending);
+    assert_eq!(requests[0].member.as_deref(), Some(p.as_str()));
+    // The coordinator approves: the hub rewrites its copy, every device follows at its sync.
+    let decided = hub
+        .decide_erasure("coord", COMMUNE, requests[0].request_id, true)
+        .unwrap();
+    assert_eq!(decided.decision, EraseDecision::Approved);
     let r = sync_ok(&mut a, &t);
     assert!(r.erased >= 1, "{r:?}");
+    assert_eq!(a.pending_erasures().unwrap(), 0);
     sync_ok(&mut b, &t);
     // C syncs its stale change: refused as erased; C drops its copy and takes the rewrite.
     let r = sync_ok(&mut c, &t);
@@ -292,8 +308,19 @@ fn erasure_reaches_every_replica_and_leaves_nothing_at_rest(backend: Backend) {
     }
     // The audit log recorded both erasures, with ids only.
     let log = store.audit_entries(100).unwrap();
-    assert!(log.iter().any(|e| e.action == "erase.member"
-        && e.actor == "device:".to_owned() + a.identity().device.as_str()));
+    let device_a = "device:".to_owned() + a.identity().device.as_str();
+    assert!(
+        log.iter()
+            .any(|e| e.action == "erase.requested" && e.actor == device_a)
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.action == "erase.member" && e.actor == "coordinator:coord")
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.action == "erase.approved" && e.actor == "coordinator:coord")
+    );
     assert!(
         log.iter()
             .any(|e| e.action == "erase.household" && e.actor == "coordinator:coord")

@@ -12,7 +12,7 @@ use gocua_core::sync::wire::PATH_SYNC;
 use gocua_core::sync::{
     self, InProcess, Response, SessionOutcome, SyncError, SyncOptions, Transport,
 };
-use gocua_core::{HouseholdField, Register};
+use gocua_core::{ErasureStep, HouseholdField, Register};
 use gocua_tests::*;
 
 type Step = Box<dyn Fn(&mut Register) + Send + Sync>;
@@ -226,7 +226,9 @@ fn a_household_erased_while_its_batch_is_on_the_network_is_erased_everywhere_nex
     let t = meanwhile(
         &s,
         0,
-        Box::new(move |reg| reg.erase_household(&erased).unwrap()),
+        Box::new(move |reg| {
+            assert_eq!(reg.erase_household(&erased).unwrap(), ErasureStep::Erased);
+        }),
     );
     let report = sync_via(&s.reg, &t);
     assert_eq!(
@@ -270,7 +272,12 @@ fn a_member_erased_while_the_household_is_on_the_network_is_erased_everywhere_ne
     let t = meanwhile(
         &s,
         0,
-        Box::new(move |reg| reg.erase_member(&household, &erased).unwrap()),
+        Box::new(move |reg| {
+            assert_eq!(
+                reg.erase_member(&household, &erased).unwrap(),
+                ErasureStep::Erased
+            );
+        }),
     );
     sync_via(&s.reg, &t);
     assert_eq!(member_names(&s.reg.lock().unwrap(), &id), ["Phạm Văn Hải"]);

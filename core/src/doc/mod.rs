@@ -121,6 +121,15 @@ impl HouseholdDoc {
         history::history(&mut self.doc)
     }
 
+    /// The actor (hex) of every change of the document's history.
+    pub fn change_actors(&mut self) -> std::collections::BTreeSet<String> {
+        self.doc
+            .get_changes_meta(&[])
+            .into_iter()
+            .map(|meta| meta.actor.to_hex_string())
+            .collect()
+    }
+
     /// Applies one edit as one change, attributed to `ctx`.
     pub fn apply(&mut self, edit: &Edit, ctx: &ChangeContext) -> Result<()> {
         self.doc.set_actor(actor_for(&ctx.device));

@@ -24,6 +24,18 @@ pub struct Address {
     pub house_number: Option<String>,
 }
 
+impl Address {
+    /// One line for lists: house number, alley, street, the parts there are.
+    pub fn one_line(&self) -> String {
+        [&self.house_number, &self.alley, &self.street]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 coded_enum! {
     /// How a position was obtained.
     pub enum GpsSource {

@@ -3,15 +3,15 @@
 //! applies the same consent rule. Destructive actions take two presses: the first asks, the
 //! second (`Confirm`) does it.
 //!
-//! An erasure request is carried out on the phone at once (`Register::erase_member` or
-//! `erase_household`: the document is rewritten without the person, or only a tombstone kept)
-//! and recorded in `erase_requests`, which the next sync sends to the hub; the hub's review of
-//! requests belongs to another issue.
+//! An erasure request (`Register::erase_member` or `erase_household`) is carried out on the phone
+//! at once only when the hub never had the household; otherwise it goes to the commune at the
+//! next sync, where a coordinator decides, and the view says where each request stands.
 
 use super::common::{Field, action, issues_of, notice, notice_of, save_failed};
 use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, tr};
 use crate::Register;
 use crate::doc::HouseholdField;
+use crate::erasure::{ErasureStep, RequestState};
 use crate::model::{ConsentMethod, HouseholdId, MemberId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,16 +123,30 @@ impl CorrectionsModel {
                 "Đã rút lại đồng ý và xoá ngày sinh, số định danh, số điện thoại và tiến độ hỗ trợ của người này.",
                 "Consent withdrawn; this person's birth date, ID number, phone and set-up progress are cleared.",
             ),
-            Pending::Erase(Some(m)) => (
-                reg.erase_member(&self.household, m),
-                "Đã xoá dữ liệu của người này; yêu cầu sẽ gửi về xã ở lần đồng bộ tới.",
-                "This person's data is erased; the request goes to the commune at the next sync.",
-            ),
-            Pending::Erase(None) => (
-                reg.erase_household(&self.household),
-                "Đã xoá dữ liệu của hộ; yêu cầu sẽ gửi về xã ở lần đồng bộ tới.",
-                "The household's data is erased; the request goes to the commune at the next sync.",
-            ),
+            Pending::Erase(member) => {
+                let step = match member {
+                    Some(m) => reg.erase_member(&self.household, m),
+                    None => reg.erase_household(&self.household),
+                };
+                let (vi, en) = match (step, member) {
+                    (Ok(ErasureStep::Erased), Some(_)) => (
+                        "Đã xoá dữ liệu của người này trên máy (hộ chưa gửi về xã).",
+                        "This person's data is erased on this phone (the household never reached the commune).",
+                    ),
+                    (Ok(ErasureStep::Erased), None) => (
+                        "Đã xoá dữ liệu của hộ trên máy (hộ chưa gửi về xã).",
+                        "The household's data is erased on this phone (it never reached the commune).",
+                    ),
+                    (Ok(ErasureStep::Requested), _) => (
+                        "Đã ghi yêu cầu xoá; yêu cầu gửi về xã ở lần đồng bộ tới và cán bộ xã sẽ xem xét. Hộ không sửa được trong lúc chờ.",
+                        "Erasure requested: the request goes to the commune at the next sync and a commune officer decides. The household cannot be edited meanwhile.",
+                    ),
+                    (Err(e), _) => return self.fail("", &e),
+                };
+                self.notices
+                    .push(notice("done", NoticeLevel::Info, lang, vi, en));
+                return;
+            }
         };
         match result {
             Ok(()) => self
@@ -203,11 +217,12 @@ impl CorrectionsModel {
                 .filter(|(k, _)| k.is_empty())
                 .map(|(_, n)| n.clone()),
         );
+        notices.extend(request_notices(reg, &self.household, lang));
         let confirm_question = self.pending.as_ref().map(|p| match p {
             Pending::Remove(_) => tr(lang, "Ghi người này không còn ở trong hộ?", "Record that this person no longer lives here?"),
             Pending::Withdraw(_) => tr(lang, "Rút lại đồng ý? Ngày sinh, số định danh, số điện thoại và tiến độ hỗ trợ sẽ bị xoá.", "Withdraw consent? The birth date, ID number, phone and set-up progress will be cleared."),
-            Pending::Erase(Some(_)) => tr(lang, "Xoá toàn bộ dữ liệu của người này? Không thể hoàn tác.", "Erase all of this person's data? This cannot be undone."),
-            Pending::Erase(None) => tr(lang, "Xoá toàn bộ dữ liệu của hộ? Không thể hoàn tác.", "Erase all of the household's data? This cannot be undone."),
+            Pending::Erase(Some(_)) => tr(lang, "Yêu cầu xoá toàn bộ dữ liệu của người này? Khi xã đồng ý, dữ liệu bị xoá khỏi mọi máy và không thể hoàn tác.", "Request erasure of all of this person's data? Once the commune agrees, it is erased from every device and cannot be undone."),
+            Pending::Erase(None) => tr(lang, "Yêu cầu xoá toàn bộ dữ liệu của hộ? Khi xã đồng ý, dữ liệu bị xoá khỏi mọi máy và không thể hoàn tác.", "Request erasure of all of the household's data? Once the commune agrees, it is erased from every device and cannot be undone."),
         });
         let waiting = self.pending.is_some();
         CorrectionsView {
@@ -229,4 +244,50 @@ impl CorrectionsModel {
             gone,
         }
     }
+}
+
+/// Where each erasure request about the household stands, in the volunteer's words.
+fn request_notices(reg: &Register, household: &HouseholdId, lang: Lang) -> Vec<Notice> {
+    let Ok(requests) = reg.erasure_requests(household) else {
+        return Vec::new();
+    };
+    requests
+        .iter()
+        .map(|r| {
+            let (code, level, vi, en) = match r.state {
+                RequestState::Queued => (
+                    "erasure_queued",
+                    NoticeLevel::Warning,
+                    "Yêu cầu xoá dữ liệu chưa gửi về xã: đồng bộ để gửi.",
+                    "The erasure request has not reached the commune yet: sync to send it.",
+                ),
+                RequestState::Filed => (
+                    "erasure_filed",
+                    NoticeLevel::Info,
+                    "Xã đã nhận yêu cầu xoá dữ liệu và đang xem xét.",
+                    "The commune received the erasure request and is deciding.",
+                ),
+                RequestState::Refused => (
+                    "erasure_refused",
+                    NoticeLevel::Warning,
+                    "Xã đã từ chối yêu cầu xoá dữ liệu; hỏi cán bộ xã lý do.",
+                    "The commune refused the erasure request; ask the commune officer why.",
+                ),
+            };
+            let whom = match (&r.member, reg.household(household)) {
+                (None, _) => tr(lang, "Cả hộ", "Whole household"),
+                (Some(m), Ok(h)) => h
+                    .members
+                    .get(m)
+                    .map(|p| p.full_name.clone())
+                    .unwrap_or_default(),
+                (Some(_), Err(_)) => String::new(),
+            };
+            let mut n = notice(code, level, lang, vi, en);
+            if !whom.is_empty() {
+                n.text = format!("{whom}: {}", n.text);
+            }
+            n
+        })
+        .collect()
 }

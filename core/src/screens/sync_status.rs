@@ -188,17 +188,11 @@ fn outcome_sentence(report: &SyncReport, lang: Lang) -> (String, NoticeLevel) {
     }
 }
 
-fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {
-    let mut out = vec![match lang {
-        Lang::Vi => format!(
-            "Đã gửi {} hộ, đã nhận {} hộ thay đổi.",
-            report.pushed, report.pulled
-        ),
-        Lang::En => format!(
-            "Sent {} households, received {} changed.",
-            report.pushed, report.pulled
-        ),
-    }];
+/// What a sync did to this phone's households beyond sending and receiving (erasures, an area
+/// narrowed, erasure requests filed or refused), one sentence each: the phone's sync screen and
+/// the CLI say the same.
+pub fn report_notes(report: &SyncReport, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
     if report.erased > 0 {
         out.push(match lang {
             Lang::Vi => format!("{} hộ đã được xoá theo yêu cầu xoá dữ liệu.", report.erased),
@@ -217,6 +211,45 @@ fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {
             ),
         });
     }
+    if report.erasures_filed > 0 {
+        out.push(match lang {
+            Lang::Vi => format!(
+                "Xã đã nhận {} yêu cầu xoá dữ liệu; cán bộ xã sẽ xem xét.",
+                report.erasures_filed
+            ),
+            Lang::En => format!(
+                "The commune received {} erasure requests; a commune officer will decide.",
+                report.erasures_filed
+            ),
+        });
+    }
+    if report.erasures_refused > 0 {
+        out.push(match lang {
+            Lang::Vi => format!(
+                "Xã đã từ chối {} yêu cầu xoá dữ liệu; hỏi cán bộ xã lý do.",
+                report.erasures_refused
+            ),
+            Lang::En => format!(
+                "The commune refused {} erasure requests; ask the commune officer why.",
+                report.erasures_refused
+            ),
+        });
+    }
+    out
+}
+
+fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {
+    let mut out = vec![match lang {
+        Lang::Vi => format!(
+            "Đã gửi {} hộ, đã nhận {} hộ thay đổi.",
+            report.pushed, report.pulled
+        ),
+        Lang::En => format!(
+            "Sent {} households, received {} changed.",
+            report.pushed, report.pulled
+        ),
+    }];
+    out.extend(report_notes(report, lang));
     if !report.rejected.is_empty() {
         out.push(tr(
             lang,

@@ -1,6 +1,7 @@
 //! Erasure rows: the erasure state of each household on this device (`erased_docs`) and the
-//! erasure requests not yet confirmed by the hub (`erase_requests`, member `''` for a whole
-//! household).
+//! erasure requests made here (`erase_requests`, member `''` for a whole household), with their
+//! state: `queued` until the hub received them, `filed` while a coordinator decides, `refused`
+//! once refused (kept to tell the volunteer, never sent again).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -37,10 +38,37 @@ pub fn set_erase_state(tx: &Transaction<'_>, id: &str, state: EraseState) -> Res
     Ok(())
 }
 
+/// Where a request made on this device stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestState {
+    Queued,
+    Filed,
+    Refused,
+}
+
+impl RequestState {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Filed => "filed",
+            Self::Refused => "refused",
+        }
+    }
+
+    fn from_code(code: &str) -> Self {
+        match code {
+            "filed" => Self::Filed,
+            "refused" => Self::Refused,
+            _ => Self::Queued,
+        }
+    }
+}
+
+/// An open request (queued or filed) about this household: it is not edited meanwhile.
 pub fn has_erase_request(conn: &Connection, id: &str) -> Result<bool> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM erase_requests WHERE doc_id = ?1 LIMIT 1",
+            "SELECT 1 FROM erase_requests WHERE doc_id = ?1 AND state <> 'refused' LIMIT 1",
             [id],
             |_| Ok(()),
         )
@@ -48,10 +76,30 @@ pub fn has_erase_request(conn: &Connection, id: &str) -> Result<bool> {
         .is_some())
 }
 
-/// Erasure requests in the order they were made: (household, member or `None` for all of it).
+/// The requests about one household: (member or `None` for all of it, state).
+pub fn requests_of(conn: &Connection, id: &str) -> Result<Vec<(Option<String>, RequestState)>> {
+    let mut stmt = conn.prepare(
+        "SELECT member_id, state FROM erase_requests WHERE doc_id = ?1 ORDER BY requested_at",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            let member: String = r.get(0)?;
+            let state: String = r.get(1)?;
+            Ok((
+                (!member.is_empty()).then_some(member),
+                RequestState::from_code(&state),
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Open requests in the order they were made, to send: (household, member or `None` for all
+/// of it).
 pub fn erase_requests(conn: &Connection) -> Result<Vec<(String, Option<String>)>> {
-    let mut stmt =
-        conn.prepare("SELECT doc_id, member_id FROM erase_requests ORDER BY requested_at")?;
+    let mut stmt = conn.prepare(
+        "SELECT doc_id, member_id FROM erase_requests WHERE state <> 'refused' ORDER BY requested_at",
+    )?;
     let rows = stmt
         .query_map([], |r| {
             let member: String = r.get(1)?;
@@ -61,8 +109,27 @@ pub fn erase_requests(conn: &Connection) -> Result<Vec<(String, Option<String>)>
     Ok(rows)
 }
 
+/// Open requests (queued or filed).
 pub fn count_erase_requests(conn: &Connection) -> Result<u32> {
-    Ok(conn.query_row("SELECT COUNT(*) FROM erase_requests", [], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM erase_requests WHERE state <> 'refused'",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Records what the hub answered about a request.
+pub fn set_request_state(
+    tx: &Transaction<'_>,
+    id: &str,
+    member: Option<&str>,
+    state: RequestState,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE erase_requests SET state = ?3 WHERE doc_id = ?1 AND member_id = ?2",
+        params![id, member.unwrap_or(""), state.code()],
+    )?;
+    Ok(())
 }
 
 /// Records a request to erase a whole household, replacing any earlier request about it.
@@ -89,7 +156,7 @@ pub fn request_member_erasure(
     Ok(())
 }
 
-/// Drops a request the hub handled.
+/// Drops a request the hub carried out.
 pub fn clear_erase_request(tx: &Transaction<'_>, id: &str, member: Option<&str>) -> Result<()> {
     tx.execute(
         "DELETE FROM erase_requests WHERE doc_id = ?1 AND member_id = ?2",

@@ -29,12 +29,7 @@ pub fn remove_household(tx: &Transaction<'_>, id: &str) -> Result<()> {
 
 /// One-line address for lists: house number, alley, street.
 pub fn address_line(h: &Household) -> String {
-    [&h.address.house_number, &h.address.alley, &h.address.street]
-        .into_iter()
-        .flatten()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .join(", ")
+    h.address.one_line()
 }
 
 pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) -> Result<()> {

@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -157,6 +157,14 @@ WHERE instr(message, ' / ') > 0;
 UPDATE sync_rejects SET message_en = message WHERE message_en = '';
 ";
 
+/// Version 6: an erasure request's state. A device erases at once only a household the hub never
+/// had; any other request waits for a coordinator's decision (docs/SECURITY.md), so the device
+/// tells a request not yet received by the hub (`queued`) from one it filed (`filed`) and one a
+/// coordinator refused (`refused`, kept to tell the volunteer, never sent again).
+pub(crate) const V6_SQL: &str = "
+ALTER TABLE erase_requests ADD COLUMN state TEXT NOT NULL DEFAULT 'queued';
+";
+
 /// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
 /// it when newer (an older app must not write a schema it does not know).
 pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
@@ -181,6 +189,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
     }
     if found < 5 {
         tx.execute_batch(V5_SQL)?;
+    }
+    if found < 6 {
+        tx.execute_batch(V6_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(())

@@ -96,6 +96,10 @@ pub struct SyncReport {
     pub erased: u32,
     /// Households dropped here because the commune took their hamlet out of this device's area.
     pub left_area: u32,
+    /// Erasure requests the hub filed for a coordinator's decision in this sync.
+    pub erasures_filed: u32,
+    /// Erasure requests a coordinator refused, learnt in this sync.
+    pub erasures_refused: u32,
 }
 
 /// The result of an enrolment.
@@ -405,10 +409,12 @@ fn run_sync<R: SharedRegister + ?Sized>(
         if let Some(c) = applied.cursor {
             cursor = c;
         }
-        if applied.erased > 0 || applied.left_area > 0 || !batch.request.erase.is_empty() {
+        if applied.erased > 0 || applied.left_area > 0 {
             scrub = true;
         }
         run.report.left_area += applied.left_area;
+        run.report.erasures_filed += applied.erase_filed;
+        run.report.erasures_refused += applied.erase_refused;
         run.report.erased += applied.erased;
         run.report.pushed += applied.pushed;
         run.report.pulled += applied.pulled;
@@ -489,5 +495,7 @@ fn empty_report() -> SyncReport {
         pending_after: 0,
         erased: 0,
         left_area: 0,
+        erasures_filed: 0,
+        erasures_refused: 0,
     }
 }

@@ -25,7 +25,7 @@ use crate::doc::HouseholdDoc;
 use crate::model::HouseholdId;
 use crate::register::Register;
 use crate::store::Store;
-use crate::store::erase::{self, EraseState};
+use crate::store::erase::{self, EraseState, RequestState};
 use crate::store::sync_state::{pending_seq, stored_doc_bytes};
 
 /// A document waiting to go: id, its pending change counter when planned, and whether it goes
@@ -40,7 +40,7 @@ pub(crate) struct Queued {
 /// What is still to send in this sync.
 pub(crate) struct Outbox {
     pub queue: VecDeque<Queued>,
-    /// Erasure requests, sent with the first request; the hub applies them before pushes.
+    /// Open erasure requests, sent with the first request; the hub answers each one.
     pub erase: Vec<EraseRequest>,
     /// Documents to be resent whole by the hub.
     pub resend: Vec<String>,
@@ -257,6 +257,9 @@ pub(crate) struct Applied {
     pub left_area: u32,
     /// Hamlets joined the area: the cursor went back to the start, ask again.
     pub widened: bool,
+    /// Erasure requests the hub filed for a coordinator, and ones refused.
+    pub erase_filed: u32,
+    pub erase_refused: u32,
 }
 
 /// Stores everything of one answer in one local transaction.
@@ -369,9 +372,31 @@ pub(crate) fn apply_answer(
                 out.erased += 1;
             }
         }
-        // The hub answered, so it handled the erasure requests sent.
+        // What became of the erasure requests sent (a hub of before the answers carried them
+        // out at once).
         for e in &batch.request.erase {
-            erase::clear_erase_request(tx, &e.id, e.member.as_deref())?;
+            let state = match &answer.erase_answers {
+                None => EraseRequestState::Erased,
+                Some(answers) => match answers
+                    .iter()
+                    .find(|a| a.id == e.id && a.member == e.member)
+                {
+                    Some(a) => a.state,
+                    None => continue,
+                },
+            };
+            let member = e.member.as_deref();
+            match state {
+                EraseRequestState::Erased => erase::clear_erase_request(tx, &e.id, member)?,
+                EraseRequestState::Pending => {
+                    erase::set_request_state(tx, &e.id, member, RequestState::Filed)?;
+                    out.erase_filed += 1;
+                }
+                EraseRequestState::Refused => {
+                    erase::set_request_state(tx, &e.id, member, RequestState::Refused)?;
+                    out.erase_refused += 1;
+                }
+            }
         }
         for doc in &answer.pull {
             let hid = HouseholdId(doc.id.clone());

@@ -114,8 +114,9 @@ pub struct SyncRequest {
     /// Documents the device could not complete from what it was sent (missing dependencies):
     /// the hub sends them whole.
     pub resend: Vec<String>,
-    /// Erasure requests recorded on the device (a person's or a household's right to deletion).
-    /// The hub applies them before the pushes of the same request.
+    /// Erasure requests recorded on the device (a person's or a household's right to deletion),
+    /// sent at every sync until the hub answers that they were carried out or refused. The hub
+    /// files them for a coordinator's decision; it erases nothing on a device's word alone.
     pub erase: Vec<EraseRequest>,
     /// The erasure epoch of pushed documents that were rewritten by an erasure (absent = 0), so
     /// the hub can refuse changes of a lineage it erased.
@@ -127,6 +128,27 @@ pub struct SyncRequest {
 pub struct EraseRequest {
     pub id: String,
     pub member: Option<String>,
+}
+
+/// What became of an erasure request a device sent (see docs/SECURITY.md, "Erasure requests").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EraseRequestState {
+    /// Carried out (the erasure itself travels in `SyncResponse.erased`), or nothing of it is
+    /// on the hub (a household that never reached it, a member already gone): the device
+    /// forgets the request.
+    Erased,
+    /// Filed: a coordinator decides. The device keeps the household as it is, not editable.
+    Pending,
+    /// A coordinator refused it, or the household is outside the device's area.
+    Refused,
+}
+
+/// The hub's answer to one [`EraseRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EraseAnswer {
+    pub id: String,
+    pub member: Option<String>,
+    pub state: EraseRequestState,
 }
 
 /// The erasure state of a document: `epoch` counts the rewrites by erasure (0 = never erased);
@@ -172,6 +194,9 @@ pub struct SyncResponse {
     /// it (postcard ignores trailing bytes); a device reads an older hub's answer without it
     /// through [`decode_sync_response`].
     pub area: Option<AreaInfo>,
+    /// One answer per erasure request of the request, after `area` for the same reason; `None`
+    /// from a hub of before it, which erased on a device's request at once.
+    pub erase_answers: Option<Vec<EraseAnswer>>,
 }
 
 /// A revoked device's report that it wiped its register: every household of the commune, the
@@ -181,6 +206,19 @@ pub struct WipedRequest {
     pub protocol: u16,
     /// Households the device dropped.
     pub households: u32,
+}
+
+/// [`SyncResponse`] as hubs sent it before `erase_answers`.
+#[derive(Deserialize)]
+struct SyncResponseBeforeEraseAnswers {
+    session: u64,
+    results: Vec<PushResult>,
+    pull: Vec<PullDoc>,
+    cursor: u64,
+    more: bool,
+    finished: bool,
+    erased: Vec<DocEpoch>,
+    area: Option<AreaInfo>,
 }
 
 /// [`SyncResponse`] as hubs sent it before `area`.
@@ -195,11 +233,14 @@ struct SyncResponseBeforeArea {
     erased: Vec<DocEpoch>,
 }
 
-/// Decodes a sync answer, from a hub that sends the area or from one of before it.
+/// Decodes a sync answer, from a hub of now or of before `erase_answers` or `area`.
 pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
-    decode::<SyncResponse>(body).or_else(|e| {
-        let old: SyncResponseBeforeArea = decode(body).map_err(|_| e)?;
-        Ok(SyncResponse {
+    let e = match decode::<SyncResponse>(body) {
+        Ok(answer) => return Ok(answer),
+        Err(e) => e,
+    };
+    if let Ok(old) = decode::<SyncResponseBeforeEraseAnswers>(body) {
+        return Ok(SyncResponse {
             session: old.session,
             results: old.results,
             pull: old.pull,
@@ -207,8 +248,21 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
             more: old.more,
             finished: old.finished,
             erased: old.erased,
-            area: None,
-        })
+            area: old.area,
+            erase_answers: None,
+        });
+    }
+    let old: SyncResponseBeforeArea = decode(body).map_err(|_| e)?;
+    Ok(SyncResponse {
+        session: old.session,
+        results: old.results,
+        pull: old.pull,
+        cursor: old.cursor,
+        more: old.more,
+        finished: old.finished,
+        erased: old.erased,
+        area: None,
+        erase_answers: None,
     })
 }
 

@@ -216,15 +216,7 @@ fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, Page
         .collect();
     let payload = card_payload(&h.id, h.digital_address.plus_code.as_deref());
     let da = &h.digital_address;
-    let address = [
-        h.address.house_number.as_deref(),
-        h.address.alley.as_deref(),
-        h.address.street.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
+    let address = h.address.one_line();
     ok_page(
         d,
         "household.html",

@@ -209,6 +209,69 @@ pub struct AuditRecord {
     pub target: String,
 }
 
+/// Where an erasure request filed by a device stands (docs/SECURITY.md, "Erasure requests").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EraseDecision {
+    Pending,
+    Approved,
+    Refused,
+}
+
+impl EraseDecision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Approved => "approved",
+            Self::Refused => "refused",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "approved" => Self::Approved,
+            "refused" => Self::Refused,
+            _ => Self::Pending,
+        }
+    }
+}
+
+/// A device's request to erase a household (`member = None`) or one member, as filed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEraseRequest<'a> {
+    pub household: &'a str,
+    pub member: Option<&'a str>,
+    pub commune: &'a str,
+    pub hamlet: &'a str,
+    pub device_id: &'a str,
+    pub volunteer_id: &'a str,
+}
+
+/// An erasure request as the hub keeps it: ids and codes, never personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EraseRequestRecord {
+    pub request_id: i64,
+    pub household: String,
+    pub member: Option<String>,
+    pub commune: String,
+    pub hamlet: String,
+    pub device_id: String,
+    pub volunteer_id: String,
+    pub requested_at: String,
+    pub decision: EraseDecision,
+    pub decided_at: Option<String>,
+    /// `coordinator:<id>`.
+    pub decided_by: Option<String>,
+}
+
+/// `household` or `household/member`: the audit log's target of an erasure request.
+pub fn erase_target(household: &str, member: Option<&str>) -> String {
+    match member {
+        Some(m) => format!("{household}/{m}"),
+        None => household.to_owned(),
+    }
+}
+
 pub trait HubStore: Send + Sync {
     /// The hub's stable id (made when the store was created).
     fn hub_id(&self) -> StoreResult<String>;
@@ -324,6 +387,32 @@ pub trait HubStore: Send + Sync {
         cursor: u64,
         limit: usize,
     ) -> StoreResult<Vec<DocEpoch>>;
+    /// Whether a device other than `device_id` holds the document or was sent it (a session not
+    /// yet finished included).
+    fn held_elsewhere(&self, doc_id: &str, device_id: &str) -> StoreResult<bool>;
+    /// Files a device's erasure request, once per device, household and member, and says where
+    /// it stands. A refusal is told to the device once: the same request sent after that is a
+    /// new one, pending again. The filing is audited (`erase.requested`).
+    fn file_erase_request(
+        &self,
+        request: &NewEraseRequest<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<EraseDecision>;
+    /// A commune's erasure requests: pending first (oldest first), then decided (newest first),
+    /// at most `limit`.
+    fn erase_requests(&self, commune: &str, limit: u32) -> StoreResult<Vec<EraseRequestRecord>>;
+    fn erase_request(&self, request_id: i64) -> StoreResult<Option<EraseRequestRecord>>;
+    /// Decides every undecided request about a member (or, `member = None`, about the household
+    /// and each of its members when approved), audited as `erase.approved` or `erase.refused`;
+    /// returns how many were decided.
+    fn decide_erase_requests(
+        &self,
+        household: &str,
+        member: Option<&str>,
+        approve: bool,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<u32>;
     /// Appends one entry to the append-only audit log (ids and codes only, never personal data).
     fn audit(&self, at: DateTime<Utc>, actor: &str, action: &str, target: &str) -> StoreResult<()>;
     /// The latest audit entries, newest first.

@@ -154,10 +154,10 @@ final class VolunteerFlowTests: XCTestCase {
         let hid = try register.createHousehold(input: household(hamlet.id)).id
         let keep = try register.addConsented(householdId: hid, input: member("Đỗ Văn Giang", .head)).id
         let gone = try register.addConsented(householdId: hid, input: member("Đỗ Thị Hà", .wife, phone: "0912345678")).id
-        try register.eraseMember(householdId: hid, memberId: gone)
+        XCTAssertTrue(try register.eraseMember(householdId: hid, memberId: gone), "never synced: erased here at once")
         XCTAssertEqual(try register.household(householdId: hid).members.map(\.id), [keep])
         XCTAssertTrue(try register.search(query: "0912345678", limit: 5).isEmpty)
-        try register.eraseHousehold(householdId: hid)
+        XCTAssertTrue(try register.eraseHousehold(householdId: hid), "never synced: erased here at once")
         XCTAssertTrue(try register.isErased(householdId: hid))
         guard case .NotFound = thrown({ try register.household(householdId: hid) })
         else { return XCTFail("an erased household is NotFound") }

@@ -39,6 +39,7 @@ use crate::store::*;
 use crate::time::ts;
 
 mod dashboard;
+mod erase_requests;
 mod index;
 
 /// The environment variable naming the hub's database when `--database` is not given.
@@ -61,6 +62,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         4,
         include_str!("../../../migrations/postgres/0004_device_wiped.sql"),
+    ),
+    (
+        5,
+        include_str!("../../../migrations/postgres/0005_erase_requests.sql"),
     ),
 ];
 
@@ -888,6 +893,37 @@ impl HubStore for PgStore {
             })
             .collect())
         })
+    }
+
+    fn held_elsewhere(&self, doc_id: &str, device_id: &str) -> StoreResult<bool> {
+        self.with(|c| erase_requests::held_elsewhere(c, doc_id, device_id))
+    }
+
+    fn file_erase_request(
+        &self,
+        request: &NewEraseRequest<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<EraseDecision> {
+        self.tx(|tx| erase_requests::file(tx, request, at))
+    }
+
+    fn erase_requests(&self, commune: &str, limit: u32) -> StoreResult<Vec<EraseRequestRecord>> {
+        self.with(|c| erase_requests::of_commune(c, commune, limit))
+    }
+
+    fn erase_request(&self, request_id: i64) -> StoreResult<Option<EraseRequestRecord>> {
+        self.with(|c| erase_requests::one(c, request_id))
+    }
+
+    fn decide_erase_requests(
+        &self,
+        household: &str,
+        member: Option<&str>,
+        approve: bool,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<u32> {
+        self.tx(|tx| erase_requests::decide(tx, household, member, approve, at, actor))
     }
 
     fn audit(&self, at: DateTime<Utc>, actor: &str, action: &str, target: &str) -> StoreResult<()> {

@@ -4,6 +4,7 @@
 //! run in `BEGIN IMMEDIATE` transactions that check each document's expected sequence number.
 
 mod dashboard;
+mod erase_requests;
 mod index;
 
 use std::path::Path;
@@ -51,6 +52,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (
         2,
         include_str!("../../../migrations/sqlite/0002_device_wiped.sql"),
+    ),
+    (
+        3,
+        include_str!("../../../migrations/sqlite/0003_erase_requests.sql"),
     ),
 ];
 
@@ -724,6 +729,37 @@ impl HubStore for SqliteStore {
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
+    }
+
+    fn held_elsewhere(&self, doc_id: &str, device_id: &str) -> StoreResult<bool> {
+        self.with(|c| erase_requests::held_elsewhere(c, doc_id, device_id))
+    }
+
+    fn file_erase_request(
+        &self,
+        request: &NewEraseRequest<'_>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<EraseDecision> {
+        self.with(|c| erase_requests::file(c, request, at))
+    }
+
+    fn erase_requests(&self, commune: &str, limit: u32) -> StoreResult<Vec<EraseRequestRecord>> {
+        self.with(|c| erase_requests::of_commune(c, commune, limit))
+    }
+
+    fn erase_request(&self, request_id: i64) -> StoreResult<Option<EraseRequestRecord>> {
+        self.with(|c| erase_requests::one(c, request_id))
+    }
+
+    fn decide_erase_requests(
+        &self,
+        household: &str,
+        member: Option<&str>,
+        approve: bool,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<u32> {
+        self.with(|c| erase_requests::decide(c, household, member, approve, at, actor))
     }
 
     fn audit(&self, at: DateTime<Utc>, actor: &str, action: &str, target: &str) -> StoreResult<()> {

@@ -158,10 +158,10 @@ class VolunteerFlowTest {
         val hid = register.createHousehold(household(hamlet.id)).id
         val keep = register.addConsented(hid, member("Đỗ Văn Giang", Relation.HEAD)).id
         val gone = register.addConsented(hid, member("Đỗ Thị Hà", Relation.WIFE, phone = "0912345678")).id
-        register.eraseMember(hid, gone)
+        assertTrue(register.eraseMember(hid, gone), "never synced: erased here at once")
         assertEquals(listOf(keep), register.household(hid).members.map { it.id })
         assertTrue(register.search("0912345678", 5u).isEmpty())
-        register.eraseHousehold(hid)
+        assertTrue(register.eraseHousehold(hid), "never synced: erased here at once")
         assertTrue(register.isErased(hid))
         assertThrows<GocuaException.NotFound> { register.household(hid) }
         assertEquals(1u, register.pendingErasures(), "one request for the household, replacing the member's")
