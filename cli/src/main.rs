@@ -137,6 +137,15 @@ enum Command {
         #[arg(long, value_name = "SHA256")]
         pin: Option<String>,
     },
+    /// Ask for a person's or a household's data to be erased (yêu cầu xoá dữ liệu): erased here
+    /// at once if the household never reached the commune, otherwise decided by the commune.
+    Erase {
+        /// Household id, or its first 4+ characters
+        household: String,
+        /// Member id, or its first 4+ characters; without it, the whole household
+        #[arg(long)]
+        member: Option<String>,
+    },
     /// Send this register's changes to the commune hub and receive the area's (đồng bộ).
     /// Exits with 1 when the sync did not finish; run it again to finish, nothing is lost.
     Sync {
@@ -598,6 +607,7 @@ fn run(cli: Cli, ctx: &mut Ctx) -> error::Result<()> {
         Command::Status => status::status(ctx),
         Command::Enrol { hub_url, code, pin } => hub::enrol(ctx, &hub_url, &code, pin),
         Command::Sync { quiet } => hub::run(ctx, quiet),
+        Command::Erase { household, member } => erase::run(ctx, &household, member.as_deref()),
     }
 }
 

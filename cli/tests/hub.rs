@@ -317,3 +317,69 @@ fn a_revoked_device_is_told_so() {
     let r = refused(dir, "e.db", &["sync", "--quiet"]);
     assert!(r.stderr.contains("chưa được ghép"), "{}", r.stderr);
 }
+
+#[test]
+fn an_erasure_is_erased_here_or_requested_from_the_commune() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut hub = TestHub::start(dir);
+    init(dir, "a.db", "tnv-an");
+    init(dir, "b.db", "tnv-binh");
+    ok(dir, "a.db", &["enrol", &hub.url, &hub.code("tnv-an")]);
+    ok(dir, "b.db", &["enrol", &hub.url, &hub.code("tnv-binh")]);
+    let add = |house: &str| {
+        ok(
+            dir,
+            "a.db",
+            &[
+                "household",
+                "add",
+                "--hamlet",
+                "Thôn Đông",
+                "--house-number",
+                house,
+            ],
+        )
+        .stdout
+        .trim()
+        .to_owned()
+    };
+    let shared = add("7");
+    ok(dir, "a.db", &["sync", "--quiet"]);
+    ok(dir, "b.db", &["sync", "--quiet"]);
+
+    // Another device holds it: only a request, decided by the commune.
+    let r = ok(dir, "a.db", &["--lang", "en", "erase", &shared]);
+    assert!(r.stdout.contains("Erasure requested"), "{}", r.stdout);
+    let r = ok(dir, "a.db", &["--lang", "en", "sync", "--quiet"]);
+    assert!(
+        r.stdout.contains("The commune received 1 erasure requests"),
+        "{}",
+        r.stdout
+    );
+    ok(dir, "a.db", &["household", "show", &shared]);
+    let requests = hub.store.erase_requests(COMMUNE, 10).unwrap();
+    assert_eq!(requests.len(), 1);
+    Hub::new(hub.store.clone(), HubConfig::default())
+        .decide_erasure("coord", COMMUNE, requests[0].request_id, true)
+        .unwrap();
+    let r = ok(dir, "a.db", &["--lang", "en", "sync", "--quiet"]);
+    assert!(
+        r.stdout.contains("1 households were erased on request"),
+        "{}",
+        r.stdout
+    );
+    refused(dir, "a.db", &["household", "show", &shared]);
+
+    // Never synced: erased here at once.
+    let own = add("9");
+    let js: Value =
+        serde_json::from_str(&ok(dir, "a.db", &["--json", "erase", &own]).stdout).unwrap();
+    assert_eq!(js["erasure"], "erased", "{js}");
+    refused(dir, "a.db", &["household", "show", &own]);
+
+    // An unknown household: a clear refusal, nothing else touched.
+    let r = refused(dir, "a.db", &["--lang", "en", "erase", "zzzz"]);
+    assert!(r.stderr.contains("not found"), "{}", r.stderr);
+    hub.stop();
+}

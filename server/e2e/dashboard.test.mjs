@@ -254,6 +254,24 @@ try {
     await shot('13-audit');
   });
 
+  await test('an erasure request filed by a phone is approved, and leaves every copy', async () => {
+    const filed = await cmd('request_erasure vol-lan');
+    eq([filed.ok, filed.step, filed.filed], [true, 'Requested', 1], 'a request, filed by the hub: ' + JSON.stringify(filed));
+    await page.goto(base + '/erasure');
+    const row = page.locator('#erasure-pending tr[data-request]');
+    eq(await row.count(), 1, 'one request waits');
+    ok((await row.textContent()).includes('vol-lan'), 'the volunteer who filed it');
+    await shot('14-erasure-requests');
+    await Promise.all([page.waitForNavigation(), row.locator('button.danger').click()]);
+    ok((await page.textContent('#notice')).length > 0, 'a notice says it is done');
+    eq(await page.locator('#erasure-pending tr[data-request]').count(), 0, 'nothing waits');
+    eq(await page.locator('#erasure-decided tr[data-request]').count(), 1, 'listed as decided');
+    const after = await cmd(`erased vol-lan ${filed.household}`);
+    eq([after.erased, after.count, after.pending], [true, 1, 0], 'the phone dropped its copy: ' + JSON.stringify(after));
+    const resp = await page.goto(base + '/households/' + filed.household);
+    eq(resp.status(), 404, 'gone from the dashboard');
+  });
+
   await test('English switch', async () => {
     await page.goto(base + '/');
     await Promise.all([page.waitForNavigation(), page.click('#lang-switch')]);

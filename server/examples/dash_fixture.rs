@@ -514,6 +514,29 @@ fn main() -> R<()> {
                     });
                 result.unwrap_or_else(|e| json!({"ok": false, "error": e}))
             }
+            ["request_erasure", vol] => match regs.get_mut(*vol) {
+                // The volunteer asks to erase a household of theirs that the others also hold
+                // (not the shared one the other pages use), then syncs: the request is filed.
+                Some(reg) => {
+                    let pick = reg
+                        .household_ids()?
+                        .into_iter()
+                        .find(|id| *id != shared)
+                        .ok_or("no household")?;
+                    let step = reg.erase_household(&pick)?;
+                    let r = sync::sync(reg, &SyncOptions::default())?;
+                    json!({"ok": true, "household": pick.0, "step": format!("{step:?}"), "filed": r.erasures_filed})
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
+            ["erased", vol, id] => match regs.get_mut(*vol) {
+                Some(reg) => {
+                    let r = sync::sync(reg, &SyncOptions::default())?;
+                    let id = gocua_core::model::HouseholdId((*id).into());
+                    json!({"ok": true, "erased": reg.is_erased(&id)?, "count": r.erased, "pending": reg.pending_erasures()?})
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
             ["expire"] => {
                 let n =
                     db.execute("UPDATE dash_sessions SET expires_at = '2000-01-01T00:00:00.000Z'")?;

@@ -8,6 +8,7 @@ mod api;
 pub mod connections;
 pub mod dashboard;
 pub mod demo;
+pub mod erasure_cli;
 pub mod http;
 pub mod hub;
 pub mod limit;

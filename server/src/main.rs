@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use gocua_hub::erasure_cli as erasure;
 use gocua_hub::{Hub, HubConfig, SqliteStore, admin, http, report::Report};
 
 /// `println!` that fails instead of panicking when stdout is closed (a pipe to `head`, a closed
@@ -112,6 +113,47 @@ enum Command {
         data: PathBuf,
         #[arg(long)]
         device: String,
+    },
+    /// The commune's erasure requests filed by devices: pending first, then decided.
+    ErasureRequests {
+        #[arg(long)]
+        data: PathBuf,
+        /// The coordinator reading them (their commune's requests only).
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve an erasure request: the household or member is erased from the hub now and from
+    /// every device at its next sync.
+    ApproveErasure {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        request: i64,
+    },
+    /// Refuse an erasure request; the device that filed it is told at its next sync.
+    RefuseErasure {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        request: i64,
+    },
+    /// Erase a household, or one member's data (--member), on a person's request made at the
+    /// commune office: from the hub now and from every device at its next sync.
+    Erase {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        household: String,
+        #[arg(long)]
+        member: Option<String>,
     },
     /// Per-device sync status and the latest sessions.
     Status {
@@ -262,6 +304,62 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Revoke { data, device } => {
             admin::revoke(open(&data)?.as_ref(), &device, now).map_err(|e| e.to_string())?;
             say!("device {device} revoked");
+            Ok(())
+        }
+        Command::ErasureRequests {
+            data,
+            coordinator,
+            json,
+        } => {
+            let store = open(&data)?;
+            let commune = erasure::commune_of(store.as_ref(), &coordinator)?;
+            let requests = store
+                .erase_requests(&commune, 1000)
+                .map_err(|e| e.to_string())?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(&requests).map_err(|e| e.to_string())?
+                );
+            } else {
+                print!("{}", erasure::table(&requests));
+            }
+            Ok(())
+        }
+        Command::ApproveErasure {
+            data,
+            coordinator,
+            request,
+        } => {
+            let r = erasure::decide(open(&data)?, &coordinator, request, true)?;
+            say!(
+                "erasure request {} approved: {}",
+                r.request_id,
+                erasure::what(&r)
+            );
+            Ok(())
+        }
+        Command::RefuseErasure {
+            data,
+            coordinator,
+            request,
+        } => {
+            let r = erasure::decide(open(&data)?, &coordinator, request, false)?;
+            say!(
+                "erasure request {} refused: {}",
+                r.request_id,
+                erasure::what(&r)
+            );
+            Ok(())
+        }
+        Command::Erase {
+            data,
+            coordinator,
+            household,
+            member,
+        } => {
+            let erased = erasure::erase(open(&data)?, &coordinator, &household, member.as_deref())?;
+            say!("{erased}");
             Ok(())
         }
         Command::Status { data, json } => {

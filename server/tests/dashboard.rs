@@ -128,6 +128,7 @@ on_both_backends!(
     two_hubs_on_one_database_show_the_same_overview,
     failed_sign_ins_are_limited_per_address_and_per_coordinator,
     the_commune_sees_a_person_only_with_consent_to_share,
+    erasure_requests_are_decided_in_the_dashboard,
 );
 
 /// A hub on `backend` with two coordinators (`coord` with [`PASSWORD`]) and one area; `None`
@@ -783,6 +784,128 @@ fn erasure_removes_the_households_dashboard_rows(backend: Backend) {
             .collect::<Vec<_>>(),
         ["hh0"]
     );
+}
+
+/// Requests filed by a device are listed for the coordinator, who approves one and refuses
+/// another; another commune's coordinator decides nothing; a household is erased from its page
+/// on a request made at the commune office.
+fn erasure_requests_are_decided_in_the_dashboard(backend: Backend) {
+    use gocua_hub::store::{EraseDecision, NewEraseRequest};
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "erasure_requests_dashboard") else {
+        return;
+    };
+    let url = hub.url();
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", PASSWORD).unwrap();
+    let writes: Vec<_> = (0..3).map(|i| doc(i, "thon-dong", false)).collect();
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    enrol(store.as_ref(), "vol", "dev-a");
+    for (household, member) in [("hh1", None), ("hh0", Some("m0"))] {
+        let filed = store
+            .file_erase_request(
+                &NewEraseRequest {
+                    household,
+                    member,
+                    commune: "00004",
+                    hamlet: "thon-dong",
+                    device_id: "dev-a",
+                    volunteer_id: "vol",
+                },
+                Utc::now(),
+            )
+            .unwrap();
+        assert_eq!(filed, EraseDecision::Pending);
+    }
+    let ids: Vec<i64> = store
+        .erase_requests("00004", 10)
+        .unwrap()
+        .iter()
+        .map(|r| r.request_id)
+        .collect();
+    assert_eq!(ids.len(), 2);
+    let c = client();
+    let (_, own) = sign_in(&c, &url, PASSWORD);
+    let own = own.unwrap().split(';').next().unwrap().to_owned();
+    let (status, html) = get(&c, &url, "erasure", &own);
+    assert_eq!(status, 200);
+    for id in &ids {
+        assert!(html.contains(&format!("data-request=\"{id}\"")), "{html}");
+    }
+    assert!(html.contains("/dashboard/households/hh1"));
+    let decide = |cookie: &str, request: i64, decision: &str| {
+        let (_, page) = get(&c, &url, "erasure", cookie);
+        c.post(format!("{url}/dashboard/erasure/decide"))
+            .header("cookie", cookie)
+            .form(&[
+                ("csrf", csrf_of(&page).as_str()),
+                ("request", &request.to_string()),
+                ("decision", decision),
+            ])
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+
+    // Another commune's coordinator: not found, nothing decided.
+    let (_, other) = sign_in_as(&c, &url, "other", PASSWORD);
+    let other = other.unwrap().split(';').next().unwrap().to_owned();
+    assert_eq!(decide(&other, ids[0], "approve"), 404);
+    assert!(!get(&c, &url, "erasure", &other).1.contains("hh1"));
+    assert!(store.load_doc("hh1").unwrap().is_some());
+
+    assert_eq!(decide(&own, ids[0], "approve"), 200);
+    assert!(store.load_doc("hh1").unwrap().is_none(), "not erased");
+    assert_eq!(decide(&own, ids[1], "refuse"), 200);
+    let decided: Vec<EraseDecision> = ids
+        .iter()
+        .map(|id| store.erase_request(*id).unwrap().unwrap().decision)
+        .collect();
+    assert_eq!(decided, [EraseDecision::Approved, EraseDecision::Refused]);
+    let h0 = HouseholdDoc::load(&store.load_doc("hh0").unwrap().unwrap().bytes)
+        .unwrap()
+        .read()
+        .unwrap();
+    assert!(
+        h0.members.contains_key(&MemberId("m0".into())),
+        "refused, yet erased"
+    );
+
+    // From the household's page: the whole household, on a request made at the office.
+    let (status, page) = get(&c, &url, "households/hh2", &own);
+    assert_eq!(status, 200);
+    assert!(page.contains("id=\"erase-form\""));
+    let r = c
+        .post(format!("{url}/dashboard/erasure/erase"))
+        .header("cookie", &own)
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("household", "hh2"),
+            ("member", ""),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(store.load_doc("hh2").unwrap().is_none());
+
+    let actions: Vec<String> = store
+        .audit_entries(50)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {}", e.actor, e.action))
+        .collect();
+    for want in [
+        "coordinator:coord erase.household",
+        "coordinator:coord erase.approved",
+        "coordinator:coord erase.refused",
+        "coordinator:other erase.refused_other_commune",
+    ] {
+        assert!(
+            actions.contains(&want.to_owned()),
+            "{want} not in {actions:?}"
+        );
+    }
+    hub.stop();
 }
 
 fn two_hubs_on_one_database_show_the_same_overview(backend: Backend) {

@@ -264,6 +264,10 @@ pub fn run(ctx: &mut Ctx, quiet: bool) -> Result<()> {
             "received": report.pulled,
             "rejected": report.rejected,
             "pending_after": report.pending_after,
+            "erased": report.erased,
+            "left_area": report.left_area,
+            "erasures_filed": report.erasures_filed,
+            "erasures_refused": report.erasures_refused,
         }));
     } else {
         let lines = match lang {
@@ -301,7 +305,8 @@ pub fn run(ctx: &mut Ctx, quiet: bool) -> Result<()> {
                 ),
             ],
         };
-        for l in lines {
+        let notes = gocua_core::screens::sync_status::report_notes(&report, lang.screens());
+        for l in lines.into_iter().chain(notes) {
             ctx.out.line(l);
         }
         for r in &report.rejected {

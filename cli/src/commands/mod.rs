@@ -3,6 +3,7 @@
 pub mod checklist;
 pub mod conflicts;
 pub mod consent;
+pub mod erase;
 pub mod hamlet;
 pub mod household;
 pub mod hub;

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod auth;
 pub mod devices;
+pub mod erasure;
 pub mod exports;
 pub mod households;
 pub mod i18n;
@@ -77,6 +78,9 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
         .route("/dashboard/devices", get(devices::get))
         .route("/dashboard/devices/pair", post(devices::pair))
         .route("/dashboard/devices/revoke", post(devices::revoke))
+        .route("/dashboard/erasure", get(erasure::get))
+        .route("/dashboard/erasure/decide", post(erasure::decide))
+        .route("/dashboard/erasure/erase", post(erasure::erase))
         .route("/dashboard/exports", get(exports::get))
         .route("/dashboard/exports/{file}", get(exports::download))
         .route("/dashboard/audit", get(audit::get))

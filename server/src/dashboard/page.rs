@@ -57,6 +57,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/household.html"),
     ),
     ("devices.html", include_str!("../../templates/devices.html")),
+    ("erasure.html", include_str!("../../templates/erasure.html")),
     ("exports.html", include_str!("../../templates/exports.html")),
     ("audit.html", include_str!("../../templates/audit.html")),
 ];
