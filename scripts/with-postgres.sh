@@ -50,11 +50,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# TLS on (clients still choose): a CA and a server certificate for 127.0.0.1 and localhost, made
+# here, so the hub's sslmode=require path is tested against a real handshake.
+SSL_OPTS=""
+if command -v openssl >/dev/null 2>&1; then
+    (
+        cd "$DIR"
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=gocua test CA" \
+            -keyout ca.key -out ca.crt 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
+        printf "subjectAltName=DNS:localhost,IP:127.0.0.1\n" > san.ext
+        openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile san.ext -out server.crt 2>/dev/null
+        chmod 600 server.key
+        if [ "${#RUN_AS[@]}" -gt 0 ]; then chown postgres server.key server.crt; fi
+    )
+    SSL_OPTS="-c ssl=on -c ssl_cert_file=$DIR/server.crt -c ssl_key_file=$DIR/server.key"
+    export GOCUA_TEST_POSTGRES_CA="$DIR/ca.crt"
+fi
+
 "${RUN_AS[@]}" "$BIN/initdb" -D "$DIR/data" -U gocua --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 \
     || { cat "$DIR/initdb.log" >&2; exit 1; }
 # Loopback only, no Unix socket outside the folder; tuned for tests on a small shared machine.
 "${RUN_AS[@]}" "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c max_connections=200 -c shared_buffers=256MB -c fsync=on" \
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c max_connections=200 -c shared_buffers=256MB -c fsync=on $SSL_OPTS" \
     start >/dev/null || { cat "$DIR/server.log" >&2; exit 1; }
 
 URL="postgres://gocua@127.0.0.1:$PORT/postgres"

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::Utc;
 use clap::{Parser, Subcommand};
 use gocua_hub::erasure_cli as erasure;
+use gocua_hub::store::sqlite::cipher::{self, DbKey};
 use gocua_hub::{Hub, HubConfig, SqliteStore, admin, http, report::Report};
 
 /// `println!` that fails instead of panicking when stdout is closed (a pipe to `head`, a closed
@@ -30,12 +31,18 @@ struct Cli {
     /// SQLite file in `--data`; or the environment variable GOCUA_HUB_DATABASE_URL.
     #[arg(long, global = true)]
     database: Option<String>,
+    /// File holding the key (64 hex characters) of an encrypted SQLite database; or the
+    /// environment variable GOCUA_HUB_DB_KEY_FILE (or GOCUA_HUB_DB_KEY, the key itself).
+    #[arg(long, global = true, value_name = "FILE")]
+    db_key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 /// The database URL given with `--database` or GOCUA_HUB_DATABASE_URL, set once at start.
 static DATABASE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+/// The SQLite database's key given with `--db-key-file` or the environment, read once at start.
+static DB_KEY: std::sync::OnceLock<Option<DbKey>> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -162,6 +169,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make a new key for an encrypted SQLite database, written to a new file readable by its
+    /// owner only. Keep a copy apart from the database's backups: without it nothing opens.
+    NewDbKey {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Encrypt an existing (plain) SQLite database in place under the key of --db-key-file.
+    /// Stop the hub first.
+    EncryptDb {
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// The main job in one command: a demo commune synced from three offline devices, served
     /// until stopped.
     Demo {
@@ -184,7 +203,8 @@ fn open(data: &Path) -> Result<Arc<dyn gocua_hub::HubStore>, String> {
             .map_err(|e| format!("PostgreSQL: {e}"));
     }
     gocua_hub::store::private_dir(data).map_err(|e| format!("{}: {e}", data.display()))?;
-    SqliteStore::open(&data.join("hub.db"))
+    let key = DB_KEY.get().cloned().flatten();
+    SqliteStore::open_with_key(&data.join("hub.db"), key.as_ref())
         .map(|s| Arc::new(s) as Arc<dyn gocua_hub::HubStore>)
         .map_err(|e| e.to_string())
 }
@@ -196,6 +216,11 @@ fn run(cli: Cli) -> Result<(), String> {
             .filter(|u| !u.is_empty())
     });
     let _ = DATABASE.set(database);
+    let key = match &cli.db_key_file {
+        Some(path) => Some(DbKey::read_file(path).map_err(|e| e.to_string())?),
+        None => DbKey::from_env().map_err(|e| e.to_string())?,
+    };
+    let _ = DB_KEY.set(key);
     let now = Utc::now();
     match cli.command {
         Command::Serve {
@@ -372,6 +397,32 @@ fn run(cli: Cli) -> Result<(), String> {
             } else {
                 print!("{}", report.to_text());
             }
+            Ok(())
+        }
+        Command::NewDbKey { out } => {
+            DbKey::generate()
+                .write_new_file(&out)
+                .map_err(|e| e.to_string())?;
+            say!(
+                "key written to {} (0600); start the hub with --db-key-file {}",
+                out.display(),
+                out.display()
+            );
+            Ok(())
+        }
+        Command::EncryptDb { data } => {
+            let key = DB_KEY.get().cloned().flatten().ok_or(
+                "cần khoá: --db-key-file (tạo bằng gocua-hub new-db-key) / a key is needed: --db-key-file (made by gocua-hub new-db-key)",
+            )?;
+            let path = data.join("hub.db");
+            if !path.exists() {
+                return Err(format!("{}: no database", path.display()));
+            }
+            cipher::encrypt_in_place(&path, &key).map_err(|e| e.to_string())?;
+            say!(
+                "{} is encrypted; start the hub with the same --db-key-file",
+                path.display()
+            );
             Ok(())
         }
         Command::Demo { data, listen } => {

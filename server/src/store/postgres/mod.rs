@@ -25,10 +25,11 @@
 //! Schema: the SQL files in `server/migrations/postgres/`, applied in order at open, each once,
 //! under an advisory lock (several hubs may start at once).
 
+use std::path::Path;
 use std::time::Duration;
 
 use ::postgres::error::SqlState;
-use ::postgres::{GenericClient, NoTls, Transaction};
+use ::postgres::{GenericClient, Transaction};
 use chrono::{DateTime, Utc};
 use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
@@ -41,6 +42,7 @@ use crate::time::ts;
 mod dashboard;
 mod erase_requests;
 mod index;
+pub mod tls;
 
 /// The environment variable naming the hub's database when `--database` is not given.
 pub const DATABASE_URL_ENV: &str = "GOCUA_HUB_DATABASE_URL";
@@ -75,7 +77,7 @@ const MIGRATION_LOCK: i64 = 0x676f_6375_615f_6d67; // "gocua_mg"
 /// Times a transaction is retried after a serialization failure or a deadlock.
 const RETRIES: u32 = 5;
 
-type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+type Pool = r2d2::Pool<PostgresConnectionManager<tls::Tls>>;
 
 impl From<::postgres::Error> for StoreError {
     fn from(e: ::postgres::Error) -> Self {
@@ -99,6 +101,18 @@ fn retryable(e: &::postgres::Error) -> bool {
     })
 }
 
+/// An error with its causes ("error performing TLS handshake: invalid peer certificate: ...").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 /// An error of a transaction body: the database's own (kept to tell a retryable one) or ours.
 pub(crate) enum TxError {
     Pg(::postgres::Error),
@@ -120,11 +134,25 @@ impl From<StoreError> for TxError {
 impl PgStore {
     /// Connects to `url` (`postgres://user:password@host:port/db`, or key=value pairs) with a
     /// pool of at most `max_connections`, and brings the schema up to date.
+    /// TLS when the URL says `sslmode=require`, verified against the CA in
+    /// `GOCUA_HUB_DATABASE_CA` if set ([`tls`]).
     pub fn open(url: &str, max_connections: u32) -> StoreResult<Self> {
-        let config: ::postgres::Config = url
+        let ca = std::env::var_os(tls::CA_ENV).filter(|v| !v.is_empty());
+        Self::open_with_ca(url, max_connections, ca.as_deref().map(Path::new))
+    }
+
+    /// [`PgStore::open`] with the CA given rather than read from the environment.
+    pub fn open_with_ca(url: &str, max_connections: u32, ca: Option<&Path>) -> StoreResult<Self> {
+        let mut config: ::postgres::Config = url
             .parse()
             .map_err(|e: ::postgres::Error| StoreError::Config(format!("database URL: {e}")))?;
-        let manager = PostgresConnectionManager::new(config, NoTls);
+        let connector = tls::connector(&mut config, ca)?;
+        // One connection first, so a refused certificate or password is told now, in its own
+        // words, not after the pool's 30 s wait as a timeout.
+        config
+            .connect(connector.clone())
+            .map_err(|e| StoreError::Database(with_causes(&e)))?;
+        let manager = PostgresConnectionManager::new(config, connector);
         let pool = r2d2::Pool::builder()
             .max_size(max_connections.max(1))
             .connection_timeout(Duration::from_secs(30))
@@ -137,7 +165,7 @@ impl PgStore {
     /// A connection of the pool, for tools and benchmarks (seeding with COPY).
     pub fn connection(
         &self,
-    ) -> StoreResult<r2d2::PooledConnection<PostgresConnectionManager<NoTls>>> {
+    ) -> StoreResult<r2d2::PooledConnection<PostgresConnectionManager<tls::Tls>>> {
         Ok(self.pool.get()?)
     }
 

@@ -3,6 +3,7 @@
 //! tables in `index.rs`; concurrency as every store's (`store/mod.rs`): writes of documents
 //! run in `BEGIN IMMEDIATE` transactions that check each document's expected sequence number.
 
+pub mod cipher;
 mod dashboard;
 mod erase_requests;
 mod index;
@@ -150,8 +151,15 @@ impl SqliteStore {
     /// made readable by the hub's user only (0600: they hold names, ID numbers and phones); the
     /// folder is made 0700 when the hub creates it (`gocua-hub --data`).
     pub fn open(path: &Path) -> StoreResult<Self> {
+        Self::open_with_key(path, None)
+    }
+
+    /// [`SqliteStore::open`], encrypted at rest under `key` when one is given (SQLCipher; see
+    /// [`cipher`]). A database made with a key opens only with it.
+    pub fn open_with_key(path: &Path, key: Option<&cipher::DbKey>) -> StoreResult<Self> {
         private_files(path).map_err(|e| StoreError::Database(format!("file mode: {e}")))?;
         let conn = Connection::open(path)?;
+        cipher::unlock(&conn, key)?;
         Self::init(conn)
     }
 
