@@ -60,7 +60,12 @@ const browser = await chromium.launch({
 });
 const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
 const page = await context.newPage();
-page.on('dialog', (d) => d.accept());
+// Every confirmation is accepted, and counted: they come from the hub's own script (app.js).
+let dialogs = 0;
+page.on('dialog', (d) => { dialogs += 1; d.accept(); });
+// The pages' CSP allows no inline script or style: a violation is a defect.
+const cspViolations = [];
+page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
 
 async function signIn(id = fx.coordinator, password = fx.password) {
   await page.goto(base + '/login');
@@ -293,6 +298,15 @@ try {
     eq(await cmd('state'), s, 'hub state');
     const again = await page.goto(base + '/');
     eq(again.status(), 401, 'still refused');
+  });
+
+  await test('confirmations come from the hub\'s script; the CSP was never violated', async () => {
+    ok(dialogs >= 2, 'the revocation and the erasure asked first: ' + dialogs);
+    const resp = await page.goto(base + '/devices');
+    const csp = resp.headers()['content-security-policy'];
+    ok(!csp.includes('unsafe-inline'), 'no inline allowance: ' + csp);
+    eq(await page.locator('script:not([src])').count(), 0, 'no inline script');
+    eq(cspViolations, [], 'CSP violations');
   });
 
   await test('sign out', async () => {

@@ -85,6 +85,18 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
         .route("/dashboard/exports/{file}", get(exports::download))
         .route("/dashboard/audit", get(audit::get))
         .route(
+            "/dashboard/static/app.js",
+            get(|| async {
+                (
+                    [
+                        (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                        (header::CACHE_CONTROL, "max-age=3600"),
+                    ],
+                    include_str!("../../templates/app.js"),
+                )
+            }),
+        )
+        .route(
             "/dashboard/static/app.css",
             get(|| async {
                 (
