@@ -13,7 +13,7 @@ use gocua_core::sync::wire::{CONTENT_TYPE, PATH_ENROL};
 use crate::hub::Hub;
 
 /// The largest request body accepted (compressed).
-pub(crate) const MAX_REQUEST: usize = 32 * 1024 * 1024;
+pub(crate) use crate::budget::MAX_BODY as MAX_REQUEST;
 
 /// The device's bearer token, if any.
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -93,7 +93,14 @@ pub(crate) fn reply(resp: gocua_core::sync::Response, is_enrol: bool) -> axum::r
         "application/json"
     };
     let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, [(header::CONTENT_TYPE, content_type)], resp.body).into_response()
+    let mut answer = (status, [(header::CONTENT_TYPE, content_type)], resp.body).into_response();
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        answer.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(crate::budget::RETRY_AFTER_SECS),
+        );
+    }
+    answer
 }
 
 /// The client's address of a connection (the dashboard's sign-in limit keys on it). Handlers

@@ -1,13 +1,23 @@
-//! Connection hygiene (issue 16): a cap on the connections the hub holds at once and an idle
-//! timeout on each. Without them, anyone who reached the port could hold connections that never
-//! finish their headers or body, or sit idle, until the hub ran out of file descriptors and
-//! `/healthz` timed out (1,100 such connections at the common limit of 1,024).
+//! Connection hygiene (issue 16): a cap on the connections the hub holds at once, and rules that
+//! close a connection that holds its place without doing a request's work. Without them, anyone
+//! who reached the port could hold connections that never finish their headers or body, or sit
+//! idle, until the hub ran out of file descriptors and `/healthz` timed out (1,100 such
+//! connections at the common limit of 1,024).
 //!
 //! - At most `max_connections` are open: beyond it the hub stops accepting, and new connections
 //!   wait in the kernel's backlog (no file descriptor, no memory of the hub's) until one closes.
-//! - A connection on which nothing arrives or leaves for `idle_timeout` is closed: a request whose
-//!   headers or body stall, or a keep-alive connection left open. Progress in either direction
-//!   restarts the clock, so a slow but moving EDGE transfer is never cut.
+//! - A connection on which nothing arrives or leaves for `idle_timeout` is closed: a keep-alive
+//!   connection left open, a request that stalls.
+//! - A request's header block must be complete within `header_timeout` of its first byte, and
+//!   while a request (its headers, then the body its `Content-Length` announces) is arriving, at
+//!   least `min_request_bytes` must arrive in every `rate_window`: a client that trickles a byte
+//!   now and then, which the idle rule alone lets live for ever, is closed. The floor (1 KiB per
+//!   30 s, 34 B/s) is a hundredth of a GPRS link's, so a slow but moving phone is never cut.
+//!   Once the announced body is in, the hub may compute for as long as it needs.
+//!
+//! The request's framing is read from the bytes (HTTP/1.1, as phones and browsers send it: the
+//! hub offers no other protocol); a body without `Content-Length` (chunked) is held to the rate
+//! until the answer starts.
 
 use std::io;
 use std::pin::Pin;
@@ -24,6 +34,9 @@ use tokio::time::{Instant, Sleep};
 pub struct ConnectionLimits {
     pub max_connections: usize,
     pub idle_timeout: Duration,
+    pub header_timeout: Duration,
+    pub min_request_bytes: u64,
+    pub rate_window: Duration,
 }
 
 impl Default for ConnectionLimits {
@@ -34,6 +47,10 @@ impl Default for ConnectionLimits {
             // A phone on EDGE moves bytes every few seconds; two minutes of silence in both
             // directions is a dead link or a client that holds the connection on purpose.
             idle_timeout: Duration::from_secs(120),
+            // A phone's request headers are a few hundred bytes: seconds even on GPRS.
+            header_timeout: Duration::from_secs(30),
+            min_request_bytes: 1024,
+            rate_window: Duration::from_secs(30),
         }
     }
 }
@@ -43,7 +60,7 @@ impl Default for ConnectionLimits {
 pub struct Limited<L> {
     inner: L,
     permits: Arc<Semaphore>,
-    idle_timeout: Duration,
+    limits: ConnectionLimits,
 }
 
 impl<L> Limited<L> {
@@ -51,7 +68,7 @@ impl<L> Limited<L> {
         Self {
             inner,
             permits: Arc::new(Semaphore::new(limits.max_connections.max(1))),
-            idle_timeout: limits.idle_timeout,
+            limits,
         }
     }
 }
@@ -68,7 +85,7 @@ impl<L: axum::serve::Listener> axum::serve::Listener for Limited<L> {
             Err(_) => std::future::pending().await,
         };
         let (io, addr) = self.inner.accept().await;
-        (Idle::new(io, self.idle_timeout, permit), addr)
+        (Idle::new(io, self.limits, permit), addr)
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
@@ -76,39 +93,175 @@ impl<L: axum::serve::Listener> axum::serve::Listener for Limited<L> {
     }
 }
 
-/// A connection that fails its pending read or write after `timeout` without progress, and
-/// gives its place back when dropped.
+/// The most of a request's header block kept to read its `Content-Length` (hyper refuses far
+/// larger blocks anyway); beyond it the body's length counts as unknown.
+const HEAD_KEPT: usize = 16 * 1024;
+
+/// Where the connection is in its current request, as read from the bytes.
+enum Request {
+    /// Between requests (or answering one): only the idle rule applies.
+    Between,
+    /// Its header block is arriving, since `since`.
+    Head { since: Instant, head: Vec<u8> },
+    /// Its body is arriving: `left` bytes more, or `None` when its length is not announced.
+    Body { left: Option<u64> },
+}
+
+/// A connection that fails its pending read or write when one of the module's rules is broken,
+/// and gives its place back when dropped.
 pub struct Idle<T> {
     io: T,
-    timeout: Duration,
-    deadline: Pin<Box<Sleep>>,
+    limits: ConnectionLimits,
+    timer: Pin<Box<Sleep>>,
+    last_progress: Instant,
+    request: Request,
+    /// The current rate window of a request: when it began, and the bytes that arrived in it.
+    window: (Instant, u64),
     _place: OwnedSemaphorePermit,
 }
 
 impl<T> Idle<T> {
-    fn new(io: T, timeout: Duration, place: OwnedSemaphorePermit) -> Self {
+    fn new(io: T, limits: ConnectionLimits, place: OwnedSemaphorePermit) -> Self {
+        let now = Instant::now();
         Self {
             io,
-            timeout,
-            deadline: Box::pin(tokio::time::sleep(timeout)),
+            limits,
+            timer: Box::pin(tokio::time::sleep(limits.idle_timeout)),
+            last_progress: now,
+            request: Request::Between,
+            window: (now, 0),
             _place: place,
         }
     }
 
-    fn progressed(&mut self) {
-        let next = Instant::now() + self.timeout;
-        self.deadline.as_mut().reset(next);
+    /// Bytes of the request arrived: its framing moves on.
+    fn received(&mut self, mut data: &[u8]) {
+        let now = Instant::now();
+        self.last_progress = now;
+        while !data.is_empty() {
+            match &mut self.request {
+                Request::Between => {
+                    self.request = Request::Head {
+                        since: now,
+                        head: Vec::new(),
+                    };
+                    self.window = (now, 0);
+                }
+                Request::Head { head, .. } => {
+                    let take = data.len().min(HEAD_KEPT - head.len());
+                    let scanned_from = head.len().saturating_sub(3);
+                    head.extend_from_slice(&data[..take]);
+                    self.window.1 += take as u64;
+                    let end = head[scanned_from..]
+                        .windows(4)
+                        .position(|w| w == b"\r\n\r\n")
+                        .map(|i| scanned_from + i + 4);
+                    if let Some(end) = end {
+                        // What follows the header block is the body's first bytes.
+                        let of_head = take - (head.len() - end);
+                        self.request = body_of(&head[..end]);
+                        self.window = (now, 0);
+                        data = &data[of_head..];
+                    } else {
+                        if head.len() >= HEAD_KEPT {
+                            // Too long to keep: its body's length is unknown.
+                            self.request = Request::Body { left: None };
+                        }
+                        data = &data[take..];
+                    }
+                }
+                Request::Body { left } => {
+                    self.window.1 += data.len() as u64;
+                    if let Some(left) = left {
+                        *left -= (data.len() as u64).min(*left);
+                        if *left == 0 {
+                            // The announced body is in: the hub computes as long as it needs.
+                            self.request = Request::Between;
+                        }
+                    }
+                    data = &[];
+                }
+            }
+        }
     }
 
-    /// `Pending` unless the deadline passed, then the error that closes the connection.
-    fn expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        match self.deadline.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(io::Error::new(
-                io::ErrorKind::TimedOut,
-                "connection idle too long",
-            )),
-            Poll::Pending => Poll::Pending,
+    /// Bytes of an answer left: the request is answered, and the next one starts with its first
+    /// byte; but an interim answer (`100 Continue`) leaves an announced body still to come.
+    fn sent(&mut self) {
+        self.last_progress = Instant::now();
+        if !matches!(self.request, Request::Body { left: Some(1..) }) {
+            self.request = Request::Between;
         }
+    }
+
+    /// `Pending` while every rule holds, then the error that closes the connection.
+    fn expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        loop {
+            let idle = self.last_progress + self.limits.idle_timeout;
+            let (head, rate) = match &self.request {
+                Request::Between => (None, None),
+                Request::Head { since, .. } => (
+                    Some(*since + self.limits.header_timeout),
+                    Some(self.window.0 + self.limits.rate_window),
+                ),
+                Request::Body { .. } => (None, Some(self.window.0 + self.limits.rate_window)),
+            };
+            let next = [Some(idle), head, rate]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(idle);
+            if self.timer.deadline() != next {
+                self.timer.as_mut().reset(next);
+            }
+            if self.timer.as_mut().poll(cx).is_pending() {
+                return Poll::Pending;
+            }
+            let now = Instant::now();
+            let broken = if now >= idle {
+                Some("connection idle too long")
+            } else if head.is_some_and(|h| now >= h) {
+                Some("request headers too slow")
+            } else if rate.is_some_and(|r| now >= r) {
+                if self.window.1 < self.limits.min_request_bytes {
+                    Some("request arriving too slowly")
+                } else {
+                    self.window = (now, 0);
+                    None
+                }
+            } else {
+                None
+            };
+            if let Some(why) = broken {
+                return Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, why));
+            }
+        }
+    }
+}
+
+/// What follows a request's header block: a body of its `Content-Length`, one of unknown length
+/// (`Transfer-Encoding`, or a length that does not parse), or none.
+fn body_of(head: &[u8]) -> Request {
+    let text = String::from_utf8_lossy(head);
+    let mut length = None;
+    for line in text.split("\r\n").skip(1) {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = name.trim();
+        if name.eq_ignore_ascii_case("transfer-encoding") {
+            return Request::Body { left: None };
+        }
+        if name.eq_ignore_ascii_case("content-length") {
+            match value.trim().parse::<u64>() {
+                Ok(n) => length = Some(n),
+                Err(_) => return Request::Body { left: None },
+            }
+        }
+    }
+    match length {
+        None | Some(0) => Request::Between,
+        left => Request::Body { left },
     }
 }
 
@@ -122,7 +275,8 @@ impl<T: AsyncRead + Unpin> AsyncRead for Idle<T> {
         match Pin::new(&mut self.io).poll_read(cx, buf) {
             Poll::Ready(result) => {
                 if buf.filled().len() > before {
-                    self.progressed();
+                    let this = &mut *self;
+                    this.received(&buf.filled()[before..]);
                 }
                 Poll::Ready(result)
             }
@@ -140,7 +294,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         match Pin::new(&mut self.io).poll_write(cx, data) {
             Poll::Ready(result) => {
                 if matches!(result, Ok(n) if n > 0) {
-                    self.progressed();
+                    self.sent();
                 }
                 Poll::Ready(result)
             }
@@ -167,7 +321,7 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
         match Pin::new(&mut self.io).poll_write_vectored(cx, bufs) {
             Poll::Ready(result) => {
                 if matches!(result, Ok(n) if n > 0) {
-                    self.progressed();
+                    self.sent();
                 }
                 Poll::Ready(result)
             }
@@ -177,5 +331,59 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
 
     fn is_write_vectored(&self) -> bool {
         self.io.is_write_vectored()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn idle() -> Idle<tokio::io::Empty> {
+        let place = Arc::new(Semaphore::new(1)).try_acquire_owned().unwrap();
+        Idle::new(tokio::io::empty(), ConnectionLimits::default(), place)
+    }
+
+    fn phase(c: &Idle<tokio::io::Empty>) -> String {
+        match &c.request {
+            Request::Between => "between".into(),
+            Request::Head { .. } => "head".into(),
+            Request::Body { left } => format!("body {left:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_request_is_followed_through_its_header_block_and_announced_body() {
+        let mut c = idle();
+        // A GET: no body, answered at once.
+        c.received(b"GET /healthz HTTP/1.1\r\nHost: h\r");
+        assert_eq!(phase(&c), "head");
+        c.received(b"\n\r");
+        assert_eq!(phase(&c), "head", "the end of the block split across reads");
+        c.received(b"\n");
+        assert_eq!(phase(&c), "between");
+        // A POST whose header block and first body bytes come in one read.
+        c.received(b"POST /v1/sync HTTP/1.1\r\ncontent-LENGTH: 10\r\n\r\n1234");
+        assert_eq!(phase(&c), "body Some(6)");
+        c.sent();
+        assert_eq!(phase(&c), "body Some(6)", "an interim 100 Continue");
+        c.received(b"567890");
+        assert_eq!(phase(&c), "between", "the announced body is in");
+        // A chunked body, or a length that does not parse: unknown, held to the rate.
+        c.received(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello");
+        assert_eq!(phase(&c), "body None");
+        c.sent();
+        assert_eq!(phase(&c), "between");
+        c.received(b"POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n");
+        assert_eq!(phase(&c), "body None");
+    }
+
+    #[tokio::test]
+    async fn an_endless_header_block_counts_as_a_body_of_unknown_length() {
+        let mut c = idle();
+        c.received(b"GET / HTTP/1.1\r\n");
+        for _ in 0..HEAD_KEPT / 10 + 1 {
+            c.received(b"X-Pad: 12\n");
+        }
+        assert_eq!(phase(&c), "body None");
     }
 }

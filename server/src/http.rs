@@ -42,7 +42,10 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
         )
         .route(PATH_SYNC, post(crate::resume::sync))
         .route(PATH_SYNC_UPLOAD, post(crate::resume::upload_status))
-        .route(PATH_FINISH, post(device_api))
+        .route(
+            PATH_FINISH,
+            post(device_api).layer(DefaultBodyLimit::max(SMALL_REQUEST)),
+        )
         .route("/healthz", get(|| async { "ok" }));
     if status_page {
         router = router

@@ -148,8 +148,10 @@ pub struct HubConfig {
     pub pull_batch_docs: usize,
     /// Pairing attempts allowed at once, then one per second (HTTP 429 beyond).
     pub enrol_burst: u32,
-    /// Connections held at once and the idle timeout of each (HTTP only).
+    /// Connections held at once and the rules each must keep (HTTP only).
     pub connections: crate::connections::ConnectionLimits,
+    /// Bytes of whole request bodies held at once, across connections (HTTP only).
+    pub body_budget_bytes: usize,
 }
 
 impl Default for HubConfig {
@@ -161,6 +163,8 @@ impl Default for HubConfig {
             pull_batch_docs: 5000,
             enrol_burst: 60,
             connections: Default::default(),
+            // Four of the largest requests at once; a week's batch is far smaller.
+            body_budget_bytes: 128 * 1024 * 1024,
         }
     }
 }
@@ -176,6 +180,8 @@ pub struct Hub {
     enrol_limiter: crate::limit::RateLimiter,
     /// Sync requests cut on the way, kept so that devices resume them (HTTP only).
     uploads: crate::upload::Uploads,
+    /// Whole request bodies held at once (HTTP only).
+    body_budget: crate::budget::BodyBudget,
     /// Pushed documents decoded and validated (once each: [`Hub::documents_decoded`]).
     decoded: std::sync::atomic::AtomicU64,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
@@ -257,7 +263,10 @@ pub fn check_document(
 impl Hub {
     pub fn new(store: Arc<dyn HubStore>, config: HubConfig) -> Self {
         let enrol_burst = config.enrol_burst;
+        let body_budget =
+            crate::budget::BodyBudget::new(config.body_budget_bytes, crate::budget::MAX_BODY);
         Self {
+            body_budget,
             store,
             config,
             write_lock: Mutex::new(()),
@@ -274,6 +283,11 @@ impl Hub {
     /// The sync requests being resumed.
     pub fn uploads(&self) -> &crate::upload::Uploads {
         &self.uploads
+    }
+
+    /// The bytes of request bodies held at once.
+    pub fn body_budget(&self) -> &crate::budget::BodyBudget {
+        &self.body_budget
     }
 
     pub fn config(&self) -> &HubConfig {

@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod api;
+pub mod budget;
 pub mod connections;
 pub mod dashboard;
 pub mod demo;

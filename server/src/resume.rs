@@ -31,9 +31,22 @@ pub(crate) async fn sync(State(hub): State<Arc<Hub>>, req: Request) -> axum::res
     let Some(q) = query else {
         // A plain request: the token checked first, then the body read whole under the router's
         // body limit (a client without a token makes the hub read nothing).
-        if let Err(e) = device(&hub, token.clone()).await {
-            return error(e);
-        }
+        let device = match device(&hub, token.clone()).await {
+            Ok(d) => d,
+            Err(e) => return error(e),
+        };
+        // Held from before the body is read until the answer is made; a body that does not
+        // announce its length is charged the most it may be.
+        let announced = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(MAX_REQUEST)
+            .min(MAX_REQUEST);
+        let Some(_held) = hub.body_budget().try_hold(&device.device_id, announced) else {
+            return error(busy());
+        };
         return match Bytes::from_request(req, &()).await {
             Ok(bytes) => answer(hub, PATH_SYNC.to_owned(), token, bytes).await,
             Err(rejection) => crate::api::body_refused(rejection),

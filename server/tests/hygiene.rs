@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use gocua_hub::http::RunningHub;
-use gocua_hub::{Hub, HubConfig, SqliteStore, admin};
+use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
 
 /// The hub's binary on its embedded SQLite store (not the PostgreSQL of the environment).
 fn hub_binary() -> Command {
@@ -206,6 +206,7 @@ fn stalled_and_idle_connections_are_closed_and_capped() {
         connections: gocua_hub::connections::ConnectionLimits {
             max_connections: 4,
             idle_timeout: std::time::Duration::from_secs(1),
+            ..Default::default()
         },
         ..HubConfig::default()
     };
@@ -244,5 +245,184 @@ fn stalled_and_idle_connections_are_closed_and_capped() {
             Err(e) => assert_ne!(e.kind(), std::io::ErrorKind::WouldBlock, "still open"),
         }
     }
+    running.stop();
+}
+
+/// A hub whose connection rules are small enough to test: headers within 1 s, and 1 KiB per
+/// 1 s window while a request arrives; the idle rule (60 s) is not what closes anything here.
+fn trickle_hub() -> (tempfile::TempDir, RunningHub) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).unwrap());
+    let config = HubConfig {
+        connections: gocua_hub::connections::ConnectionLimits {
+            max_connections: 16,
+            idle_timeout: std::time::Duration::from_secs(60),
+            header_timeout: std::time::Duration::from_secs(1),
+            min_request_bytes: 1024,
+            rate_window: std::time::Duration::from_secs(1),
+        },
+        ..HubConfig::default()
+    };
+    let running = RunningHub::start(
+        Arc::new(Hub::new(store, config)),
+        "127.0.0.1:0",
+        None,
+        false,
+    )
+    .unwrap();
+    (dir, running)
+}
+
+/// Sends `head`, then `body` in pieces of `piece` bytes every `every`, until the hub closes the
+/// connection or everything is sent; then reads the answer. Returns whether the hub closed it
+/// while the request was still arriving, and what it answered.
+fn trickle(
+    addr: std::net::SocketAddr,
+    head: &[u8],
+    head_piece: usize,
+    body: &[u8],
+    piece: usize,
+    every: std::time::Duration,
+) -> (bool, String) {
+    use std::io::Write;
+    let mut c = std::net::TcpStream::connect(addr).unwrap();
+    c.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    for part in head.chunks(head_piece).chain(body.chunks(piece.max(1))) {
+        if c.write_all(part).is_err() {
+            return (true, String::new());
+        }
+        std::thread::sleep(every);
+    }
+    let mut answer = Vec::new();
+    let _ = c.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    (answer.is_empty(), answer)
+}
+
+/// A client that trickles its headers, or its body, holds no place: the idle rule alone (a byte
+/// now and then resets it) let it live for ever. A slow but moving request is answered.
+#[test]
+fn trickled_headers_and_bodies_are_closed_and_a_slow_request_is_answered() {
+    let (_dir, running) = trickle_hub();
+    let every = std::time::Duration::from_millis(150);
+    // Headers, a byte every 150 ms: past the 1 s header deadline long before the end.
+    let head = b"GET /healthz HTTP/1.1\r\nHost: h\r\nUser-Agent: trickle-trickle-trickle\r\n\r\n";
+    let (closed, answer) = trickle(running.addr, head, 1, b"", 1, every);
+    assert!(closed, "headers trickled were answered: {answer}");
+
+    // An enrolment (its body is read before anything is checked) announced as 48 KiB, sent 16
+    // bytes every 150 ms: ~107 B/s, under 1 KiB per second.
+    let body = vec![b'x'; 48 * 1024];
+    let head = format!(
+        "POST /v1/enrol HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let (closed, answer) = trickle(running.addr, head.as_bytes(), head.len(), &body, 16, every);
+    assert!(closed, "a trickled body was held to the end: {answer}");
+
+    // The same request at 8 KiB every 150 ms (~53 KB/s, slower than 3G): answered (here a
+    // refusal: the body is no enrolment), not cut.
+    let (closed, answer) = trickle(
+        running.addr,
+        head.as_bytes(),
+        head.len(),
+        &body,
+        8 * 1024,
+        every,
+    );
+    assert!(!closed, "a moving request was cut");
+    assert!(answer.starts_with("HTTP/1.1 4"), "{answer}");
+
+    // The hub still answers everyone else.
+    let r = reqwest::blocking::get(format!("{}/healthz", running.url())).unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    running.stop();
+}
+
+/// Whole bodies held at once are bounded across connections: beyond the budget (64 KiB here,
+/// 128 MiB by default) a device is told `503 busy` with `Retry-After` before the hub reads
+/// anything, and once the held body is gone the same request is read again.
+#[test]
+fn bodies_held_at_once_are_bounded_and_the_rest_told_busy() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db")).unwrap());
+    admin::add_coordinator(store.as_ref(), "coord", "Cán bộ", "00004", Utc::now()).unwrap();
+    admin::create_area(store.as_ref(), "a", "Đông", "00004", &["Thôn Đông".into()]).unwrap();
+    let code = admin::issue_pairing(
+        store.as_ref(),
+        "coord",
+        "vol",
+        "a",
+        chrono::Duration::hours(1),
+        Utc::now(),
+    )
+    .unwrap();
+    let token = "ab".repeat(32);
+    store
+        .redeem_pairing(
+            &gocua_hub::hub::secret_hash(&gocua_hub::hub::normalise_code(&code)),
+            Utc::now(),
+            "dev-a",
+            "vol",
+            "00004",
+            &gocua_hub::hub::secret_hash(&token),
+        )
+        .unwrap()
+        .unwrap();
+    let config = HubConfig {
+        body_budget_bytes: 64 * 1024,
+        ..HubConfig::default()
+    };
+    let hub = Arc::new(Hub::new(store, config));
+    let running = RunningHub::start(hub.clone(), "127.0.0.1:0", None, false).unwrap();
+
+    // A request announcing 60 KiB sends 1 KiB and waits: it holds 60 KiB of the budget.
+    let mut holder = std::net::TcpStream::connect(running.addr).unwrap();
+    holder
+        .write_all(
+            format!(
+                "POST /v1/sync HTTP/1.1\r\nHost: h\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n",
+                60 * 1024
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+    holder.write_all(&[0u8; 1024]).unwrap();
+    let waited = std::time::Instant::now();
+    while hub.body_budget().free_kib() > 4 {
+        assert!(waited.elapsed().as_secs() < 60, "the body was never held");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+
+    let client = reqwest::blocking::Client::new();
+    let send = || {
+        client
+            .post(format!("{}/v1/sync", running.url()))
+            .bearer_auth(&token)
+            .body(vec![0u8; 10 * 1024])
+            .send()
+            .unwrap()
+    };
+    let r = send();
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(
+        r.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("30")
+    );
+    assert!(r.text().unwrap().contains("\"code\":\"busy\""));
+
+    drop(holder);
+    let waited = std::time::Instant::now();
+    while hub.body_budget().free_kib() < 64 {
+        assert!(
+            waited.elapsed().as_secs() < 60,
+            "the held body was never let go"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // Read and handled now (refused: ten KiB of zeros are no sync request).
+    assert_eq!(send().status().as_u16(), 400);
     running.stop();
 }

@@ -31,9 +31,7 @@
 //! (`GOCUA_LOAD_HUB_DIR` puts it elsewhere, e.g. /dev/shm to take fsync out of the picture).
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
@@ -44,6 +42,7 @@ use gocua_core::model::*;
 use gocua_core::sync::{self, SessionOutcome, SyncOptions, SyncReport};
 use gocua_core::{FixedClock, HouseholdDoc, HouseholdField, MemberField, Register};
 use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
+use gocua_tests::hub_process::{HubProc, fds, hub_binary, percentile, proc_cpu, proc_kib};
 use gocua_tests::people::{member, phone};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -182,70 +181,6 @@ fn parallel<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
 }
 
 /// The `gocua-hub` binary: `GOCUA_HUB_BIN`, else built with cargo next to this bench's binary.
-fn hub_binary() -> PathBuf {
-    if let Ok(bin) = std::env::var("GOCUA_HUB_BIN") {
-        return bin.into();
-    }
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "gocua-hub",
-            "--bin",
-            "gocua-hub",
-        ])
-        .arg("--manifest-path")
-        .arg(&manifest)
-        .status()
-        .expect("run cargo build for gocua-hub");
-    assert!(status.success(), "cargo build -p gocua-hub failed");
-    // target/release/deps/load_200-<hash> -> target/release/gocua-hub
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target dir")
-        .join("gocua-hub");
-    assert!(bin.exists(), "{} not found", bin.display());
-    bin
-}
-
-/// `/proc/<pid>/status` field in KiB (VmHWM, VmRSS).
-fn proc_kib(pid: u32, field: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// CPU time (user + system) of a process, from /proc.
-fn proc_cpu(pid: u32) -> Duration {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return Duration::ZERO;
-    };
-    let Some(close) = stat.rfind(')') else {
-        return Duration::ZERO;
-    };
-    let f: Vec<&str> = stat[close + 2..].split(' ').collect();
-    let ticks: u64 = f.get(11).and_then(|s| s.parse().ok()).unwrap_or(0)
-        + f.get(12).and_then(|s| s.parse().ok()).unwrap_or(0);
-    Duration::from_secs_f64(ticks as f64 / 100.0) // USER_HZ
-}
-
-fn fds(pid: u32) -> usize {
-    std::fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
 /// A household as canonical JSON (sorted keys), without local index fields.
 fn canonical(h: &Household) -> String {
     let mut v = serde_json::to_value(h).expect("json");
@@ -344,14 +279,6 @@ fn round(devices: Vec<Device>, hub_pid: u32) -> (Vec<Device>, Vec<Outcome>, Dura
     (devices, outcomes, wall, peak_fds)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
 struct RoundStats {
     p50: Duration,
     p99: Duration,
@@ -416,73 +343,6 @@ fn ms(d: Duration) -> String {
 }
 
 /// The hub process; killed when dropped.
-struct HubProc {
-    child: Arc<Mutex<Option<Child>>>,
-    pid: u32,
-    url: String,
-}
-
-impl HubProc {
-    /// Starts `gocua-hub serve` on a free port of 127.0.0.1, [`HUB_PRIORITY`] nice steps ahead
-    /// of this process (`nice` runs it unchanged, with a warning, when not allowed to).
-    fn start(bin: &Path, data: &Path) -> Self {
-        let priority =
-            std::env::var("GOCUA_LOAD_HUB_NICE").unwrap_or_else(|_| HUB_PRIORITY.to_owned());
-        let mut child = Command::new("nice")
-            .args(["-n", &priority])
-            .arg(bin)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start gocua-hub serve");
-        let out = child.stdout.take().expect("hub stdout");
-        let mut line = String::new();
-        BufReader::new(out)
-            .read_line(&mut line)
-            .expect("hub's first line");
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|s| s.split_whitespace().next())
-            .unwrap_or_else(|| panic!("hub said: {line}"))
-            .to_owned();
-        Self {
-            pid: child.id(),
-            child: Arc::new(Mutex::new(Some(child))),
-            url: format!("http://{addr}"),
-        }
-    }
-
-    /// Stops the hub (SIGINT: its graceful shutdown), waiting at most 30 s, then kills it.
-    fn stop(&self) {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.pid.to_string()])
-            .status();
-        let mut guard = self.child.lock().unwrap();
-        if let Some(mut c) = guard.take() {
-            for _ in 0..300 {
-                if let Ok(Some(_)) = c.try_wait() {
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
-impl Drop for HubProc {
-    fn drop(&mut self) {
-        if let Some(mut c) = self.child.lock().unwrap().take() {
-            let _ = c.kill();
-            let _ = c.wait();
-        }
-    }
-}
-
 fn main() {
     let per_area = env_usize("GOCUA_LOAD_PER_AREA", 5).max(1);
     let n_devices = env_usize("GOCUA_LOAD_DEVICES", 200).max(per_area);
@@ -542,7 +402,8 @@ fn main() {
     };
 
     // The hub process: it serves while the setup below writes to its database from here.
-    let hub = HubProc::start(&bin, &data);
+    let priority = std::env::var("GOCUA_LOAD_HUB_NICE").unwrap_or_else(|_| HUB_PRIORITY.to_owned());
+    let hub = HubProc::start(&bin, &data, &priority);
     let pid = hub.pid;
 
     // A watchdog: the whole run is bounded.

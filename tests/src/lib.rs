@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+pub mod hub_process;
 pub mod people;
 pub mod proxy;
 

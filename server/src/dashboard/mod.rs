@@ -108,5 +108,7 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
                 )
             }),
         )
+        // Forms only: a sign-in form is read before anyone is known, so it must stay small.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(d)
 }
