@@ -4,8 +4,12 @@
 //! idle, until the hub ran out of file descriptors and `/healthz` timed out (1,100 such
 //! connections at the common limit of 1,024).
 //!
-//! - At most `max_connections` are open: beyond it the hub stops accepting, and new connections
-//!   wait in the kernel's backlog (no file descriptor, no memory of the hub's) until one closes.
+//! - At most `max_connections` are open. When all are taken, the connection that has waited
+//!   longest for its request's headers, or else the one idle longest between requests, is closed
+//!   to make room: a flood of stalled clients past the cap cannot keep a phone out, since the
+//!   phone's request, once in, is never the one chosen (a request whose headers are in is only
+//!   closed by the rules below). If every connection is working, new ones wait in the kernel's
+//!   backlog (no file descriptor, no memory of the hub's) until one closes.
 //! - A connection on which nothing arrives or leaves for `idle_timeout` is closed: a keep-alive
 //!   connection left open, a request that stalls.
 //! - A request's header block must be complete within `header_timeout` of its first byte, and
@@ -24,6 +28,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::task::Waker;
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -61,6 +70,7 @@ pub struct Limited<L> {
     inner: L,
     permits: Arc<Semaphore>,
     limits: ConnectionLimits,
+    open: Arc<Open>,
 }
 
 impl<L> Limited<L> {
@@ -69,6 +79,75 @@ impl<L> Limited<L> {
             inner,
             permits: Arc::new(Semaphore::new(limits.max_connections.max(1))),
             limits,
+            open: Arc::default(),
+        }
+    }
+}
+
+/// What a connection shows the listener: where its request is, since when, and a way to close it.
+#[derive(Default)]
+struct Shown {
+    /// [`PHASE_IDLE`], [`PHASE_HEAD`] or [`PHASE_WORKING`].
+    phase: AtomicU8,
+    /// Milliseconds since the listener started, when the phase began.
+    since_ms: AtomicU64,
+    evict: AtomicBool,
+    waker: Mutex<Option<Waker>>,
+}
+
+const PHASE_IDLE: u8 = 0;
+const PHASE_HEAD: u8 = 1;
+const PHASE_WORKING: u8 = 2;
+
+/// The open connections, for choosing one to close when all places are taken.
+struct Open {
+    started: std::time::Instant,
+    next: AtomicU64,
+    shown: Mutex<HashMap<u64, Arc<Shown>>>,
+}
+
+impl Default for Open {
+    fn default() -> Self {
+        Self {
+            started: std::time::Instant::now(),
+            next: AtomicU64::new(0),
+            shown: Mutex::default(),
+        }
+    }
+}
+
+impl Open {
+    fn now_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    /// Closes the connection stalled longest in its headers, or else idle longest; false when
+    /// every connection is working on a request.
+    fn evict_one(&self) -> bool {
+        let shown = self.shown.lock().unwrap_or_else(|p| p.into_inner());
+        let victim = shown
+            .values()
+            .filter(|c| !c.evict.load(Ordering::SeqCst))
+            .filter_map(|c| {
+                let rank = match c.phase.load(Ordering::SeqCst) {
+                    PHASE_HEAD => 0,
+                    PHASE_IDLE => 1,
+                    _ => return None,
+                };
+                Some(((rank, c.since_ms.load(Ordering::SeqCst)), c))
+            })
+            .min_by_key(|(key, _)| *key)
+            .map(|(_, c)| c.clone());
+        drop(shown);
+        match victim {
+            Some(c) => {
+                c.evict.store(true, Ordering::SeqCst);
+                if let Some(w) = c.waker.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                    w.wake();
+                }
+                true
+            }
+            None => false,
         }
     }
 }
@@ -78,18 +157,77 @@ impl<L: axum::serve::Listener> axum::serve::Listener for Limited<L> {
     type Addr = L::Addr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        // Waits for a free place before taking the next connection from the backlog. The
-        // semaphore is never closed, so acquiring cannot fail.
-        let permit = match self.permits.clone().acquire_owned().await {
+        // A free place before the next connection is taken from the backlog: when none is
+        // free, a stalled or idle connection is closed to make one, or else the listener waits
+        // for one to close. The semaphore is never closed, so acquiring cannot fail.
+        let permit = match self.permits.clone().try_acquire_owned() {
             Ok(p) => p,
-            Err(_) => std::future::pending().await,
+            Err(_) => {
+                self.open.evict_one();
+                match self.permits.clone().acquire_owned().await {
+                    Ok(p) => p,
+                    Err(_) => std::future::pending().await,
+                }
+            }
         };
         let (io, addr) = self.inner.accept().await;
-        (Idle::new(io, self.limits, permit), addr)
+        let id = self.open.next.fetch_add(1, Ordering::SeqCst);
+        let shown = Arc::new(Shown::default());
+        shown.since_ms.store(self.open.now_ms(), Ordering::SeqCst);
+        self.open
+            .shown
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(id, shown.clone());
+        let place = Place {
+            _permit: permit,
+            id,
+            shown,
+            open: self.open.clone(),
+        };
+        (Idle::new(io, self.limits, place), addr)
     }
 
     fn local_addr(&self) -> io::Result<Self::Addr> {
         self.inner.local_addr()
+    }
+}
+
+/// A connection's place: its permit, and its entry among the open connections, both given back
+/// when the connection is dropped.
+struct Place {
+    _permit: OwnedSemaphorePermit,
+    id: u64,
+    shown: Arc<Shown>,
+    open: Arc<Open>,
+}
+
+impl Place {
+    fn show(&self, phase: u8) {
+        if self.shown.phase.swap(phase, Ordering::SeqCst) != phase {
+            self.shown
+                .since_ms
+                .store(self.open.now_ms(), Ordering::SeqCst);
+        }
+    }
+
+    /// Called when the connection's read or write must wait: an eviction wakes it.
+    fn wait(&self, cx: &Context<'_>) {
+        *self.shown.waker.lock().unwrap_or_else(|p| p.into_inner()) = Some(cx.waker().clone());
+    }
+
+    fn evicted(&self) -> bool {
+        self.shown.evict.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.open
+            .shown
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&self.id);
     }
 }
 
@@ -99,8 +237,10 @@ const HEAD_KEPT: usize = 16 * 1024;
 
 /// Where the connection is in its current request, as read from the bytes.
 enum Request {
-    /// Between requests (or answering one): only the idle rule applies.
+    /// Between requests: only the idle rule applies.
     Between,
+    /// Whole, and being answered: the hub computes as long as it needs.
+    Answering,
     /// Its header block is arriving, since `since`.
     Head { since: Instant, head: Vec<u8> },
     /// Its body is arriving: `left` bytes more, or `None` when its length is not announced.
@@ -117,11 +257,11 @@ pub struct Idle<T> {
     request: Request,
     /// The current rate window of a request: when it began, and the bytes that arrived in it.
     window: (Instant, u64),
-    _place: OwnedSemaphorePermit,
+    place: Place,
 }
 
 impl<T> Idle<T> {
-    fn new(io: T, limits: ConnectionLimits, place: OwnedSemaphorePermit) -> Self {
+    fn new(io: T, limits: ConnectionLimits, place: Place) -> Self {
         let now = Instant::now();
         Self {
             io,
@@ -130,8 +270,17 @@ impl<T> Idle<T> {
             last_progress: now,
             request: Request::Between,
             window: (now, 0),
-            _place: place,
+            place,
         }
+    }
+
+    /// Tells the listener where the request is now.
+    fn show(&self) {
+        self.place.show(match self.request {
+            Request::Between => PHASE_IDLE,
+            Request::Head { .. } => PHASE_HEAD,
+            Request::Body { .. } | Request::Answering => PHASE_WORKING,
+        });
     }
 
     /// Bytes of the request arrived: its framing moves on.
@@ -140,7 +289,7 @@ impl<T> Idle<T> {
         self.last_progress = now;
         while !data.is_empty() {
             match &mut self.request {
-                Request::Between => {
+                Request::Between | Request::Answering => {
                     self.request = Request::Head {
                         since: now,
                         head: Vec::new(),
@@ -176,13 +325,14 @@ impl<T> Idle<T> {
                         *left -= (data.len() as u64).min(*left);
                         if *left == 0 {
                             // The announced body is in: the hub computes as long as it needs.
-                            self.request = Request::Between;
+                            self.request = Request::Answering;
                         }
                     }
                     data = &[];
                 }
             }
         }
+        self.show();
     }
 
     /// Bytes of an answer left: the request is answered, and the next one starts with its first
@@ -192,14 +342,22 @@ impl<T> Idle<T> {
         if !matches!(self.request, Request::Body { left: Some(1..) }) {
             self.request = Request::Between;
         }
+        self.show();
     }
 
     /// `Pending` while every rule holds, then the error that closes the connection.
     fn expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        if self.place.evicted() {
+            return Poll::Ready(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "closed to make room for a working connection",
+            ));
+        }
+        self.place.wait(cx);
         loop {
             let idle = self.last_progress + self.limits.idle_timeout;
             let (head, rate) = match &self.request {
-                Request::Between => (None, None),
+                Request::Between | Request::Answering => (None, None),
                 Request::Head { since, .. } => (
                     Some(*since + self.limits.header_timeout),
                     Some(self.window.0 + self.limits.rate_window),
@@ -260,7 +418,7 @@ fn body_of(head: &[u8]) -> Request {
         }
     }
     match length {
-        None | Some(0) => Request::Between,
+        None | Some(0) => Request::Answering,
         left => Request::Body { left },
     }
 }
@@ -338,14 +496,30 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Idle<T> {
 mod tests {
     use super::*;
 
+    fn place(open: &Arc<Open>, id: u64) -> Place {
+        let shown = Arc::new(Shown::default());
+        open.shown.lock().unwrap().insert(id, shown.clone());
+        Place {
+            _permit: Arc::new(Semaphore::new(1)).try_acquire_owned().unwrap(),
+            id,
+            shown,
+            open: open.clone(),
+        }
+    }
+
     fn idle() -> Idle<tokio::io::Empty> {
-        let place = Arc::new(Semaphore::new(1)).try_acquire_owned().unwrap();
-        Idle::new(tokio::io::empty(), ConnectionLimits::default(), place)
+        let open = Arc::new(Open::default());
+        Idle::new(
+            tokio::io::empty(),
+            ConnectionLimits::default(),
+            place(&open, 0),
+        )
     }
 
     fn phase(c: &Idle<tokio::io::Empty>) -> String {
         match &c.request {
             Request::Between => "between".into(),
+            Request::Answering => "answering".into(),
             Request::Head { .. } => "head".into(),
             Request::Body { left } => format!("body {left:?}"),
         }
@@ -360,6 +534,8 @@ mod tests {
         c.received(b"\n\r");
         assert_eq!(phase(&c), "head", "the end of the block split across reads");
         c.received(b"\n");
+        assert_eq!(phase(&c), "answering");
+        c.sent();
         assert_eq!(phase(&c), "between");
         // A POST whose header block and first body bytes come in one read.
         c.received(b"POST /v1/sync HTTP/1.1\r\ncontent-LENGTH: 10\r\n\r\n1234");
@@ -367,7 +543,7 @@ mod tests {
         c.sent();
         assert_eq!(phase(&c), "body Some(6)", "an interim 100 Continue");
         c.received(b"567890");
-        assert_eq!(phase(&c), "between", "the announced body is in");
+        assert_eq!(phase(&c), "answering", "the announced body is in");
         // A chunked body, or a length that does not parse: unknown, held to the rate.
         c.received(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello");
         assert_eq!(phase(&c), "body None");
@@ -385,5 +561,39 @@ mod tests {
             c.received(b"X-Pad: 12\n");
         }
         assert_eq!(phase(&c), "body None");
+    }
+
+    #[tokio::test]
+    async fn the_connection_stalled_longest_in_its_headers_is_closed_first_never_a_working_one() {
+        let open = Arc::new(Open::default());
+        let limits = ConnectionLimits::default();
+        let mut working = Idle::new(tokio::io::empty(), limits, place(&open, 1));
+        working.received(b"POST /v1/sync HTTP/1.1\r\nContent-Length: 4\r\n\r\nab");
+        let mut idle_one = Idle::new(tokio::io::empty(), limits, place(&open, 2));
+        idle_one.received(b"GET / HTTP/1.1\r\n\r\n");
+        idle_one.sent();
+        let mut stalled = Idle::new(tokio::io::empty(), limits, place(&open, 3));
+        stalled.received(b"POST /v1/sync HT");
+        std::thread::sleep(Duration::from_millis(5));
+        let mut later = Idle::new(tokio::io::empty(), limits, place(&open, 4));
+        later.received(b"GET /heal");
+
+        assert!(open.evict_one());
+        assert!(
+            stalled.place.evicted(),
+            "the oldest in its headers goes first"
+        );
+        assert!(open.evict_one());
+        assert!(later.place.evicted());
+        assert!(open.evict_one());
+        assert!(idle_one.place.evicted(), "then the idle one");
+        assert!(!open.evict_one(), "a working connection is never chosen");
+        assert!(!working.place.evicted());
+        drop(stalled);
+        assert_eq!(
+            open.shown.lock().unwrap().len(),
+            3,
+            "a closed connection leaves the list"
+        );
     }
 }
