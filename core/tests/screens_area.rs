@@ -29,11 +29,18 @@ fn a_follow_up_is_due_only_when_no_visit_came_after_it() {
     let h = reg.household(&hid).unwrap();
     assert_eq!(follow_up_due(&h, today), Some(day(10)));
     assert_eq!(follow_up_due(&h, day(9)), None, "not yet");
-    // A later visit settles it, although the index still keeps 10 September.
+    let listed = |reg: &gocua_core::Register| {
+        reg.list_hamlet(COMMUNE, "thon-dong", 10, 0).unwrap()[0]
+            .follow_up_on
+            .clone()
+    };
+    assert_eq!(listed(&reg).as_deref(), Some("2026-09-10"));
+    // A later visit settles it, in the household and in the list's index alike.
     reg.record_visit(&hid, day(12), VisitOutcome::Registered, None, None)
         .unwrap();
     let h = reg.household(&hid).unwrap();
     assert_eq!(follow_up_due(&h, today), None);
+    assert_eq!(listed(&reg), None, "the index kept a settled follow-up");
     let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
     assert!(view.follow_ups_due.is_empty());
     assert_eq!(view.header[2], "0 follow-ups due");
@@ -49,6 +56,39 @@ fn a_follow_up_is_due_only_when_no_visit_came_after_it() {
     let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
     assert_eq!(view.follow_ups_due.len(), 1);
     assert!(view.follow_ups_due[0].badges[0].contains("20/09/2026"));
+}
+
+/// A register of before schema 6 kept a settled follow-up in its list index: opened by this
+/// version, its index is rebuilt from the documents.
+#[test]
+fn an_older_register_loses_its_settled_follow_ups_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let hid = {
+        let mut reg = register(&dir, "r.db");
+        let hid = reg
+            .create_household(household_input("thon-dong"))
+            .unwrap()
+            .value;
+        reg.record_visit(&hid, day(1), VisitOutcome::NotHome, None, Some(day(10)))
+            .unwrap();
+        reg.record_visit(&hid, day(12), VisitOutcome::Registered, None, None)
+            .unwrap();
+        hid
+    };
+    // As version 5 wrote it: the latest date of any visit.
+    let c = rusqlite::Connection::open(dir.path().join("r.db")).unwrap();
+    c.execute(
+        "UPDATE households SET follow_up_on = '2026-09-10' WHERE doc_id = ?1",
+        [hid.as_str()],
+    )
+    .unwrap();
+    c.execute_batch("ALTER TABLE erase_requests DROP COLUMN state")
+        .unwrap();
+    c.pragma_update(None, "user_version", 5).unwrap();
+    drop(c);
+    let reg = gocua_core::Register::open(&dir.path().join("r.db")).unwrap();
+    let row = &reg.list_hamlet(COMMUNE, "thon-dong", 10, 0).unwrap()[0];
+    assert_eq!(row.follow_up_on, None);
 }
 
 #[test]

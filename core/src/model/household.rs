@@ -52,6 +52,15 @@ impl Household {
         self.head.as_ref().and_then(|id| self.members.get(id))
     }
 
+    /// The follow-up date still open: the one the latest visit set, if it set one. A visit
+    /// after the one that set a date settles it (an earlier date is not kept for ever).
+    pub fn pending_follow_up(&self) -> Option<chrono::NaiveDate> {
+        self.visits
+            .iter()
+            .max_by_key(|v| (v.date, v.recorded_at))?
+            .follow_up_on
+    }
+
     /// Whether at least one current member has achieved all 5 basic digital skills.
     pub fn has_member_with_5_skills(&self) -> bool {
         self.current_members().any(|m| {

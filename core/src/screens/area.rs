@@ -4,8 +4,8 @@
 //! and the matches offered ("is it one of these?"), masked as lists are.
 //!
 //! A follow-up is due when the household's latest visit set a follow-up date that is today or
-//! past: any later visit settles it (the query table's `follow_up_on` keeps the latest date of
-//! any visit, so the model reads the visits of the households that have one).
+//! past: any later visit settles it (`Household::pending_follow_up`, which the query table's
+//! `follow_up_on` holds too).
 
 use chrono::NaiveDate;
 
@@ -231,8 +231,7 @@ impl AreaModel {
 /// The follow-up date due for a household on `today`, if any: the latest visit's follow-up,
 /// when it is today or past. A visit after the one that set it settles it.
 pub fn follow_up_due(h: &Household, today: NaiveDate) -> Option<NaiveDate> {
-    let latest = h.visits.iter().max_by_key(|v| (v.date, v.recorded_at))?;
-    latest.follow_up_on.filter(|d| *d <= today)
+    h.pending_follow_up().filter(|d| *d <= today)
 }
 
 fn scan_hamlet(

@@ -43,10 +43,7 @@ pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) ->
     tx.execute("DELETE FROM checklist WHERE doc_id = ?1", [id])?;
     let head = h.head_member().map(|m| m.full_name.as_str());
     let follow_up = h
-        .visits
-        .iter()
-        .filter_map(|v| v.follow_up_on)
-        .max()
+        .pending_follow_up()
         .map(|d| d.format("%Y-%m-%d").to_string());
     tx.prepare_cached(
         "INSERT OR REPLACE INTO households (doc_id, province, commune, hamlet, head_name, head_fold, address,

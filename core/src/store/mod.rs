@@ -87,9 +87,13 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         let tx = conn.transaction()?;
-        schema::migrate(&tx)?;
+        let found = schema::migrate(&tx)?;
         tx.commit()?;
-        Ok(Self { conn })
+        let mut store = Self { conn };
+        if (1..schema::REINDEX_BELOW).contains(&found) {
+            store.rebuild_indexes()?;
+        }
+        Ok(store)
     }
 
     pub fn conn(&self) -> &Connection {

@@ -165,9 +165,14 @@ pub(crate) const V6_SQL: &str = "
 ALTER TABLE erase_requests ADD COLUMN state TEXT NOT NULL DEFAULT 'queued';
 ";
 
+/// The versions before which the query tables were derived by older rules and must be rebuilt
+/// from the documents after the upgrade: 6 (a follow-up settled by a later visit was kept).
+pub(crate) const REINDEX_BELOW: i64 = 6;
+
 /// Brings the database to [`VERSION`]: creates it when empty, upgrades it when older, refuses
-/// it when newer (an older app must not write a schema it does not know).
-pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
+/// it when newer (an older app must not write a schema it does not know). Returns the version
+/// it found (0: a new database).
+pub fn migrate(tx: &Transaction<'_>) -> Result<i64> {
     let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found > VERSION {
         return Err(Error::SchemaTooNew {
@@ -194,7 +199,7 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<()> {
         tx.execute_batch(V6_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
-    Ok(())
+    Ok(found)
 }
 
 #[cfg(test)]
