@@ -599,6 +599,27 @@ fn revoked_and_other_area_devices_are_refused(backend: Backend) {
     assert_eq!(r.rejected.len(), 1);
     assert_eq!(r.rejected[0].code, "outside_area");
     assert_eq!(r.pending_after, 1, "a rejected document stays pending");
+    // The coordinator's sync report knows which document was refused and why (it showed only
+    // "partial, refused 1" with an empty last error).
+    let refusals = store
+        .dashboard()
+        .unwrap()
+        .refusals_of(COMMUNE, Some(b_same_commune.identity().device.as_str()), 10)
+        .unwrap();
+    assert_eq!(
+        refusals
+            .iter()
+            .map(|r| (r.doc_id.as_str(), r.code.as_str()))
+            .collect::<Vec<_>>(),
+        [(ha.as_str(), "outside_area")]
+    );
+    assert!(
+        gocua_hub::dashboard::i18n::refusal_reason(
+            gocua_hub::dashboard::i18n::Lang::Vi,
+            "outside_area"
+        )
+        .contains("không thuộc địa bàn")
+    );
     let on_hub = by_id(households_on(store.as_ref()));
     assert_eq!(
         on_hub[&ha].notes, None,

@@ -373,6 +373,38 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     strings(lang).get(key).copied().unwrap_or("")
 }
 
+/// Why the hub refused a pushed document, from the refusal's code, in words (the volunteer's
+/// phone says the same in its own words; the code stays in brackets for support).
+pub fn refusal_reason(lang: Lang, code: &str) -> String {
+    let words = match code {
+        "outside_area" => lang.pick(
+            "hộ không thuộc địa bàn của máy này",
+            "the household is not in this phone's area",
+        ),
+        "invalid" => lang.pick(
+            "dữ liệu không hợp lệ (sửa trên điện thoại theo lý do đã báo)",
+            "invalid data (fix it on the phone as its reason says)",
+        ),
+        "forged_actor" => lang.pick(
+            "có thay đổi không do máy này thực hiện",
+            "holds changes this phone did not make",
+        ),
+        "corrupt" => lang.pick("tài liệu hộ bị hỏng", "the household document is corrupt"),
+        "bad_id" | "wrong_id" => lang.pick("mã hộ không hợp lệ", "an invalid household id"),
+        "duplicate" => lang.pick("hộ bị gửi hai lần", "the household was sent twice"),
+        "bad_epoch" => lang.pick(
+            "bản sao cũ của một hộ đã xoá dữ liệu",
+            "an old copy of a household whose data was erased",
+        ),
+        "missing_deps" => lang.pick(
+            "máy chủ thiếu lịch sử của hộ",
+            "the hub lacks the household's history",
+        ),
+        _ => lang.pick("máy chủ từ chối", "refused by the hub"),
+    };
+    format!("{words} ({code})")
+}
+
 /// A sync error as recorded by the hub, in words.
 pub fn sync_error(lang: Lang, raw: &str) -> String {
     let (outcome, detail) = raw.split_once(": ").unwrap_or((raw, ""));

@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::i18n::{Lang, sync_error, t};
+use super::i18n::{Lang, refusal_reason, sync_error, t};
 use super::page::{
     D, Dash, PageError, Signed, action, ago, field, html_response, local_time, num, ok_page, page,
     redirect,
 };
-use crate::store::query::SessionRow;
+use crate::store::query::{RefusalRow, SessionRow};
 
 /// Hours without a successful sync before a device is highlighted, unless the coordinator set it.
 pub const DEFAULT_STALE_HOURS: u32 = 24;
@@ -47,6 +47,26 @@ struct SessionView {
     rejected: u32,
     pending: String,
     error: String,
+    /// Each document the hub refused in the session, with the reason in words.
+    refusals: Vec<RefusalView>,
+}
+
+#[derive(Serialize)]
+struct RefusalView {
+    doc_id: String,
+    reason: String,
+}
+
+/// The refusals of one session, in words.
+fn refusals_in(refusals: &[RefusalRow], session: u64, lang: Lang) -> Vec<RefusalView> {
+    refusals
+        .iter()
+        .filter(|r| r.session_id == session)
+        .map(|r| RefusalView {
+            doc_id: r.doc_id.clone(),
+            reason: refusal_reason(lang, &r.code),
+        })
+        .collect()
 }
 
 fn bytes(n: u64) -> String {
@@ -70,9 +90,10 @@ fn outcome_words(lang: Lang, o: Option<&str>) -> (String, &'static str) {
     }
 }
 
-fn session_views(rows: Vec<SessionRow>, lang: Lang) -> Vec<SessionView> {
+fn session_views(rows: Vec<SessionRow>, refusals: &[RefusalRow], lang: Lang) -> Vec<SessionView> {
     rows.into_iter()
         .map(|s| {
+            let refused = refusals_in(refusals, s.session_id, lang);
             let (outcome, class) = outcome_words(lang, s.outcome.as_deref());
             SessionView {
                 id: s.session_id,
@@ -96,6 +117,7 @@ fn session_views(rows: Vec<SessionRow>, lang: Lang) -> Vec<SessionView> {
                     .as_deref()
                     .map(|e| sync_error(lang, &format!("failed: {e}")))
                     .unwrap_or_default(),
+                refusals: refused,
             }
         })
         .collect()
@@ -107,12 +129,18 @@ pub fn stale_hours(d: &Dash, who: &Signed) -> Result<u32, PageError> {
         .unwrap_or(DEFAULT_STALE_HOURS))
 }
 
+/// The latest refusal of a device among `refusals` (newest session first).
+fn latest_refusal<'a>(refusals: &'a [RefusalRow], device: &str) -> Option<&'a RefusalRow> {
+    refusals.iter().find(|r| r.device_id == device)
+}
+
 /// The sync report's HTML (also used by the benchmark).
 pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
     let now = d.now();
     let threshold = stale_hours(d, who)?;
     let store = d.store();
     let commune = &who.coordinator.commune;
+    let refusals = store.refusals_of(commune, None, 2000)?;
     let devices: Vec<DeviceView> = store
         .devices(commune, now - chrono::Duration::days(7))?
         .into_iter()
@@ -142,18 +170,26 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
                     num(r.recent_docs, lang),
                     bytes(r.recent_bytes)
                 ),
-                last_error: r
-                    .last_error
-                    .as_deref()
-                    .map(|e| sync_error(lang, e))
-                    .unwrap_or_default(),
+                last_error: match (
+                    r.last_error.as_deref(),
+                    latest_refusal(&refusals, &r.device_id),
+                ) {
+                    // A partial sync says why, from the hub's own record of what it refused.
+                    (Some(e), Some(refused)) if e.starts_with("partial") => format!(
+                        "{}: {}",
+                        sync_error(lang, e),
+                        refusal_reason(lang, &refused.code)
+                    ),
+                    (Some(e), _) => sync_error(lang, e),
+                    (None, _) => String::new(),
+                },
                 device_id: r.device_id,
                 volunteer_id: r.volunteer_id,
             }
         })
         .collect();
     let stale_count = devices.iter().filter(|d| d.stale).count();
-    let sessions = session_views(store.sessions_of(commune, None, 30)?, lang);
+    let sessions = session_views(store.sessions_of(commune, None, 30)?, &refusals, lang);
     d.render(
         "sync.html",
         lang,
@@ -204,9 +240,13 @@ pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderM
             Some(c) if c != who.coordinator.commune => return Err(PageError::OtherCommune),
             Some(_) => {}
         }
+        let refusals = d
+            .store()
+            .refusals_of(&who.coordinator.commune, Some(&id), 2000)?;
         let sessions = session_views(
             d.store()
                 .sessions_of(&who.coordinator.commune, Some(&id), 200)?,
+            &refusals,
             lang,
         );
         ok_page(

@@ -82,6 +82,15 @@ pub struct DeviceRow {
 /// A sync session as the dashboard lists it: the store's own record.
 pub type SessionRow = SessionRecord;
 
+/// A document the hub refused in a device's session: which one, and the refusal's code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusalRow {
+    pub session_id: u64,
+    pub device_id: String,
+    pub doc_id: String,
+    pub code: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct HouseholdRow {
     pub doc_id: String,
@@ -162,6 +171,13 @@ pub trait DashboardStore: Send + Sync {
         device: Option<&str>,
         limit: u32,
     ) -> StoreResult<Vec<SessionRow>>;
+    /// The refusals of a commune's sessions (one device's, or all), newest session first.
+    fn refusals_of(
+        &self,
+        commune: &str,
+        device: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Vec<RefusalRow>>;
 
     fn households(
         &self,

@@ -349,6 +349,32 @@ impl DashboardStore for PgStore {
         })
     }
 
+    fn refusals_of(
+        &self,
+        commune: &str,
+        device: Option<&str>,
+        n: u32,
+    ) -> StoreResult<Vec<RefusalRow>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT r.session_id, s.device_id, r.doc_id, r.code
+                 FROM rejections r JOIN sessions s ON s.session_id = r.session_id
+                 JOIN devices d ON d.device_id = s.device_id JOIN areas a ON a.area_id = d.area_id
+                 WHERE a.commune = $1 AND ($2::text IS NULL OR s.device_id = $2)
+                 ORDER BY r.session_id DESC, r.doc_id COLLATE \"C\" LIMIT $3",
+                &[&commune, &device, &limit(n)],
+            )?
+            .iter()
+            .map(|r| RefusalRow {
+                session_id: r.get::<_, i64>(0) as u64,
+                device_id: r.get(1),
+                doc_id: r.get(2),
+                code: r.get(3),
+            })
+            .collect())
+        })
+    }
+
     fn households(
         &self,
         commune: &str,
