@@ -350,8 +350,12 @@ fn whole_flow_from_init_to_a_resolved_conflict() {
     // History names who did what; status reports the register's health.
     let history = ok(dir, a, &["household", "history", &hh]);
     assert!(
-        history.contains("tnv02") && history.contains("conflict.resolve"),
+        history.contains("tnv02") && history.contains("Chọn giá trị cho"),
         "{history}"
+    );
+    assert!(
+        !history.contains("conflict.resolve"),
+        "a code, not words: {history}"
     );
     let status = ok(dir, a, &["--lang", "en", "status"]);
     assert!(

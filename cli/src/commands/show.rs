@@ -252,7 +252,8 @@ fn member_lines(out: &mut Out, h: &Household, m: &Member, full: bool) {
     }
 }
 
-fn history_lines(out: &mut Out, entries: &[HistoryEntry]) {
+fn history_lines(out: &mut Out, entries: &[HistoryEntry], h: &Household) {
+    let lang = out.lang.screens();
     for e in entries {
         let at = e.at.map(time).unwrap_or_else(|| "?".into());
         let who = e
@@ -260,7 +261,8 @@ fn history_lines(out: &mut Out, entries: &[HistoryEntry]) {
             .as_ref()
             .map(|v| v.to_string())
             .unwrap_or_else(|| "?".into());
-        out.line(format!("  {at}  {who}  {}", e.what));
+        let what = gocua_core::screens::history::change_text(&e.what, h, lang);
+        out.line(format!("  {at}  {who}  {what}"));
     }
 }
 
@@ -453,7 +455,7 @@ pub fn show(ctx: &mut Ctx, typed: &str, with_history: bool, full: bool) -> Resul
             out.t("Lịch sử thay đổi", "Change history"),
             entries.len()
         ));
-        history_lines(out, entries);
+        history_lines(out, entries, &h);
     }
     Ok(())
 }
@@ -467,6 +469,7 @@ pub fn history(ctx: &mut Ctx, typed: &str) -> Result<()> {
             .json_value(&serde_json::to_value(&entries).unwrap_or_default());
         return Ok(());
     }
-    history_lines(&mut ctx.out, &entries);
+    let h = reg.household(&hid)?;
+    history_lines(&mut ctx.out, &entries, &h);
     Ok(())
 }

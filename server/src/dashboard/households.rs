@@ -8,11 +8,14 @@ use axum::response::Response;
 use gocua_core::commune_view::{for_commune, shared_with_commune};
 use gocua_core::digital_address::card_payload;
 use gocua_core::model::{ChecklistItem, Household};
+use gocua_core::screens::history::change_text;
 use gocua_core::text::fold;
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
-use super::page::{D, Dash, PageError, Signed, local_time, mask_id_number, num, ok_page, page};
+use super::page::{
+    D, Dash, PageError, Signed, local_time, mask_id_number, num, ok_page, page, screens_lang,
+};
 use super::quality::load_own;
 use super::svg;
 
@@ -210,7 +213,7 @@ fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, Page
                 at => e.at.map(|a| local_time(&a.to_rfc3339())).unwrap_or_default(),
                 volunteer => e.volunteer.as_ref().map(|v| v.0.clone()),
                 device => e.device.as_ref().map(|v| v.0.clone()),
-                what => e.what.clone(),
+                what => change_text(&e.what, &h, screens_lang(lang)),
             }
         })
         .collect();

@@ -1,0 +1,120 @@
+//! "Who changed what": a change's recorded code (`checklist.set <member> vneid_installed
+//! in_progress`, the Automerge change message) as a sentence in the reader's language, for the
+//! dashboard's history, the CLI and the phones. The code stays the stored form (stable, no
+//! personal data); the sentence names the person as far as the household given shows them
+//! (the dashboard passes the commune's view, where a person who did not consent has no name).
+
+use std::str::FromStr;
+
+use super::labels::{field_label, household_key_label, member_key_label};
+use super::view::{Lang, tr};
+use crate::doc::FieldPath;
+use crate::model::{ChecklistItem, ChecklistStatus, Household, MemberId, VisitOutcome};
+
+fn pick(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// The person a change is about: their name, or "a member" when it is not shown.
+fn person(h: &Household, id: &str, lang: Lang) -> String {
+    h.members
+        .get(&MemberId(id.to_owned()))
+        .map(|m| m.full_name.trim().to_owned())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| tr(lang, "một thành viên", "a member"))
+}
+
+/// The sentence for a change code; a code it does not know is returned as it is.
+pub fn change_text(code: &str, h: &Household, lang: Lang) -> String {
+    let words: Vec<&str> = code.split_whitespace().collect();
+    let text = match words.as_slice() {
+        ["household.create"] => Some(tr(lang, "Đăng ký hộ", "Household registered")),
+        ["household.rewrite", ..] => Some(tr(
+            lang,
+            "Viết lại hộ sau khi xoá dữ liệu của một người",
+            "Rewritten after a person's data was erased",
+        )),
+        ["household.set", key] => household_key_label(key, lang)
+            .map(|label| format!("{} {}", pick(lang, "Sửa", "Changed"), lower(&label, lang))),
+        ["member.add", id] => Some(format!(
+            "{} {}",
+            pick(lang, "Thêm thành viên", "Added member"),
+            person(h, id, lang)
+        )),
+        ["member.set", id, key] => member_key_label(key, lang).map(|label| {
+            format!(
+                "{} {} {} {}",
+                pick(lang, "Sửa", "Changed"),
+                lower(&label, lang),
+                pick(lang, "của", "of"),
+                person(h, id, lang)
+            )
+        }),
+        ["member.remove", id] => Some(format!(
+            "{} {}",
+            person(h, id, lang),
+            pick(lang, "không còn ở trong hộ", "no longer lives here")
+        )),
+        ["checklist.set", id, item, status] => {
+            match (
+                ChecklistItem::from_code(item),
+                ChecklistStatus::from_code(status),
+            ) {
+                (Some(item), Some(status)) => Some(format!(
+                    "{}: {} — {}",
+                    person(h, id, lang),
+                    pick(lang, item.label_vi(), item.label_en()),
+                    pick(lang, status.label_vi(), status.label_en())
+                )),
+                _ => None,
+            }
+        }
+        ["visit.add", outcome] => VisitOutcome::from_code(outcome).map(|o| {
+            format!(
+                "{}: {}",
+                pick(lang, "Ghi lần thăm", "Visit recorded"),
+                pick(lang, o.label_vi(), o.label_en())
+            )
+        }),
+        ["consent.given", id] => Some(format!(
+            "{} {}",
+            person(h, id, lang),
+            pick(lang, "đồng ý", "gave consent")
+        )),
+        ["consent.withdrawn", id] => Some(format!(
+            "{} {}",
+            person(h, id, lang),
+            pick(lang, "rút lại đồng ý", "withdrew consent")
+        )),
+        ["conflict.resolve", field] => FieldPath::from_str(field).ok().map(|path| {
+            let label = lower(&field_label(&path, lang), lang);
+            match &path.member {
+                Some(m) => format!(
+                    "{} {label} {} {}",
+                    pick(lang, "Chọn giá trị cho", "Chose the value of"),
+                    pick(lang, "của", "of"),
+                    person(h, &m.0, lang)
+                ),
+                None => format!(
+                    "{} {label}",
+                    pick(lang, "Chọn giá trị cho", "Chose the value of")
+                ),
+            }
+        }),
+        _ => None,
+    };
+    text.unwrap_or_else(|| code.to_owned())
+}
+
+/// A label inside a sentence: lower case first letter in English ("Changed street"); Vietnamese
+/// labels are kept as written ("Sửa Số nhà" reads wrong, "Sửa số nhà" right: lowered too).
+fn lower(label: &str, _lang: Lang) -> String {
+    let mut chars = label.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
