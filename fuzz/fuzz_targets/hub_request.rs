@@ -25,7 +25,7 @@ fn enrol_body(code: &str, device: &str) -> Vec<u8> {
         protocol: PROTOCOL_VERSION,
         code: code.into(),
         device_id: device.into(),
-        volunteer_id: "vol-fuzz".into(),
+        volunteer_id: "vol-seed".into(),
         commune_code: gocua_fuzz::COMMUNE.into(),
     })
     .unwrap()
@@ -56,13 +56,15 @@ fn fixture() -> &'static Fixture {
         let code = admin::issue_pairing(
             store.as_ref(),
             "coord",
-            "vol-fuzz",
+            "vol-seed",
             "a",
             chrono::Duration::days(30),
             now,
         )
         .unwrap();
-        let answer = hub.handle(PATH_ENROL, None, &enrol_body(&code, "dev-fuzz"));
+        // The device that wrote the seed documents (`gocua_fuzz::register`), so its pushes pass
+        // the hub's attribution check.
+        let answer = hub.handle(PATH_ENROL, None, &enrol_body(&code, gocua_fuzz::DEVICE));
         assert_eq!(answer.status, 200, "enrolment");
         let enrolled: EnrolResponse = serde_json::from_slice(&answer.body).unwrap();
         // A household the device pushed earlier, so pushes can extend it.
