@@ -280,6 +280,12 @@ impl Hub {
         }
     }
 
+    /// The hub reading the time from `clock` (tests of what depends on the day).
+    pub fn with_clock(mut self, clock: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        self.clock = Box::new(clock);
+        self
+    }
+
     /// The sync requests being resumed.
     pub fn uploads(&self) -> &crate::upload::Uploads {
         &self.uploads

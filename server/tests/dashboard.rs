@@ -129,6 +129,7 @@ on_both_backends!(
     failed_sign_ins_are_limited_per_address_and_per_coordinator,
     the_commune_sees_a_person_only_with_consent_to_share,
     erasure_requests_are_decided_in_the_dashboard,
+    exports_are_named_by_the_day_in_vietnam,
 );
 
 /// A hub on `backend` with two coordinators (`coord` with [`PASSWORD`]) and one area; `None`
@@ -906,6 +907,41 @@ fn erasure_requests_are_decided_in_the_dashboard(backend: Backend) {
         );
     }
     hub.stop();
+}
+
+/// At 23:30 UTC it is already 06:30 the next day in Vietnam: an export made then is named by
+/// Vietnam's day, as every page shows it (it was named by the UTC day).
+fn exports_are_named_by_the_day_in_vietnam(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(db) = Db::new(backend, dir.path(), "exports_vietnam_day") else {
+        return;
+    };
+    let store = db.open();
+    admin::add_coordinator(store.as_ref(), "coord", "Cán bộ", "00004", Utc::now()).unwrap();
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "coord", PASSWORD).unwrap();
+    admin::create_area(store.as_ref(), "a", "Đông", "00004", &["Thôn Đông".into()]).unwrap();
+    let late = Utc.with_ymd_and_hms(2026, 12, 4, 23, 30, 0).unwrap();
+    let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()).with_clock(move || late));
+    let running = RunningHub::start(hub, "127.0.0.1:0", None, false).unwrap();
+    let url = running.url();
+    let c = client();
+    let (_, cookie) = sign_in(&c, &url, PASSWORD);
+    let cookie = cookie.unwrap().split(';').next().unwrap().to_owned();
+    let r = c
+        .get(format!("{url}/dashboard/exports/households.csv"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let disposition = r
+        .headers()
+        .get("content-disposition")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.contains("-20261205.csv"), "{disposition}");
+    running.stop();
 }
 
 fn two_hubs_on_one_database_show_the_same_overview(backend: Backend) {

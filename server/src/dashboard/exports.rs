@@ -179,7 +179,8 @@ pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
 
 pub fn progress(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
     let commune = &who.coordinator.commune;
-    let today = d.now().date_naive();
+    // The day in Vietnam, as every page shows it (the UTC day is yesterday's until 7:00).
+    let today = crate::time::local_date(d.now());
     let o = d.store().overview(commune, today)?;
     let mut per_item: HashMap<(String, String), u64> = HashMap::new();
     let mut hamlet_of: HashMap<String, String> = HashMap::new();
@@ -320,7 +321,7 @@ pub async fn download(
     headers: HeaderMap,
 ) -> Response {
     page(d, headers, move |d, who, lang| {
-        let date = d.now().format("%Y%m%d");
+        let date = crate::time::local(d.now()).format("%Y%m%d");
         let commune = who.coordinator.commune.clone();
         let resp = match file.as_str() {
             "households.csv" => attachment(

@@ -69,13 +69,19 @@ fn refusals_in(refusals: &[RefusalRow], session: u64, lang: Lang) -> Vec<Refusal
         .collect()
 }
 
-fn bytes(n: u64) -> String {
-    if n < 1024 {
+/// A size for people, with the language's decimal mark: "1,7 KB" in Vietnamese, "1.7 KB" in
+/// English.
+fn bytes(n: u64, lang: Lang) -> String {
+    let text = if n < 1024 {
         format!("{n} B")
     } else if n < 1024 * 1024 {
         format!("{:.1} KB", n as f64 / 1024.0)
     } else {
         format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
+    };
+    match lang {
+        Lang::Vi => text.replace('.', ","),
+        Lang::En => text,
     }
 }
 
@@ -105,7 +111,11 @@ fn session_views(rows: Vec<SessionRow>, refusals: &[RefusalRow], lang: Lang) -> 
                 outcome_class: class,
                 docs_up: s.docs_up,
                 docs_down: s.docs_down,
-                bytes: format!("↑ {} · ↓ {}", bytes(s.bytes_up), bytes(s.bytes_down)),
+                bytes: format!(
+                    "↑ {} · ↓ {}",
+                    bytes(s.bytes_up, lang),
+                    bytes(s.bytes_down, lang)
+                ),
                 rejected: s.rejected,
                 pending: format!(
                     "{} → {}",
@@ -168,7 +178,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
                     "{} / {} / {}",
                     r.recent_sessions,
                     num(r.recent_docs, lang),
-                    bytes(r.recent_bytes)
+                    bytes(r.recent_bytes, lang)
                 ),
                 last_error: match (
                     r.last_error.as_deref(),
@@ -258,4 +268,17 @@ pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderM
         )
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_each_language() {
+        assert_eq!(bytes(1741, Lang::Vi), "1,7 KB");
+        assert_eq!(bytes(1741, Lang::En), "1.7 KB");
+        assert_eq!(bytes(900, Lang::Vi), "900 B");
+        assert_eq!(bytes(3 * 1024 * 1024 + 200_000, Lang::Vi), "3,2 MB");
+    }
 }
