@@ -245,9 +245,9 @@ try {
     const progress = readFileSync(await get('#csv-progress')).toString('utf8');
     ok(progress.includes('Thôn Bắc'), 'progress per hamlet');
     const xlsx = await get('#xlsx-report');
-    const py = `import zipfile,sys,json\nz=zipfile.ZipFile(sys.argv[1])\nwb=z.read('xl/workbook.xml').decode()\nss=z.read('xl/sharedStrings.xml').decode()\nprint(json.dumps({'sheets':wb.count('<sheet '),'an':'Nguyễn Văn Ân' in ss,'hamlet':'Thôn Bắc' in ss,'full_id':'001080012345' in ss}))`;
+    const py = `import zipfile,sys,json,re\nz=zipfile.ZipFile(sys.argv[1])\nwb=z.read('xl/workbook.xml').decode()\nss=z.read('xl/sharedStrings.xml').decode()\nsh=z.read('xl/worksheets/sheet1.xml').decode()\ndate=re.search(r'<c r="I2"[^>]*>', sh)\ncount=re.search(r'<c r="F2"[^>]*>', sh)\nprint(json.dumps({'sheets':wb.count('<sheet '),'named':'Hộ gia đình' in wb and 'Nhân khẩu' in wb,'an':'Nguyễn Văn Ân' in ss,'hamlet':'Thôn Bắc' in ss,'full_id':'001080012345' in ss,'typed':bool(date and count) and 't="s"' not in date.group(0) and 't="s"' not in count.group(0)}))`;
     const x = JSON.parse(execFileSync('python3', ['-c', py, xlsx]).toString());
-    eq(x, { sheets: 3, an: true, hamlet: true, full_id: false }, 'xlsx contents');
+    eq(x, { sheets: 3, named: true, an: true, hamlet: true, full_id: false, typed: true }, 'xlsx contents');
   });
 
   await test('the audit log shows every action', async () => {

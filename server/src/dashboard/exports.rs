@@ -25,22 +25,26 @@ pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     .await
 }
 
-/// A table: header and rows of cells.
+/// A table: header and rows of cells; `name` is its sheet's name in the reader's language.
 pub struct Table {
     pub name: &'static str,
     pub header: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
 
+/// A cell, typed: a spreadsheet sums numbers and sorts dates as such (they were text).
 pub enum Cell {
     Text(String),
     Num(f64),
+    /// A day in Vietnam: `2026-12-05` in CSV, a date cell shown `05/12/2026` in XLSX.
+    Date(chrono::NaiveDate),
 }
 
 impl Cell {
     fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::Num(n) if n.fract() == 0.0 => format!("{n:.0}"),
             Cell::Num(n) => format!("{n:.1}"),
         }
@@ -60,7 +64,7 @@ pub fn households(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError
     let names = hamlet_names(d, commune)?;
     let (rows, _) = d.store().households(commune, "", u32::MAX, 0)?;
     Ok(Table {
-        name: "households",
+        name: lang.pick("Hộ gia đình", "Households"),
         header: [
             lang.pick("Mã hộ", "Household id"),
             lang.pick("Thôn", "Hamlet"),
@@ -88,9 +92,11 @@ pub fn households(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError
                     text(r.address),
                     text(r.plus_code.unwrap_or_default()),
                     Cell::Num(r.members as f64),
-                    text(if r.five_skills { "1" } else { "0" }),
-                    text(if r.active { "1" } else { "0" }),
-                    text(r.created_at.get(..10).unwrap_or("")),
+                    Cell::Num(if r.five_skills { 1.0 } else { 0.0 }),
+                    Cell::Num(if r.active { 1.0 } else { 0.0 }),
+                    chrono::DateTime::parse_from_rfc3339(&r.created_at)
+                        .map(|t| Cell::Date(crate::time::local_date(t.to_utc())))
+                        .unwrap_or_else(|_| text(&r.created_at)),
                     text(r.created_by),
                 ]
             })
@@ -171,7 +177,7 @@ pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
         })
         .collect();
     Ok(Table {
-        name: "members",
+        name: lang.pick("Nhân khẩu", "Members"),
         header,
         rows,
     })
@@ -238,7 +244,7 @@ pub fn progress(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> 
         })
         .collect();
     Ok(Table {
-        name: "progress",
+        name: lang.pick("Tiến độ theo thôn", "Progress by hamlet"),
         header,
         rows,
     })
@@ -284,6 +290,7 @@ pub fn to_csv(t: &Table) -> Vec<u8> {
 pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    let day = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
     for t in tables {
         let sheet = book.add_worksheet();
         sheet.set_name(t.name)?;
@@ -296,6 +303,15 @@ pub fn to_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> 
                 match cell {
                     Cell::Text(s) => sheet.write_string(r, c, s)?,
                     Cell::Num(n) => sheet.write_number(r, c, *n)?,
+                    Cell::Date(d) => {
+                        use chrono::Datelike;
+                        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
+                        sheet.write_date_with_format(r, c, &date, &day)?
+                    }
                 };
             }
         }
