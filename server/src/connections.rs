@@ -95,6 +95,9 @@ struct Shown {
     waker: Mutex<Option<Waker>>,
 }
 
+/// How long the listener waits for an evicted connection to close before choosing another.
+const EVICT_AGAIN: Duration = Duration::from_secs(1);
+
 const PHASE_IDLE: u8 = 0;
 const PHASE_HEAD: u8 = 1;
 const PHASE_WORKING: u8 = 2;
@@ -160,14 +163,17 @@ impl<L: axum::serve::Listener> axum::serve::Listener for Limited<L> {
         // A free place before the next connection is taken from the backlog: when none is
         // free, a stalled or idle connection is closed to make one, or else the listener waits
         // for one to close. The semaphore is never closed, so acquiring cannot fail.
-        let permit = match self.permits.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                self.open.evict_one();
-                match self.permits.clone().acquire_owned().await {
-                    Ok(p) => p,
-                    Err(_) => std::future::pending().await,
-                }
+        let permit = loop {
+            if let Ok(p) = self.permits.clone().try_acquire_owned() {
+                break p;
+            }
+            // A connection chosen may have started working meanwhile and keeps its place: choose
+            // again after a while rather than wait for ever.
+            self.open.evict_one();
+            match tokio::time::timeout(EVICT_AGAIN, self.permits.clone().acquire_owned()).await {
+                Ok(Ok(p)) => break p,
+                Ok(Err(_)) => std::future::pending().await,
+                Err(_) => continue,
             }
         };
         let (io, addr) = self.inner.accept().await;
@@ -347,7 +353,9 @@ impl<T> Idle<T> {
 
     /// `Pending` while every rule holds, then the error that closes the connection.
     fn expired(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
-        if self.place.evicted() {
+        // Chosen to make room, unless it started working on a request since.
+        let working = matches!(self.request, Request::Body { .. } | Request::Answering);
+        if self.place.evicted() && !working {
             return Poll::Ready(io::Error::new(
                 io::ErrorKind::TimedOut,
                 "closed to make room for a working connection",
@@ -594,6 +602,30 @@ mod tests {
             open.shown.lock().unwrap().len(),
             3,
             "a closed connection leaves the list"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_connection_chosen_while_idle_that_started_working_keeps_its_place() {
+        let open = Arc::new(Open::default());
+        let mut c = Idle::new(
+            tokio::io::empty(),
+            ConnectionLimits::default(),
+            place(&open, 1),
+        );
+        assert!(open.evict_one());
+        c.received(b"POST /v1/sync HTTP/1.1\r\nContent-Length: 100\r\n\r\n");
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        assert!(
+            c.expired(&mut cx).is_pending(),
+            "closed while its body arrives"
+        );
+        c.received(&[0u8; 100]);
+        assert!(c.expired(&mut cx).is_pending(), "closed while answered");
+        c.sent();
+        assert!(
+            c.expired(&mut cx).is_ready(),
+            "idle again: the eviction holds"
         );
     }
 }
