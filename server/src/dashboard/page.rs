@@ -62,9 +62,20 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../../templates/audit.html")),
 ];
 
+/// A device's (or any record's) id as people read it in a list: its first 8 characters, enough
+/// to tell a commune's phones apart (32 hex characters were read by nobody); the whole id stays
+/// in links and data attributes.
+pub fn short_id(id: String) -> String {
+    match id.char_indices().nth(8) {
+        Some((at, _)) => format!("{}…", &id[..at]),
+        None => id,
+    }
+}
+
 impl Dash {
     pub fn new(hub: Arc<Hub>, tls: bool) -> Self {
         let mut env = Environment::new();
+        env.add_filter("short_id", short_id);
         for (name, source) in TEMPLATES {
             if let Err(e) = env.add_template(name, source) {
                 // A broken template is a build defect; every page then shows the error page.
@@ -445,4 +456,16 @@ pub fn signed_in(d: &Dash, headers: &HeaderMap) -> Result<Signed, PageError> {
         coordinator,
         session,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_id_is_shortened_for_lists_only_when_long() {
+        assert_eq!(
+            super::short_id("fab1c8e689b34da0891380b15c03e8d8".into()),
+            "fab1c8e6…"
+        );
+        assert_eq!(super::short_id("dev-a".into()), "dev-a");
+    }
 }
