@@ -92,6 +92,18 @@ fn an_older_register_loses_its_settled_follow_ups_when_opened() {
 }
 
 #[test]
+fn a_listed_follow_up_is_due_today_or_past() {
+    use gocua_core::screens::area::listed_follow_up_due;
+    assert!(listed_follow_up_due("2026-09-21", day(21)));
+    assert!(listed_follow_up_due("2026-09-20", day(21)));
+    assert!(!listed_follow_up_due("2026-09-22", day(21)));
+    assert!(
+        !listed_follow_up_due("21/09/2026", day(21)),
+        "not a list row's date"
+    );
+}
+
+#[test]
 fn households_come_a_page_at_a_time_with_a_more_action() {
     let dir = tempfile::tempdir().unwrap();
     let mut reg = register(&dir, "r.db");

@@ -14,6 +14,12 @@ fn the_qr_text_as_the_dashboard_writes_it() {
         ("AB12CD", "https://hub.xa.vn:8443")
     );
     assert_eq!(p.pin_sha256, None);
+    // A camera app may write the link's scheme and host in capitals (they are case-insensitive).
+    let upper = parse_pairing("GOCUA://PAIR?hub=https%3A%2F%2Fhub.xa.vn&code=AB12CD").unwrap();
+    assert_eq!(
+        (upper.code.as_str(), upper.hub_url.as_str()),
+        ("AB12CD", "https://hub.xa.vn")
+    );
 }
 
 #[test]
@@ -57,6 +63,14 @@ fn bad_payloads_are_field_messages() {
             PayloadError::BadCommune,
         ),
         ("gocua://pair?hub=%ZZ&code=A", PayloadError::NotAPairing),
+        (
+            "gocua://pair?code=A%20B&hub=https%3A%2F%2Fh.vn",
+            PayloadError::BadCode,
+        ),
+        (
+            "gocua://card?code=A&hub=https%3A%2F%2Fh.vn",
+            PayloadError::NotAPairing,
+        ),
         ("gocua://pair?hub=%FF%FE&code=A", PayloadError::NotAPairing),
     ];
     for (text, expected) in cases {

@@ -111,3 +111,11 @@ fn success_partial_and_network_failure_read_as_sentences() {
     assert_eq!(v.severity, NoticeLevel::Error);
     assert!(!v.headline.contains("refused"), "no raw error text");
 }
+
+#[test]
+fn a_progress_bar_reads_its_percent_from_the_core() {
+    use gocua_core::screens::sync_status::progress_percent;
+    assert_eq!(progress_percent(3, 0), 0, "total unknown");
+    assert_eq!(progress_percent(2, 4), 50);
+    assert_eq!(progress_percent(9, 4), 100, "never past the end");
+}

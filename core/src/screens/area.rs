@@ -231,7 +231,18 @@ impl AreaModel {
 /// The follow-up date due for a household on `today`, if any: the latest visit's follow-up,
 /// when it is today or past. A visit after the one that set it settles it.
 pub fn follow_up_due(h: &Household, today: NaiveDate) -> Option<NaiveDate> {
-    h.pending_follow_up().filter(|d| *d <= today)
+    h.pending_follow_up().filter(|d| is_due(*d, today))
+}
+
+/// Whether a pending follow-up date is due on `today`: today or past.
+pub fn is_due(follow_up_on: NaiveDate, today: NaiveDate) -> bool {
+    follow_up_on <= today
+}
+
+/// Whether a list row's follow-up date (`YYYY-MM-DD`, the pending one the list index keeps) is
+/// due on `today`; a date that does not read is not due.
+pub fn listed_follow_up_due(follow_up_on: &str, today: NaiveDate) -> bool {
+    NaiveDate::parse_from_str(follow_up_on, "%Y-%m-%d").is_ok_and(|d| is_due(d, today))
 }
 
 fn scan_hamlet(

@@ -71,6 +71,8 @@ pub enum PayloadError {
     NotAPairing,
     BadHubUrl,
     MissingCode,
+    /// A code with a space or line break inside: the hub never writes one in a QR or link.
+    BadCode,
     BadPin,
     BadCommune,
 }
@@ -89,6 +91,10 @@ impl PayloadError {
             PayloadError::MissingCode => {
                 ("Mã ghép thiếu mã số ghép.", "The pairing code has no code.")
             }
+            PayloadError::BadCode => (
+                "Mã số ghép không hợp lệ (có khoảng trắng).",
+                "The pairing code's code is not valid (it holds a space).",
+            ),
             PayloadError::BadPin => (
                 "Mã ghim chứng chỉ phải gồm 64 chữ số hệ 16.",
                 "The certificate pin must be 64 hexadecimal digits.",
@@ -113,7 +119,12 @@ pub fn parse_pairing(text: &str) -> Result<Pairing, PayloadError> {
             pin_sha256: None,
             commune_code: None,
         }
-    } else if let Some(query) = s.strip_prefix(LINK_PREFIX) {
+    } else if let Some(query) = s
+        .get(..LINK_PREFIX.len())
+        .filter(|p| p.eq_ignore_ascii_case(LINK_PREFIX))
+        .map(|_| &s[LINK_PREFIX.len()..])
+    {
+        // A URI's scheme and host are case-insensitive: a camera app may send `GOCUA://PAIR?`.
         let mut p = Pairing {
             hub_url: String::new(),
             code: String::new(),
@@ -144,6 +155,9 @@ pub fn parse_pairing(text: &str) -> Result<Pairing, PayloadError> {
     }
     if pairing.code.trim().is_empty() {
         return Err(PayloadError::MissingCode);
+    }
+    if pairing.code.trim().chars().any(char::is_whitespace) {
+        return Err(PayloadError::BadCode);
     }
     if pairing
         .pin_sha256

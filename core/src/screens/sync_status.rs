@@ -149,6 +149,13 @@ impl SyncStatusModel {
 }
 
 /// `Đang gửi 3/10 hộ…` / `Sending 3 of 10 households…`.
+/// How far a sync's phase is, 0 to 100, for a progress bar: 0 while the total is unknown.
+pub fn progress_percent(done: u64, total: u64) -> u8 {
+    (done.min(total).saturating_mul(100))
+        .checked_div(total)
+        .map_or(0, |p| p as u8)
+}
+
 fn progress_sentence(phase: Phase, done: u64, total: u64, lang: Lang) -> String {
     match (phase, lang) {
         (Phase::Preparing, _) => tr(lang, "Đang chuẩn bị…", "Preparing…"),

@@ -12,15 +12,11 @@ public struct Texts: Sendable {
     func visits(_ n: Int) -> String { pick("\(n) lần thăm", n == 1 ? "1 visit" : "\(n) visits") }
 }
 
-/// Formatting that is the shell's own.
+/// Formatting that is the shell's own: how things are shown. The rules (masking, when a
+/// follow-up is due, a progress's percent) are the core's, called here.
 public enum Format {
-    /// An ID number as a list may show it: all hidden but the last three (`•••••••••345`).
-    public static func maskIdNumber(_ id: String?) -> String {
-        let digits = (id ?? "").filter { !$0.isWhitespace }
-        if digits.isEmpty { return "" }
-        if digits.count <= 3 { return String(repeating: "•", count: digits.count) }
-        return String(repeating: "•", count: digits.count - 3) + digits.suffix(3)
-    }
+    /// An ID number as a list may show it: the core's mask (the last 4 digits).
+    public static func maskIdNumber(_ id: String?) -> String { GocuaCore.maskIdNumber(value: id) }
 
     public static func accuracy(_ m: Double, _ t: Texts) -> String {
         let r = m.isFinite && m >= 0 ? Int(m.rounded()) : 0
@@ -31,13 +27,14 @@ public enum Format {
         String(format: "%.5f, %.5f", lat, lon)
     }
 
+    /// Percent of a progress, 0...100 (the core's rule).
     public static func percent(_ done: UInt64, _ total: UInt64) -> Int {
-        total == 0 ? 0 : Int(min(done, total) * 100 / total)
+        Int(progressPercent(done: done, total: total))
     }
 
+    /// Whether a list row's follow-up date (`YYYY-MM-DD`) is due on `today` (the core's rule).
     public static func isDue(_ followUpOn: String?, today: String) -> Bool {
-        guard let f = followUpOn, f.count == 10 else { return false }
-        return f <= today
+        followUpIsDue(followUpOn: followUpOn, today: today)
     }
 
     public static func shortId(_ id: String) -> String { id.count <= 6 ? id : "…" + id.suffix(6) }
@@ -101,28 +98,11 @@ public struct PairingQr: Equatable {
     public let hubUrl: String
     public init(code: String, hubUrl: String) { self.code = code; self.hubUrl = hubUrl }
 
+    /// The pairing in a scanned or pasted text or link, or `nil`: the core reads it
+    /// (`parsePairingPayload`, the one parser of the phones and the CLI).
     public static func parse(_ text: String) -> PairingQr? {
-        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if s.lowercased().hasPrefix("gocua://") { return parseLink(s) }
-        let prefix = "GOCUA-PAIR:1:"
-        guard s.hasPrefix(prefix) else { return nil }
-        let rest = s.dropFirst(prefix.count)
-        guard let colon = rest.firstIndex(of: ":"), colon > rest.startIndex else { return nil }
-        return make(String(rest[..<colon]), String(rest[rest.index(after: colon)...]))
-    }
-
-    static func parseLink(_ s: String) -> PairingQr? {
-        guard let c = URLComponents(string: s), c.scheme?.lowercased() == "gocua", c.host?.lowercased() == "pair",
-              let items = c.queryItems else { return nil }
-        func value(_ name: String) -> String? { items.first { $0.name == name }?.value }
-        guard let code = value("code"), let hub = value("hub") else { return nil }
-        return make(code, hub)
-    }
-
-    private static func make(_ code: String, _ url: String) -> PairingQr? {
-        let c = code.trimmingCharacters(in: .whitespaces), u = url.trimmingCharacters(in: .whitespaces)
-        guard !c.isEmpty, !c.contains(where: { $0.isWhitespace }), u.hasPrefix("http://") || u.hasPrefix("https://") else { return nil }
-        return PairingQr(code: c, hubUrl: u)
+        guard let p = parsePairingPayload(text: text, lang: .vi).pairing else { return nil }
+        return PairingQr(code: p.code, hubUrl: p.hubUrl)
     }
 }
 

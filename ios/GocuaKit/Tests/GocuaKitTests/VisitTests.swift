@@ -151,7 +151,7 @@ final class VisitTests: XCTestCase {
         let card = CardScreen(app: app, householdId: hid)
         try card.load()
         XCTAssertEqual(card.card?.plusCode, flow.plusCode)
-        XCTAssertTrue(card.memberLines.contains("Nguyễn Văn An · •••••••••345"), "\(card.memberLines)")
+        XCTAssertTrue(card.memberLines.contains("Nguyễn Văn An · ••••••••2345"), "\(card.memberLines)")
         XCTAssertFalse(card.memberLines.joined().contains("001090012345"))
         XCTAssertFalse(card.shareText.contains("Nguyễn"))
         XCTAssertEqual(card.visitChoices.count, 4)
@@ -232,7 +232,7 @@ final class VisitTests: XCTestCase {
     }
 
     func testFormattingAndPairing() {
-        XCTAssertEqual(Format.maskIdNumber("001090012345"), "•••••••••345")
+        XCTAssertEqual(Format.maskIdNumber("001090012345"), "••••••••2345", "the core's mask: the last 4 digits")
         XCTAssertEqual(Format.maskIdNumber(nil), "")
         XCTAssertEqual(Format.accuracy(7.6, Texts(.en)), "Accuracy ±8 m")
         XCTAssertEqual(Format.percent(1, 4), 25)

@@ -2,23 +2,16 @@ package vn.gocua.app.logic
 
 import kotlin.math.roundToInt
 
-/** Formatting that is the shell's own: no rule of the register here, only how things are shown. */
+/**
+ * Formatting that is the shell's own: how things are shown. The rules (masking, when a follow-up
+ * is due, a progress's percent) are the core's, called here so that no shell writes them again.
+ */
 object Format {
-    private const val MASK = '•'
+    /** An ID number as a list may show it: the core's mask (the last 4 digits). */
+    fun maskIdNumber(id: String?): String = vn.gocua.core.maskIdNumber(id)
 
-    /**
-     * An ID number as a list may show it: every character hidden but the last three
-     * (`•••••••••345`). A list never shows a full ID number; `null` or blank gives "".
-     */
-    fun maskIdNumber(id: String?): String {
-        val digits = id?.filter { !it.isWhitespace() } ?: return ""
-        if (digits.isEmpty()) return ""
-        if (digits.length <= 3) return MASK.toString().repeat(digits.length)
-        return MASK.toString().repeat(digits.length - 3) + digits.takeLast(3)
-    }
-
-    /** A phone number in a list: the last three digits only. */
-    fun maskPhone(phone: String?): String = maskIdNumber(phone)
+    /** A phone number in a list: the core's mask (the last 3 digits). */
+    fun maskPhone(phone: String?): String = vn.gocua.core.maskPhone(phone)
 
     /** GPS accuracy in whole metres (`±8 m`). */
     fun accuracy(metres: Double, t: Texts): String {
@@ -30,13 +23,12 @@ object Format {
     fun coordinates(lat: Double, lon: Double): String =
         String.format(java.util.Locale.ROOT, "%.5f, %.5f", lat, lon)
 
-    /** Percent of a progress, 0..100; 0 when the total is unknown. */
+    /** Percent of a progress, 0..100 (the core's rule); 0 when the total is unknown. */
     fun percent(done: Long, total: Long): Int =
-        if (total <= 0) 0 else ((done.coerceIn(0, total) * 100) / total).toInt()
+        vn.gocua.core.progressPercent(done.coerceAtLeast(0).toULong(), total.coerceAtLeast(0).toULong()).toInt()
 
-    /** Whether a follow-up date (`YYYY-MM-DD`) is due on `today` (`YYYY-MM-DD`). */
-    fun isDue(followUpOn: String?, today: String): Boolean =
-        followUpOn != null && followUpOn.length == 10 && followUpOn <= today
+    /** Whether a list row's follow-up date (`YYYY-MM-DD`) is due on `today` (the core's rule). */
+    fun isDue(followUpOn: String?, today: String): Boolean = vn.gocua.core.followUpIsDue(followUpOn, today)
 
     /** A date as the core takes it (`YYYY-MM-DD`); month 1..12. */
     fun isoDate(year: Int, month: Int, day: Int): String =
