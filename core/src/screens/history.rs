@@ -11,13 +11,6 @@ use super::view::{Lang, tr};
 use crate::doc::FieldPath;
 use crate::model::{ChecklistItem, ChecklistStatus, Household, MemberId, VisitOutcome};
 
-fn pick(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Vi => vi,
-        Lang::En => en,
-    }
-}
-
 /// The person a change is about: their name, or "a member" when it is not shown.
 fn person(h: &Household, id: &str, lang: Lang) -> String {
     h.members
@@ -38,25 +31,25 @@ pub fn change_text(code: &str, h: &Household, lang: Lang) -> String {
             "Rewritten after a person's data was erased",
         )),
         ["household.set", key] => household_key_label(key, lang)
-            .map(|label| format!("{} {}", pick(lang, "Sửa", "Changed"), lower(&label, lang))),
+            .map(|label| format!("{} {}", lang.pick("Sửa", "Changed"), lower(&label))),
         ["member.add", id] => Some(format!(
             "{} {}",
-            pick(lang, "Thêm thành viên", "Added member"),
+            lang.pick("Thêm thành viên", "Added member"),
             person(h, id, lang)
         )),
         ["member.set", id, key] => member_key_label(key, lang).map(|label| {
             format!(
                 "{} {} {} {}",
-                pick(lang, "Sửa", "Changed"),
-                lower(&label, lang),
-                pick(lang, "của", "of"),
+                lang.pick("Sửa", "Changed"),
+                lower(&label),
+                lang.pick("của", "of"),
                 person(h, id, lang)
             )
         }),
         ["member.remove", id] => Some(format!(
             "{} {}",
             person(h, id, lang),
-            pick(lang, "không còn ở trong hộ", "no longer lives here")
+            lang.pick("không còn ở trong hộ", "no longer lives here")
         )),
         ["checklist.set", id, item, status] => {
             match (
@@ -66,8 +59,8 @@ pub fn change_text(code: &str, h: &Household, lang: Lang) -> String {
                 (Some(item), Some(status)) => Some(format!(
                     "{}: {} — {}",
                     person(h, id, lang),
-                    pick(lang, item.label_vi(), item.label_en()),
-                    pick(lang, status.label_vi(), status.label_en())
+                    lang.pick(item.label_vi(), item.label_en()),
+                    lang.pick(status.label_vi(), status.label_en())
                 )),
                 _ => None,
             }
@@ -75,32 +68,32 @@ pub fn change_text(code: &str, h: &Household, lang: Lang) -> String {
         ["visit.add", outcome] => VisitOutcome::from_code(outcome).map(|o| {
             format!(
                 "{}: {}",
-                pick(lang, "Ghi lần thăm", "Visit recorded"),
-                pick(lang, o.label_vi(), o.label_en())
+                lang.pick("Ghi lần thăm", "Visit recorded"),
+                lang.pick(o.label_vi(), o.label_en())
             )
         }),
         ["consent.given", id] => Some(format!(
             "{} {}",
             person(h, id, lang),
-            pick(lang, "đồng ý", "gave consent")
+            lang.pick("đồng ý", "gave consent")
         )),
         ["consent.withdrawn", id] => Some(format!(
             "{} {}",
             person(h, id, lang),
-            pick(lang, "rút lại đồng ý", "withdrew consent")
+            lang.pick("rút lại đồng ý", "withdrew consent")
         )),
         ["conflict.resolve", field] => FieldPath::from_str(field).ok().map(|path| {
-            let label = lower(&field_label(&path, lang), lang);
+            let label = lower(&field_label(&path, lang));
             match &path.member {
                 Some(m) => format!(
                     "{} {label} {} {}",
-                    pick(lang, "Chọn giá trị cho", "Chose the value of"),
-                    pick(lang, "của", "of"),
+                    lang.pick("Chọn giá trị cho", "Chose the value of"),
+                    lang.pick("của", "of"),
                     person(h, &m.0, lang)
                 ),
                 None => format!(
                     "{} {label}",
-                    pick(lang, "Chọn giá trị cho", "Chose the value of")
+                    lang.pick("Chọn giá trị cho", "Chose the value of")
                 ),
             }
         }),
@@ -109,9 +102,8 @@ pub fn change_text(code: &str, h: &Household, lang: Lang) -> String {
     text.unwrap_or_else(|| code.to_owned())
 }
 
-/// A label inside a sentence: lower case first letter in English ("Changed street"); Vietnamese
-/// labels are kept as written ("Sửa Số nhà" reads wrong, "Sửa số nhà" right: lowered too).
-fn lower(label: &str, _lang: Lang) -> String {
+/// A label inside a sentence, its first letter lowered ("Changed street", "Sửa số nhà").
+fn lower(label: &str) -> String {
     let mut chars = label.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

@@ -11,6 +11,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The text in this language.
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+
     /// `vi` or `en` (anything else is Vietnamese, the product's language).
     pub fn from_code(code: &str) -> Lang {
         if code.trim().eq_ignore_ascii_case("en") {
@@ -23,10 +31,7 @@ impl Lang {
 
 /// Picks the sentence of `lang`.
 pub fn tr(lang: Lang, vi: &str, en: &str) -> String {
-    match lang {
-        Lang::Vi => vi.to_owned(),
-        Lang::En => en.to_owned(),
-    }
+    lang.pick(vi, en).to_owned()
 }
 
 /// How much a message matters: an error blocks the action, a warning must be accepted
