@@ -18,6 +18,7 @@ pub mod keystore;
 pub mod model;
 mod register;
 pub mod screens;
+pub mod sqlcipher;
 mod store;
 pub mod sync;
 pub mod text;

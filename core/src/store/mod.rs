@@ -38,24 +38,8 @@ impl Store {
     /// Opens (creating if needed) the store at `path`, encrypted with `key` when one is given.
     pub fn open(path: &Path, key: Option<&[u8]>) -> Result<Self> {
         let conn = Connection::open(path)?;
-        // SQLCipher logs a failed key check to stderr; the caller gets Error::WrongKey instead.
-        conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-        if let Some(key) = key {
-            // A raw 256-bit key (x'..'), so SQLCipher skips its passphrase derivation.
-            conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", hex::encode(key)))?;
-        }
-        // The first read proves the key: SQLCipher reports a wrong key (or a missing one, or a
-        // key for a plain file) as "not a database".
-        match conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        }) {
-            Ok(_) => {}
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::NotADatabase =>
-            {
-                return Err(Error::WrongKey);
-            }
-            Err(e) => return Err(e.into()),
+        if !crate::sqlcipher::unlock(&conn, key)? {
+            return Err(Error::WrongKey);
         }
         Self::init(conn)
     }
@@ -66,9 +50,10 @@ impl Store {
         self.conn
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         self.conn.pragma_update(None, "journal_mode", "DELETE")?;
-        let rekeyed = self
-            .conn
-            .execute_batch(&format!("PRAGMA rekey = \"x'{}'\";", hex::encode(key)));
+        let rekeyed = self.conn.execute_batch(&format!(
+            "PRAGMA rekey = {};",
+            crate::sqlcipher::key_literal(key)
+        ));
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         rekeyed?;
         Ok(())

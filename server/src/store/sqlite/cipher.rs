@@ -73,28 +73,19 @@ impl DbKey {
     }
 
     fn pragma(&self) -> String {
-        format!("\"x'{}'\"", hex::encode(self.0))
+        gocua_core::sqlcipher::key_literal(&self.0)
     }
 }
 
 /// Applies the key (or none) to a connection just opened, and proves it with a first read.
 pub(super) fn unlock(conn: &Connection, key: Option<&DbKey>) -> StoreResult<()> {
-    // SQLCipher logs a failed key check to stderr; the caller gets a sentence instead.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
-    if let Some(key) = key {
-        conn.execute_batch(&format!("PRAGMA key = {};", key.pragma()))?;
-    }
-    match conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    }) {
-        Ok(_) => Ok(()),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::NotADatabase => {
-            Err(StoreError::Config(match key {
+    if gocua_core::sqlcipher::unlock(conn, key.map(|k| k.0.as_slice()))? {
+        Ok(())
+    } else {
+        Err(StoreError::Config(match key {
                 Some(_) => "không mở được cơ sở dữ liệu bằng khoá này (sai khoá, hoặc tệp không mã hoá) / the database does not open with this key (a wrong key, or a file that is not encrypted)".into(),
                 None => "cơ sở dữ liệu đã mã hoá: cần khoá (--db-key-file hoặc GOCUA_HUB_DB_KEY_FILE) / the database is encrypted: give its key (--db-key-file or GOCUA_HUB_DB_KEY_FILE)".into(),
-            }))
-        }
-        Err(e) => Err(e.into()),
+        }))
     }
 }
 
