@@ -155,6 +155,13 @@ impl GocuaRegister {
             .map(|s| saved_id(s, lang))
     }
 
+    /// The household to open for an id read from a card or a link: the one a merged household
+    /// was merged into, or the same.
+    pub fn follow_merged(&self, household_id: String) -> Result<String, GocuaError> {
+        self.with(|r| r.follow_merged(&hh(&household_id)))
+            .map(|id| id.0)
+    }
+
     pub fn household(&self, household_id: String) -> Result<Household, GocuaError> {
         self.with(|r| r.household(&hh(&household_id)))
             .map(Into::into)

@@ -220,6 +220,15 @@ pub enum IssueKind {
     UnknownMember,
     DuplicateIdNumber,
     InvalidValue,
+    NoHead,
+    SeveralHeads,
+    SeveralSpouses,
+    SameMemberTwice,
+    RelationGender,
+    RelationAge,
+    PrerequisiteMissing,
+    FarFromCommune,
+    RecordedInFuture,
 }
 
 #[uniffi::remote(Enum)]

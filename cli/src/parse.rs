@@ -4,28 +4,23 @@
 use chrono::NaiveDate;
 use gocua_core::model::{
     BirthDate, ChecklistItem, ChecklistStatus, ConsentMethod, ConsentPurposes, Gender, Lifecycle,
-    OfficialCode, Relation, ResidenceType, SmartphoneAccess, VisitOutcome,
+    OfficialCode, Relation, ResidenceType, SmartphoneAccess, Typed, VisitOutcome,
 };
 
 use crate::error::{CliError, Result};
 use crate::output::shown;
 
-/// A core enum with stable codes (the core's `coded_enum!` has no trait, so the CLI adds one).
-pub trait Coded: Sized + Copy + 'static {
+/// A core value typed by code or label (`gocua_core::model::Typed`), with what it names for
+/// error messages.
+pub trait Coded: Typed {
     /// What the code names, for error messages.
     const WHAT: (&'static str, &'static str);
-    fn all() -> &'static [Self];
-    fn code(self) -> &'static str;
-    fn from_code(code: &str) -> Option<Self>;
 }
 
 macro_rules! coded {
     ($($t:ty => $vi:literal, $en:literal;)+) => {$(
         impl Coded for $t {
             const WHAT: (&'static str, &'static str) = ($vi, $en);
-            fn all() -> &'static [Self] { <$t>::ALL }
-            fn code(self) -> &'static str { <$t>::code(self) }
-            fn from_code(code: &str) -> Option<Self> { <$t>::from_code(code) }
         }
     )+};
 }
@@ -51,24 +46,40 @@ pub fn codes<T: Coded>() -> String {
         .join(", ")
 }
 
-/// Parses a stable code, forgiving case, surrounding spaces and `-` for `_` (phones autocorrect).
+/// Parses a value by its stable code or by its label in Vietnamese or English, forgiving case,
+/// diacritics, surrounding spaces and `-` for `_` (phones autocorrect): `female`, `nữ`, `Nu`;
+/// `done`, `Đã xong`; `chu_ho`, `Chủ hộ`, `head of household`.
 pub fn code<T: Coded>(value: &str) -> Result<T> {
-    let norm = value.trim().to_lowercase().replace('-', "_");
-    T::from_code(&norm).ok_or_else(|| {
+    T::from_typed(value).ok_or_else(|| {
         let (vi, en) = T::WHAT;
         CliError::usage(
             format!(
                 "Mã {vi} không hợp lệ: '{}'. Các mã được chấp nhận: {}",
                 shown(value),
-                codes::<T>()
+                labelled::<T>(true)
             ),
             format!(
                 "Unknown {en} code '{}'. Accepted codes: {}",
                 shown(value),
-                codes::<T>()
+                labelled::<T>(false)
             ),
         )
     })
+}
+
+/// The accepted codes with their labels: `female (Nữ)`.
+pub fn labelled<T: Coded>(vi: bool) -> String {
+    T::all()
+        .iter()
+        .map(|c| {
+            format!(
+                "{} ({})",
+                c.code(),
+                if vi { c.label_vi() } else { c.label_en() }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A calendar date as written in the field: `YYYY-MM-DD` or `DD/MM/YYYY`.

@@ -15,6 +15,7 @@ mod erasure;
 mod error;
 pub mod input;
 pub mod keystore;
+pub mod merge;
 pub mod model;
 mod register;
 pub mod screens;

@@ -18,7 +18,9 @@ use crate::keystore::{self, KeyStore};
 use crate::model::*;
 use crate::store::{self, ChecklistCount, HouseholdSummary, SearchHit, Store};
 use crate::text::nfc;
-use crate::validate::{Issue, IssueKind, Report, validate_household_input, validate_member_input};
+use crate::validate::{
+    Issue, IssueKind, Report, check_member_fits, validate_household_input, validate_member_input,
+};
 
 /// The time source. Device clocks are often wrong in the field: times are shown to people and
 /// never used to order changes.
@@ -352,6 +354,34 @@ impl Register {
         self.update(id, |_, _| Ok((edit.clone(), ())))
     }
 
+    /// The centre of the commune's registered positions (median of their Plus Codes), when at
+    /// least five are known: a new position far from it is questioned.
+    pub fn commune_centre(&self, commune: &str) -> Result<Option<(f64, f64)>> {
+        let codes = store::plus_codes_in_commune(self.store.conn(), commune)?;
+        Ok(crate::validate::commune_centre(codes.iter().filter_map(
+            |c| crate::digital_address::decode_plus_code(c),
+        )))
+    }
+
+    /// The household to open for `id`: the one it was merged into (followed through at most
+    /// eight merges, which no real chain reaches), or itself. A card printed for a household
+    /// later merged still opens the household its people are in.
+    pub fn follow_merged(&self, id: &HouseholdId) -> Result<HouseholdId> {
+        let mut current = id.clone();
+        for _ in 0..8 {
+            let h = self.household(&current)?;
+            match (h.lifecycle, h.merged_into) {
+                (crate::model::Lifecycle::Merged, Some(next))
+                    if next != current && self.store.load(&next)?.is_some() =>
+                {
+                    current = next
+                }
+                _ => break,
+            }
+        }
+        Ok(current)
+    }
+
     pub fn household(&self, id: &HouseholdId) -> Result<Household> {
         self.load(id)?.read()
     }
@@ -452,6 +482,9 @@ impl Register {
     ) -> Result<(MemberInput, Report)> {
         let today = self.clock.now().date_naive();
         let (input, mut report) = validate_member_input(input, today);
+        report
+            .issues
+            .extend(check_member_fits(household, member, &input));
         if let Some(n) = &input.id_number
             && !report.errors().any(|i| i.field == "member.id_number")
         {

@@ -144,6 +144,27 @@ impl HouseholdDoc {
         Ok(())
     }
 
+    /// Applies one edit as one change made by `author` (its actor and history entry) that
+    /// writes a record (visit, consent, checklist entry) keeping the attribution `record` of the
+    /// person who first made it: what a merge of two households copies.
+    pub fn apply_attributed(
+        &mut self,
+        edit: &Edit,
+        author: &ChangeContext,
+        record: &ChangeContext,
+    ) -> Result<()> {
+        self.doc.set_actor(actor_for(&author.device));
+        let applied = self
+            .record_actor(author)
+            .and_then(|()| edit::apply(&mut self.doc, edit, record));
+        if let Err(e) = applied {
+            self.doc.rollback();
+            return Err(e);
+        }
+        self.commit(author, &edit.describe());
+        Ok(())
+    }
+
     fn record_actor(&mut self, ctx: &ChangeContext) -> Result<()> {
         let actors = value::get_map(&self.doc, ROOT, schema::ACTORS)?
             .ok_or_else(|| Error::CorruptDocument("missing actors".into()))?;

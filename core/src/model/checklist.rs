@@ -47,6 +47,26 @@ checklist_items! {
 }
 
 impl ChecklistItem {
+    /// What must be achieved before an item can be done (DOMAIN.md: the app needs a phone, level 1 is
+    /// done in the installed app, level 2 at the police after level 1, the welfare account, the health
+    /// record and the portal login need level 2).
+    pub fn prerequisites(self) -> &'static [ChecklistItem] {
+        use ChecklistItem::*;
+        match self {
+            VneidInstalled => &[Smartphone],
+            VneidLevel1 => &[VneidInstalled, SimOwnName],
+            VneidLevel2 => &[VneidLevel1],
+            WelfareAccountLinked => &[VneidLevel2],
+            HealthRecord => &[VneidLevel2],
+            PublicServicePortal => &[VneidLevel1],
+            FirstOnlineService => &[PublicServicePortal],
+            MobileMoney => &[Smartphone, SimOwnName],
+            QrPayment | EcommerceBuyer | EcommerceSeller | Vssid | LocalPlatform => &[Smartphone],
+            DigitalSignature => &[VneidLevel2],
+            Smartphone | SimOwnName | BankAccount | CyberSafety => &[],
+        }
+    }
+
     /// The items that stand for the campaign's 5 basic digital skills, in order: use online
     /// public services, shop online, pay online, protect yourself online, use local platforms.
     pub const FIVE_SKILLS: [ChecklistItem; 5] = [

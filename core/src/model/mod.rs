@@ -10,6 +10,7 @@ mod household;
 mod ids;
 mod labels;
 mod member;
+mod typed;
 mod visit;
 
 pub use area::{Address, Area, DigitalAddress, GpsFix, GpsSource, OfficialCode};
@@ -18,6 +19,7 @@ pub use consent::{ConsentAction, ConsentEvent, ConsentMethod, ConsentPurposes};
 pub use household::{Household, Lifecycle};
 pub use ids::{DeviceId, HouseholdId, MemberId, RecordId, VolunteerId, is_valid_id};
 pub use member::{BirthDate, Gender, Member, Relation, ResidenceType};
+pub use typed::Typed;
 pub use visit::{Visit, VisitOutcome};
 
 /// Declares a fieldless enum with a stable snake_case code per variant.

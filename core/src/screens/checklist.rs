@@ -11,26 +11,6 @@ use crate::error::{Error, Result};
 use crate::model::{ChecklistItem, ChecklistStatus, HouseholdId, Member, MemberId};
 use crate::register::Register;
 
-/// What must be achieved before an item can be done (DOMAIN.md: the app needs a phone, level 1 is
-/// done in the installed app, level 2 at the police after level 1, the welfare account, the health
-/// record and the portal login need level 2).
-pub fn prerequisites(item: ChecklistItem) -> &'static [ChecklistItem] {
-    use ChecklistItem::*;
-    match item {
-        VneidInstalled => &[Smartphone],
-        VneidLevel1 => &[VneidInstalled, SimOwnName],
-        VneidLevel2 => &[VneidLevel1],
-        WelfareAccountLinked => &[VneidLevel2],
-        HealthRecord => &[VneidLevel2],
-        PublicServicePortal => &[VneidLevel1],
-        FirstOnlineService => &[PublicServicePortal],
-        MobileMoney => &[Smartphone, SimOwnName],
-        QrPayment | EcommerceBuyer | EcommerceSeller | Vssid | LocalPlatform => &[Smartphone],
-        DigitalSignature => &[VneidLevel2],
-        Smartphone | SimOwnName | BankAccount | CyberSafety => &[],
-    }
-}
-
 pub fn item_label(item: ChecklistItem, lang: Lang) -> String {
     tr(lang, item.label_vi(), item.label_en())
 }
@@ -128,7 +108,8 @@ pub fn next_steps(member: &Member, lang: Lang) -> Vec<NextStepView> {
             )
         })
         .map(|item| {
-            let waiting_for: Vec<String> = prerequisites(item)
+            let waiting_for: Vec<String> = item
+                .prerequisites()
                 .iter()
                 .filter(|&&p| !achieved(member, p))
                 .map(|&p| item_label(p, lang))
@@ -354,7 +335,9 @@ impl ChecklistModel {
             }
         };
         let editor = self.editing.as_ref().map(|e| {
-            let missing: Vec<String> = prerequisites(e.item)
+            let missing: Vec<String> = e
+                .item
+                .prerequisites()
                 .iter()
                 .filter(|&&p| !achieved(&member, p))
                 .map(|&p| item_label(p, lang))

@@ -11,11 +11,9 @@ use crate::Register;
 use crate::catalog::admin_units;
 use crate::input::HouseholdInput;
 use crate::model::{Address, Area, GpsFix, GpsSource, HouseholdId, VisitOutcome};
-use crate::validate::{Issue, IssueKind, validate_household_input};
-
-/// Distance from the commune's reference point beyond which a position is questioned, in km.
-/// Communes merged in 2025 span up to about 15 km across; 20 km leaves a margin.
-pub const FAR_FROM_COMMUNE_KM: f64 = 20.0;
+use crate::validate::{
+    FAR_FROM_COMMUNE_KM, Issue, IssueKind, distance_km, validate_household_input,
+};
 
 /// The prefix of the registration visit's note that lists accepted warnings.
 pub const ACCEPTED_NOTE_PREFIX: &str = "accepted_warnings:";
@@ -145,14 +143,18 @@ impl HouseholdFormModel {
         }
     }
 
-    /// The core's warnings plus the distance from the commune.
-    fn warnings(&self, validated: &[Issue]) -> Vec<Issue> {
+    /// The core's warnings plus the distance from the commune (its centre from the enrolment,
+    /// or else from the positions already registered in it).
+    fn warnings(&self, reg: &Register, input: &HouseholdInput, validated: &[Issue]) -> Vec<Issue> {
         let mut out: Vec<Issue> = validated
             .iter()
             .filter(|i| !i.is_error())
             .cloned()
             .collect();
-        if let (Some(fix), Some((lat, lon))) = (&self.gps, self.commune_centre)
+        let centre = self
+            .commune_centre
+            .or_else(|| reg.commune_centre(&input.area.commune_code).ok().flatten());
+        if let (Some(fix), Some((lat, lon))) = (&self.gps, centre)
             && distance_km(fix.lat, fix.lon, lat, lon) > FAR_FROM_COMMUNE_KM
         {
             out.push(Issue::warning(
@@ -194,7 +196,7 @@ impl HouseholdFormModel {
         if blocked {
             return;
         }
-        let warnings = self.warnings(&report.issues);
+        let warnings = self.warnings(reg, &input, &report.issues);
         let all_shown = warnings.iter().all(|w| self.shown.contains(w));
         if !(warnings.is_empty() || accept && all_shown) {
             self.shown = warnings;
@@ -333,13 +335,4 @@ fn key_of(field: &str) -> String {
         "hamlet_id" => "hamlet".into(),
         other => other.into(),
     }
-}
-
-/// Great-circle distance (haversine), in kilometres.
-pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = (lat2 - lat1).to_radians();
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0 * a.sqrt().asin()
 }

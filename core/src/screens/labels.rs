@@ -55,6 +55,40 @@ pub fn field_label(path: &FieldPath, lang: Lang) -> String {
     label.unwrap_or_else(|| path.key.clone())
 }
 
+/// The label of a validator's field path (`member.birth`, `address.street`,
+/// `digital_address.gps.lat`, `member.checklist.vneid_level2`): what a warnings list shows
+/// instead of the path.
+pub fn issue_field_label(field: &str, lang: Lang) -> String {
+    if let Some(item) = field.strip_prefix("member.checklist.") {
+        return crate::model::ChecklistItem::from_code(item)
+            .map(|i| tr(lang, i.label_vi(), i.label_en()))
+            .unwrap_or_else(|| field.to_owned());
+    }
+    let record = match field {
+        "household.created_at" => Some(("Ngày đăng ký hộ", "Registered on")),
+        "visit.date" => Some(("Lần thăm", "Visit")),
+        "consent" => Some(("Đồng ý", "Consent")),
+        "member.checklist" => Some(("Danh sách hỗ trợ", "Checklist")),
+        _ => None,
+    };
+    if let Some((vi, en)) = record {
+        return tr(lang, vi, en);
+    }
+    if let Some(key) = field.strip_prefix("member.") {
+        return member_key_label(key, lang).unwrap_or_else(|| field.to_owned());
+    }
+    let key = match field.split('.').collect::<Vec<_>>().as_slice() {
+        ["area", "hamlet_id"] => "hamlet",
+        ["area", ..] => return tr(lang, "Địa bàn", "Area"),
+        ["address", key] | ["household", key] => key,
+        ["digital_address", "gps", ..] => "gps",
+        ["digital_address", "official", ..] => "official_code",
+        ["notes"] => "notes",
+        _ => return field.to_owned(),
+    };
+    household_key_label(key, lang).unwrap_or_else(|| field.to_owned())
+}
+
 /// The label of a household field being edited.
 pub fn household_field_label(field: &HouseholdField, lang: Lang) -> String {
     field_label(&FieldPath::household(household_key(field)), lang)

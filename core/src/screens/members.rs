@@ -14,7 +14,7 @@ use crate::consent_rule::{Purpose, allows};
 use crate::doc::MemberField;
 use crate::input::MemberInput;
 use crate::model::{BirthDate, Gender, HouseholdId, MemberId, Relation, ResidenceType};
-use crate::validate::validate_member_input;
+use crate::validate::{check_member_fits, validate_member_input};
 
 /// Personal data typed for a member that only consent lets the register keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,10 +219,19 @@ impl MembersModel {
             phone: blank_none(&self.draft.phone),
             residence: self.draft.residence.unwrap_or(ResidenceType::Permanent),
         };
-        let (checked, report) = validate_member_input(&input, reg.sync_now().date_naive());
+        let (checked, mut report) = validate_member_input(&input, reg.sync_now().date_naive());
+        if let Ok(h) = reg.household(&self.household) {
+            report
+                .issues
+                .extend(check_member_fits(&h, self.editing.as_ref(), &checked));
+        }
         for issue in &report.issues {
-            let key = issue.field.trim_start_matches("member.").to_owned();
-            self.message(&key, notice_of(issue, lang));
+            match issue.field.strip_prefix("member.") {
+                Some(key) if !key.starts_with("checklist.") => {
+                    self.message(key, notice_of(issue, lang))
+                }
+                _ => self.notices.push(notice_of(issue, lang)),
+            }
         }
         let blocked = self
             .messages

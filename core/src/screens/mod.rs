@@ -15,6 +15,7 @@ pub mod consent;
 pub mod corrections;
 pub mod dates;
 pub mod enrol;
+pub mod field_edit;
 pub mod history;
 pub mod household_form;
 pub mod labels;

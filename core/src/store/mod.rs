@@ -10,7 +10,8 @@ mod index;
 mod query;
 pub mod sync_state;
 pub use query::{
-    checklist_counts, households_with_id_number, list_hamlet, pending_count, search, summary_of,
+    checklist_counts, households_with_id_number, list_hamlet, pending_count, plus_codes_in_commune,
+    search, summary_of,
 };
 mod schema;
 

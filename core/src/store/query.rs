@@ -59,7 +59,7 @@ pub fn list_hamlet(
     offset: u32,
 ) -> Result<Vec<HouseholdSummary>> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM households h WHERE h.commune = ?1 AND h.hamlet = ?2
+        "SELECT {SUMMARY_COLUMNS} FROM households h WHERE h.commune = ?1 AND h.hamlet = ?2 AND h.lifecycle != 'merged'
          ORDER BY h.head_fold, h.doc_id LIMIT ?3 OFFSET ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -109,6 +109,9 @@ fn hit(row: &Row<'_>, matched: SearchMatch) -> rusqlite::Result<SearchHit> {
 
 const HIT_COLUMNS: &str = "m.doc_id, m.member_id, m.full_name, h.hamlet, m.id_number";
 
+/// Households merged into another are left out of lists and searches: their people are found
+/// in the household they were merged into.
+///
 /// Finds current members by name (word prefixes, without diacritics: "nguyen van a" finds
 /// "Nguyễn Văn An"), by phone (any written form of the number, or its last digits) or by ID
 /// number (whole, or its last digits).
@@ -133,7 +136,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
          JOIN member_names n ON n.rowid_ = s.rowid
          JOIN members m ON m.doc_id = n.doc_id AND m.member_id = n.member_id
          JOIN households h ON h.doc_id = m.doc_id
-         WHERE member_search MATCH ?1
+         WHERE member_search MATCH ?1 AND h.lifecycle != 'merged'
          ORDER BY (m.name_fold = ?2) DESC, m.name_fold, m.doc_id LIMIT ?3"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -155,11 +158,11 @@ fn search_digits(conn: &Connection, d: &str, limit: u32) -> Result<Vec<SearchHit
     let mut hits = Vec::new();
     let exact_phone = format!(
         "SELECT {HIT_COLUMNS} FROM members m JOIN households h ON h.doc_id = m.doc_id
-         WHERE m.phone = ?1 AND m.removed = 0 ORDER BY m.doc_id LIMIT ?2"
+         WHERE m.phone = ?1 AND m.removed = 0 AND h.lifecycle != 'merged' ORDER BY m.doc_id LIMIT ?2"
     );
     let exact_id = format!(
         "SELECT {HIT_COLUMNS} FROM members m JOIN households h ON h.doc_id = m.doc_id
-         WHERE m.id_number = ?1 AND m.removed = 0 ORDER BY m.doc_id LIMIT ?2"
+         WHERE m.id_number = ?1 AND m.removed = 0 AND h.lifecycle != 'merged' ORDER BY m.doc_id LIMIT ?2"
     );
     let mut stmt = conn.prepare_cached(&exact_phone)?;
     hits.extend(
@@ -175,7 +178,7 @@ fn search_digits(conn: &Connection, d: &str, limit: u32) -> Result<Vec<SearchHit
         // The last digits, as people read them off a card or a phone.
         let suffix = format!(
             "SELECT {HIT_COLUMNS}, COALESCE(m.phone LIKE ?1, 0) FROM members m JOIN households h ON h.doc_id = m.doc_id
-             WHERE (m.phone LIKE ?1 OR m.id_number LIKE ?1) AND m.removed = 0 ORDER BY m.doc_id LIMIT ?2"
+             WHERE (m.phone LIKE ?1 OR m.id_number LIKE ?1) AND m.removed = 0 AND h.lifecycle != 'merged' ORDER BY m.doc_id LIMIT ?2"
         );
         let mut stmt = conn.prepare_cached(&suffix)?;
         let pattern = format!("%{d}");
@@ -249,7 +252,8 @@ pub fn households_with_id_number(
     except: &HouseholdId,
 ) -> Result<Vec<HouseholdId>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT DISTINCT doc_id FROM members WHERE id_number = ?1 AND doc_id != ?2 AND removed = 0 ORDER BY doc_id",
+        "SELECT DISTINCT m.doc_id FROM members m JOIN households h ON h.doc_id = m.doc_id
+         WHERE m.id_number = ?1 AND m.doc_id != ?2 AND m.removed = 0 AND h.lifecycle != 'merged' ORDER BY m.doc_id",
     )?;
     let rows = stmt.query_map(params![id_number, except.as_str()], |r| {
         r.get::<_, String>(0)
@@ -261,4 +265,13 @@ pub fn households_with_id_number(
 
 pub fn pending_count(conn: &Connection) -> Result<u32> {
     Ok(conn.query_row("SELECT COUNT(*) FROM pending_sync", [], |r| r.get(0))?)
+}
+
+/// The Plus Codes of the commune's households still active (for the commune's centre).
+pub fn plus_codes_in_commune(conn: &Connection, commune: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT plus_code FROM households WHERE commune = ?1 AND plus_code IS NOT NULL AND lifecycle = 'active'",
+    )?;
+    let rows = stmt.query_map([commune], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -2,18 +2,28 @@
 //! volunteer may accept), each with a machine kind, the field, and a message in Vietnamese and
 //! English that never repeats the personal data it is about.
 
+mod consistency;
 mod document;
 mod gps;
 mod household;
 mod id_number;
 mod name;
+mod near_duplicate;
 mod phone;
 
+pub use consistency::{
+    FAR_FROM_COMMUNE_KM, Finding, check_consistency, check_member_fits, check_recorded_times,
+    commune_centre, distance_km, far_from_commune,
+};
 pub use document::{MAX_DOCUMENT_BYTES, MAX_REASON_CHARS, MAX_VISIT_NOTE_CHARS, validate_document};
 pub use gps::validate_gps;
 pub use household::{validate_household_input, validate_member_input};
 pub use id_number::{check_id_number, known_province_prefix};
 pub use name::normalize_name;
+pub use near_duplicate::{
+    DuplicateClue, DuplicateRule, SAME_PLACE_METRES, candidate_pairs, duplicate_rules,
+    similar_names,
+};
 pub use phone::{PhoneKind, normalize_phone};
 
 use serde::{Deserialize, Serialize};
@@ -50,6 +60,15 @@ pub enum IssueKind {
     UnknownMember,
     DuplicateIdNumber,
     InvalidValue,
+    NoHead,
+    SeveralHeads,
+    SeveralSpouses,
+    SameMemberTwice,
+    RelationGender,
+    RelationAge,
+    PrerequisiteMissing,
+    FarFromCommune,
+    RecordedInFuture,
 }
 
 impl IssueKind {
@@ -74,6 +93,15 @@ impl IssueKind {
             IssueKind::UnknownMember => "unknown_member",
             IssueKind::DuplicateIdNumber => "duplicate_id_number",
             IssueKind::InvalidValue => "invalid_value",
+            IssueKind::NoHead => "no_head",
+            IssueKind::SeveralHeads => "several_heads",
+            IssueKind::SeveralSpouses => "several_spouses",
+            IssueKind::SameMemberTwice => "same_member_twice",
+            IssueKind::RelationGender => "relation_gender",
+            IssueKind::RelationAge => "relation_age",
+            IssueKind::PrerequisiteMissing => "prerequisite_missing",
+            IssueKind::FarFromCommune => "far_from_commune",
+            IssueKind::RecordedInFuture => "recorded_in_future",
         }
     }
 }
