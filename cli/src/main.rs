@@ -11,6 +11,7 @@ mod labels;
 mod lang;
 mod output;
 mod parse;
+mod usage_error;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -612,7 +613,17 @@ fn run(cli: Cli, ctx: &mut Ctx) -> error::Result<()> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let args: Vec<String> = std::env::args().collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => match usage_error::sentence(&e, usage_error::lang_from_args(&args)) {
+            Some(sentence) => {
+                eprintln!("{sentence}");
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     let mut ctx = Ctx::new(cli.db.clone(), Out::new(cli.lang, cli.json));
     let result = run(cli, &mut ctx);
     let code = match &result {

@@ -800,3 +800,74 @@ fn catalog_and_guides_without_a_register() {
     );
     assert!(!dir.join("none.db").exists());
 }
+
+#[test]
+fn codes_are_read_in_either_language_and_argument_errors_speak_the_volunteers() {
+    let tmp = TempDir::new().unwrap();
+    let hh = setup(tmp.path(), "r.db", "tnv01");
+    // Vietnamese and English labels as well as codes, with or without diacritics.
+    let head = id(
+        tmp.path(),
+        "r.db",
+        &[
+            "member",
+            "add",
+            &hh,
+            "--name",
+            "Lê Văn Cường",
+            "--relation",
+            "Chủ hộ",
+            "--gender",
+            "nam",
+        ],
+    );
+    let wife = id(
+        tmp.path(),
+        "r.db",
+        &[
+            "member",
+            "add",
+            &hh,
+            "--name",
+            "Đỗ Thị Hạnh",
+            "--relation",
+            "wife",
+            "--gender",
+            "Nu",
+        ],
+    );
+    let members = json(tmp.path(), "r.db", &["household", "show", &hh, "--full"]);
+    let text = members.to_string();
+    assert!(text.contains(&head) && text.contains(&wife), "{text}");
+    assert!(
+        text.contains("\"female\"") && text.contains("\"vo\""),
+        "{text}"
+    );
+
+    // clap's own errors, in the chosen language, and an ID number typed as an option masked.
+    let vi = gocua(
+        tmp.path(),
+        "r.db",
+        &["member", "add", &hh, "--bogus", "001085012345"],
+    );
+    assert_eq!(vi.code, 2);
+    assert!(
+        vi.stderr.contains("Tham số không được chấp nhận: --bogus"),
+        "{}",
+        vi.stderr
+    );
+    assert!(!vi.stderr.contains("001085012345"), "{}", vi.stderr);
+    let en = gocua(tmp.path(), "r.db", &["--lang", "en", "member", "add"]);
+    assert_eq!(en.code, 2);
+    assert!(
+        en.stderr.contains("A required argument is missing"),
+        "{}",
+        en.stderr
+    );
+    let sub = gocua(tmp.path(), "r.db", &["memebr"]);
+    assert!(
+        sub.stderr.contains("Không có lệnh 'memebr'") && sub.stderr.contains("member"),
+        "{}",
+        sub.stderr
+    );
+}
