@@ -34,6 +34,7 @@ fn valid_request() -> Vec<u8> {
             epoch: 1,
             gone: false,
         }],
+        device_time: Some(1_790_000_000),
     })
 }
 
@@ -59,6 +60,7 @@ fn valid_response() -> Vec<u8> {
         erased: vec![],
         area: None,
         erase_answers: Some(vec![]),
+        hub_time: Some(1_790_000_000),
     })
 }
 

@@ -22,6 +22,7 @@ fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
         left_area: 0,
         erasures_filed: 0,
         erasures_refused: 0,
+        clock_skew_secs: Some(40),
     }
 }
 
@@ -118,4 +119,27 @@ fn a_progress_bar_reads_its_percent_from_the_core() {
     assert_eq!(progress_percent(3, 0), 0, "total unknown");
     assert_eq!(progress_percent(2, 4), 50);
     assert_eq!(progress_percent(9, 4), 100, "never past the end");
+}
+
+#[test]
+fn a_clock_minutes_off_is_told_and_a_few_seconds_are_not() {
+    use gocua_core::screens::sync_status::{clock_skew_sentence, report_notes};
+    let mut r = report(SessionOutcome::Success, Vec::new());
+    assert!(
+        report_notes(&r, Lang::En).is_empty(),
+        "40 s is normal drift"
+    );
+    // A phone left at 2035 after a drained battery.
+    r.clock_skew_secs = Some(8 * 365 * 86_400 + 3 * 86_400);
+    let notes = report_notes(&r, Lang::Vi);
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].starts_with("Đồng hồ điện thoại đang nhanh 2923 ngày"),
+        "{notes:?}"
+    );
+    assert_eq!(
+        clock_skew_sentence(-(2 * 3600 + 5 * 60), Lang::En).unwrap(),
+        "This phone's clock is 2 hours 5 minutes behind the commune hub. Set the phone's date and time (automatic) so that dates are recorded right."
+    );
+    assert!(clock_skew_sentence(300, Lang::En).is_none());
 }

@@ -66,6 +66,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             erased,
             area: None,
             erase_answers: None,
+            hub_time: Some(1_790_000_000),
         })
     };
     let pull = |changes: &[u8], heads: &[Head]| PullDoc {
@@ -113,6 +114,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 erased: vec![],
                 area: None,
                 erase_answers: None,
+                hub_time: None,
             }),
         ),
     ]

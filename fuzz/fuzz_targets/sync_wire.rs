@@ -87,6 +87,7 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             member: Some("m-1".into()),
             state: EraseRequestState::Pending,
         }]),
+        hub_time: Some(1_790_000_000),
     };
     let finish = FinishRequest {
         protocol: PROTOCOL_VERSION,

@@ -153,6 +153,7 @@ pub fn sync_request(session: Option<u64>, push: Vec<PushDoc>) -> SyncRequest {
         resend: vec![],
         erase: vec![],
         epochs: vec![],
+        device_time: Some(1_790_000_000),
     }
 }
 

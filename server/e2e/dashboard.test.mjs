@@ -260,6 +260,68 @@ try {
     await shot('13-audit');
   });
 
+  await test('a refused household, from the phone to its fix', async () => {
+    const refused = await cmd('refuse vol-hoa');
+    eq([refused.ok, refused.outcome], [true, 'Partial'], 'the hub refused it: ' + JSON.stringify(refused));
+    await page.goto(base + '/sync');
+    const hoa = page.locator('#devices tr[data-volunteer="vol-hoa"]');
+    ok((await hoa.textContent()).includes('không hợp lệ'), 'the sync report says why: ' + (await hoa.textContent()));
+    await page.goto(base + '/quality');
+    const row = page.locator(`#refused tr.refused[data-household="${refused.household}"]`);
+    eq(await row.count(), 1, 'listed on the data-quality page');
+    ok((await row.textContent()).includes('vol-hoa') && (await row.textContent()).includes('sửa trên điện thoại'), 'who, and what to do');
+    await shot('16-refused-household');
+    await row.locator('a[href*="/sync/device/"]').click();
+    ok((await page.textContent('body')).includes('không hợp lệ'), "on the device's page too");
+    const fixed = await cmd(`fix vol-hoa ${refused.household}`);
+    eq([fixed.outcome, fixed.pending], ['Success', 0], 'the fixed version is stored: ' + JSON.stringify(fixed));
+    await page.goto(base + '/quality');
+    eq(await page.locator('#refused tr.refused').count(), 0, 'no longer listed');
+    await page.goto(base + '/sync');
+    ok(!(await page.locator('#devices tr[data-volunteer="vol-hoa"]').textContent()).includes('không hợp lệ'), 'the sync report is clear');
+  });
+
+  await test('a coordinator corrects a field where the problem is seen, and the phones receive it', async () => {
+    await page.goto(base + '/households/' + fx.shared_household);
+    await page.selectOption('#edit-form select[name=member]', '');
+    await page.selectOption('#edit-form select[name=key]', 'house_number');
+    await page.fill('#edit-form input[name=value]', '14');
+    await Promise.all([page.waitForNavigation(), page.click('#edit-form button')]);
+    ok(await page.isVisible('#notice'), 'saved: ' + page.url());
+    ok((await page.textContent('#history')).includes(fx.coordinator), 'in the history under the coordinator');
+    await shot('17-field-corrected');
+    const lan = await cmd('sync vol-lan');
+    eq([lan.outcome, lan.house_number], ['Success', '14'], 'the phone has it');
+    // A value the phone's rules refuse is refused here too, with the reason.
+    await page.goto(base + '/households/' + fx.shared_household);
+    const member = await page.locator('#edit-form select[name=member] option').nth(1).getAttribute('value');
+    await page.selectOption('#edit-form select[name=member]', member);
+    await page.selectOption('#edit-form select[name=key]', 'phone');
+    await page.fill('#edit-form input[name=value]', '0123');
+    const [resp] = await Promise.all([page.waitForNavigation(), page.click('#edit-form button')]);
+    eq(resp.status(), 400, 'refused');
+    ok((await page.textContent('body')).includes('Không lưu được'), 'with a reason');
+  });
+
+  await test('two households that are one: compared side by side, then merged', async () => {
+    await page.goto(base + '/quality');
+    const pair = page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).filter({ hasText: 'Nguyễn Văn An' });
+    eq(await pair.count(), 1, 'the pair is listed once');
+    ok((await pair.textContent()).includes('Tên chủ hộ gần giống'), 'with the rules that matched');
+    await Promise.all([page.waitForNavigation(), pair.locator('a.button').click()]);
+    eq(await page.locator('.merge-side').count(), 2, 'both sides');
+    ok((await page.textContent('#merge')).includes('vol-lan') && (await page.textContent('#merge')).includes('vol-minh'), 'who registered each');
+    await shot('18-merge-compare');
+    const keep = page.locator(`.merge-side[data-household="${fx.shared_household}"]`);
+    await Promise.all([page.waitForNavigation(), keep.locator('button').click()]);
+    ok((await page.textContent('#notice')).includes('gộp'), 'merged');
+    eq(await page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).count(), 0, 'the pair is settled');
+    for (const vol of ['vol-minh', 'vol-lan']) {
+      const after = await cmd(`sync ${vol}`);
+      eq(after.outcome, 'Success', `${vol} syncs after the merge`);
+    }
+  });
+
   await test('an erasure request filed by a phone is approved, and leaves every copy', async () => {
     const filed = await cmd('request_erasure vol-lan');
     eq([filed.ok, filed.step, filed.filed], [true, 'Requested', 1], 'a request, filed by the hub: ' + JSON.stringify(filed));

@@ -537,6 +537,57 @@ fn main() -> R<()> {
                 }
                 None => json!({"ok": false, "error": "no such device"}),
             },
+            ["refuse", vol] => match regs.get_mut(*vol) {
+                // A household as an older app version wrote it: a phone number that today's
+                // rules refuse, by the device's own actor, then edited (so it is pending).
+                Some(reg) => {
+                    let id = reg
+                        .household_ids()?
+                        .into_iter()
+                        .find(|id| {
+                            reg.household(id)
+                                .is_ok_and(|h| h.address.house_number.as_deref() == Some("21"))
+                        })
+                        .ok_or("no household 21")?;
+                    let head = reg.household(&id)?.head.ok_or("no head")?;
+                    let mut doc = gocua_core::HouseholdDoc::load(&reg.export_document(&id)?)?;
+                    let ident = reg.identity().clone();
+                    doc.apply(
+                        &gocua_core::Edit::SetMember {
+                            member: head,
+                            field: gocua_core::MemberField::Phone(Some("0123".into())),
+                        },
+                        &gocua_core::ChangeContext {
+                            volunteer: ident.volunteer.clone(),
+                            device: ident.device.clone(),
+                            at: Utc::now(),
+                        },
+                    )?;
+                    reg.merge_document(&doc.save())?;
+                    reg.set_household_field(
+                        &id,
+                        HouseholdField::Notes(Some("Gọi lại sau".into())),
+                    )?;
+                    let outcome = sync_now(reg).unwrap_or_else(|e| format!("error: {e}"));
+                    json!({"ok": true, "household": id.0, "outcome": outcome})
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
+            ["fix", vol, id] => match regs.get_mut(*vol) {
+                // The volunteer corrects the phone number on the phone, and syncs.
+                Some(reg) => {
+                    let id = HouseholdId((*id).into());
+                    let head = reg.household(&id)?.head.ok_or("no head")?;
+                    reg.set_member_field(
+                        &id,
+                        &head,
+                        gocua_core::MemberField::Phone(Some("0912345678".into())),
+                    )?;
+                    let outcome = sync_now(reg).unwrap_or_else(|e| format!("error: {e}"));
+                    json!({"ok": true, "outcome": outcome, "pending": reg.pending_count()?})
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
             ["expire"] => {
                 let n =
                     db.execute("UPDATE dash_sessions SET expires_at = '2000-01-01T00:00:00.000Z'")?;

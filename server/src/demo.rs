@@ -22,6 +22,19 @@ pub const DEMO_PASSWORD: &str = "demo-ubnd-xa";
 
 type DemoResult<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// Around the demo commune's office (Ba Đình, Hà Nội); each house a few tens of metres apart.
+const CENTRE: (f64, f64) = (21.0337, 105.8142);
+
+fn position(number: usize) -> GpsFix {
+    GpsFix {
+        lat: CENTRE.0 + (number % 7) as f64 * 0.0007,
+        lon: CENTRE.1 + (number / 7) as f64 * 0.0007,
+        accuracy_m: 8.0,
+        fixed_at: Utc::now() - chrono::Duration::minutes(10),
+        source: GpsSource::Fix,
+    }
+}
+
 fn household(hamlet: &str, street: &str, number: usize) -> HouseholdInput {
     HouseholdInput {
         area: Area {
@@ -34,7 +47,7 @@ fn household(hamlet: &str, street: &str, number: usize) -> HouseholdInput {
             alley: None,
             house_number: Some(number.to_string()),
         },
-        gps: None,
+        gps: Some(position(number)),
         official: None,
         notes: None,
     }
@@ -131,6 +144,138 @@ fn line(who: &str, r: &SyncReport) {
     );
 }
 
+/// What the data-quality page is for, one example of each problem, registered by Hoa offline:
+/// the same house registered twice, a household with two heads, a child born before the head
+/// and VNeID level 2 "done" after level 1 failed, a position in Hồ Chí Minh City, and a
+/// household an older app version wrote with a phone number today's rules refuse.
+fn data_quality_examples(hoa: &mut Register) -> DemoResult<()> {
+    println!(
+        "\nHoa registers more households offline, with the mistakes the data-quality page shows:"
+    );
+    // The same house, head and position as her first household.
+    register_households(hoa, "thon-bac", "Đường Đê", 1, 20)?;
+    println!("  Đường Đê 30 registered a second time");
+    let odd = hoa
+        .create_household(household("thon-bac", "Đường Đê", 40))?
+        .value;
+    let every = gocua_core::consent_rule::ConsentGiven::every_purpose();
+    let head = member("Lò Văn Páo", 1968, Gender::Male, Relation::Head);
+    let head_id = hoa
+        .add_member_with_consent(&odd, head.clone(), &every)?
+        .value;
+    hoa.add_member_with_consent(&odd, head, &every)?;
+    hoa.add_member_with_consent(
+        &odd,
+        member("Lò Văn Chứ", 1920, Gender::Male, Relation::Child),
+        &every,
+    )?;
+    for (item, status) in [
+        (ChecklistItem::VneidLevel1, ChecklistStatus::Failed),
+        (ChecklistItem::VneidLevel2, ChecklistStatus::Done),
+    ] {
+        hoa.set_checklist(
+            &odd,
+            &head_id,
+            item,
+            status,
+            Some("mất sóng".into()).filter(|_| status == ChecklistStatus::Failed),
+            None,
+        )?;
+    }
+    println!(
+        "  Đường Đê 40: two identical heads, a child born 1920, VNeID level 2 done after level 1 failed"
+    );
+    let far = HouseholdInput {
+        gps: Some(GpsFix {
+            lat: 10.7769,
+            lon: 106.7009,
+            ..position(41)
+        }),
+        ..household("thon-bac", "Đường Đê", 41)
+    };
+    let far_id = hoa.create_household(far)?.value;
+    hoa.add_member_with_consent(
+        &far_id,
+        member("Đinh Văn Quý", 1975, Gender::Male, Relation::Head),
+        &every,
+    )?;
+    println!("  Đường Đê 41: a GPS position in Hồ Chí Minh City");
+    // A household as an older app wrote it: a phone number that today's rules refuse.
+    let old = hoa
+        .create_household(household("thon-bac", "Đường Đê", 42))?
+        .value;
+    let old_head = hoa
+        .add_member_with_consent(
+            &old,
+            member("Hà Văn Sơn", 1980, Gender::Male, Relation::Head),
+            &every,
+        )?
+        .value;
+    let mut doc = gocua_core::HouseholdDoc::load(&hoa.export_document(&old)?)?;
+    let me = hoa.identity().clone();
+    doc.apply(
+        &gocua_core::Edit::SetMember {
+            member: old_head,
+            field: gocua_core::MemberField::Phone(Some("0123".into())),
+        },
+        &gocua_core::ChangeContext {
+            volunteer: me.volunteer,
+            device: me.device,
+            at: Utc::now(),
+        },
+    )?;
+    hoa.merge_document(&doc.save())?;
+    hoa.set_household_field(&old, HouseholdField::Notes(Some("Gọi lại sau".into())))?;
+    println!("  Đường Đê 42: written by an older app with a phone number the hub refuses");
+    Ok(())
+}
+
+/// A fourth phone whose clock runs three hours ahead (a drained battery, no network time):
+/// the hub tells its volunteer and the coordinator, and flags the dates it recorded.
+fn wrong_clock_example(
+    store: &SqliteStore,
+    url: &str,
+    devices: &Path,
+    now: chrono::DateTime<Utc>,
+) -> DemoResult<()> {
+    let ahead = now + chrono::Duration::hours(3);
+    let mut reg = Register::create(
+        &devices.join("vol-dung.db"),
+        VolunteerId("vol-dung".into()),
+        DEMO_COMMUNE,
+    )?
+    .with_clock(gocua_core::FixedClock(ahead));
+    let code = admin::issue_pairing(
+        store,
+        "ubnd-xa",
+        "vol-dung",
+        "bac",
+        chrono::Duration::hours(24),
+        now,
+    )?;
+    sync::enrol(&mut reg, url, &code, &TlsOptions::default())?;
+    let input = HouseholdInput {
+        gps: Some(GpsFix {
+            fixed_at: ahead,
+            ..position(50)
+        }),
+        ..household("thon-bac", "Đường Đê", 50)
+    };
+    let id = reg.create_household(input)?.value;
+    reg.add_member_with_consent(
+        &id,
+        member("Mạc Văn Tùng", 1985, Gender::Male, Relation::Head),
+        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+    )?;
+    let r = sync::sync(&mut reg, &SyncOptions::default())?;
+    println!("\nDũng's phone, its clock three hours ahead, registers Đường Đê 50:");
+    line("vol-dung", &r);
+    for note in gocua_core::screens::sync_status::report_notes(&r, gocua_core::screens::Lang::Vi) {
+        println!("  {note}");
+    }
+    Ok(())
+}
+
 /// Builds the demo under `data` and serves it on `listen` until Ctrl-C.
 pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
     crate::store::private_dir(data)?;
@@ -217,10 +362,15 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
     let shared = lan[0].clone();
     {
         let minh = &mut regs[1].1;
+        // A child of 14: the head consents for him, as his guardian.
+        let guardian = minh.household(&shared)?.head;
         minh.add_member_with_consent(
             &shared,
             member("Nguyễn Văn Bảo", 2012, Gender::Male, Relation::Child),
-            &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+            &gocua_core::consent_rule::ConsentGiven {
+                guardian,
+                ..gocua_core::consent_rule::ConsentGiven::every_purpose()
+            },
         )?;
         minh.set_household_field(
             &shared,
@@ -263,6 +413,14 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
         regs[2].0,
         &sync::sync(&mut regs[2].1, &SyncOptions::default())?,
     );
+
+    let hoa = regs
+        .iter_mut()
+        .find(|(v, _)| *v == "vol-hoa")
+        .ok_or("no hoa")?;
+    data_quality_examples(&mut hoa.1)?;
+    line("vol-hoa", &sync::sync(&mut hoa.1, &SyncOptions::default())?);
+    wrong_clock_example(store.as_ref(), &url, &devices, now)?;
 
     let report = crate::report::Report::collect(store.as_ref())?;
     println!("\n{}", report.to_text());

@@ -16,6 +16,9 @@ use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::validate_document;
 
 mod erasure;
+mod merged;
+
+pub use merged::{MergeDone, MergeRefusal};
 
 use crate::projection;
 use crate::store::*;
@@ -23,6 +26,9 @@ use crate::store::*;
 /// Times a push or an erasure is merged again when a document changed meanwhile (written by
 /// another hub process on the same database: see `store/mod.rs`).
 const MERGE_ATTEMPTS: u32 = 10;
+
+/// A clock error beyond a century is recorded as a century.
+const MAX_SKEW_SECS: i64 = 100 * 366 * 86_400;
 
 /// Erasure requests a device may send in one request.
 const MAX_ERASE_PER_REQUEST: usize = 1000;
@@ -476,7 +482,8 @@ impl Hub {
 
     fn sync(&self, device: &DeviceRecord, body: &[u8]) -> Result<Vec<u8>, ApiError> {
         let request_bytes = body.len() as u64;
-        let req: SyncRequest = decode(body).map_err(|_| ApiError::bad_request("sync body"))?;
+        let req: SyncRequest =
+            decode_sync_request(body).map_err(|_| ApiError::bad_request("sync body"))?;
         if req.protocol != PROTOCOL_VERSION {
             return Err(ApiError::protocol());
         }
@@ -500,6 +507,13 @@ impl Hub {
             },
         };
         let first_request = req.session.is_none();
+        if let (true, Some(t)) = (first_request, req.device_time) {
+            // Bounded so a hostile value cannot overflow anything that reads it.
+            let skew = t
+                .saturating_sub(now.timestamp())
+                .clamp(-MAX_SKEW_SECS, MAX_SKEW_SECS);
+            self.store.record_clock_skew(&device.device_id, skew)?;
+        }
         let area = &device.area;
         let write_guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
         if first_request {
@@ -532,7 +546,10 @@ impl Hub {
                 .store
                 .commit_push(&device.device_id, &writes, &device_heads, now)
             {
-                Ok(()) => break (results, writes, rejections),
+                Ok(()) => {
+                    self.carry_into_kept(device, &writes, now);
+                    break (results, writes, rejections);
+                }
                 Err(StoreError::ChangedMeanwhile { id }) if attempt < MERGE_ATTEMPTS => {
                     tracing::info!(doc = id, attempt, "written meanwhile, merging again");
                     continue;
@@ -613,6 +630,7 @@ impl Hub {
             erased,
             area: first_request.then(|| device.area.clone()),
             erase_answers: Some(erase_answers),
+            hub_time: Some(now.timestamp()),
         };
         let body = encode(&answer);
         let traffic = Traffic {

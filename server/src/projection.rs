@@ -17,7 +17,7 @@ use gocua_core::validate::{validate_household_input, validate_member_input};
 use crate::time::{day, ts};
 
 /// Bump when the rows change shape or meaning: the query tables are rebuilt on the next start.
-pub const VERSION: &str = "3";
+pub const VERSION: &str = "4";
 
 /// Validation warnings of a stored household (errors were refused at sync).
 pub fn warnings(
@@ -32,6 +32,14 @@ pub fn warnings(
         .cloned()
         .map(|i| (None, i))
         .collect();
+    // The distance from the commune is judged live on the data-quality page, where the
+    // commune's centre is known; dates against the hub's clock, which is right.
+    out.extend(
+        gocua_core::validate::check_consistency(h, None)
+            .into_iter()
+            .chain(gocua_core::validate::check_recorded_times(h, now))
+            .map(|(m, i)| (m.map(|m| m.0), i)),
+    );
     for m in h.current_members() {
         let input = MemberInput::from(m);
         let (_, report) = validate_member_input(&input, later.date_naive());
@@ -64,6 +72,9 @@ pub struct HouseholdIdx {
     pub search: String,
     pub updated_at: String,
     pub created_day: String,
+    /// The household a merged one was merged into: not a column, read by the hub to carry a
+    /// late change of a merged household into the kept one (`hub/merged.rs`).
+    pub merged_into: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -177,6 +188,11 @@ pub fn project(whole: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRow
         search,
         updated_at: ts(at),
         created_day: day(h.created_at),
+        merged_into: h
+            .merged_into
+            .as_ref()
+            .filter(|_| h.lifecycle == Lifecycle::Merged)
+            .map(|m| m.0.clone()),
     };
     let mut members = Vec::new();
     let mut checklist = Vec::new();

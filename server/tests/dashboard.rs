@@ -462,7 +462,7 @@ fn query_tables_follow_each_write_and_rebuild_the_same(backend: Backend) {
 
 #[test]
 fn similar_head_names_and_masking() {
-    use gocua_hub::dashboard::quality::similar_names;
+    use gocua_core::validate::similar_names;
     assert!(similar_names("Nguyễn Văn An", "Nguyen Van Ân"));
     assert!(similar_names("Nguyễn Văn An", "Nguyễn V. An"));
     assert!(!similar_names("Nguyễn Văn An", "Trần Thị Mai"));
@@ -1144,7 +1144,7 @@ fn both_stores_answer_the_same() {
             serde_json::to_string(&d.checklist("00004").unwrap()).unwrap(),
             serde_json::to_string(&d.warnings("00004", 100).unwrap()).unwrap(),
             format!("{:?}", d.shared_identifiers("00004").unwrap()),
-            serde_json::to_string(&d.shared_plus_codes("00004").unwrap()).unwrap(),
+            serde_json::to_string(&d.active_households("00004").unwrap()).unwrap(),
             format!("{:?}", d.hamlet_names("00004").unwrap()),
             serde_json::to_string(&d.household_row("hh3").unwrap()).unwrap(),
         ]

@@ -193,11 +193,12 @@ fn five_devices_with_random_offline_edits_converge_with_the_hub(backend: Backend
         + devices[4].household_ids().unwrap().len();
     assert_eq!(hub_all.len(), created);
 
-    // A sync with no change: one round trip, almost nothing on the wire.
+    // A sync with no change: one round trip, almost nothing on the wire (the two clocks, the
+    // device's and the hub's, are 6 bytes each way of it).
     let r = sync_ok(&mut devices[0]);
     assert_eq!(r.round_trips, 1);
     assert!(
-        r.bytes_up + r.bytes_down < 100,
+        r.bytes_up + r.bytes_down < 128,
         "no-change sync moved {} + {} bytes",
         r.bytes_up,
         r.bytes_down

@@ -230,6 +230,12 @@ pub fn report_notes(report: &SyncReport, lang: Lang) -> Vec<String> {
             ),
         });
     }
+    if let Some(line) = report
+        .clock_skew_secs
+        .and_then(|skew| clock_skew_sentence(skew, lang))
+    {
+        out.push(line);
+    }
     if report.erasures_refused > 0 {
         out.push(match lang {
             Lang::Vi => format!(
@@ -243,6 +249,56 @@ pub fn report_notes(report: &SyncReport, lang: Lang) -> Vec<String> {
         });
     }
     out
+}
+
+/// A clock error beyond this is told: a few minutes of drift are normal between resyncs.
+pub const CLOCK_SKEW_TOLERANCE_SECS: i64 = 5 * 60;
+
+/// `3 ngày 2 giờ` / `3 days 2 hours`: a clock error, in its two largest units.
+pub fn skew_duration(secs: i64, lang: Lang) -> String {
+    // To the nearest minute: a clock 2 h 59 min 40 s ahead reads "3 hours".
+    let s = (secs.unsigned_abs() + 30) / 60 * 60;
+    let (d, h, m) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
+    let parts: Vec<(u64, &str, &str)> = [
+        (d, "ngày", "day"),
+        (h, "giờ", "hour"),
+        (m, "phút", "minute"),
+    ]
+    .into_iter()
+    .filter(|(n, _, _)| *n > 0)
+    .take(2)
+    .collect();
+    parts
+        .iter()
+        .map(|(n, vi, en)| match lang {
+            Lang::Vi => format!("{n} {vi}"),
+            Lang::En => format!("{n} {en}{}", if *n == 1 { "" } else { "s" }),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the volunteer is told when the phone's clock is off by more than
+/// [`CLOCK_SKEW_TOLERANCE_SECS`] (`skew` = phone minus hub): fix it, or dates come out wrong.
+pub fn clock_skew_sentence(skew: i64, lang: Lang) -> Option<String> {
+    if skew.abs() <= CLOCK_SKEW_TOLERANCE_SECS {
+        return None;
+    }
+    let by = skew_duration(skew, lang);
+    Some(match (lang, skew > 0) {
+        (Lang::Vi, true) => format!(
+            "Đồng hồ điện thoại đang nhanh {by} so với máy chủ xã. Hãy chỉnh ngày giờ của điện thoại (bật tự động) để ngày ghi nhận được đúng."
+        ),
+        (Lang::Vi, false) => format!(
+            "Đồng hồ điện thoại đang chậm {by} so với máy chủ xã. Hãy chỉnh ngày giờ của điện thoại (bật tự động) để ngày ghi nhận được đúng."
+        ),
+        (Lang::En, true) => format!(
+            "This phone's clock is {by} ahead of the commune hub. Set the phone's date and time (automatic) so that dates are recorded right."
+        ),
+        (Lang::En, false) => format!(
+            "This phone's clock is {by} behind the commune hub. Set the phone's date and time (automatic) so that dates are recorded right."
+        ),
+    })
 }
 
 fn report_details(report: &SyncReport, lang: Lang) -> Vec<String> {

@@ -14,7 +14,10 @@ use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
 use super::wire::*;
 use crate::register::Register;
-use crate::store;
+use crate::store::{self, Store};
+
+/// The register's meta key of the clock error measured at the latest sync.
+const META_CLOCK_SKEW: &str = "clock_skew_secs";
 
 /// Where a sync is, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,6 +103,9 @@ pub struct SyncReport {
     pub erasures_filed: u32,
     /// Erasure requests a coordinator refused, learnt in this sync.
     pub erasures_refused: u32,
+    /// This device's clock minus the hub's, in seconds, measured in this sync (`None` from a
+    /// hub of before it). A phone whose clock is minutes off records wrong dates.
+    pub clock_skew_secs: Option<i64>,
 }
 
 /// The result of an enrolment.
@@ -121,6 +127,8 @@ pub struct SyncStatus {
     pub last_success_at: Option<chrono::DateTime<chrono::Utc>>,
     pub last_error: Option<String>,
     pub rejected: Vec<Rejected>,
+    /// This device's clock minus the hub's at the latest sync that measured it, in seconds.
+    pub clock_skew_secs: Option<i64>,
 }
 
 fn check_status(resp: &super::transport::Response) -> Result<(), SyncError> {
@@ -207,6 +215,10 @@ impl Register {
             last_success_at: peer.last_success_at,
             last_error: peer.last_error,
             rejected: state::rejects(self.sync_store().conn())?,
+            clock_skew_secs: self
+                .sync_store()
+                .meta(META_CLOCK_SKEW)?
+                .and_then(|s| s.parse().ok()),
         }))
     }
 
@@ -282,8 +294,13 @@ pub fn sync_shared<R: SharedRegister + ?Sized>(
             };
             reg.with_register(|r| {
                 let now = r.sync_now();
-                r.sync_store_mut()
-                    .write(|tx| state::record_attempt(tx, &peer.peer_id, now, error))
+                r.sync_store_mut().write(|tx| {
+                    state::record_attempt(tx, &peer.peer_id, now, error)?;
+                    if let Some(skew) = report.clock_skew_secs {
+                        Store::set_meta(tx, META_CLOCK_SKEW, &skew.to_string())?;
+                    }
+                    Ok(())
+                })
             })?;
         }
         Err(e) => {
@@ -373,6 +390,7 @@ fn run_sync<R: SharedRegister + ?Sized>(
         }
         sent_docs += batch.settled.len() as u64;
         run.report.round_trips += 1;
+        batch.request.device_time = Some(reg.with_register(|r| r.sync_now()).timestamp());
         progress.on_progress(Phase::Sending, sent_docs.min(total_push), total_push);
         let mut traffic = Traffic::default();
         let sent = send_sync(
@@ -404,6 +422,9 @@ fn run_sync<R: SharedRegister + ?Sized>(
         let answer = read_answer(&batch, &resp.body)?;
         run.session = Some(answer.session);
         run.report.session = Some(answer.session);
+        if let (Some(hub), Some(device)) = (answer.hub_time, batch.request.device_time) {
+            run.report.clock_skew_secs = Some(device.saturating_sub(hub));
+        }
 
         let applied = reg.with_register(|r| apply_answer(r, peer, &batch, &answer))?;
         if let Some(c) = applied.cursor {
@@ -497,5 +518,6 @@ fn empty_report() -> SyncReport {
         left_area: 0,
         erasures_filed: 0,
         erasures_refused: 0,
+        clock_skew_secs: None,
     }
 }

@@ -208,6 +208,8 @@ pub(crate) fn plan_batch(
             resend: std::mem::take(&mut outbox.resend),
             erase: std::mem::take(&mut outbox.erase),
             epochs,
+            // Set by the client as it sends (its clock, not the planner's).
+            device_time: None,
         },
         sent,
         settled,

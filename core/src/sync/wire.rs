@@ -121,6 +121,44 @@ pub struct SyncRequest {
     /// The erasure epoch of pushed documents that were rewritten by an erasure (absent = 0), so
     /// the hub can refuse changes of a lineage it erased.
     pub epochs: Vec<DocEpoch>,
+    /// The device's clock when it built the request (Unix seconds): the hub compares it with
+    /// its own to tell a phone whose clock is wrong. Last, so that a hub of before it reads the
+    /// request (postcard ignores trailing bytes); a hub reads an older device's request through
+    /// [`decode_sync_request`].
+    pub device_time: Option<i64>,
+}
+
+/// [`SyncRequest`] as devices sent it before `device_time`.
+#[derive(Deserialize)]
+struct SyncRequestBeforeDeviceTime {
+    protocol: u16,
+    session: Option<u64>,
+    cursor: u64,
+    pending_docs: u32,
+    push: Vec<PushDoc>,
+    resend: Vec<String>,
+    erase: Vec<EraseRequest>,
+    epochs: Vec<DocEpoch>,
+}
+
+/// Decodes a sync request, from a device of now or of before `device_time`.
+pub fn decode_sync_request(body: &[u8]) -> Result<SyncRequest, WireError> {
+    let e = match decode::<SyncRequest>(body) {
+        Ok(req) => return Ok(req),
+        Err(e) => e,
+    };
+    let old: SyncRequestBeforeDeviceTime = decode(body).map_err(|_| e)?;
+    Ok(SyncRequest {
+        protocol: old.protocol,
+        session: old.session,
+        cursor: old.cursor,
+        pending_docs: old.pending_docs,
+        push: old.push,
+        resend: old.resend,
+        erase: old.erase,
+        epochs: old.epochs,
+        device_time: None,
+    })
 }
 
 /// A request to erase a household (`member = None`) or one member's personal data.
@@ -197,6 +235,23 @@ pub struct SyncResponse {
     /// One answer per erasure request of the request, after `area` for the same reason; `None`
     /// from a hub of before it, which erased on a device's request at once.
     pub erase_answers: Option<Vec<EraseAnswer>>,
+    /// The hub's clock when it answered (Unix seconds), after `erase_answers` for the same
+    /// reason: the device measures its own clock's error against it.
+    pub hub_time: Option<i64>,
+}
+
+/// [`SyncResponse`] as hubs sent it before `hub_time`.
+#[derive(Deserialize)]
+struct SyncResponseBeforeHubTime {
+    session: u64,
+    results: Vec<PushResult>,
+    pull: Vec<PullDoc>,
+    cursor: u64,
+    more: bool,
+    finished: bool,
+    erased: Vec<DocEpoch>,
+    area: Option<AreaInfo>,
+    erase_answers: Option<Vec<EraseAnswer>>,
 }
 
 /// A revoked device's report that it wiped its register: every household of the commune, the
@@ -239,6 +294,20 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
         Ok(answer) => return Ok(answer),
         Err(e) => e,
     };
+    if let Ok(old) = decode::<SyncResponseBeforeHubTime>(body) {
+        return Ok(SyncResponse {
+            session: old.session,
+            results: old.results,
+            pull: old.pull,
+            cursor: old.cursor,
+            more: old.more,
+            finished: old.finished,
+            erased: old.erased,
+            area: old.area,
+            erase_answers: old.erase_answers,
+            hub_time: None,
+        });
+    }
     if let Ok(old) = decode::<SyncResponseBeforeEraseAnswers>(body) {
         return Ok(SyncResponse {
             session: old.session,
@@ -250,6 +319,7 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
             erased: old.erased,
             area: old.area,
             erase_answers: None,
+            hub_time: None,
         });
     }
     let old: SyncResponseBeforeArea = decode(body).map_err(|_| e)?;
@@ -263,6 +333,7 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
         erased: old.erased,
         area: None,
         erase_answers: None,
+        hub_time: None,
     })
 }
 

@@ -8,7 +8,9 @@ use axum::response::Response;
 use gocua_core::commune_view::{for_commune, shared_with_commune};
 use gocua_core::digital_address::card_payload;
 use gocua_core::model::{ChecklistItem, Household};
+use gocua_core::screens::field_edit::{HOUSEHOLD_TEXT_KEYS, MEMBER_TEXT_KEYS};
 use gocua_core::screens::history::change_text;
+use gocua_core::screens::labels;
 use gocua_core::text::fold;
 use serde::Serialize;
 
@@ -70,7 +72,7 @@ pub async fn list(
 }
 
 #[derive(Serialize)]
-struct MemberView {
+pub(super) struct MemberView {
     id: String,
     name: String,
     birth: String,
@@ -88,7 +90,7 @@ struct MemberView {
 
 /// The members of `h` as the commune may see them (`h` is `commune_view::for_commune`'s): a person
 /// who has not consented to sharing is a row that says so, with nothing personal.
-fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
+pub(super) fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
     h.current_members()
         .map(|m| {
             let shared = shared_with_commune(h, &m.id);
@@ -150,8 +152,57 @@ fn members(h: &Household, lang: Lang) -> Vec<MemberView> {
         .collect()
 }
 
-fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, PageError> {
-    let (mut doc, _seq, hamlet) = load_own(d, who, id)?;
+/// The warnings of the household as the commune sees it, each with the member it is about.
+fn warnings_of(
+    h: &Household,
+    lang: Lang,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<minijinja::Value> {
+    crate::projection::warnings(h, now)
+        .into_iter()
+        .map(|(member, issue)| {
+            let who = member
+                .and_then(|m| h.members.get(&gocua_core::model::MemberId(m)))
+                .map(|m| m.full_name.clone())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_default();
+            minijinja::context! {
+                who => who,
+                field => gocua_core::screens::labels::issue_field_label(&issue.field, screens_lang(lang)),
+                message => lang.pick(&issue.message_vi, &issue.message_en).to_owned(),
+            }
+        })
+        .collect()
+}
+
+/// What the edit form offers: the household, then each member who shares with the commune
+/// (the others' personal fields are corrected on a phone only).
+fn edit_targets(h: &Household, lang: Lang) -> (Vec<minijinja::Value>, Vec<minijinja::Value>) {
+    let mut targets = vec![minijinja::context! { id => "", label => t(lang, "household") }];
+    targets.extend(
+        h.current_members()
+            .filter(|m| shared_with_commune(h, &m.id))
+            .map(|m| minijinja::context! { id => m.id.0.clone(), label => m.full_name.clone() }),
+    );
+    let sl = screens_lang(lang);
+    let mut keys: Vec<minijinja::Value> = HOUSEHOLD_TEXT_KEYS
+        .iter()
+        .map(|k| minijinja::context! { key => *k, label => labels::household_key_label(k, sl).unwrap_or_else(|| (*k).to_owned()), member => false })
+        .collect();
+    keys.extend(MEMBER_TEXT_KEYS.iter().map(|k| {
+        minijinja::context! { key => *k, label => labels::member_key_label(k, sl).unwrap_or_else(|| (*k).to_owned()), member => true }
+    }));
+    (targets, keys)
+}
+
+fn render(
+    d: &Dash,
+    who: &Signed,
+    lang: Lang,
+    id: &str,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let (mut doc, seq, hamlet) = load_own(d, who, id)?;
     let whole = doc.read().map_err(|_| PageError::Internal)?;
     let h = for_commune(&whole);
     let history = doc.history().map_err(|_| PageError::Internal)?;
@@ -249,13 +300,29 @@ fn render(d: &Dash, who: &Signed, lang: Lang, id: &str) -> Result<Response, Page
             card_payload => payload.clone(),
             card_qr => svg::qr(&payload),
             created => format!("{} · {}", h.created_by, local_time(&h.created_at.to_rfc3339())),
+            seq => seq,
+            notice => notice.map(|n| t(lang, n)),
+            warnings => warnings_of(&h, lang, d.now()),
+            edit_targets => edit_targets(&h, lang).0,
+            edit_keys => edit_targets(&h, lang).1,
         },
     )
 }
 
-pub async fn show(State(d): State<D>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+#[derive(serde::Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+pub async fn show(
+    State(d): State<D>,
+    Path(id): Path<String>,
+    Query(q): Query<Done>,
+    headers: HeaderMap,
+) -> Response {
     page(d, headers, move |d, who, lang| {
-        let result = render(d, who, lang, &id);
+        let notice = (q.done.as_deref() == Some("edited")).then_some("edited");
+        let result = render(d, who, lang, &id, notice);
         if matches!(result, Err(PageError::OtherCommune)) {
             d.audit(who, "household.view", &id, "refused_other_commune");
         }

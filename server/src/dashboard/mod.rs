@@ -13,8 +13,10 @@ pub mod auth;
 pub mod devices;
 pub mod erasure;
 pub mod exports;
+pub mod field_edit;
 pub mod households;
 pub mod i18n;
+pub mod merge;
 pub mod overview;
 pub mod quality;
 pub mod svg;
@@ -73,8 +75,13 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
         .route("/dashboard/quality", get(quality::get))
         .route("/dashboard/quality/resolve", post(quality::resolve))
         .route("/dashboard/quality/dismiss", post(quality::dismiss))
+        .route(
+            "/dashboard/quality/merge",
+            get(merge::confirm).post(merge::merge),
+        )
         .route("/dashboard/households", get(households::list))
         .route("/dashboard/households/{id}", get(households::show))
+        .route("/dashboard/households/{id}/edit", post(field_edit::edit))
         .route("/dashboard/devices", get(devices::get))
         .route("/dashboard/devices/pair", post(devices::pair))
         .route("/dashboard/devices/revoke", post(devices::revoke))

@@ -48,6 +48,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/sessions.html"),
     ),
     ("quality.html", include_str!("../../templates/quality.html")),
+    ("merge.html", include_str!("../../templates/merge.html")),
     (
         "households.html",
         include_str!("../../templates/households.html"),

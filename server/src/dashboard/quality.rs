@@ -3,7 +3,7 @@
 //! Each has an action; a resolution is a change to the household's document made on the hub,
 //! which the devices of its area receive at their next sync.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
 
 use axum::body::Bytes;
@@ -11,9 +11,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use gocua_core::commune_view::shared_with_commune;
-use gocua_core::model::{DeviceId, HouseholdId, Lifecycle, VolunteerId};
-use gocua_core::text::fold;
-use gocua_core::{ChangeContext, Edit, FieldPath, HouseholdDoc, HouseholdField};
+use gocua_core::model::{DeviceId, VolunteerId};
+use gocua_core::validate::{DuplicateClue, DuplicateRule, candidate_pairs, commune_centre};
+use gocua_core::{ChangeContext, Edit, FieldPath, HouseholdDoc};
 use serde::Serialize;
 
 use super::i18n::{Lang, t};
@@ -32,11 +32,13 @@ struct HouseholdRef {
     address: String,
 }
 
+/// One candidate pair, with every rule that matched.
 #[derive(Serialize)]
 struct DuplicateView {
     key: String,
-    kind: String,
-    value: String,
+    rules: Vec<String>,
+    /// The shared ID numbers and phones, masked.
+    values: Vec<String>,
     households: Vec<HouseholdRef>,
 }
 
@@ -60,10 +62,22 @@ struct ConflictView {
     values: Vec<ValueView>,
 }
 
+/// A household a device sent and the hub refused, until the device sends a fixed version.
+#[derive(Serialize)]
+struct RefusedView {
+    doc_id: String,
+    head: String,
+    device_id: String,
+    volunteer: String,
+    reason: String,
+}
+
 #[derive(Serialize)]
 struct WarningView {
     doc_id: String,
     head: String,
+    /// The member the warning is about (empty for the household).
+    who: String,
     field: String,
     message: String,
 }
@@ -78,35 +92,6 @@ fn href(row: &HouseholdRow, names: &HashMap<String, String>) -> HouseholdRef {
             .unwrap_or(row.hamlet.clone()),
         address: row.address.clone(),
     }
-}
-
-/// Edit distance in characters (names are short).
-fn distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// Two head names that may be the same person written twice.
-pub fn similar_names(a: &str, b: &str) -> bool {
-    let (a, b) = (fold(a), fold(b));
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
-    fn first_last(s: &str) -> (Option<&str>, Option<&str>) {
-        (s.split(' ').next(), s.split(' ').next_back())
-    }
-    a == b || distance(&a, &b) <= 2 || first_last(&a) == first_last(&b)
 }
 
 /// The core's label of the field, after the member's name for a member field.
@@ -176,27 +161,148 @@ pub fn hub_edit(
                 )
             })?;
         }
-        // A write of the hub passes the same whole-document rules as a device's push: an
-        // invalid conflicting value cannot be chosen into the household.
-        let household = doc.read().map_err(|_| PageError::Internal)?;
-        let size = doc.save().len();
-        let report = gocua_core::validate::validate_document(&mut doc, &household, size, d.now());
-        if let Some(issue) = report.errors().next() {
-            return Err(PageError::Invalid(
-                format!("Không lưu được: {}", issue.message_vi),
-                format!("Not saved: {}", issue.message_en),
-            ));
-        }
-        let write = crate::hub::write_of(doc_id, &mut doc, Some(seq), d.now())
-            .map_err(|_| PageError::Internal)?;
-        let by = format!("coordinator:{}", who.coordinator.coordinator_id);
-        d.store()
-            .write_hub_doc(&write, &by, d.now())
-            .map_err(|e| match e {
-                StoreError::ChangedMeanwhile { .. } => PageError::Stale,
-                e => PageError::from(e),
-            })
+        write_checked(d, who, doc_id, seq, &mut doc)
     })
+}
+
+/// Writes a household changed on the hub by a coordinator (called under `Hub::exclusive`, the
+/// document loaded at `seq`): it passes the same whole-document rules as a device's push (an
+/// invalid conflicting value cannot be chosen into the household), then gets a new sequence
+/// number so the phones of its area receive it.
+pub fn write_checked(
+    d: &Dash,
+    who: &Signed,
+    doc_id: &str,
+    seq: u64,
+    doc: &mut HouseholdDoc,
+) -> Result<(), PageError> {
+    let household = doc.read().map_err(|_| PageError::Internal)?;
+    let size = doc.save().len();
+    let report = gocua_core::validate::validate_document(doc, &household, size, d.now());
+    if let Some(issue) = report.errors().next() {
+        return Err(PageError::Invalid(
+            format!("Không lưu được: {}", issue.message_vi),
+            format!("Not saved: {}", issue.message_en),
+        ));
+    }
+    let write =
+        crate::hub::write_of(doc_id, doc, Some(seq), d.now()).map_err(|_| PageError::Internal)?;
+    let by = format!("coordinator:{}", who.coordinator.coordinator_id);
+    d.store()
+        .write_hub_doc(&write, &by, d.now())
+        .map_err(|e| match e {
+            StoreError::ChangedMeanwhile { .. } => PageError::Stale,
+            e => PageError::from(e),
+        })
+}
+
+/// Whether a pair was dismissed: its key, or a key of the rules before pairs were listed once
+/// (`id_number:a,b,c`, `phone:…`, `place:a,b`) naming both households.
+fn is_dismissed(dismissed: &[String], a: &str, b: &str) -> bool {
+    dismissed.iter().any(|k| {
+        k.split_once(':').is_some_and(|(_, ids)| {
+            let ids: Vec<&str> = ids.split(',').collect();
+            ids.contains(&a) && ids.contains(&b)
+        })
+    })
+}
+
+/// The position a row's Plus Code stands for.
+fn position(row: &HouseholdRow) -> Option<(f64, f64)> {
+    row.plus_code
+        .as_deref()
+        .and_then(gocua_core::digital_address::decode_plus_code)
+}
+
+/// Candidate pairs, one row each with every rule that matched (the core's rules on the query
+/// rows, and the same ID number or phone from the member index).
+fn duplicate_pairs(
+    store: &dyn crate::store::DashboardStore,
+    commune: &str,
+    lang: Lang,
+    active: &[HouseholdRow],
+    dismissed: &[String],
+    names: &HashMap<String, String>,
+) -> Result<Vec<DuplicateView>, PageError> {
+    let mut pairs: BTreeMap<(String, String), (BTreeSet<DuplicateRule>, Vec<String>)> =
+        BTreeMap::new();
+    for (kind, value, docs) in store.shared_identifiers(commune)? {
+        let (rule, shown) = if kind == "phone" {
+            (DuplicateRule::SamePhone, mask_phone(&value))
+        } else {
+            (DuplicateRule::SameIdNumber, mask_id_number(&value))
+        };
+        let mut docs = docs;
+        docs.sort();
+        for (i, a) in docs.iter().enumerate() {
+            for b in &docs[i + 1..] {
+                let entry = pairs.entry((a.clone(), b.clone())).or_default();
+                entry.0.insert(rule);
+                entry.1.push(shown.clone());
+            }
+        }
+    }
+    let clues: Vec<DuplicateClue> = active
+        .iter()
+        .map(|r| DuplicateClue {
+            hamlet: r.hamlet.clone(),
+            address: r.address.clone(),
+            head_name: r.head_name.clone(),
+            position: position(r),
+        })
+        .collect();
+    for (i, j, rules) in candidate_pairs(&clues) {
+        let (a, b) = (&active[i].doc_id, &active[j].doc_id);
+        let key = if a < b {
+            (a.clone(), b.clone())
+        } else {
+            (b.clone(), a.clone())
+        };
+        pairs.entry(key).or_default().0.extend(rules);
+    }
+    let by_id: HashMap<&str, &HouseholdRow> =
+        active.iter().map(|r| (r.doc_id.as_str(), r)).collect();
+    let mut out = Vec::new();
+    for ((a, b), (rules, values)) in pairs {
+        if is_dismissed(dismissed, &a, &b) {
+            continue;
+        }
+        // A pair with a household no longer active (merged, moved away) is settled.
+        let (Some(ra), Some(rb)) = (by_id.get(a.as_str()), by_id.get(b.as_str())) else {
+            continue;
+        };
+        out.push(DuplicateView {
+            key: format!("pair:{a},{b}"),
+            rules: rules
+                .iter()
+                .map(|r| lang.pick(r.label_vi(), r.label_en()).to_owned())
+                .collect(),
+            values,
+            households: vec![href(ra, names), href(rb, names)],
+        });
+    }
+    Ok(out)
+}
+
+/// Households whose position is far from the centre of the commune's registered positions.
+fn far_from_commune(active: &[HouseholdRow], lang: Lang) -> Vec<WarningView> {
+    let centre = commune_centre(active.iter().filter_map(position));
+    active
+        .iter()
+        .filter_map(|r| {
+            let issue = gocua_core::validate::far_from_commune(position(r)?, centre)?;
+            Some(WarningView {
+                doc_id: r.doc_id.clone(),
+                head: r.head_name.clone().unwrap_or_default(),
+                who: String::new(),
+                field: gocua_core::screens::labels::issue_field_label(
+                    &issue.field,
+                    screens_lang(lang),
+                ),
+                message: lang.pick(&issue.message_vi, &issue.message_en).to_owned(),
+            })
+        })
+        .collect()
 }
 
 pub fn render(
@@ -220,73 +326,63 @@ pub fn render(
         }
         Ok(r)
     };
-    let mut duplicates = Vec::new();
-    for (kind, value, docs) in store.shared_identifiers(commune)? {
-        let key = format!("{kind}:{}", docs.join(","));
-        if dismissed.contains(&key) {
-            continue;
-        }
-        let mut households = Vec::new();
-        for id in &docs {
-            if let Some(r) = row(id)? {
-                households.push(href(&r, &names));
-            }
-        }
-        duplicates.push(DuplicateView {
-            key,
-            kind: t(
-                lang,
-                if kind == "phone" {
-                    "same_phone"
-                } else {
-                    "same_id"
-                },
-            )
-            .into(),
-            value: if kind == "phone" {
-                mask_phone(&value)
-            } else {
-                mask_id_number(&value)
-            },
-            households,
+    let active = store.active_households(commune)?;
+    let duplicates = duplicate_pairs(store, commune, lang, &active, &dismissed, &names)?;
+    let mut refused = Vec::new();
+    let volunteers: HashMap<String, String> = store
+        .devices(commune, d.now())?
+        .into_iter()
+        .map(|dv| (dv.device_id, dv.volunteer_id))
+        .collect();
+    for r in super::sync_report::outstanding_refusals(store, commune)? {
+        let head = row(&r.doc_id)?
+            .and_then(|h| h.head_name)
+            .unwrap_or_default();
+        refused.push(RefusedView {
+            head,
+            volunteer: volunteers.get(&r.device_id).cloned().unwrap_or_default(),
+            reason: super::i18n::refusal_reason(lang, &r.code),
+            doc_id: r.doc_id,
+            device_id: r.device_id,
         });
     }
-    for (code, group) in store.shared_plus_codes(commune)? {
-        for (i, a) in group.iter().enumerate() {
-            for b in &group[i + 1..] {
-                let similar = match (&a.head_name, &b.head_name) {
-                    (Some(x), Some(y)) => similar_names(x, y),
-                    _ => false,
-                };
-                let key = format!("place:{},{}", a.doc_id, b.doc_id);
-                if similar && !dismissed.contains(&key) {
-                    duplicates.push(DuplicateView {
-                        key,
-                        kind: t(lang, "same_place").into(),
-                        value: code.clone(),
-                        households: vec![href(a, &names), href(b, &names)],
-                    });
-                }
-            }
-        }
+    let found = store.warnings(commune, 200)?;
+    // The member a warning is about, by name when the person shares with the commune.
+    let member_names: HashMap<(String, String), String> =
+        if found.iter().any(|w| w.member_id.is_some()) {
+            store
+                .members(commune)?
+                .into_iter()
+                .filter(|m| m.shared && !m.full_name.is_empty())
+                .map(|m| ((m.doc_id, m.member_id), m.full_name))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+    let mut warnings: Vec<WarningView> = Vec::new();
+    for w in found {
+        let head = row(&w.doc_id)?
+            .and_then(|r| r.head_name)
+            .unwrap_or_default();
+        let who = w
+            .member_id
+            .as_ref()
+            .map(|m| {
+                member_names
+                    .get(&(w.doc_id.clone(), m.clone()))
+                    .cloned()
+                    .unwrap_or_else(|| t(lang, "member_not_shown").to_owned())
+            })
+            .unwrap_or_default();
+        warnings.push(WarningView {
+            doc_id: w.doc_id,
+            head,
+            who,
+            field: gocua_core::screens::labels::issue_field_label(&w.field, screens_lang(lang)),
+            message: lang.pick(&w.message_vi, &w.message_en).to_owned(),
+        });
     }
-    let warnings: Vec<WarningView> = store
-        .warnings(commune, 200)?
-        .into_iter()
-        .map(|w| {
-            let head = row(&w.doc_id)
-                .ok()
-                .flatten()
-                .and_then(|r| r.head_name)
-                .unwrap_or_default();
-            WarningView {
-                doc_id: w.doc_id,
-                head,
-                field: w.field,
-                message: lang.pick(&w.message_vi, &w.message_en).to_owned(),
-            }
-        })
-        .collect();
+    warnings.extend(far_from_commune(&active, lang));
     let mut conflicts = Vec::new();
     for r in store.conflicted(commune, 50)? {
         let Ok((mut doc, seq, _)) = load_own(d, who, &r.doc_id) else {
@@ -341,6 +437,7 @@ pub fn render(
             page => "quality",
             notice => notice.map(|n| t(lang, n)),
             duplicates => super::page::ser(&duplicates),
+            refused => super::page::ser(&refused),
             warnings => super::page::ser(&warnings),
             conflicts => super::page::ser(&conflicts),
         },
@@ -360,6 +457,7 @@ pub async fn get(
     page(d, headers, move |d, who, lang| {
         let notice = match q.done.as_deref() {
             Some("resolved") => Some("resolved"),
+            Some("merged") => Some("merged"),
             _ => None,
         };
         render(d, who, lang, notice)
@@ -418,56 +516,22 @@ pub async fn resolve(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Res
     .await
 }
 
-/// "Not a duplicate" (kept on the hub), or "merge": the second household is marked as merged
-/// into the first, a change that reaches the phones.
+/// "Not a duplicate": the pair is kept off the list (on the hub; nothing changes on phones).
 pub async fn dismiss(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
     action(d, headers, body, |d, who, _lang, form| {
         let key = field(form, "key").ok_or_else(bad)?.to_owned();
-        let valid = key.len() <= 300
-            && key.split_once(':').is_some_and(|(k, v)| {
-                ["id_number", "phone", "place"].contains(&k)
-                    && v.split(',').all(gocua_core::model::is_valid_id)
-            });
-        if !valid {
+        let docs: Vec<&str> = match key.split_once(':') {
+            Some(("pair", ids)) if key.len() <= 300 => ids.split(',').collect(),
+            _ => return Err(bad()),
+        };
+        if docs.len() != 2 || !docs.iter().all(|id| gocua_core::model::is_valid_id(id)) {
             return Err(bad());
         }
-        let docs: Vec<String> = key
-            .split_once(':')
-            .map(|(_, v)| v.split(',').map(str::to_owned).collect())
-            .unwrap_or_default();
         for id in &docs {
             load_own(d, who, id)?;
         }
-        match field(form, "merge_into") {
-            None => {
-                d.store().dismiss(&who.coordinator.commune, &key, d.now())?;
-                d.audit(who, "duplicate.dismiss", &key, "ok");
-            }
-            Some(keep) => {
-                let keep = keep.to_owned();
-                if !docs.contains(&keep) || docs.len() != 2 {
-                    return Err(bad());
-                }
-                let other = docs
-                    .iter()
-                    .find(|id| **id != keep)
-                    .cloned()
-                    .ok_or_else(bad)?;
-                let (_, seq, _) = load_own(d, who, &other)?;
-                hub_edit(d, who, &other, seq, |_| {
-                    Ok(vec![
-                        Edit::SetHousehold {
-                            field: HouseholdField::MergedInto(Some(HouseholdId(keep.clone()))),
-                        },
-                        Edit::SetHousehold {
-                            field: HouseholdField::Lifecycle(Lifecycle::Merged),
-                        },
-                    ])
-                })?;
-                d.store().dismiss(&who.coordinator.commune, &key, d.now())?;
-                d.audit(who, "duplicate.merge", &format!("{other} -> {keep}"), "ok");
-            }
-        }
+        d.store().dismiss(&who.coordinator.commune, &key, d.now())?;
+        d.audit(who, "duplicate.dismiss", &key, "ok");
         Ok(redirect("/dashboard/quality"))
     })
     .await

@@ -30,6 +30,8 @@ struct DeviceView {
     pending: String,
     recent: String,
     last_error: String,
+    /// "Clock 3 hours ahead" when the phone's clock was off at its latest sync.
+    clock: String,
 }
 
 #[derive(Serialize)]
@@ -144,6 +146,35 @@ fn latest_refusal<'a>(refusals: &'a [RefusalRow], device: &str) -> Option<&'a Re
     refusals.iter().find(|r| r.device_id == device)
 }
 
+/// The refusals still standing: those of each device's latest session. A refused household
+/// stays pending on its phone and is sent again at every sync, so a refusal that is not in the
+/// device's latest session was fixed (or the household left the phone).
+pub fn outstanding_refusals(
+    store: &dyn crate::store::DashboardStore,
+    commune: &str,
+) -> Result<Vec<RefusalRow>, PageError> {
+    let refusals = store.refusals_of(commune, None, 2000)?;
+    let mut latest: std::collections::HashMap<String, Option<u64>> = Default::default();
+    let mut out = Vec::new();
+    for r in refusals {
+        let last = match latest.get(&r.device_id) {
+            Some(l) => *l,
+            None => {
+                let l = store
+                    .sessions_of(commune, Some(&r.device_id), 1)?
+                    .first()
+                    .map(|s| s.session_id);
+                latest.insert(r.device_id.clone(), l);
+                l
+            }
+        };
+        if last == Some(r.session_id) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
 /// The sync report's HTML (also used by the benchmark).
 pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
     let now = d.now();
@@ -193,6 +224,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
                     (Some(e), _) => sync_error(lang, e),
                     (None, _) => String::new(),
                 },
+                clock: clock_note(r.clock_skew_secs, lang),
                 device_id: r.device_id,
                 volunteer_id: r.volunteer_id,
             }
@@ -268,6 +300,24 @@ pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderM
         )
     })
     .await
+}
+
+/// The phone's clock error at its latest sync, when beyond the core's tolerance: dates it
+/// records are wrong until the volunteer fixes the clock.
+pub fn clock_note(skew: Option<i64>, lang: Lang) -> String {
+    use gocua_core::screens::sync_status::{CLOCK_SKEW_TOLERANCE_SECS, skew_duration};
+    match skew {
+        Some(s) if s.abs() > CLOCK_SKEW_TOLERANCE_SECS => {
+            let by = skew_duration(s, super::page::screens_lang(lang));
+            match (lang, s > 0) {
+                (Lang::Vi, true) => format!("Đồng hồ nhanh {by}"),
+                (Lang::Vi, false) => format!("Đồng hồ chậm {by}"),
+                (Lang::En, true) => format!("Clock {by} ahead"),
+                (Lang::En, false) => format!("Clock {by} behind"),
+            }
+        }
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

@@ -304,6 +304,8 @@ pub trait HubStore: Send + Sync {
     /// Records that a revoked device wiped its register (the first report only); false when the
     /// device is not revoked or already reported.
     fn record_wipe(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
+    /// The error of the device's clock measured at its latest sync (device minus hub).
+    fn record_clock_skew(&self, device_id: &str, skew_secs: i64) -> StoreResult<()>;
     fn device_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<DeviceRecord>>;
 
     // --- documents

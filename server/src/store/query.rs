@@ -77,6 +77,8 @@ pub struct DeviceRow {
     pub recent_sessions: u32,
     pub recent_docs: u64,
     pub recent_bytes: u64,
+    /// The device's clock minus the hub's at its latest sync, in seconds.
+    pub clock_skew_secs: Option<i64>,
 }
 
 /// A sync session as the dashboard lists it: the store's own record.
@@ -191,8 +193,8 @@ pub trait DashboardStore: Send + Sync {
     fn checklist(&self, commune: &str) -> StoreResult<Vec<ChecklistRow>>;
     /// Member rows sharing an ID number or a phone with a member of another household.
     fn shared_identifiers(&self, commune: &str) -> StoreResult<Vec<(String, String, Vec<String>)>>;
-    /// Households sharing a Plus Code: (plus code, rows).
-    fn shared_plus_codes(&self, commune: &str) -> StoreResult<Vec<(String, Vec<HouseholdRow>)>>;
+    /// Every active household of the commune (for the near-duplicate and position rules).
+    fn active_households(&self, commune: &str) -> StoreResult<Vec<HouseholdRow>>;
     fn warnings(&self, commune: &str, limit: u32) -> StoreResult<Vec<WarningRow>>;
     fn conflicted(&self, commune: &str, limit: u32) -> StoreResult<Vec<HouseholdRow>>;
     fn dismissed(&self, commune: &str) -> StoreResult<Vec<String>>;
@@ -270,18 +272,6 @@ pub(crate) fn like_pattern(folded_query: &str) -> String {
             .replace('%', "\\%")
             .replace('_', "\\_")
     )
-}
-
-/// Households sharing a Plus Code from rows ordered by (plus code, document): one group per code.
-pub(crate) fn group_by_code(rows: Vec<(String, HouseholdRow)>) -> Vec<(String, Vec<HouseholdRow>)> {
-    let mut out: Vec<(String, Vec<HouseholdRow>)> = Vec::new();
-    for (code, row) in rows {
-        match out.last_mut() {
-            Some((c, v)) if *c == code => v.push(row),
-            _ => out.push((code, vec![row])),
-        }
-    }
-    out
 }
 
 /// The identifier kinds checked for duplicates across households: (kind, column).

@@ -288,7 +288,7 @@ impl DashboardStore for PgStore {
             Ok(c.query(
                 "SELECT d.device_id, d.volunteer_id, d.area_id, a.name, d.revoked_at IS NOT NULL, d.enrolled_at,
                         d.last_seen_at, d.last_success_at, d.pending_docs, d.last_error,
-                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0), d.wiped_at
+                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0), d.wiped_at, d.clock_skew_secs
                  FROM devices d JOIN areas a ON a.area_id = d.area_id
                  LEFT JOIN LATERAL (
                     SELECT COUNT(*) AS n, SUM(docs_up + docs_down)::BIGINT AS docs,
@@ -313,6 +313,7 @@ impl DashboardStore for PgStore {
                 recent_docs: r.get::<_, i64>(11) as u64,
                 recent_bytes: r.get::<_, i64>(12) as u64,
                 wiped_at: r.get(13),
+                clock_skew_secs: r.get(14),
             })
             .collect())
         })
@@ -479,22 +480,17 @@ impl DashboardStore for PgStore {
         })
     }
 
-    fn shared_plus_codes(&self, commune: &str) -> StoreResult<Vec<(String, Vec<HouseholdRow>)>> {
+    fn active_households(&self, commune: &str) -> StoreResult<Vec<HouseholdRow>> {
         self.with(|c| {
-            let rows = c
-                .query(
-                    &format!(
-                        "SELECT {HOUSEHOLD_COLS}, plus_code FROM dash_households WHERE commune = $1 AND active AND plus_code IN (
-                            SELECT plus_code FROM dash_households WHERE commune = $1 AND active AND plus_code IS NOT NULL
-                            GROUP BY plus_code HAVING COUNT(*) > 1)
-                         ORDER BY plus_code, doc_id"
-                    ),
-                    &[&commune],
-                )?
-                .iter()
-                .map(|r| (r.get::<_, String>(13), household_row(r)))
-                .collect();
-            Ok(group_by_code(rows))
+            Ok(c.query(
+                &format!(
+                    "SELECT {HOUSEHOLD_COLS} FROM dash_households WHERE commune = $1 AND active ORDER BY doc_id"
+                ),
+                &[&commune],
+            )?
+            .iter()
+            .map(household_row)
+            .collect())
         })
     }
 

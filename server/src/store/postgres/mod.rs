@@ -69,6 +69,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         5,
         include_str!("../../../migrations/postgres/0005_erase_requests.sql"),
     ),
+    (
+        6,
+        include_str!("../../../migrations/postgres/0006_clock_skew.sql"),
+    ),
 ];
 
 /// Key of the advisory lock held while migrating (any constant shared by all hub versions).
@@ -506,6 +510,16 @@ impl HubStore for PgStore {
                  WHERE device_id = $1 AND revoked_at IS NOT NULL AND wiped_at IS NULL",
                 &[&device_id, &ts(at)],
             )? > 0)
+        })
+    }
+
+    fn record_clock_skew(&self, device_id: &str, skew_secs: i64) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET clock_skew_secs = $2 WHERE device_id = $1",
+                &[&device_id, &skew_secs],
+            )?;
+            Ok(())
         })
     }
 

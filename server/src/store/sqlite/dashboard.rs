@@ -281,7 +281,7 @@ impl DashboardStore for SqliteStore {
                         (SELECT COUNT(*) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
                         (SELECT COALESCE(SUM(docs_up + docs_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
                         (SELECT COALESCE(SUM(bytes_up + bytes_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
-                        d.wiped_at
+                        d.wiped_at, d.clock_skew_secs
                  FROM devices d JOIN areas a ON a.area_id = d.area_id
                  WHERE a.commune = ?1 ORDER BY d.volunteer_id, d.device_id",
             )?;
@@ -302,6 +302,7 @@ impl DashboardStore for SqliteStore {
                         recent_docs: r.get::<_, i64>(11)? as u64,
                         recent_bytes: r.get::<_, i64>(12)? as u64,
                         wiped_at: r.get(13)?,
+                        clock_skew_secs: r.get(14)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -473,18 +474,15 @@ impl DashboardStore for SqliteStore {
         })
     }
 
-    fn shared_plus_codes(&self, commune: &str) -> StoreResult<Vec<(String, Vec<HouseholdRow>)>> {
+    fn active_households(&self, commune: &str) -> StoreResult<Vec<HouseholdRow>> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(&format!(
-                "SELECT {HOUSEHOLD_COLS}, plus_code FROM dash_households WHERE commune = ?1 AND active = 1 AND plus_code IN (
-                    SELECT plus_code FROM dash_households WHERE commune = ?1 AND active = 1 AND plus_code IS NOT NULL
-                    GROUP BY plus_code HAVING COUNT(*) > 1)
-                 ORDER BY plus_code, doc_id"
+                "SELECT {HOUSEHOLD_COLS} FROM dash_households WHERE commune = ?1 AND active = 1 ORDER BY doc_id"
             ))?;
             let rows = stmt
-                .query_map([commune], |r| Ok((r.get::<_, String>(13)?, household_row(r)?)))?
+                .query_map([commune], household_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(group_by_code(rows))
+            Ok(rows)
         })
     }
 

@@ -58,6 +58,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         3,
         include_str!("../../../migrations/sqlite/0003_erase_requests.sql"),
     ),
+    (
+        4,
+        include_str!("../../../migrations/sqlite/0004_clock_skew.sql"),
+    ),
 ];
 
 /// Brings the schema to the latest version, each migration in its own transaction with the
@@ -378,6 +382,16 @@ impl HubStore for SqliteStore {
                  WHERE device_id = ?1 AND revoked_at IS NOT NULL AND wiped_at IS NULL",
                 params![device_id, ts(at)],
             )? > 0)
+        })
+    }
+
+    fn record_clock_skew(&self, device_id: &str, skew_secs: i64) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET clock_skew_secs = ?2 WHERE device_id = ?1",
+                params![device_id, skew_secs],
+            )?;
+            Ok(())
         })
     }
 

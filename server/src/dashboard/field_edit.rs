@@ -1,0 +1,71 @@
+//! A coordinator corrects one field of a household or of a member where the problem is seen:
+//! the core parses and checks the text as a phone's form would (`screens::field_edit`), the
+//! change is made by the hub's own actor in the coordinator's name, passes the whole-document
+//! validators, reaches the phones of the area at their next sync, and is in the household's
+//! history and the audit log.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use gocua_core::model::MemberId;
+use gocua_core::screens::field_edit::correct_field;
+
+use super::page::{D, PageError, action, field, redirect, screens_lang};
+use super::quality::hub_edit;
+
+fn bad() -> PageError {
+    PageError::Invalid(
+        "Thiếu hoặc sai thông tin trong biểu mẫu.".into(),
+        "The form is missing a value or has a wrong one.".into(),
+    )
+}
+
+pub async fn edit(
+    State(d): State<D>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    action(d, headers, body, move |d, who, lang, form| {
+        let seq: u64 = field(form, "seq")
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(bad)?;
+        let key = field(form, "key").ok_or_else(bad)?.to_owned();
+        let value = field(form, "value").unwrap_or_default().to_owned();
+        if value.chars().count() > 2_000 {
+            return Err(bad());
+        }
+        let member = field(form, "member")
+            .filter(|m| !m.is_empty())
+            .map(|m| MemberId(m.to_owned()));
+        let target = format!(
+            "{id} {}{key}",
+            member.as_ref().map(|m| format!("{m}.")).unwrap_or_default()
+        );
+        let now = d.now();
+        let result = hub_edit(d, who, &id, seq, |doc| {
+            let h = doc.read().map_err(|_| PageError::Internal)?;
+            let fixed = correct_field(&h, member.as_ref(), &key, &value, now, screens_lang(lang))
+                .map_err(|issues| match issues.first() {
+                Some(first) => PageError::Invalid(
+                    format!("Không lưu được: {}", first.message_vi),
+                    format!("Not saved: {}", first.message_en),
+                ),
+                None => bad(),
+            })?;
+            Ok(vec![fixed.edit])
+        });
+        let outcome = match &result {
+            Ok(()) => "ok",
+            Err(PageError::OtherCommune) => "refused_other_commune",
+            Err(_) => "refused",
+        };
+        d.audit(who, "household.edit", &target, outcome);
+        result?;
+        Ok(redirect(&format!(
+            "/dashboard/households/{id}?done=edited#edit"
+        )))
+    })
+    .await
+}
