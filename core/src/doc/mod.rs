@@ -132,16 +132,7 @@ impl HouseholdDoc {
 
     /// Applies one edit as one change, attributed to `ctx`.
     pub fn apply(&mut self, edit: &Edit, ctx: &ChangeContext) -> Result<()> {
-        self.doc.set_actor(actor_for(&ctx.device));
-        let applied = self
-            .record_actor(ctx)
-            .and_then(|()| edit::apply(&mut self.doc, edit, ctx));
-        if let Err(e) = applied {
-            self.doc.rollback();
-            return Err(e);
-        }
-        self.commit(ctx, &edit.describe());
-        Ok(())
+        self.apply_attributed(edit, ctx, ctx)
     }
 
     /// Applies one edit as one change made by `author` (its actor and history entry) that
