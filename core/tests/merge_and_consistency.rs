@@ -388,3 +388,81 @@ fn a_position_far_from_the_commune_is_warned_once_five_positions_are_known() {
     h.digital_address.gps.as_mut().unwrap().lon = 105.8301;
     assert!(check_consistency(&h, centre).is_empty());
 }
+
+#[test]
+fn times_a_fast_clock_recorded_are_moved_back_by_its_error_and_nothing_else() {
+    use gocua_core::validate::check_recorded_times;
+    // The hub's now is at(0); device "fast" ran 3 hours ahead, device "right" did not.
+    let ahead = 3 * 3600;
+    let mut d = doc("h1", "fast");
+    add(
+        &mut d,
+        "m1",
+        person("Mạc Văn Tùng", Relation::Head, 1985, Gender::Male),
+        "fast",
+        ahead,
+    );
+    set(
+        &mut d,
+        "m1",
+        ChecklistItem::Smartphone,
+        ChecklistStatus::Done,
+        "fast",
+        ahead + 60,
+    );
+    d.apply(
+        &Edit::AddVisit {
+            id: RecordId("v-fast".into()),
+            date: at(ahead + 120).date_naive(),
+            outcome: VisitOutcome::Registered,
+            note: None,
+            follow_up_on: None,
+        },
+        &ctx("fast", ahead + 120),
+    )
+    .unwrap();
+    set(
+        &mut d,
+        "m1",
+        ChecklistItem::SimOwnName,
+        ChecklistStatus::Done,
+        "right",
+        -60,
+    );
+    let before = d.read().unwrap();
+    assert!(!check_recorded_times(&before, at(0)).is_empty());
+
+    d.apply(
+        &Edit::ShiftTimes {
+            device: DeviceId("fast".into()),
+            secs: -ahead,
+            after: at(300),
+        },
+        &coordinator(),
+    )
+    .unwrap();
+    let h = d.read().unwrap();
+    let m = &h.members[&MemberId("m1".into())];
+    assert_eq!(m.checklist[&ChecklistItem::Smartphone].set_at, at(60));
+    assert_eq!(
+        m.checklist[&ChecklistItem::SimOwnName].set_at,
+        at(-60),
+        "another device's record stays"
+    );
+    assert_eq!(h.visits[0].recorded_at, at(120));
+    assert_eq!(h.visits[0].date, at(120).date_naive());
+    assert!(
+        check_recorded_times(&h, at(0)).is_empty(),
+        "{:?}",
+        check_recorded_times(&h, at(0))
+    );
+    // Said in words in the history.
+    let mut d = d;
+    let last = d.history().unwrap().pop().unwrap();
+    let text =
+        gocua_core::screens::history::change_text(&last.what, &h, gocua_core::screens::Lang::Vi);
+    assert!(
+        text.starts_with("Lùi 3 giờ các mốc thời gian máy fast"),
+        "{text}"
+    );
+}

@@ -126,3 +126,50 @@ fn edit_and_remove_a_member() {
     let view = m.handle(&mut reg, MembersEvent::Remove(mid.clone()));
     assert!(view.rows.is_empty());
 }
+
+#[test]
+fn a_second_head_is_told_before_saving_and_listed_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let hid = reg
+        .create_household(household_input("thon-dong"))
+        .unwrap()
+        .value;
+    reg.add_member(
+        &hid,
+        gocua_core::input::MemberInput {
+            birth: None,
+            ..member_input("Lò Văn Páo", Relation::Head)
+        },
+    )
+    .unwrap();
+    let mut m = MembersModel::new(Lang::Vi, hid.clone());
+    m.handle(&mut reg, MembersEvent::NewMember);
+    set(&mut m, &mut reg, "full_name", "Lò Thị Xuân");
+    set(&mut m, &mut reg, "relation", "chu_ho");
+    let first = m.handle(&mut reg, MembersEvent::Save);
+    assert!(
+        first
+            .fields
+            .iter()
+            .flat_map(|f| &f.messages)
+            .any(|n| n.code == "several_heads"),
+        "told at the relation field: {:?}",
+        first.fields
+    );
+    assert_eq!(
+        reg.household(&hid).unwrap().members.len(),
+        1,
+        "not saved yet"
+    );
+    let saved = m.handle(&mut reg, MembersEvent::AcceptWarnings);
+    assert_eq!(reg.household(&hid).unwrap().members.len(), 2);
+    assert_eq!(saved.checks.len(), 1, "{:?}", saved.checks);
+    assert!(
+        saved.checks[0]
+            .text
+            .ends_with("Hộ có nhiều hơn một chủ hộ. Mỗi hộ chỉ có một chủ hộ."),
+        "{:?}",
+        saved.checks
+    );
+}

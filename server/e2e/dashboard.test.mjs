@@ -322,6 +322,23 @@ try {
     }
   });
 
+  await test('a phone three hours ahead: told on the sync report, its dates corrected by that error', async () => {
+    const fast = await cmd('fast_clock vol-nhanh');
+    eq([fast.ok, fast.outcome], [true, 'Success'], 'synced: ' + JSON.stringify(fast));
+    await page.goto(base + '/sync');
+    const row = page.locator('#devices tr[data-volunteer="vol-nhanh"]');
+    ok((await row.locator('.clock').textContent()).includes('Đồng hồ nhanh 3 giờ'), 'the clock error is shown');
+    await page.goto(base + '/households/' + fast.household);
+    ok((await page.textContent('#warnings')).includes('tương lai'), 'its dates are flagged');
+    const fix = page.locator('form.clock-fix');
+    eq(await fix.count(), 1, 'a correction is offered');
+    await shot('19-clock-correction');
+    await Promise.all([page.waitForNavigation(), fix.locator('button').click()]);
+    ok(await page.isVisible('#notice'), 'corrected');
+    ok(!(await page.content()).includes('ở tương lai so với máy chủ'), 'no date is flagged any more');
+    ok((await page.textContent('#history')).includes('Lùi 3 giờ'), 'the correction is in the history, in words');
+  });
+
   await test('an erasure request filed by a phone is approved, and leaves every copy', async () => {
     const filed = await cmd('request_erasure vol-lan');
     eq([filed.ok, filed.step, filed.filed], [true, 'Requested', 1], 'a request, filed by the hub: ' + JSON.stringify(filed));

@@ -588,6 +588,40 @@ fn main() -> R<()> {
                 }
                 None => json!({"ok": false, "error": "no such device"}),
             },
+            ["fast_clock", vol] => {
+                // A phone whose clock runs three hours ahead enrols in Thôn Bắc, registers a
+                // household with a visit, and syncs.
+                let ahead = Utc::now() + chrono::Duration::hours(3);
+                let mut reg = Register::create(
+                    &dir.join("devices").join(format!("{vol}.db")),
+                    VolunteerId((*vol).into()),
+                    COMMUNE,
+                )?
+                .with_clock(gocua_core::FixedClock(ahead));
+                let code = admin::issue_pairing(
+                    store.as_ref(),
+                    "ubnd-xa",
+                    vol,
+                    "bac",
+                    chrono::Duration::hours(1),
+                    Utc::now(),
+                )?;
+                sync::enrol(&mut reg, &url, &code, &TlsOptions::default())?;
+                let id = add(
+                    &mut reg,
+                    COMMUNE,
+                    "thon-bac",
+                    60,
+                    "Mạc Văn Tùng",
+                    None,
+                    None,
+                    1,
+                    true,
+                )?;
+                let r = sync::sync(&mut reg, &SyncOptions::default())?;
+                regs.insert((*vol).to_owned(), reg);
+                json!({"ok": true, "household": id.0, "outcome": format!("{:?}", r.outcome), "skew": r.clock_skew_secs})
+            }
             ["expire"] => {
                 let n =
                     db.execute("UPDATE dash_sessions SET expires_at = '2000-01-01T00:00:00.000Z'")?;

@@ -44,6 +44,7 @@ pub struct MembersView {
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     pub consent_next: Option<MemberId>,
+    pub checks: Vec<Notice>,
 }
 
 #[derive(uniffi::Object)]

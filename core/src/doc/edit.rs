@@ -1,14 +1,14 @@
 //! Edits: every way the register changes a household, each applied as one Automerge change.
 
 use automerge::transaction::Transactable;
-use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
+use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use serde::{Deserialize, Serialize};
 
 use super::codec::{encode_gps, encode_official};
 use super::conflict::FieldPath;
 use super::context::ChangeContext;
 use super::schema as k;
-use super::value::{all_strs, get_map, get_str, req_list, req_map};
+use super::value::{all_strs, get_map, get_parsed, get_str, get_time, req_list, req_map};
 use crate::error::{Error, Result};
 use crate::input::{HouseholdInput, MemberInput};
 use crate::model::*;
@@ -90,6 +90,14 @@ pub enum Edit {
         field: FieldPath,
         value: Option<String>,
     },
+    /// Corrects the times a phone recorded while its clock ran ahead: every visit, consent and
+    /// checklist entry that `device` recorded later than `after`, and the registration time if
+    /// later than `after`, move by `secs` (negative: back); a visit's date moves with its time.
+    ShiftTimes {
+        device: DeviceId,
+        secs: i64,
+        after: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 impl Edit {
@@ -111,6 +119,7 @@ impl Edit {
             Edit::AddVisit { outcome, .. } => format!("visit.add {outcome}"),
             Edit::AddConsent { member, action, .. } => format!("consent.{action} {member}"),
             Edit::ResolveConflict { field, .. } => format!("conflict.resolve {field}"),
+            Edit::ShiftTimes { device, secs, .. } => format!("clock.shift {device} {secs}"),
         }
     }
 }
@@ -359,6 +368,11 @@ pub fn apply(doc: &mut AutoCommit, edit: &Edit, ctx: &ChangeContext) -> Result<(
             }
             put_opt(doc, &obj, &key, value.as_deref())
         }
+        Edit::ShiftTimes {
+            device,
+            secs,
+            after,
+        } => shift_times(doc, device, *secs, *after),
     }
 }
 
@@ -381,4 +395,74 @@ fn append_record(
         ScalarValue::Timestamp(ctx.at.timestamp_millis()),
     )?;
     Ok(obj)
+}
+
+/// [`Edit::ShiftTimes`]: what `device` recorded after `after` moves by `secs`.
+fn shift_times(
+    doc: &mut AutoCommit,
+    device: &DeviceId,
+    secs: i64,
+    after: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let moved = |t: chrono::DateTime<chrono::Utc>| t + chrono::Duration::seconds(secs);
+    let stamp = |t: chrono::DateTime<chrono::Utc>| ScalarValue::Timestamp(t.timestamp_millis());
+    if let Some(t) = get_time(doc, ROOT, k::CREATED_AT)?
+        && t > after
+    {
+        doc.put(ROOT, k::CREATED_AT, stamp(moved(t)))?;
+    }
+    for list_key in [k::VISITS, k::CONSENTS] {
+        let list = req_list(doc, ROOT, list_key)?;
+        let records: Vec<ObjId> = (0..doc.length(&list))
+            .filter_map(|i| match doc.get(&list, i) {
+                Ok(Some((Value::Object(_), id))) => Some(id),
+                _ => None,
+            })
+            .collect();
+        for obj in records {
+            let by = get_str(doc, &obj, k::REC_DEVICE)?;
+            let Some(t) = get_time(doc, &obj, k::REC_AT)? else {
+                continue;
+            };
+            if by.as_deref() != Some(device.as_str()) || t <= after {
+                continue;
+            }
+            doc.put(&obj, k::REC_AT, stamp(moved(t)))?;
+            // The visit's date moves by as many days as the time it was recorded at did.
+            let days = moved(t).date_naive() - t.date_naive();
+            if list_key == k::VISITS
+                && days.num_days() != 0
+                && let Some(date) = get_parsed(doc, &obj, k::VISIT_DATE, |d| {
+                    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()
+                })?
+            {
+                let day = date + days;
+                doc.put(&obj, k::VISIT_DATE, day.format("%Y-%m-%d").to_string())?;
+            }
+        }
+    }
+    let members = req_map(doc, ROOT, k::MEMBERS)?;
+    let member_ids: Vec<String> = doc.keys(&members).collect();
+    for m in member_ids {
+        let Some(obj) = get_map(doc, &members, &m)? else {
+            continue;
+        };
+        let Some(list) = get_map(doc, &obj, k::CHECKLIST)? else {
+            continue;
+        };
+        let items: Vec<String> = doc.keys(&list).collect();
+        for item in items {
+            let Some(entry) = get_map(doc, &list, &item)? else {
+                continue;
+            };
+            let by = get_str(doc, &entry, k::ENTRY_DEVICE)?;
+            if let Some(t) = get_time(doc, &entry, k::ENTRY_AT)?
+                && by.as_deref() == Some(device.as_str())
+                && t > after
+            {
+                doc.put(&entry, k::ENTRY_AT, stamp(moved(t)))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -14,7 +14,7 @@ use crate::consent_rule::{Purpose, allows};
 use crate::doc::MemberField;
 use crate::input::MemberInput;
 use crate::model::{BirthDate, Gender, HouseholdId, MemberId, Relation, ResidenceType};
-use crate::validate::{check_member_fits, validate_member_input};
+use crate::validate::{check_consistency, check_member_fits, validate_member_input};
 
 /// Personal data typed for a member that only consent lets the register keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +72,9 @@ pub struct MembersView {
     pub notices: Vec<Notice>,
     /// Set after a save that left personal data waiting for consent: open the consent screen.
     pub consent_next: Option<MemberId>,
+    /// What does not fit across the household (two heads, a child older than the head, a
+    /// position far from the commune…), each after the name of the member it is about.
+    pub checks: Vec<Notice>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -445,6 +448,25 @@ impl MembersModel {
             Vec::new()
         };
         let has_warnings = self.warnings_shown;
+        let checks = household
+            .as_ref()
+            .map(|h| {
+                let centre = reg.commune_centre(&h.area.commune_code).ok().flatten();
+                check_consistency(h, centre)
+                    .into_iter()
+                    .map(|(member, issue)| {
+                        let n = notice_of(&issue, lang);
+                        match member.and_then(|m| h.members.get(&m)) {
+                            Some(m) => Notice {
+                                text: format!("{}: {}", m.full_name, n.text),
+                                ..n
+                            },
+                            None => n,
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         MembersView {
             title: tr(lang, "Thành viên trong hộ", "Household members"),
             rows,
@@ -499,6 +521,7 @@ impl MembersModel {
             ],
             notices: self.notices.clone(),
             consent_next: self.pending.as_ref().map(|p| p.member.clone()),
+            checks,
         }
     }
 }

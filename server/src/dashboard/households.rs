@@ -14,6 +14,7 @@ use gocua_core::screens::labels;
 use gocua_core::text::fold;
 use serde::Serialize;
 
+use super::clock_fix;
 use super::i18n::{Lang, t};
 use super::page::{
     D, Dash, PageError, Signed, local_time, mask_id_number, num, ok_page, page, screens_lang,
@@ -303,6 +304,10 @@ fn render(
             seq => seq,
             notice => notice.map(|n| t(lang, n)),
             warnings => warnings_of(&h, lang, d.now()),
+            clock_offers => clock_fix::offers(d, &who.coordinator.commune, &h, lang)?
+                .into_iter()
+                .map(|(device, text)| minijinja::context! { device => device, text => text })
+                .collect::<Vec<_>>(),
             edit_targets => edit_targets(&h, lang).0,
             edit_keys => edit_targets(&h, lang).1,
         },

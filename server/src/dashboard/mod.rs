@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clock_fix;
 pub mod devices;
 pub mod erasure;
 pub mod exports;
@@ -82,6 +83,7 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
         .route("/dashboard/households", get(households::list))
         .route("/dashboard/households/{id}", get(households::show))
         .route("/dashboard/households/{id}/edit", post(field_edit::edit))
+        .route("/dashboard/households/{id}/clock", post(clock_fix::correct))
         .route("/dashboard/devices", get(devices::get))
         .route("/dashboard/devices/pair", post(devices::pair))
         .route("/dashboard/devices/revoke", post(devices::revoke))
