@@ -257,6 +257,8 @@ try {
       'household.view:refused_other_commune', 'form.refused:refused', 'device.pair:ok', 'device.revoke:ok', 'export:ok']) {
       ok(actions.includes(want), `audit has ${want}: ${actions}`);
     }
+    const shown = await page.textContent('#audit');
+    ok(!/sign_in|wrong_password|conflict\.resolve|refused_other_commune/.test(shown), 'actions and outcomes in words: ' + shown.slice(0, 300));
     await shot('13-audit');
   });
 

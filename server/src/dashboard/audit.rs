@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
+use super::i18n::{audit_action, audit_outcome};
 use super::page::{D, local_time, ok_page, page};
 
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
@@ -14,8 +15,10 @@ pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
             .into_iter()
             .map(|e| {
                 minijinja::context! {
-                    at => local_time(&e.at), who => e.coordinator_id, action => e.action,
-                    target => e.target, outcome => e.outcome,
+                    at => local_time(&e.at), who => e.coordinator_id,
+                    action_text => audit_action(lang, &e.action), action => e.action,
+                    target => e.target,
+                    outcome_text => audit_outcome(lang, &e.outcome), outcome => e.outcome,
                 }
             })
             .collect();

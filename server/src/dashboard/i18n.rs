@@ -452,6 +452,47 @@ pub fn refusal_reason(lang: Lang, code: &str) -> String {
     format!("{words} ({code})")
 }
 
+/// An audit log action in words; an unknown one stays as recorded.
+pub fn audit_action(lang: Lang, action: &str) -> String {
+    let (vi, en) = match action {
+        "sign_in" => ("Đăng nhập", "Sign in"),
+        "sign_out" => ("Đăng xuất", "Sign out"),
+        "form.refused" => ("Biểu mẫu bị từ chối", "Form refused"),
+        "sync.threshold" => ("Đặt ngưỡng cảnh báo đồng bộ", "Sync alert threshold set"),
+        "conflict.resolve" => ("Giải quyết xung đột", "Conflict resolved"),
+        "duplicate.dismiss" => ("Không phải trùng lặp", "Not a duplicate"),
+        "duplicate.merge" => ("Gộp hai hộ", "Households merged"),
+        "household.view" => ("Xem hộ", "Household viewed"),
+        "household.edit" => ("Sửa thông tin hộ", "Household field corrected"),
+        "clock.correct" => (
+            "Sửa thời gian theo đồng hồ máy",
+            "Times corrected by a clock error",
+        ),
+        "device.pair" => ("Cấp mã ghép thiết bị", "Pairing code issued"),
+        "device.revoke" => ("Thu hồi thiết bị", "Device revoked"),
+        "erasure.erase" => ("Xoá dữ liệu", "Data erased"),
+        "erasure.approve" => ("Chấp nhận yêu cầu xoá", "Erasure request approved"),
+        "erasure.refuse" => ("Từ chối yêu cầu xoá", "Erasure request refused"),
+        "export" => ("Tải báo cáo", "Export downloaded"),
+        other => return other.to_owned(),
+    };
+    lang.pick(vi, en).to_owned()
+}
+
+/// An audit log outcome in words; an unknown one stays as recorded.
+pub fn audit_outcome(lang: Lang, outcome: &str) -> String {
+    let (vi, en) = match outcome {
+        "ok" => ("Thành công", "Done"),
+        "refused" => ("Bị từ chối", "Refused"),
+        "refused_other_commune" => ("Bị từ chối: hộ của xã khác", "Refused: another commune's"),
+        "wrong_password" => ("Sai mật khẩu", "Wrong password"),
+        "nothing" => ("Không có gì để làm", "Nothing to do"),
+        "rate_limited" => ("Quá nhiều lần thử", "Too many attempts"),
+        other => return other.to_owned(),
+    };
+    lang.pick(vi, en).to_owned()
+}
+
 /// A sync error as recorded by the hub, in words.
 pub fn sync_error(lang: Lang, raw: &str) -> String {
     let (outcome, detail) = raw.split_once(": ").unwrap_or((raw, ""));
