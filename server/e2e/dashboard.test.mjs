@@ -307,7 +307,7 @@ try {
 
   await test('two households that are one: compared side by side, then merged', async () => {
     await page.goto(base + '/quality');
-    const pair = page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).filter({ hasText: 'Nguyễn Văn An' });
+    const pair = page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).filter({ hasText: 'Nguyễn Văn An' }).filter({ has: page.locator('a.button') });
     eq(await pair.count(), 1, 'the pair is listed once');
     ok((await pair.textContent()).includes('Tên chủ hộ gần giống'), 'with the rules that matched');
     await Promise.all([page.waitForNavigation(), pair.locator('a.button').click()]);
@@ -317,11 +317,23 @@ try {
     const keep = page.locator(`.merge-side[data-household="${fx.shared_household}"]`);
     await Promise.all([page.waitForNavigation(), keep.locator('button').click()]);
     ok((await page.textContent('#notice')).includes('gộp'), 'merged');
-    eq(await page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).count(), 0, 'the pair is settled');
+    eq(await page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).filter({ hasText: 'Nguyễn Văn An' }).filter({ has: page.locator('a.button') }).count(), 0, 'the pair is settled');
+    // No phone has it yet: it can be undone, and the pair is back.
+    const recent = page.locator('#merges tr.merge').first();
+    eq(await recent.getAttribute('data-state'), 'undoable', 'undoable before any sync');
+    await Promise.all([page.waitForNavigation(), recent.locator('button').click()]);
+    ok((await page.textContent('#notice')).includes('hoàn tác'), 'undone');
+    const again = page.locator('#duplicates tr.duplicate').filter({ hasText: 'Nguyễn Văn Ân' }).filter({ hasText: 'Nguyễn Văn An' }).filter({ has: page.locator('a.button') });
+    eq(await again.count(), 1, 'the pair is listed again');
+    // Merged again; once the phones have it, it stays.
+    await Promise.all([page.waitForNavigation(), again.locator('a.button').click()]);
+    await Promise.all([page.waitForNavigation(), page.locator(`.merge-side[data-household="${fx.shared_household}"] button`).click()]);
     for (const vol of ['vol-minh', 'vol-lan']) {
       const after = await cmd(`sync ${vol}`);
       eq(after.outcome, 'Success', `${vol} syncs after the merge`);
     }
+    await page.goto(base + '/quality');
+    eq(await page.locator('#merges tr.merge').first().getAttribute('data-state'), 'synced', 'phones have it: no undo');
   });
 
   await test('a phone three hours ahead: told on the sync report, its dates corrected by that error', async () => {

@@ -152,4 +152,72 @@ fn merge_while_two_phones_are_offline(backend: Backend) {
     assert_eq!(overview.households, 1, "{overview:?}");
 }
 
-on_both_backends!(merge_while_two_phones_are_offline);
+/// A merge no phone has received is undone: both households return to what they were; once a
+/// phone has it, it can no longer be undone.
+fn a_merge_is_undone_until_a_phone_receives_it(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(fx) = fixture(backend, dir.path(), "merge_undo") else {
+        return;
+    };
+    let t = fx.hub.in_process();
+    let mut a = enrolled(&fx, &t, dir.path(), "vol-a", "a");
+    let mut b = enrolled(&fx, &t, dir.path(), "vol-b", "a");
+    let keep = add_households(&mut a, "thon-dong", 3..4, "Lê Văn Tám")[0].clone();
+    let other = add_households(&mut b, "thon-dong", 3..4, "Lê Văn Tám")[0].clone();
+    b.add_member_with_consent(
+        &other,
+        member("Lê Thị Sáu", Relation::Wife),
+        &gocua_core::consent_rule::ConsentGiven::every_purpose(),
+    )
+    .unwrap();
+    sync_ok(&mut a, &t);
+    sync_ok(&mut b, &t);
+    sync_ok(&mut a, &t);
+    let before = (on_hub(&fx, &keep), on_hub(&fx, &other));
+
+    fx.hub
+        .merge_households("coord", COMMUNE, keep.as_str(), other.as_str(), None)
+        .unwrap();
+    assert_eq!(on_hub(&fx, &keep).current_members().count(), 2);
+    let d = fx.store.dashboard().unwrap();
+    let m = d.merges(COMMUNE, 10).unwrap().remove(0);
+    assert!(fx.hub.merge_undoable(&m).unwrap());
+    fx.hub.undo_merge("coord", COMMUNE, m.merge_id).unwrap();
+    assert_eq!(on_hub(&fx, &keep), before.0, "the kept household as before");
+    assert_eq!(on_hub(&fx, &other), before.1, "the other active again");
+    assert_eq!(
+        fx.hub.undo_merge("coord", COMMUNE, m.merge_id),
+        Err(MergeRefusal::SyncedOut),
+        "undone once"
+    );
+    // The phones never saw the merge and agree with the hub.
+    for reg in [&mut a, &mut b] {
+        sync_ok(reg, &t);
+    }
+    for reg in [&a, &b] {
+        assert_eq!(reg.household(&keep).unwrap(), before.0);
+        assert_eq!(reg.household(&other).unwrap().lifecycle, Lifecycle::Active);
+        assert_eq!(
+            reg.list_hamlet(COMMUNE, "thon-dong", 50, 0).unwrap().len(),
+            2
+        );
+    }
+
+    // Merged again, and a phone syncs: too late to undo.
+    fx.hub
+        .merge_households("coord", COMMUNE, keep.as_str(), other.as_str(), None)
+        .unwrap();
+    sync_ok(&mut a, &t);
+    let m = d.merges(COMMUNE, 10).unwrap().remove(0);
+    assert!(!fx.hub.merge_undoable(&m).unwrap());
+    assert_eq!(
+        fx.hub.undo_merge("coord", COMMUNE, m.merge_id),
+        Err(MergeRefusal::SyncedOut)
+    );
+    assert_eq!(a.household(&other).unwrap().lifecycle, Lifecycle::Merged);
+}
+
+on_both_backends!(
+    merge_while_two_phones_are_offline,
+    a_merge_is_undone_until_a_phone_receives_it,
+);

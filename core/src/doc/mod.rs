@@ -196,6 +196,20 @@ impl HouseholdDoc {
         self.doc.save_nocompress()
     }
 
+    /// The document as it was at `heads` (a version this one contains): what undoing a change
+    /// nobody else has received restores. Fails when the history lacks those heads (rewritten by
+    /// an erasure since).
+    pub fn at_heads(&mut self, heads: &[Head]) -> Result<HouseholdDoc> {
+        let hashes: Vec<automerge::ChangeHash> =
+            heads.iter().map(|h| automerge::ChangeHash(*h)).collect();
+        let mut doc = self
+            .doc
+            .fork_at(&hashes)
+            .map_err(|e| Error::CorruptDocument(format!("no such version: {e}")))?;
+        let stored = doc.get_heads();
+        Ok(HouseholdDoc { doc, stored })
+    }
+
     /// Current heads of the change graph.
     pub fn heads(&mut self) -> Vec<Head> {
         self.doc.get_heads().into_iter().map(|h| h.0).collect()

@@ -153,6 +153,20 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("not_duplicate", "Không phải trùng lặp", "Not a duplicate"),
     ("why_duplicate", "Vì sao nghi trùng", "Why they look alike"),
+    ("recent_merges", "Gộp hộ gần đây", "Recent merges"),
+    ("unmerge", "Hoàn tác", "Undo"),
+    (
+        "unmerge_confirm",
+        "Hoàn tác việc gộp? Hai hộ trở lại như trước khi gộp.",
+        "Undo the merge? Both households return to what they were before it.",
+    ),
+    ("unmerged_state", "Đã hoàn tác", "Undone"),
+    (
+        "merge_synced",
+        "Điện thoại đã nhận, không hoàn tác được",
+        "Phones have it; cannot be undone",
+    ),
+    ("unmerged", "Đã hoàn tác việc gộp.", "The merge was undone."),
     (
         "edited",
         "Đã sửa. Điện thoại nhận thay đổi ở lần đồng bộ tới.",
@@ -462,6 +476,7 @@ pub fn audit_action(lang: Lang, action: &str) -> String {
         "conflict.resolve" => ("Giải quyết xung đột", "Conflict resolved"),
         "duplicate.dismiss" => ("Không phải trùng lặp", "Not a duplicate"),
         "duplicate.merge" => ("Gộp hai hộ", "Households merged"),
+        "duplicate.unmerge" => ("Hoàn tác gộp hộ", "Merge undone"),
         "household.view" => ("Xem hộ", "Household viewed"),
         "household.edit" => ("Sửa thông tin hộ", "Household field corrected"),
         "clock.correct" => (

@@ -37,6 +37,13 @@ fn not_active() -> PageError {
     )
 }
 
+fn synced_out() -> PageError {
+    PageError::Invalid(
+        "Không hoàn tác được: điện thoại đã nhận bản gộp, hoặc một trong hai hộ đã thay đổi sau đó.".into(),
+        "Cannot be undone: a phone has received the merge, or one of the households changed since.".into(),
+    )
+}
+
 /// What a plan brings, in words.
 fn plan_text(plan: &MergePlan, lang: Lang) -> String {
     match lang {
@@ -180,9 +187,37 @@ pub async fn merge(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respo
             MergeRefusal::Invalid(vi, en) => {
                 PageError::Invalid(format!("Không gộp được: {vi}"), format!("Not merged: {en}"))
             }
+            MergeRefusal::SyncedOut => synced_out(),
             MergeRefusal::Failed(_) => PageError::Internal,
         })?;
         Ok(redirect("/dashboard/quality?done=merged"))
+    })
+    .await
+}
+
+/// Undoes a merge no phone has received (`Hub::undo_merge`).
+pub async fn undo(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    action(d, headers, body, |d, who, _lang, form| {
+        let merge_id: i64 = field(form, "merge")
+            .and_then(|m| m.parse().ok())
+            .ok_or_else(bad)?;
+        let result = d.hub.undo_merge(
+            &who.coordinator.coordinator_id,
+            &who.coordinator.commune,
+            merge_id,
+        );
+        d.audit(
+            who,
+            "duplicate.unmerge",
+            &merge_id.to_string(),
+            if result.is_ok() { "ok" } else { "refused" },
+        );
+        result.map_err(|e| match e {
+            MergeRefusal::NotFound | MergeRefusal::OtherCommune => PageError::NotFound,
+            MergeRefusal::Failed(_) => PageError::Internal,
+            _ => synced_out(),
+        })?;
+        Ok(redirect("/dashboard/quality?done=unmerged"))
     })
     .await
 }

@@ -80,6 +80,7 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
             "/dashboard/quality/merge",
             get(merge::confirm).post(merge::merge),
         )
+        .route("/dashboard/quality/unmerge", post(merge::undo))
         .route("/dashboard/households", get(households::list))
         .route("/dashboard/households/{id}", get(households::show))
         .route("/dashboard/households/{id}/edit", post(field_edit::edit))

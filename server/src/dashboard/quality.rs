@@ -72,6 +72,19 @@ struct RefusedView {
     reason: String,
 }
 
+/// A merge made on the hub, and whether it can still be undone.
+#[derive(Serialize)]
+struct MergeView {
+    merge_id: i64,
+    keep: String,
+    keep_id: String,
+    other: String,
+    at: String,
+    by: String,
+    /// `undone`, `undoable` or `synced` (a phone has it).
+    state: &'static str,
+}
+
 #[derive(Serialize)]
 struct WarningView {
     doc_id: String,
@@ -196,6 +209,9 @@ pub fn write_checked(
         })
 }
 
+/// An ID number or phone held in more households than this is one row for all of them.
+const MAX_PAIRED: usize = 3;
+
 /// Whether a pair was dismissed: its key, or a key of the rules before pairs were listed once
 /// (`id_number:a,b,c`, `phone:…`, `place:a,b`) naming both households.
 fn is_dismissed(dismissed: &[String], a: &str, b: &str) -> bool {
@@ -226,6 +242,7 @@ fn duplicate_pairs(
 ) -> Result<Vec<DuplicateView>, PageError> {
     let mut pairs: BTreeMap<(String, String), (BTreeSet<DuplicateRule>, Vec<String>)> =
         BTreeMap::new();
+    let mut out = Vec::new();
     for (kind, value, docs) in store.shared_identifiers(commune)? {
         let (rule, shown) = if kind == "phone" {
             (DuplicateRule::SamePhone, mask_phone(&value))
@@ -234,6 +251,26 @@ fn duplicate_pairs(
         };
         let mut docs = docs;
         docs.sort();
+        if docs.len() > MAX_PAIRED {
+            // A number many households give (a hamlet leader's phone): one row, not dozens.
+            let key = format!("group:{}", docs.join(","));
+            if !dismissed.contains(&key) {
+                let households = docs
+                    .iter()
+                    .filter_map(|id| active.iter().find(|r| r.doc_id == *id))
+                    .map(|r| href(r, names))
+                    .collect::<Vec<_>>();
+                if households.len() > 1 {
+                    out.push(DuplicateView {
+                        key,
+                        rules: vec![lang.pick(rule.label_vi(), rule.label_en()).to_owned()],
+                        values: vec![shown],
+                        households,
+                    });
+                }
+            }
+            continue;
+        }
         for (i, a) in docs.iter().enumerate() {
             for b in &docs[i + 1..] {
                 let entry = pairs.entry((a.clone(), b.clone())).or_default();
@@ -262,7 +299,6 @@ fn duplicate_pairs(
     }
     let by_id: HashMap<&str, &HouseholdRow> =
         active.iter().map(|r| (r.doc_id.as_str(), r)).collect();
-    let mut out = Vec::new();
     for ((a, b), (rules, values)) in pairs {
         if is_dismissed(dismissed, &a, &b) {
             continue;
@@ -344,6 +380,30 @@ pub fn render(
             reason: super::i18n::refusal_reason(lang, &r.code),
             doc_id: r.doc_id,
             device_id: r.device_id,
+        });
+    }
+    let mut merges = Vec::new();
+    for m in store.merges(commune, 20)? {
+        let mut head = |id: &str| -> Result<String, PageError> {
+            Ok(row(id)?
+                .and_then(|r| r.head_name)
+                .unwrap_or_else(|| id.chars().take(8).collect()))
+        };
+        let state = if m.undone_at.is_some() {
+            "undone"
+        } else if d.hub.merge_undoable(&m).unwrap_or(false) {
+            "undoable"
+        } else {
+            "synced"
+        };
+        merges.push(MergeView {
+            merge_id: m.merge_id,
+            keep: head(&m.keep_id)?,
+            keep_id: m.keep_id.clone(),
+            other: head(&m.other_id)?,
+            at: local_time(&m.at),
+            by: m.by.trim_start_matches("coordinator:").to_owned(),
+            state,
         });
     }
     let found = store.warnings(commune, 200)?;
@@ -438,6 +498,7 @@ pub fn render(
             notice => notice.map(|n| t(lang, n)),
             duplicates => super::page::ser(&duplicates),
             refused => super::page::ser(&refused),
+            merges => super::page::ser(&merges),
             warnings => super::page::ser(&warnings),
             conflicts => super::page::ser(&conflicts),
         },
@@ -458,6 +519,7 @@ pub async fn get(
         let notice = match q.done.as_deref() {
             Some("resolved") => Some("resolved"),
             Some("merged") => Some("merged"),
+            Some("unmerged") => Some("unmerged"),
             _ => None,
         };
         render(d, who, lang, notice)
@@ -522,9 +584,14 @@ pub async fn dismiss(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Res
         let key = field(form, "key").ok_or_else(bad)?.to_owned();
         let docs: Vec<&str> = match key.split_once(':') {
             Some(("pair", ids)) if key.len() <= 300 => ids.split(',').collect(),
+            Some(("group", ids)) if key.len() <= 4_000 => ids.split(',').collect(),
             _ => return Err(bad()),
         };
-        if docs.len() != 2 || !docs.iter().all(|id| gocua_core::model::is_valid_id(id)) {
+        let pair = key.starts_with("pair:");
+        if (pair && docs.len() != 2)
+            || docs.len() < 2
+            || !docs.iter().all(|id| gocua_core::model::is_valid_id(id))
+        {
             return Err(bad());
         }
         for id in &docs {

@@ -13,6 +13,7 @@ use gocua_core::model::{DeviceId, Lifecycle, VolunteerId};
 use gocua_core::{ChangeContext, HouseholdDoc};
 
 use super::{ApiError, Hub, area_contains, check_document, write_of};
+use crate::store::query::MergeRecord;
 use crate::store::{DeviceRecord, DocRecord, DocWrite, StoreError};
 
 /// Why a merge was not made.
@@ -24,6 +25,8 @@ pub enum MergeRefusal {
     NotActive,
     /// One of the two changed since the coordinator compared them.
     Stale,
+    /// A phone received the merge (or a household changed since): it can no longer be undone.
+    SyncedOut,
     /// The merged household would break a rule of the validators (Vietnamese, English).
     Invalid(String, String),
     Failed(ApiError),
@@ -105,6 +108,7 @@ impl Hub {
             at: now,
         };
         let by = format!("coordinator:{coordinator}");
+        let (keep_before, other_before) = (kdoc.heads(), odoc.heads());
         let plan = merge_plan(&kh, &oh);
         let failed = |_| MergeRefusal::Failed(ApiError::internal());
         if !plan.is_empty() {
@@ -117,6 +121,22 @@ impl Hub {
         }
         let write = checked_write(other, &mut odoc, orec.seq, now)?;
         dashboard.write_hub_doc(&write, &by, now)?;
+        let seq_of = |id: &str| -> Result<u64, MergeRefusal> {
+            Ok(self.store.load_doc(id)?.map_or(0, |r| r.seq))
+        };
+        dashboard.record_merge(&MergeRecord {
+            merge_id: 0,
+            commune: commune.to_owned(),
+            keep_id: keep.to_owned(),
+            other_id: other.to_owned(),
+            keep_heads: keep_before,
+            other_heads: other_before,
+            keep_seq: seq_of(keep)?,
+            other_seq: seq_of(other)?,
+            at: crate::time::ts(now),
+            by: by.clone(),
+            undone_at: None,
+        })?;
         self.store
             .audit(now, &by, "household.merge", &format!("{other} -> {keep}"))?;
         Ok(MergeDone {
@@ -124,6 +144,80 @@ impl Hub {
             members_matched: plan.members_matched,
             visits: plan.visits,
         })
+    }
+
+    /// Whether a merge can still be undone: not undone, neither household written since (no
+    /// phone's change, no carried one), and no phone of the commune has received either
+    /// version the merge wrote. `Ok(false)` says it was synced out.
+    pub fn merge_undoable(&self, m: &MergeRecord) -> Result<bool, MergeRefusal> {
+        if m.undone_at.is_some() {
+            return Ok(false);
+        }
+        let Some(dashboard) = self.store.dashboard() else {
+            return Ok(false);
+        };
+        let mut docs = Vec::new();
+        for (id, seq) in [(&m.keep_id, m.keep_seq), (&m.other_id, m.other_seq)] {
+            match self.store.load_doc(id)? {
+                Some(rec) if rec.seq == seq => docs.push((id, rec)),
+                _ => return Ok(false),
+            }
+        }
+        let devices = dashboard.devices(&m.commune, chrono::DateTime::<Utc>::MIN_UTC)?;
+        for (id, rec) in docs {
+            let (mut doc, _) = read(&rec)?;
+            let mut heads = doc.heads();
+            heads.sort();
+            for d in &devices {
+                let mut held = self.store.device_heads(&d.device_id, id)?;
+                held.sort();
+                if held == heads {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(true)
+    }
+
+    /// Undoes merge `merge_id` of `commune` while no phone has received it: both households
+    /// return to the versions they had before (the kept one without what the merge copied,
+    /// the other active again), each as a new version the phones receive at their next sync.
+    pub fn undo_merge(
+        &self,
+        coordinator: &str,
+        commune: &str,
+        merge_id: i64,
+    ) -> Result<(), MergeRefusal> {
+        let Some(dashboard) = self.store.dashboard() else {
+            return Err(MergeRefusal::Failed(ApiError::internal()));
+        };
+        let _guard = self.write_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let now = self.now();
+        let m = dashboard
+            .merges(commune, 10_000)?
+            .into_iter()
+            .find(|m| m.merge_id == merge_id)
+            .ok_or(MergeRefusal::NotFound)?;
+        if !self.merge_undoable(&m)? {
+            return Err(MergeRefusal::SyncedOut);
+        }
+        let by = format!("coordinator:{coordinator}");
+        for (id, before) in [(&m.keep_id, &m.keep_heads), (&m.other_id, &m.other_heads)] {
+            let rec = self.store.load_doc(id)?.ok_or(MergeRefusal::NotFound)?;
+            let (mut doc, _) = read(&rec)?;
+            let mut earlier = doc.at_heads(before).map_err(|_| MergeRefusal::SyncedOut)?;
+            let write = write_of(id, &mut earlier, Some(rec.seq), now)
+                .map_err(|_| MergeRefusal::Failed(ApiError::internal()))?;
+            dashboard.write_hub_doc(&write, &by, now)?;
+        }
+        dashboard.merge_undone(merge_id, now)?;
+        self.store.audit(
+            now,
+            &by,
+            "household.unmerge",
+            &format!("{} -> {}", m.other_id, m.keep_id),
+        )?;
+        Ok(())
     }
 
     /// Carries what the writes of a device's push brought to merged households into the

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{DocWrite, SessionRecord, StoreResult};
+use gocua_core::sync::wire::Head;
 
 #[derive(Debug, Clone)]
 pub struct CoordinatorLogin {
@@ -91,6 +92,24 @@ pub struct RefusalRow {
     pub device_id: String,
     pub doc_id: String,
     pub code: String,
+}
+
+/// A merge of two households made on the hub (`Hub::merge_households`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeRecord {
+    pub merge_id: i64,
+    pub commune: String,
+    pub keep_id: String,
+    pub other_id: String,
+    /// Each document's heads before the merge.
+    pub keep_heads: Vec<Head>,
+    pub other_heads: Vec<Head>,
+    /// The sequence numbers the merge wrote.
+    pub keep_seq: u64,
+    pub other_seq: u64,
+    pub at: String,
+    pub by: String,
+    pub undone_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -199,6 +218,12 @@ pub trait DashboardStore: Send + Sync {
     fn conflicted(&self, commune: &str, limit: u32) -> StoreResult<Vec<HouseholdRow>>;
     fn dismissed(&self, commune: &str) -> StoreResult<Vec<String>>;
     fn dismiss(&self, commune: &str, key: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Records a merge made on the hub; returns its id.
+    fn record_merge(&self, m: &MergeRecord) -> StoreResult<i64>;
+    /// The commune's merges, newest first.
+    fn merges(&self, commune: &str, limit: u32) -> StoreResult<Vec<MergeRecord>>;
+    /// Marks a merge undone; false when it was already.
+    fn merge_undone(&self, merge_id: i64, at: DateTime<Utc>) -> StoreResult<bool>;
 
     /// Writes a document changed on the hub (a coordinator's edit): new sequence number, so
     /// devices of its area receive it at their next sync; its query rows in the same

@@ -10,7 +10,7 @@
 //! it. Reads that combine several queries (the overview) run in one snapshot.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gocua_core::sync::merge::heads_to_blob;
+use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use postgres::GenericClient;
 
 use super::{PgStore, index, lock_doc, session_row};
@@ -549,6 +549,61 @@ impl DashboardStore for PgStore {
                 &[&commune, &key, &ts(at)],
             )?;
             Ok(())
+        })
+    }
+
+    fn record_merge(&self, m: &MergeRecord) -> StoreResult<i64> {
+        self.with(|c| {
+            let row = c.query_one(
+                "INSERT INTO merges (commune, keep_id, other_id, keep_heads, other_heads, keep_seq, other_seq, at, by_whom)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING merge_id",
+                &[
+                    &m.commune,
+                    &m.keep_id,
+                    &m.other_id,
+                    &heads_to_blob(&m.keep_heads),
+                    &heads_to_blob(&m.other_heads),
+                    &(m.keep_seq as i64),
+                    &(m.other_seq as i64),
+                    &m.at,
+                    &m.by,
+                ],
+            )?;
+            Ok(row.get(0))
+        })
+    }
+
+    fn merges(&self, commune: &str, limit: u32) -> StoreResult<Vec<MergeRecord>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT merge_id, commune, keep_id, other_id, keep_heads, other_heads, keep_seq, other_seq, at, by_whom, undone_at
+                 FROM merges WHERE commune = $1 ORDER BY merge_id DESC LIMIT $2",
+                &[&commune, &i64::from(limit)],
+            )?
+            .iter()
+            .map(|r| MergeRecord {
+                merge_id: r.get(0),
+                commune: r.get(1),
+                keep_id: r.get(2),
+                other_id: r.get(3),
+                keep_heads: heads_from_blob(&r.get::<_, Vec<u8>>(4)),
+                other_heads: heads_from_blob(&r.get::<_, Vec<u8>>(5)),
+                keep_seq: r.get::<_, i64>(6) as u64,
+                other_seq: r.get::<_, i64>(7) as u64,
+                at: r.get(8),
+                by: r.get(9),
+                undone_at: r.get(10),
+            })
+            .collect())
+        })
+    }
+
+    fn merge_undone(&self, merge_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE merges SET undone_at = $2 WHERE merge_id = $1 AND undone_at IS NULL",
+                &[&merge_id, &ts(at)],
+            )? > 0)
         })
     }
 

@@ -73,6 +73,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
         6,
         include_str!("../../../migrations/postgres/0006_clock_skew.sql"),
     ),
+    (
+        7,
+        include_str!("../../../migrations/postgres/0007_merges.sql"),
+    ),
 ];
 
 /// Key of the advisory lock held while migrating (any constant shared by all hub versions).

@@ -2,7 +2,7 @@
 //! tables of [`super::index`].
 
 use chrono::{DateTime, NaiveDate, Utc};
-use gocua_core::sync::merge::heads_to_blob;
+use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteStore, check_seq, index, session_row};
@@ -537,6 +537,63 @@ impl DashboardStore for SqliteStore {
                 params![commune, key, ts(at)],
             )?;
             Ok(())
+        })
+    }
+
+    fn record_merge(&self, m: &MergeRecord) -> StoreResult<i64> {
+        self.with(|c| {
+            c.execute(
+                "INSERT INTO merges (commune, keep_id, other_id, keep_heads, other_heads, keep_seq, other_seq, at, by_whom)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    m.commune,
+                    m.keep_id,
+                    m.other_id,
+                    heads_to_blob(&m.keep_heads),
+                    heads_to_blob(&m.other_heads),
+                    m.keep_seq as i64,
+                    m.other_seq as i64,
+                    m.at,
+                    m.by
+                ],
+            )?;
+            Ok(c.last_insert_rowid())
+        })
+    }
+
+    fn merges(&self, commune: &str, limit: u32) -> StoreResult<Vec<MergeRecord>> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT merge_id, commune, keep_id, other_id, keep_heads, other_heads, keep_seq, other_seq, at, by_whom, undone_at
+                 FROM merges WHERE commune = ?1 ORDER BY merge_id DESC LIMIT ?2",
+            )?;
+            let rows = stmt
+                .query_map(params![commune, limit], |r| {
+                    Ok(MergeRecord {
+                        merge_id: r.get(0)?,
+                        commune: r.get(1)?,
+                        keep_id: r.get(2)?,
+                        other_id: r.get(3)?,
+                        keep_heads: heads_from_blob(&r.get::<_, Vec<u8>>(4)?),
+                        other_heads: heads_from_blob(&r.get::<_, Vec<u8>>(5)?),
+                        keep_seq: r.get::<_, i64>(6)? as u64,
+                        other_seq: r.get::<_, i64>(7)? as u64,
+                        at: r.get(8)?,
+                        by: r.get(9)?,
+                        undone_at: r.get(10)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn merge_undone(&self, merge_id: i64, at: DateTime<Utc>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE merges SET undone_at = ?2 WHERE merge_id = ?1 AND undone_at IS NULL",
+                params![merge_id, ts(at)],
+            )? > 0)
         })
     }
 

@@ -62,6 +62,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         4,
         include_str!("../../../migrations/sqlite/0004_clock_skew.sql"),
     ),
+    (
+        5,
+        include_str!("../../../migrations/sqlite/0005_merges.sql"),
+    ),
 ];
 
 /// Brings the schema to the latest version, each migration in its own transaction with the
