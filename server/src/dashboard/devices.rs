@@ -78,18 +78,19 @@ pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respon
         let hours: i64 = field(form, "hours")
             .and_then(|h| h.trim().parse().ok())
             .unwrap_or(24);
-        match d
+        // The area by its name on the page ("Thôn Bắc", not "bac").
+        let area_name = match d
             .store()
             .areas(&who.coordinator.commune)?
-            .iter()
+            .into_iter()
             .find(|a| a.area_id == area)
         {
-            Some(_) => {}
+            Some(a) => a.name,
             None => {
                 d.audit(who, "device.pair", &area, "refused");
                 return Err(PageError::OtherCommune);
             }
-        }
+        };
         let code = admin::issue_pairing(
             d.hub.store().as_ref(),
             &who.coordinator.coordinator_id,
@@ -104,7 +105,7 @@ pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respon
         let payload = admin::pairing_qr_payload(&url, &code);
         d.audit(who, "device.pair", &format!("{volunteer} @ {area}"), "ok");
         let issued = minijinja::context! {
-            code => code, volunteer => volunteer, area => area, hours => hours,
+            code => code, volunteer => volunteer, area => area_name, hours => hours,
             qr => svg::qr(&payload), payload => payload,
         };
         render(d, who, lang, Some(issued), None)
