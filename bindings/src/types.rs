@@ -229,6 +229,7 @@ pub enum IssueKind {
     PrerequisiteMissing,
     FarFromCommune,
     RecordedInFuture,
+    PossibleDuplicate,
 }
 
 #[uniffi::remote(Enum)]

@@ -289,6 +289,7 @@ impl Register {
         if report.has_errors() {
             return Err(Error::Validation(report));
         }
+        report.issues.extend(self.same_address_warnings(&input)?);
         let id = HouseholdId::random();
         let mut doc = HouseholdDoc::create(&id, &input, admin_units::DATASET_VERSION, &ctx)?;
         self.store.write(|tx| Store::save(tx, &mut doc, true))?;
@@ -402,6 +403,49 @@ impl Register {
     }
 
     /// Changes a household-level field.
+    /// A warning when the hamlet already has a household at the same house address (the
+    /// core's near-duplicate rule, `validate::duplicate_rules`): the household may have been
+    /// registered already, by this phone or by a teammate's.
+    pub fn same_address_warnings(&self, input: &HouseholdInput) -> Result<Vec<Issue>> {
+        let typed = crate::validate::DuplicateClue {
+            hamlet: input.area.hamlet_id.clone(),
+            address: input.address.one_line(),
+            head_name: None,
+            position: input.gps.as_ref().map(|g| (g.lat, g.lon)),
+        };
+        let known = store::list_hamlet(
+            self.store.conn(),
+            &input.area.commune_code,
+            &input.area.hamlet_id,
+            100_000,
+            0,
+        )?;
+        let found = known.iter().any(|k| {
+            let clue = crate::validate::DuplicateClue {
+                hamlet: k.hamlet_id.clone(),
+                address: k.address.clone(),
+                head_name: k.head_name.clone(),
+                position: k
+                    .plus_code
+                    .as_deref()
+                    .and_then(crate::digital_address::decode_plus_code),
+            };
+            crate::validate::duplicate_rules(&typed, &clue)
+                .contains(&crate::validate::DuplicateRule::SameAddress)
+        });
+        Ok(found
+            .then(|| {
+                Issue::warning(
+                    IssueKind::PossibleDuplicate,
+                    "address.house_number",
+                    "Thôn này đã có một hộ ở cùng địa chỉ: có thể hộ đã được đăng ký, hãy tìm trước khi tạo mới.",
+                    "The hamlet already has a household at this address: it may be registered already; search before creating it.",
+                )
+            })
+            .into_iter()
+            .collect())
+    }
+
     pub fn set_household_field(
         &mut self,
         id: &HouseholdId,

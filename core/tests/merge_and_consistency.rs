@@ -466,3 +466,22 @@ fn times_a_fast_clock_recorded_are_moved_back_by_its_error_and_nothing_else() {
         "{text}"
     );
 }
+
+#[test]
+fn a_second_household_at_the_same_address_is_warned_on_the_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let first = reg.create_household(household_input("thon-dong")).unwrap();
+    assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+    // The same street, alley and number, typed differently.
+    let mut again = household_input("thon-dong");
+    again.address.street = Some("đội cấn".into());
+    let second = reg.create_household(again).unwrap();
+    assert_eq!(
+        second.warnings.iter().map(|w| w.kind).collect::<Vec<_>>(),
+        [IssueKind::PossibleDuplicate]
+    );
+    let mut next_door = household_input("thon-dong");
+    next_door.address.house_number = Some("14".into());
+    assert!(reg.create_household(next_door).unwrap().warnings.is_empty());
+}

@@ -151,6 +151,7 @@ impl HouseholdFormModel {
             .filter(|i| !i.is_error())
             .cloned()
             .collect();
+        out.extend(reg.same_address_warnings(input).unwrap_or_default());
         let centre = self
             .commune_centre
             .or_else(|| reg.commune_centre(&input.area.commune_code).ok().flatten());

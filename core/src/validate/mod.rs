@@ -69,6 +69,7 @@ pub enum IssueKind {
     PrerequisiteMissing,
     FarFromCommune,
     RecordedInFuture,
+    PossibleDuplicate,
 }
 
 impl IssueKind {
@@ -102,6 +103,7 @@ impl IssueKind {
             IssueKind::PrerequisiteMissing => "prerequisite_missing",
             IssueKind::FarFromCommune => "far_from_commune",
             IssueKind::RecordedInFuture => "recorded_in_future",
+            IssueKind::PossibleDuplicate => "possible_duplicate",
         }
     }
 }
