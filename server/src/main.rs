@@ -181,6 +181,27 @@ enum Command {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Back up the SQLite hub while it serves: a consistent copy, encrypted under the key of
+    /// --backup-key-file (made by new-db-key; keep it apart from the backups). docs/deploy.md.
+    Backup {
+        #[arg(long)]
+        data: PathBuf,
+        /// The backup file to write (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        backup_key_file: PathBuf,
+    },
+    /// Restore the SQLite hub from a backup. Stop the hub first; the database it replaces is
+    /// kept beside it. The restored hub's generation goes up by one.
+    Restore {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        backup_key_file: PathBuf,
+    },
     /// The main job in one command: a demo commune synced from three offline devices, served
     /// until stopped.
     Demo {
@@ -422,6 +443,55 @@ fn run(cli: Cli) -> Result<(), String> {
             say!(
                 "{} is encrypted; start the hub with the same --db-key-file",
                 path.display()
+            );
+            Ok(())
+        }
+        Command::Backup {
+            data,
+            to,
+            backup_key_file,
+        } => {
+            let backup_key =
+                cipher::DbKey::read_file(&backup_key_file).map_err(|e| e.to_string())?;
+            let db_key = DB_KEY.get().cloned().flatten();
+            let path = data.join("hub.db");
+            if !path.exists() {
+                return Err(format!("{}: no database", path.display()));
+            }
+            let info =
+                gocua_hub::store::sqlite::backup::backup(&path, db_key.as_ref(), &to, &backup_key)
+                    .map_err(|e| e.to_string())?;
+            say!(
+                "backup written to {}: hub {}, generation {}, {} households",
+                to.display(),
+                info.hub_id,
+                info.generation,
+                info.documents
+            );
+            Ok(())
+        }
+        Command::Restore {
+            data,
+            from,
+            backup_key_file,
+        } => {
+            let backup_key =
+                cipher::DbKey::read_file(&backup_key_file).map_err(|e| e.to_string())?;
+            let db_key = DB_KEY.get().cloned().flatten();
+            gocua_hub::store::private_dir(&data).map_err(|e| format!("{}: {e}", data.display()))?;
+            let info = gocua_hub::store::sqlite::backup::restore(
+                &from,
+                &backup_key,
+                &data.join("hub.db"),
+                db_key.as_ref(),
+                chrono::Utc::now(),
+            )
+            .map_err(|e| e.to_string())?;
+            say!(
+                "restored hub {} ({} households) as generation {}; start the hub with the same --db-key-file",
+                info.hub_id,
+                info.documents,
+                info.generation
             );
             Ok(())
         }

@@ -41,8 +41,12 @@ impl DbKey {
     }
 
     pub fn read_file(path: &Path) -> StoreResult<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => {
+                key_error(&format!("{} is not a key file", path.display()))
+            }
+            _ => StoreError::Config(format!("{}: {e}", path.display())),
+        })?;
         Self::from_hex(&text)
     }
 
@@ -72,7 +76,7 @@ impl DbKey {
             .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))
     }
 
-    fn pragma(&self) -> String {
+    pub(super) fn pragma(&self) -> String {
         gocua_core::sqlcipher::key_literal(&self.0)
     }
 }

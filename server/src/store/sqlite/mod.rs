@@ -3,6 +3,7 @@
 //! tables in `index.rs`; concurrency as every store's (`store/mod.rs`): writes of documents
 //! run in `BEGIN IMMEDIATE` transactions that check each document's expected sequence number.
 
+pub mod backup;
 pub mod cipher;
 mod dashboard;
 mod erase_requests;
