@@ -13,7 +13,7 @@ use gocua_core::model::{DeviceId, Household};
 use gocua_core::screens::sync_status::{CLOCK_SKEW_TOLERANCE_SECS, skew_duration};
 
 use super::i18n::Lang;
-use super::page::{D, Dash, PageError, action, field, redirect, screens_lang};
+use super::page::{D, Dash, PageError, action, bad_form, field, redirect, screens_lang};
 use super::quality::hub_edit;
 
 /// Records later than this are in the hub's future.
@@ -87,16 +87,10 @@ pub async fn correct(
     body: Bytes,
 ) -> Response {
     action(d, headers, body, move |d, who, _lang, form| {
-        let bad = || {
-            PageError::Invalid(
-                "Thiếu hoặc sai thông tin trong biểu mẫu.".into(),
-                "The form is missing a value or has a wrong one.".into(),
-            )
-        };
         let seq: u64 = field(form, "seq")
             .and_then(|s| s.parse().ok())
-            .ok_or_else(bad)?;
-        let device = field(form, "device").ok_or_else(bad)?.to_owned();
+            .ok_or_else(bad_form)?;
+        let device = field(form, "device").ok_or_else(bad_form)?.to_owned();
         let skew = d
             .store()
             .devices(&who.coordinator.commune, d.now())?

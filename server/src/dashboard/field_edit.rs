@@ -11,15 +11,8 @@ use axum::response::Response;
 use gocua_core::model::MemberId;
 use gocua_core::screens::field_edit::correct_field;
 
-use super::page::{D, PageError, action, field, redirect, screens_lang};
+use super::page::{D, PageError, action, bad_form, field, redirect, screens_lang};
 use super::quality::hub_edit;
-
-fn bad() -> PageError {
-    PageError::Invalid(
-        "Thiếu hoặc sai thông tin trong biểu mẫu.".into(),
-        "The form is missing a value or has a wrong one.".into(),
-    )
-}
 
 pub async fn edit(
     State(d): State<D>,
@@ -30,11 +23,11 @@ pub async fn edit(
     action(d, headers, body, move |d, who, lang, form| {
         let seq: u64 = field(form, "seq")
             .and_then(|s| s.parse().ok())
-            .ok_or_else(bad)?;
-        let key = field(form, "key").ok_or_else(bad)?.to_owned();
+            .ok_or_else(bad_form)?;
+        let key = field(form, "key").ok_or_else(bad_form)?.to_owned();
         let value = field(form, "value").unwrap_or_default().to_owned();
         if value.chars().count() > 2_000 {
-            return Err(bad());
+            return Err(bad_form());
         }
         let member = field(form, "member")
             .filter(|m| !m.is_empty())
@@ -52,7 +45,7 @@ pub async fn edit(
                     format!("Không lưu được: {}", first.message_vi),
                     format!("Not saved: {}", first.message_en),
                 ),
-                None => bad(),
+                None => bad_form(),
             })?;
             Ok(vec![fixed.edit])
         });

@@ -13,7 +13,9 @@ use gocua_core::model::{Household, Lifecycle};
 
 use super::households::members;
 use super::i18n::{Lang, t};
-use super::page::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page, redirect};
+use super::page::{
+    D, Dash, PageError, Signed, action, bad_form, field, local_time, ok_page, page, redirect,
+};
 use super::quality::load_own;
 use crate::hub::MergeRefusal;
 
@@ -21,13 +23,6 @@ use crate::hub::MergeRefusal;
 pub struct Pair {
     a: String,
     b: String,
-}
-
-fn bad() -> PageError {
-    PageError::Invalid(
-        "Thiếu hoặc sai thông tin trong biểu mẫu.".into(),
-        "The form is missing a value or has a wrong one.".into(),
-    )
 }
 
 fn not_active() -> PageError {
@@ -112,7 +107,7 @@ fn load_pair(
     b: &str,
 ) -> Result<[(gocua_core::HouseholdDoc, u64, Household); 2], PageError> {
     if a == b {
-        return Err(bad());
+        return Err(bad_form());
     }
     let load = |id: &str| -> Result<_, PageError> {
         let (doc, seq, _) = load_own(d, who, id)?;
@@ -150,20 +145,20 @@ pub async fn confirm(State(d): State<D>, Query(q): Query<Pair>, headers: HeaderM
 pub async fn merge(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
     action(d, headers, body, |d, who, _lang, form| {
         let (a, b) = (
-            field(form, "a").ok_or_else(bad)?,
-            field(form, "b").ok_or_else(bad)?,
+            field(form, "a").ok_or_else(bad_form)?,
+            field(form, "b").ok_or_else(bad_form)?,
         );
-        let keep = field(form, "keep").ok_or_else(bad)?;
+        let keep = field(form, "keep").ok_or_else(bad_form)?;
         let seq = |name: &str| -> Result<u64, PageError> {
             field(form, name)
                 .and_then(|s| s.parse().ok())
-                .ok_or_else(bad)
+                .ok_or_else(bad_form)
         };
         let (seq_a, seq_b) = (seq("seq_a")?, seq("seq_b")?);
         let (other, seen) = match keep {
             k if k == a => (b, (seq_a, seq_b)),
             k if k == b => (a, (seq_b, seq_a)),
-            _ => return Err(bad()),
+            _ => return Err(bad_form()),
         };
         let target = format!("{other} -> {keep}");
         let result = d.hub.merge_households(
@@ -200,7 +195,7 @@ pub async fn undo(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respon
     action(d, headers, body, |d, who, _lang, form| {
         let merge_id: i64 = field(form, "merge")
             .and_then(|m| m.parse().ok())
-            .ok_or_else(bad)?;
+            .ok_or_else(bad_form)?;
         let result = d.hub.undo_merge(
             &who.coordinator.coordinator_id,
             &who.coordinator.commune,

@@ -285,6 +285,14 @@ pub fn form(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()
 }
 
+/// A form missing a value, or with one that cannot be read.
+pub fn bad_form() -> PageError {
+    PageError::Invalid(
+        "Thiếu hoặc sai thông tin trong biểu mẫu.".into(),
+        "The form is missing a value or has a wrong one.".into(),
+    )
+}
+
 pub fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
         .find(|(k, _)| k == name)

@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use super::i18n::{Lang, t};
 use super::page::{
-    D, Dash, PageError, Signed, action, field, local_time, mask_id_number, mask_phone, ok_page,
-    page, redirect, screens_lang,
+    D, Dash, PageError, Signed, action, bad_form, field, local_time, mask_id_number, mask_phone,
+    ok_page, page, redirect, screens_lang,
 };
 use crate::store::StoreError;
 use crate::store::query::HouseholdRow;
@@ -527,21 +527,14 @@ pub async fn get(
     .await
 }
 
-fn bad() -> PageError {
-    PageError::Invalid(
-        "Thiếu hoặc sai thông tin trong biểu mẫu.".into(),
-        "The form is missing a value or has a wrong one.".into(),
-    )
-}
-
 pub async fn resolve(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
     action(d, headers, body, |d, who, _lang, form| {
-        let doc_id = field(form, "household").ok_or_else(bad)?.to_owned();
-        let path = FieldPath::from_str(field(form, "field").ok_or_else(bad)?).map_err(|_| bad())?;
-        let value = field(form, "value").ok_or_else(bad)?.to_owned();
+        let doc_id = field(form, "household").ok_or_else(bad_form)?.to_owned();
+        let path = FieldPath::from_str(field(form, "field").ok_or_else(bad_form)?).map_err(|_| bad_form())?;
+        let value = field(form, "value").ok_or_else(bad_form)?.to_owned();
         let seq: u64 = field(form, "seq")
             .and_then(|s| s.parse().ok())
-            .ok_or_else(bad)?;
+            .ok_or_else(bad_form)?;
         let target = format!("{doc_id} {path}");
         let result = hub_edit(d, who, &doc_id, seq, |doc| {
             if let Some(member) = &path.member {
@@ -581,18 +574,18 @@ pub async fn resolve(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Res
 /// "Not a duplicate": the pair is kept off the list (on the hub; nothing changes on phones).
 pub async fn dismiss(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
     action(d, headers, body, |d, who, _lang, form| {
-        let key = field(form, "key").ok_or_else(bad)?.to_owned();
+        let key = field(form, "key").ok_or_else(bad_form)?.to_owned();
         let docs: Vec<&str> = match key.split_once(':') {
             Some(("pair", ids)) if key.len() <= 300 => ids.split(',').collect(),
             Some(("group", ids)) if key.len() <= 4_000 => ids.split(',').collect(),
-            _ => return Err(bad()),
+            _ => return Err(bad_form()),
         };
         let pair = key.starts_with("pair:");
         if (pair && docs.len() != 2)
             || docs.len() < 2
             || !docs.iter().all(|id| gocua_core::model::is_valid_id(id))
         {
-            return Err(bad());
+            return Err(bad_form());
         }
         for id in &docs {
             load_own(d, who, id)?;
