@@ -8,6 +8,9 @@ use crate::store::{DeviceStatus, HubStore, SessionRecord, StoreResult};
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub hub_id: String,
+    /// 0, then one more at each restore from a backup.
+    pub generation: i64,
+    pub restored_at: Option<String>,
     pub households: u64,
     pub devices: Vec<DeviceStatus>,
     pub sessions: Vec<SessionRecord>,
@@ -24,6 +27,8 @@ impl Report {
     pub fn collect(store: &dyn HubStore) -> StoreResult<Self> {
         Ok(Self {
             hub_id: store.hub_id()?,
+            generation: store.lineage()?.0,
+            restored_at: store.lineage()?.1,
             households: store.doc_count()?,
             devices: store.device_statuses()?,
             sessions: store.sessions(50)?,
@@ -32,10 +37,23 @@ impl Report {
 
     /// Plain text for the terminal.
     pub fn to_text(&self) -> String {
-        let mut out = format!(
-            "hub {} — {} households\n\nDEVICES (thiết bị)\n",
-            self.hub_id, self.households
-        );
+        let mut out = format!("hub {} — {} households\n", self.hub_id, self.households);
+        if let Some(at) = &self.restored_at {
+            // Devices that have not synced since the restore still hold what the backup lacks.
+            let behind: Vec<&str> = self
+                .devices
+                .iter()
+                .filter(|d| !d.revoked)
+                .filter(|d| d.last_success_at.as_deref().is_none_or(|s| s < at.as_str()))
+                .map(|d| d.volunteer_id.as_str())
+                .collect();
+            out.push_str(&format!(
+                "restored from a backup at {at} (generation {}); not synced since (khôi phục, chưa đồng bộ lại): {}\n",
+                self.generation,
+                if behind.is_empty() { "none".to_owned() } else { behind.join(", ") }
+            ));
+        }
+        out.push_str("\nDEVICES (thiết bị)\n");
         out.push_str(&format!(
             "{:<34} {:<14} {:<8} {:<26} {:>7}  {}\n",
             "device", "volunteer", "state", "last success", "pending", "last error"

@@ -73,11 +73,28 @@ fn a_backup_taken_while_devices_sync_restores_the_hub_of_that_instant() {
     assert_eq!(households_on(store.as_ref()).len() as i64, taken.documents);
     let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
     let t2 = hub.in_process();
+    let status = |store: &dyn HubStore| {
+        let text = gocua_hub::report::Report::collect(store).unwrap().to_text();
+        text.lines()
+            .find(|l| l.starts_with("restored from a backup"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let line = status(store.as_ref());
+    assert!(
+        line.contains("generation 1") && line.contains("vol-a") && line.contains("vol-b"),
+        "{line}"
+    );
     let r = a.sync_with(&t2, &SyncOptions::default()).unwrap();
     assert_eq!(
         r.outcome,
         SessionOutcome::Success,
         "the enrolment in the backup works"
+    );
+    let line = status(store.as_ref());
+    assert!(
+        !line.contains("vol-a") && line.contains("vol-b"),
+        "a synced since: {line}"
     );
     let r = b.sync_with(&t2, &SyncOptions::default()).unwrap();
     assert_eq!(r.outcome, SessionOutcome::Success);

@@ -153,6 +153,17 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("not_duplicate", "Không phải trùng lặp", "Not a duplicate"),
     ("why_duplicate", "Vì sao nghi trùng", "Why they look alike"),
+    (
+        "restored_note",
+        "Máy chủ xã được khôi phục từ bản sao lưu lúc",
+        "The commune hub was restored from a backup at",
+    ),
+    ("generation", "thế hệ", "generation"),
+    (
+        "not_synced_since",
+        "Chưa đồng bộ lại sau khi khôi phục",
+        "Not synced since the restore",
+    ),
     ("recent_merges", "Gộp hộ gần đây", "Recent merges"),
     ("unmerge", "Hoàn tác", "Undo"),
     (

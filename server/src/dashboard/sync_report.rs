@@ -32,6 +32,8 @@ struct DeviceView {
     last_error: String,
     /// "Clock 3 hours ahead" when the phone's clock was off at its latest sync.
     clock: String,
+    /// Not synced since the hub was restored from a backup.
+    behind_restore: bool,
 }
 
 #[derive(Serialize)]
@@ -182,6 +184,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
     let store = d.store();
     let commune = &who.coordinator.commune;
     let refusals = store.refusals_of(commune, None, 2000)?;
+    let (generation, restored_at) = d.hub.store().lineage()?;
     let devices: Vec<DeviceView> = store
         .devices(commune, now - chrono::Duration::days(7))?
         .into_iter()
@@ -225,6 +228,10 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
                     (None, _) => String::new(),
                 },
                 clock: clock_note(r.clock_skew_secs, lang),
+                behind_restore: !r.revoked
+                    && restored_at
+                        .as_deref()
+                        .is_some_and(|at| r.last_success_at.as_deref().is_none_or(|s| s < at)),
                 device_id: r.device_id,
                 volunteer_id: r.volunteer_id,
             }
@@ -241,6 +248,9 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
             devices => super::page::ser(&devices),
             stale_count => stale_count,
             threshold => threshold,
+            restored => restored_at.as_deref().map(local_time),
+            generation => generation,
+            behind_restore => devices.iter().filter(|d| d.behind_restore).map(|d| d.volunteer_id.clone()).collect::<Vec<_>>(),
             sessions => super::page::ser(&sessions),
         },
     )

@@ -275,6 +275,9 @@ pub fn erase_target(household: &str, member: Option<&str>) -> String {
 pub trait HubStore: Send + Sync {
     /// The hub's stable id (made when the store was created).
     fn hub_id(&self) -> StoreResult<String>;
+    /// The hub's generation (0, then one more at each restore from a backup) and when it was
+    /// last restored.
+    fn lineage(&self) -> StoreResult<(i64, Option<String>)>;
 
     // --- administration
     fn add_coordinator(

@@ -364,6 +364,21 @@ impl HubStore for PgStore {
         Some(self)
     }
 
+    fn lineage(&self) -> StoreResult<(i64, Option<String>)> {
+        self.with(|c| {
+            let mut meta = |key: &str| -> Result<Option<String>, ::postgres::Error> {
+                Ok(
+                    c.query_opt("SELECT value FROM meta WHERE key = $1", &[&key])?
+                        .map(|r| r.get(0)),
+                )
+            };
+            let generation = meta("generation")?
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(0);
+            Ok((generation, meta("restored_at")?))
+        })
+    }
+
     fn hub_id(&self) -> StoreResult<String> {
         self.with(|c| {
             Ok(

@@ -254,6 +254,19 @@ impl HubStore for SqliteStore {
         Some(self)
     }
 
+    fn lineage(&self) -> StoreResult<(i64, Option<String>)> {
+        self.with(|c| {
+            let meta = |key: &str| -> rusqlite::Result<Option<String>> {
+                c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()
+            };
+            let generation = meta("generation")?
+                .and_then(|g| g.parse().ok())
+                .unwrap_or(0);
+            Ok((generation, meta("restored_at")?))
+        })
+    }
+
     fn hub_id(&self) -> StoreResult<String> {
         self.with(|c| {
             Ok(
