@@ -98,6 +98,15 @@ fn a_backup_taken_while_devices_sync_restores_the_hub_of_that_instant() {
     );
     let r = b.sync_with(&t2, &SyncOptions::default()).unwrap();
     assert_eq!(r.outcome, SessionOutcome::Success);
+    // B's cursor is past the backup's numbers (it synced after it): what the restored hub
+    // stores next still reaches it.
+    let fresh = add_households(&mut a, "thon-dong", 500..501, "Phan Văn Mới")[0].clone();
+    a.sync_with(&t2, &SyncOptions::default()).unwrap();
+    b.sync_with(&t2, &SyncOptions::default()).unwrap();
+    assert!(
+        b.household(&fresh).is_ok(),
+        "a household stored after the restore reaches a phone whose cursor was ahead"
+    );
 
     // Restoring over a database keeps it beside, and the generation goes on.
     let again = restore(&file, &key, &restored_db, None, chrono::Utc::now()).unwrap();

@@ -14,6 +14,10 @@ use rusqlite::Connection;
 use super::cipher::{DbKey, unlock};
 use crate::store::{StoreError, StoreResult};
 
+/// How far a restore moves the hub's sequence numbers: more than any hub writes between a
+/// backup and its restore (a commune writes thousands a day).
+pub const SEQ_JUMP: u64 = 1_000_000_000_000;
+
 fn io(path: &Path, e: std::io::Error) -> StoreError {
     StoreError::Database(format!("{}: {e}", path.display()))
 }
@@ -152,6 +156,15 @@ pub fn restore(
         unlock(&restored, db_key)?;
         let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         restored.execute_batch("BEGIN")?;
+        // Phones that synced after the backup hold cursors past its sequence numbers: without
+        // a jump, what the restored hub writes next would sit behind their cursors and never
+        // reach them. Every number moves past any cursor of the old timeline (order kept), so
+        // each phone also looks at every household of its area once more.
+        restored.execute_batch(&format!(
+            "UPDATE docs SET seq = seq + {SEQ_JUMP};
+             UPDATE doc_epochs SET seq = seq + {SEQ_JUMP};
+             UPDATE merges SET keep_seq = keep_seq + {SEQ_JUMP}, other_seq = other_seq + {SEQ_JUMP};"
+        ))?;
         for (key, value) in [
             ("generation", (before.generation + 1).to_string()),
             ("restored_at", stamp),
