@@ -67,12 +67,12 @@ pub fn change_text(code: &str, h: &Household, lang: Lang) -> String {
         }
         ["clock.shift", device, secs] => secs.parse::<i64>().ok().map(|secs| {
             let by = super::sync_status::skew_duration(secs, lang);
-            let device: String = device.chars().take(8).collect();
+            let device = super::position_text::short_id(device);
             match (lang, secs < 0) {
-                (Lang::Vi, true) => format!("Lùi {by} các mốc thời gian máy {device}… ghi khi đồng hồ chạy nhanh"),
-                (Lang::Vi, false) => format!("Đẩy {by} các mốc thời gian máy {device}… ghi khi đồng hồ chạy chậm"),
-                (Lang::En, true) => format!("Times recorded by device {device}… while its clock ran ahead moved back {by}"),
-                (Lang::En, false) => format!("Times recorded by device {device}… while its clock ran behind moved forward {by}"),
+                (Lang::Vi, true) => format!("Lùi {by} các mốc thời gian máy {device} ghi khi đồng hồ chạy nhanh"),
+                (Lang::Vi, false) => format!("Đẩy {by} các mốc thời gian máy {device} ghi khi đồng hồ chạy chậm"),
+                (Lang::En, true) => format!("Times recorded by device {device} while its clock ran ahead moved back {by}"),
+                (Lang::En, false) => format!("Times recorded by device {device} while its clock ran behind moved forward {by}"),
             }
         }),
         ["visit.add", outcome] => VisitOutcome::from_code(outcome).map(|o| {

@@ -270,8 +270,9 @@ impl HouseholdFormModel {
             Some(f) => {
                 let source = tr(lang, f.source.label_vi(), f.source.label_en());
                 format!(
-                    "{:.5}, {:.5} ± {:.0} m, {source}",
-                    f.lat, f.lon, f.accuracy_m
+                    "{} ± {:.0} m, {source}",
+                    super::position_text::coordinates_text(f.lat, f.lon),
+                    f.accuracy_m
                 )
             }
         };

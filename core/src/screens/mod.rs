@@ -21,6 +21,7 @@ pub mod household_form;
 pub mod labels;
 pub mod mask;
 pub mod members;
+pub mod position_text;
 pub mod sync_status;
 pub mod view;
 

@@ -70,10 +70,10 @@ pub fn offers(
                 .clock_skew_secs
                 .filter(|s| *s > CLOCK_SKEW_TOLERANCE_SECS)?;
             let by = skew_duration(skew, screens_lang(lang));
-            let short: String = dev.0.chars().take(8).collect();
+            let short = gocua_core::screens::position_text::short_id(&dev.0);
             let text = match lang {
-                Lang::Vi => format!("Lùi {by} các mốc thời gian máy {short}… đã ghi (đồng hồ máy này nhanh {by} ở lần đồng bộ gần nhất)"),
-                Lang::En => format!("Move the times device {short}… recorded back {by} (its clock was {by} ahead at its latest sync)"),
+                Lang::Vi => format!("Lùi {by} các mốc thời gian máy {short} đã ghi (đồng hồ máy này nhanh {by} ở lần đồng bộ gần nhất)"),
+                Lang::En => format!("Move the times device {short} recorded back {by} (its clock was {by} ahead at its latest sync)"),
             };
             Some((dev.0, text))
         })

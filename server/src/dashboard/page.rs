@@ -67,10 +67,7 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// to tell a commune's phones apart (32 hex characters were read by nobody); the whole id stays
 /// in links and data attributes.
 pub fn short_id(id: String) -> String {
-    match id.char_indices().nth(8) {
-        Some((at, _)) => format!("{}…", &id[..at]),
-        None => id,
-    }
+    gocua_core::screens::position_text::short_id(&id)
 }
 
 impl Dash {

@@ -387,7 +387,7 @@ pub fn render(
         let mut head = |id: &str| -> Result<String, PageError> {
             Ok(row(id)?
                 .and_then(|r| r.head_name)
-                .unwrap_or_else(|| id.chars().take(8).collect()))
+                .unwrap_or_else(|| gocua_core::screens::position_text::short_id(id)))
         };
         let state = if m.undone_at.is_some() {
             "undone"

@@ -206,8 +206,7 @@ public final class RegisterFlow {
         case .locating: return t.pick("Đang lấy vị trí GPS…", "Getting a GPS fix…")
         case .unavailable(let why): return t.pick("Không lấy được vị trí: \(why). Thử lại hoặc ghim trên bản đồ.", "No position: \(why). Retry or pin it on the map.")
         case .known(let f):
-            return f.source == .mapPin ? t.pick("Ghim tay: ", "Pinned by hand: ") + Format.coordinates(f.lat, f.lon)
-                : "\(Format.coordinates(f.lat, f.lon)) · \(Format.accuracy(f.accuracyM, t))"
+            return Format.position(f.lat, f.lon, accuracyM: f.accuracyM, pinned: f.source == .mapPin, t)
         }
     }
 

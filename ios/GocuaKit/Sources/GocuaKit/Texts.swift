@@ -18,13 +18,15 @@ public enum Format {
     /// An ID number as a list may show it: the core's mask (the last 4 digits).
     public static func maskIdNumber(_ id: String?) -> String { GocuaCore.maskIdNumber(value: id) }
 
-    public static func accuracy(_ m: Double, _ t: Texts) -> String {
-        let r = m.isFinite && m >= 0 ? Int(m.rounded()) : 0
-        return t.pick("Độ chính xác ±\(r) m", "Accuracy ±\(r) m")
-    }
+    /// GPS accuracy in whole metres, in the core's words.
+    public static func accuracy(_ m: Double, _ t: Texts) -> String { accuracyText(metres: m, lang: t.lang) }
 
-    public static func coordinates(_ lat: Double, _ lon: Double) -> String {
-        String(format: "%.5f, %.5f", lat, lon)
+    /// Coordinates to five decimals (the core's form).
+    public static func coordinates(_ lat: Double, _ lon: Double) -> String { coordinatesText(lat: lat, lon: lon) }
+
+    /// A position as the registration shows it (the core's sentence).
+    public static func position(_ lat: Double, _ lon: Double, accuracyM: Double, pinned: Bool, _ t: Texts) -> String {
+        positionText(lat: lat, lon: lon, accuracyM: accuracyM, pinned: pinned, lang: t.lang)
     }
 
     /// Percent of a progress, 0...100 (the core's rule).
@@ -37,7 +39,8 @@ public enum Format {
         followUpIsDue(followUpOn: followUpOn, today: today)
     }
 
-    public static func shortId(_ id: String) -> String { id.count <= 6 ? id : "…" + id.suffix(6) }
+    /// An id shortened for a list or a title (the core's rule, as the dashboard shows it).
+    public static func shortId(_ id: String) -> String { GocuaCore.shortId(id: id) }
 
     public static func day(_ date: Date) -> String {
         let f = DateFormatter()

@@ -1,7 +1,5 @@
 package vn.gocua.app.logic
 
-import kotlin.math.roundToInt
-
 /**
  * Formatting that is the shell's own: how things are shown. The rules (masking, when a follow-up
  * is due, a progress's percent) are the core's, called here so that no shell writes them again.
@@ -13,15 +11,15 @@ object Format {
     /** A phone number in a list: the core's mask (the last 3 digits). */
     fun maskPhone(phone: String?): String = vn.gocua.core.maskPhone(phone)
 
-    /** GPS accuracy in whole metres (`±8 m`). */
-    fun accuracy(metres: Double, t: Texts): String {
-        val m = if (metres.isFinite() && metres >= 0) metres.roundToInt() else 0
-        return t.pick("Độ chính xác ±$m m", "Accuracy ±$m m")
-    }
+    /** GPS accuracy in whole metres (`±8 m`), in the core's words. */
+    fun accuracy(metres: Double, t: Texts): String = vn.gocua.core.accuracyText(metres, t.lang)
 
-    /** Coordinates for a volunteer to read (5 decimals, about a metre). */
-    fun coordinates(lat: Double, lon: Double): String =
-        String.format(java.util.Locale.ROOT, "%.5f, %.5f", lat, lon)
+    /** Coordinates for a volunteer to read (5 decimals, the core's form). */
+    fun coordinates(lat: Double, lon: Double): String = vn.gocua.core.coordinatesText(lat, lon)
+
+    /** A position as the registration shows it (the core's sentence). */
+    fun position(lat: Double, lon: Double, accuracyM: Double, pinned: Boolean, t: Texts): String =
+        vn.gocua.core.positionText(lat, lon, accuracyM, pinned, t.lang)
 
     /** Percent of a progress, 0..100 (the core's rule); 0 when the total is unknown. */
     fun percent(done: Long, total: Long): Int =
@@ -34,6 +32,6 @@ object Format {
     fun isoDate(year: Int, month: Int, day: Int): String =
         String.format(java.util.Locale.ROOT, "%04d-%02d-%02d", year, month, day)
 
-    /** A household id shortened for a title when the head's name is unknown. */
-    fun shortId(id: String): String = if (id.length <= 6) id else "…" + id.takeLast(6)
+    /** An id shortened for a list or a title (the core's rule, as the dashboard shows it). */
+    fun shortId(id: String): String = vn.gocua.core.shortId(id)
 }

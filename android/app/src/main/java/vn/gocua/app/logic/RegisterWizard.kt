@@ -88,11 +88,7 @@ class RegisterWizard(
         Position.None -> t.pick("Chưa lấy vị trí.", "No position yet.")
         Position.Locating -> t.pick("Đang lấy vị trí GPS…", "Getting a GPS fix…")
         is Position.Unavailable -> t.pick("Không lấy được vị trí: ${p.why}. Thử lại hoặc ghim trên bản đồ.", "No position: ${p.why}. Retry or pin it on the map.")
-        is Position.Known -> if (p.source == GpsSource.MAP_PIN) {
-            t.pick("Ghim tay: ${Format.coordinates(p.lat, p.lon)}", "Pinned by hand: ${Format.coordinates(p.lat, p.lon)}")
-        } else {
-            "${Format.coordinates(p.lat, p.lon)} · ${Format.accuracy(p.accuracyM, t)}"
-        }
+        is Position.Known -> Format.position(p.lat, p.lon, p.accuracyM, p.source == GpsSource.MAP_PIN, t)
     }
 
     fun plusCode(): String? = (position as? Position.Known)?.plusCode

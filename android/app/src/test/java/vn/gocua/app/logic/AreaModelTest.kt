@@ -24,7 +24,7 @@ class AreaModelTest {
         assertFalse(rows[1].unsynced)
         assertEquals("2 người · 1 lần thăm", rows[0].progress)
         assertEquals("5 Ngõ 12 Đội Cấn · Tổ dân phố 5", rows[0].address)
-        assertEquals("Hộ …cccccc", rows[2].title)
+        assertEquals("Hộ hh-ccccc…", rows[2].title)
         assertEquals("3 hộ · 1 chưa đồng bộ · 1 cần thăm lại", model().header())
         assertEquals("3 households · 1 not synced · 1 follow-ups due", model(en).header())
         assertEquals("1 member · 1 visit", model(en).rows()[2].progress)
