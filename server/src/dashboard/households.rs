@@ -272,6 +272,7 @@ fn render(
     let payload = card_payload(&h.id, h.digital_address.plus_code.as_deref());
     let da = &h.digital_address;
     let address = h.address.one_line();
+    let (targets, keys) = edit_targets(&h, lang);
     ok_page(
         d,
         "household.html",
@@ -308,8 +309,8 @@ fn render(
                 .into_iter()
                 .map(|(device, text)| minijinja::context! { device => device, text => text })
                 .collect::<Vec<_>>(),
-            edit_targets => edit_targets(&h, lang).0,
-            edit_keys => edit_targets(&h, lang).1,
+            edit_targets => targets,
+            edit_keys => keys,
         },
     )
 }

@@ -243,6 +243,8 @@ fn duplicate_pairs(
     let mut pairs: BTreeMap<(String, String), (BTreeSet<DuplicateRule>, Vec<String>)> =
         BTreeMap::new();
     let mut out = Vec::new();
+    let by_id: HashMap<&str, &HouseholdRow> =
+        active.iter().map(|r| (r.doc_id.as_str(), r)).collect();
     for (kind, value, docs) in store.shared_identifiers(commune)? {
         let (rule, shown) = if kind == "phone" {
             (DuplicateRule::SamePhone, mask_phone(&value))
@@ -257,7 +259,7 @@ fn duplicate_pairs(
             if !dismissed.contains(&key) {
                 let households = docs
                     .iter()
-                    .filter_map(|id| active.iter().find(|r| r.doc_id == *id))
+                    .filter_map(|id| by_id.get(id.as_str()))
                     .map(|r| href(r, names))
                     .collect::<Vec<_>>();
                 if households.len() > 1 {
@@ -297,8 +299,6 @@ fn duplicate_pairs(
         };
         pairs.entry(key).or_default().0.extend(rules);
     }
-    let by_id: HashMap<&str, &HouseholdRow> =
-        active.iter().map(|r| (r.doc_id.as_str(), r)).collect();
     for ((a, b), (rules, values)) in pairs {
         if is_dismissed(dismissed, &a, &b) {
             continue;
