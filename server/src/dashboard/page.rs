@@ -97,8 +97,9 @@ impl Dash {
             .expect("router built only for stores with a dashboard")
     }
 
+    /// The hub's clock (a test's fixed one too), so a page and the sync agree on the day.
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        self.hub.now()
     }
 
     /// Renders a template with the page's common context.
