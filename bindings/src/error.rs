@@ -109,7 +109,10 @@ impl GocuaError {
             SyncError::Network(_) | SyncError::Interrupted(_) => GocuaError::Network { reason },
             SyncError::NotEnrolled => GocuaError::NotEnrolled { reason },
             SyncError::Revoked => GocuaError::Revoked { reason },
-            SyncError::Unauthorized(_) => GocuaError::Unauthorized { reason },
+            // Both end in a new pairing code from the commune.
+            SyncError::Unauthorized(_) | SyncError::HubChanged => {
+                GocuaError::Unauthorized { reason }
+            }
             SyncError::PairingInvalid | SyncError::Mismatch(_) => {
                 GocuaError::PairingInvalid { reason }
             }

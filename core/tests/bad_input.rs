@@ -35,6 +35,7 @@ fn valid_request() -> Vec<u8> {
             gone: false,
         }],
         device_time: Some(1_790_000_000),
+        hub_tag: None,
     })
 }
 
@@ -61,6 +62,8 @@ fn valid_response() -> Vec<u8> {
         area: None,
         erase_answers: Some(vec![]),
         hub_time: Some(1_790_000_000),
+        lineage: None,
+        erased_proofs: Vec::new(),
     })
 }
 

@@ -82,8 +82,10 @@ fn an_older_register_loses_its_settled_follow_ups_when_opened() {
         [hid.as_str()],
     )
     .unwrap();
-    c.execute_batch("ALTER TABLE erase_requests DROP COLUMN state")
-        .unwrap();
+    c.execute_batch(
+        "ALTER TABLE erase_requests DROP COLUMN state; ALTER TABLE erased_docs DROP COLUMN proof",
+    )
+    .unwrap();
     c.pragma_update(None, "user_version", 5).unwrap();
     drop(c);
     let reg = gocua_core::Register::open(&dir.path().join("r.db")).unwrap();

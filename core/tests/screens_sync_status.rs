@@ -23,6 +23,7 @@ fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
         erasures_filed: 0,
         erasures_refused: 0,
         clock_skew_secs: Some(40),
+        refilled: 0,
     }
 }
 

@@ -67,6 +67,8 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             area: None,
             erase_answers: None,
             hub_time: Some(1_790_000_000),
+            lineage: None,
+            erased_proofs: Vec::new(),
         })
     };
     let pull = |changes: &[u8], heads: &[Head]| PullDoc {
@@ -115,6 +117,8 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
                 area: None,
                 erase_answers: None,
                 hub_time: None,
+                lineage: None,
+                erased_proofs: vec![],
             }),
         ),
     ]

@@ -88,6 +88,8 @@ fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             state: EraseRequestState::Pending,
         }]),
         hub_time: Some(1_790_000_000),
+        lineage: None,
+        erased_proofs: Vec::new(),
     };
     let finish = FinishRequest {
         protocol: PROTOCOL_VERSION,

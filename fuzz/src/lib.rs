@@ -154,6 +154,7 @@ pub fn sync_request(session: Option<u64>, push: Vec<PushDoc>) -> SyncRequest {
         erase: vec![],
         epochs: vec![],
         device_time: Some(1_790_000_000),
+        hub_tag: None,
     }
 }
 

@@ -13,7 +13,9 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::serve::IncomingStream;
-use gocua_core::sync::wire::{PATH_ENROL, PATH_FINISH, PATH_SYNC, PATH_SYNC_UPLOAD, PATH_WIPED};
+use gocua_core::sync::wire::{
+    PATH_ENROL, PATH_FINISH, PATH_RECONCILE, PATH_SYNC, PATH_SYNC_UPLOAD, PATH_WIPED,
+};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -46,6 +48,7 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
             PATH_FINISH,
             post(device_api).layer(DefaultBodyLimit::max(SMALL_REQUEST)),
         )
+        .route(PATH_RECONCILE, post(device_api))
         .route("/healthz", get(|| async { "ok" }));
     if status_page {
         router = router

@@ -17,6 +17,9 @@ use gocua_core::validate::validate_document;
 
 mod erasure;
 mod merged;
+mod reconcile;
+
+pub use reconcile::erasure_proof;
 
 pub use merged::{MergeDone, MergeRefusal};
 
@@ -227,6 +230,13 @@ fn outside_area() -> PushOutcome {
     )
 }
 
+/// What one request's pushes share: the ids seen (a document twice is refused), and how many
+/// documents with other devices' changes the device may still carry (its refill budget).
+struct PushRound {
+    seen: HashSet<String>,
+    carry: u32,
+}
+
 /// Who made a change cannot be forged: every change a push adds must carry the pushing
 /// device's actor (changes of others reach the hub from their own devices), and the only entry
 /// of the document's actor table a push may add or change is the device's own, naming its
@@ -353,6 +363,9 @@ impl Hub {
             PATH_SYNC => self.authenticate(token).and_then(|d| self.sync(&d, body)),
             PATH_FINISH => self.authenticate(token).and_then(|d| self.finish(&d, body)),
             PATH_WIPED => self.wiped(token, body),
+            PATH_RECONCILE => self
+                .authenticate(token)
+                .and_then(|d| self.reconcile(&d, body)),
             // In-process nothing is ever cut, so nothing is held.
             PATH_SYNC_UPLOAD => self.authenticate(token).and_then(|_| {
                 serde_json::to_vec(&UploadStatus {
@@ -487,6 +500,18 @@ impl Hub {
         if req.protocol != PROTOCOL_VERSION {
             return Err(ApiError::protocol());
         }
+        // A device enrolled with another hub (this one rebuilt under a new identity, or another
+        // machine at its address) is told so before anything of its request is read.
+        if let Some(theirs) = req.hub_tag
+            && theirs != hub_tag(&self.store.hub_id()?)
+        {
+            return Err(ApiError::new(
+                409,
+                "hub_changed",
+                "máy chủ này không phải máy chủ thiết bị đã ghép; cần ghép lại",
+                "this is not the hub the device enrolled with; enrol again",
+            ));
+        }
         // Malformed erasure requests refuse the whole request, before anything is recorded.
         if req.erase.len() > MAX_ERASE_PER_REQUEST {
             return Err(ApiError::bad_request("too many erasure requests"));
@@ -540,13 +565,27 @@ impl Hub {
         let mut attempt = 0;
         let (results, writes, rejections) = loop {
             attempt += 1;
-            let pushed = self.merge_pushes(device, &req.push, &epochs, now)?;
+            let mut round = PushRound {
+                seen: HashSet::new(),
+                carry: device.refill_budget,
+            };
+            let pushed = self.merge_pushes(device, &req.push, &epochs, now, &mut round)?;
             let (results, writes, device_heads, rejections) = pushed;
             match self
                 .store
                 .commit_push(&device.device_id, &writes, &device_heads, now)
             {
                 Ok(()) => {
+                    let carried = device.refill_budget - round.carry;
+                    if carried > 0 {
+                        self.store.spend_refill(&device.device_id, carried)?;
+                        self.store.audit(
+                            now,
+                            &format!("device:{}", device.device_id),
+                            "refill.carried",
+                            &format!("documents:{carried}"),
+                        )?;
+                    }
                     self.carry_into_kept(device, &writes, now);
                     break (results, writes, rejections);
                 }
@@ -608,12 +647,33 @@ impl Hub {
         }
 
         // Erasures of the area the device has not been told of.
-        let erased = self
+        let mut erased = self
             .store
             .erasures_since(area, req.cursor, MAX_ERASED_PER_ANSWER)?;
         if erased.len() >= MAX_ERASED_PER_ANSWER {
             more = true;
         }
+        // And those its pushes ran into, so it holds the hub's proof of each.
+        for r in &results {
+            if let PushOutcome::Erased { epoch, gone } = r.outcome
+                && !erased.iter().any(|e| e.id == r.id)
+            {
+                erased.push(DocEpoch {
+                    id: r.id.clone(),
+                    epoch,
+                    gone,
+                });
+            }
+        }
+        let erased_proofs = self.erasure_proofs(&erased)?;
+        let lineage = if first_request {
+            Some(HubLineage {
+                generation: self.store.lineage()?.0.clamp(0, u32::MAX as i64) as u32,
+                seq: self.store.current_seq()?,
+            })
+        } else {
+            None
+        };
         let finished = first_request
             && req.push.is_empty()
             && pull.is_empty()
@@ -631,6 +691,8 @@ impl Hub {
             area: first_request.then(|| device.area.clone()),
             erase_answers: Some(erase_answers),
             hub_time: Some(now.timestamp()),
+            lineage,
+            erased_proofs,
         };
         let body = encode(&answer);
         let traffic = Traffic {
@@ -664,6 +726,7 @@ impl Hub {
         push: &[PushDoc],
         epochs: &std::collections::HashMap<&str, u32>,
         now: DateTime<Utc>,
+        round: &mut PushRound,
     ) -> Result<
         (
             Vec<PushResult>,
@@ -677,14 +740,13 @@ impl Hub {
         let mut writes = Vec::new();
         let mut device_heads = Vec::new();
         let mut rejections = Vec::new();
-        let mut seen = HashSet::new();
         for doc in push {
             let epoch = epochs.get(doc.id.as_str()).copied().unwrap_or(0);
             let outcome = match self.store.doc_epoch(&doc.id)? {
                 // Changes of an erased household, or of a copy older than its rewrite: refused,
                 // and the device told to drop its copy.
                 Some(e) if e.gone || epoch < e.epoch => {
-                    seen.insert(doc.id.clone());
+                    round.seen.insert(doc.id.clone());
                     PushOutcome::Erased {
                         epoch: e.epoch,
                         gone: e.gone,
@@ -695,12 +757,34 @@ impl Hub {
                     "phiên bản xoá dữ liệu không khớp",
                     "the erasure epoch does not match the hub's",
                 ),
+                // Refilling a hub rebuilt without the erasure's record: a household the hub does
+                // not hold at all comes back as the device holds it, at its epoch.
+                None if epoch > 0
+                    && round.carry > 0
+                    && self.store.load_doc(&doc.id)?.is_none()
+                    && is_valid_id(&doc.id) =>
+                {
+                    let at = DocEpoch {
+                        id: doc.id.clone(),
+                        epoch,
+                        gone: false,
+                    };
+                    let actor = format!("device:{}", device.device_id);
+                    self.store.reinstate_erasure(
+                        &at,
+                        &device.area.commune_code,
+                        "",
+                        now,
+                        &actor,
+                    )?;
+                    self.check_push(device, doc, round, now, &mut writes, &mut device_heads)
+                }
                 None if epoch > 0 => reject(
                     "bad_epoch",
                     "phiên bản xoá dữ liệu không khớp",
                     "the erasure epoch does not match the hub's",
                 ),
-                _ => self.check_push(device, doc, &mut seen, now, &mut writes, &mut device_heads),
+                _ => self.check_push(device, doc, round, now, &mut writes, &mut device_heads),
             };
             if let PushOutcome::Rejected { code, .. } = &outcome {
                 rejections.push((doc.id.clone(), code.clone()));
@@ -717,7 +801,7 @@ impl Hub {
         &self,
         device: &DeviceRecord,
         doc: &PushDoc,
-        seen: &mut HashSet<String>,
+        round: &mut PushRound,
         now: DateTime<Utc>,
         writes: &mut Vec<DocWrite>,
         device_heads: &mut Vec<(String, Vec<Head>)>,
@@ -725,7 +809,7 @@ impl Hub {
         if !is_valid_id(&doc.id) {
             return reject("bad_id", "mã hộ không hợp lệ", "invalid household id");
         }
-        if !seen.insert(doc.id.clone()) {
+        if !round.seen.insert(doc.id.clone()) {
             return reject(
                 "duplicate",
                 "hộ gửi hai lần trong một lô",
@@ -781,7 +865,11 @@ impl Hub {
             return outside_area();
         }
         if let Some(rejection) = check_attribution(device, &merged) {
-            return rejection;
+            // Refilling a hub that lost writes, a phone carries other phones' changes too.
+            if round.carry == 0 {
+                return rejection;
+            }
+            round.carry -= 1;
         }
         if merged.changed
             && let Some(rejection) = check_document(

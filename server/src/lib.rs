@@ -12,6 +12,7 @@ pub mod demo;
 pub mod erasure_cli;
 pub mod http;
 pub mod hub;
+pub mod identity;
 pub mod limit;
 pub mod log;
 pub mod projection;

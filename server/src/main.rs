@@ -202,6 +202,28 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         backup_key_file: PathBuf,
     },
+    /// Write the hub's identity (its id and the key of its erasure proofs) to a new file, to
+    /// keep apart from the hub, with its keys: a hub rebuilt from nothing takes it back.
+    Identity {
+        #[arg(long, default_value = "gocua-data")]
+        data: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Give a hub rebuilt from nothing (no household, no device yet) the identity of the hub it
+    /// replaces, so its phones recognise it. They re-enrol with new pairing codes, then refill it.
+    AdoptIdentity {
+        #[arg(long, default_value = "gocua-data")]
+        data: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+    /// After `pg_restore` of a PostgreSQL hub (with `--database`), before serving it: one
+    /// generation on, so every phone offers back what the dump lacks at its next sync.
+    MarkRestored {
+        #[arg(long, default_value = "gocua-data")]
+        data: PathBuf,
+    },
     /// The main job in one command: a demo commune synced from three offline devices, served
     /// until stopped.
     Demo {
@@ -492,6 +514,38 @@ fn run(cli: Cli) -> Result<(), String> {
                 info.hub_id,
                 info.documents,
                 info.generation
+            );
+            Ok(())
+        }
+        Command::Identity { data, out } => {
+            let store = open(&data)?;
+            let id =
+                gocua_hub::identity::export(store.as_ref(), &out).map_err(|e| e.to_string())?;
+            say!(
+                "identity of hub {} written to {} (0600): keep it apart from the hub, with its keys",
+                id.hub_id,
+                out.display()
+            );
+            Ok(())
+        }
+        Command::AdoptIdentity { data, from } => {
+            let store = open(&data)?;
+            let id =
+                gocua_hub::identity::adopt(store.as_ref(), &from).map_err(|e| e.to_string())?;
+            say!(
+                "this hub is now {}; issue new pairing codes: each phone re-enrols, then refills it",
+                id.hub_id
+            );
+            Ok(())
+        }
+        Command::MarkRestored { data } => {
+            let store = open(&data)?;
+            let generation = store
+                .mark_restored(chrono::Utc::now())
+                .map_err(|e| e.to_string())?;
+            say!(
+                "hub {} marked restored as generation {generation}; phones refill it at their next sync",
+                store.hub_id().map_err(|e| e.to_string())?
             );
             Ok(())
         }

@@ -40,17 +40,31 @@ impl Report {
         let mut out = format!("hub {} — {} households\n", self.hub_id, self.households);
         if let Some(at) = &self.restored_at {
             // Devices that have not synced since the restore still hold what the backup lacks.
-            let behind: Vec<&str> = self
+            // A phone's first sync since refills the hub (docs/sync-protocol.md,
+            // "Reconciliation").
+            let (behind, refilled): (Vec<&DeviceStatus>, Vec<&DeviceStatus>) = self
                 .devices
                 .iter()
                 .filter(|d| !d.revoked)
-                .filter(|d| d.last_success_at.as_deref().is_none_or(|s| s < at.as_str()))
-                .map(|d| d.volunteer_id.as_str())
-                .collect();
+                .partition(|d| d.last_success_at.as_deref().is_none_or(|s| s < at.as_str()));
+            let names = |ds: &[&DeviceStatus]| {
+                if ds.is_empty() {
+                    "none".to_owned()
+                } else {
+                    ds.iter()
+                        .map(|d| d.volunteer_id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
             out.push_str(&format!(
                 "restored from a backup at {at} (generation {}); not synced since (khôi phục, chưa đồng bộ lại): {}\n",
                 self.generation,
-                if behind.is_empty() { "none".to_owned() } else { behind.join(", ") }
+                names(&behind)
+            ));
+            out.push_str(&format!(
+                "refilled the hub since (đã gửi bù): {}\n",
+                names(&refilled)
             ));
         }
         out.push_str("\nDEVICES (thiết bị)\n");

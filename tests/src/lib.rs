@@ -322,17 +322,7 @@ pub fn fixture(backend: Backend, dir: &std::path::Path, test: &str) -> Option<Fi
             (Arc::new(gocua_hub::PgStore::open(&url, 4).unwrap()), url)
         }
     };
-    let now = Utc::now();
-    admin::add_coordinator(store.as_ref(), "coord", "Cán bộ xã", COMMUNE, now).unwrap();
-    admin::create_area(
-        store.as_ref(),
-        "a",
-        "Đông Tây",
-        COMMUNE,
-        &["Thôn Đông".into(), "Thôn Tây".into()],
-    )
-    .unwrap();
-    admin::create_area(store.as_ref(), "b", "Bắc", COMMUNE, &["Thôn Bắc".into()]).unwrap();
+    seed(store.as_ref());
     let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
     Some(Fixture {
         backend,
@@ -340,6 +330,21 @@ pub fn fixture(backend: Backend, dir: &std::path::Path, test: &str) -> Option<Fi
         hub,
         location,
     })
+}
+
+/// The fixture's coordinator and areas on `store`: `a` (Thôn Đông, Thôn Tây), `b` (Thôn Bắc).
+pub fn seed(store: &dyn HubStore) {
+    let now = Utc::now();
+    admin::add_coordinator(store, "coord", "Cán bộ xã", COMMUNE, now).unwrap();
+    admin::create_area(
+        store,
+        "a",
+        "Đông Tây",
+        COMMUNE,
+        &["Thôn Đông".into(), "Thôn Tây".into()],
+    )
+    .unwrap();
+    admin::create_area(store, "b", "Bắc", COMMUNE, &["Thôn Bắc".into()]).unwrap();
 }
 
 /// [`code`] on any store.

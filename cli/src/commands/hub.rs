@@ -268,6 +268,7 @@ pub fn run(ctx: &mut Ctx, quiet: bool) -> Result<()> {
             "left_area": report.left_area,
             "erasures_filed": report.erasures_filed,
             "erasures_refused": report.erasures_refused,
+            "refilled": report.refilled,
         }));
     } else {
         let lines = match lang {

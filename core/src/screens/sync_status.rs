@@ -218,6 +218,18 @@ pub fn report_notes(report: &SyncReport, lang: Lang) -> Vec<String> {
             ),
         });
     }
+    if report.refilled > 0 {
+        out.push(match lang {
+            Lang::Vi => format!(
+                "Máy chủ xã đã được khôi phục và thiếu {} hộ; máy này đã gửi lại các hộ đó.",
+                report.refilled
+            ),
+            Lang::En => format!(
+                "The commune hub was restored and lacked {} households; this phone sent them again.",
+                report.refilled
+            ),
+        });
+    }
     if report.erasures_filed > 0 {
         out.push(match lang {
             Lang::Vi => format!(
@@ -380,6 +392,10 @@ pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
         SyncError::Mismatch(_) => (
             "Mã ghép không khớp với sổ trên máy này.",
             "The pairing code does not match the register on this phone.",
+        ),
+        SyncError::HubChanged => (
+            "Máy chủ ở địa chỉ này không phải máy chủ xã đã ghép; máy này không gửi dữ liệu cho nó. Xin cán bộ xã mã ghép mới.",
+            "The hub at this address is not the commune hub this phone enrolled with; nothing was sent to it. Ask the commune officer for a new pairing code.",
         ),
         SyncError::ProtocolVersion => (
             "Cần cập nhật ứng dụng để đồng bộ.",

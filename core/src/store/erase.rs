@@ -38,6 +38,40 @@ pub fn set_erase_state(tx: &Transaction<'_>, id: &str, state: EraseState) -> Res
     Ok(())
 }
 
+/// Keeps the hub's proof of an erasure this device reached (the same epoch and extent).
+pub fn set_erase_proof(
+    tx: &Transaction<'_>,
+    id: &str,
+    state: EraseState,
+    proof: &[u8],
+) -> Result<()> {
+    tx.execute(
+        "UPDATE erased_docs SET proof = ?4 WHERE doc_id = ?1 AND epoch = ?2 AND gone = ?3",
+        params![id, state.epoch, state.gone, proof],
+    )?;
+    Ok(())
+}
+
+/// Every erasure this device holds the hub's proof of: (household, state, proof).
+pub fn proven_erasures(conn: &Connection) -> Result<Vec<(String, EraseState, Vec<u8>)>> {
+    let mut stmt = conn.prepare(
+        "SELECT doc_id, epoch, gone, proof FROM erased_docs WHERE proof IS NOT NULL ORDER BY doc_id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                EraseState {
+                    epoch: r.get(1)?,
+                    gone: r.get(2)?,
+                },
+                r.get(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Where a request made on this device stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestState {

@@ -109,6 +109,11 @@ impl Store {
         Ok(())
     }
 
+    pub fn delete_meta(tx: &Transaction<'_>, key: &str) -> Result<()> {
+        tx.execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     /// Loads a household's document from its chunks, or `None` if the register has none.
     pub fn load(&self, id: &HouseholdId) -> Result<Option<HouseholdDoc>> {
         load_in(&self.conn, id)
@@ -155,11 +160,7 @@ impl Store {
         let conflicts = doc.conflicts()?.len();
         index::index_household(tx, &household, conflicts)?;
         if pending {
-            tx.execute(
-                "INSERT INTO pending_sync (doc_id, changed_seq) VALUES (?1, 1)
-                 ON CONFLICT (doc_id) DO UPDATE SET changed_seq = changed_seq + 1",
-                [id],
-            )?;
+            sync_state::mark_pending(tx, id)?;
         }
         Ok(household)
     }

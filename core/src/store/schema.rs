@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -165,6 +165,13 @@ pub(crate) const V6_SQL: &str = "
 ALTER TABLE erase_requests ADD COLUMN state TEXT NOT NULL DEFAULT 'queued';
 ";
 
+/// Version 7: the hub's proof of each erasure (`erased_docs.proof`, 16 bytes), kept to tell a
+/// hub restored from before the erasure that it happened (docs/sync-protocol.md,
+/// "Reconciliation").
+pub(crate) const V7_SQL: &str = "
+ALTER TABLE erased_docs ADD COLUMN proof BLOB;
+";
+
 /// The versions before which the query tables were derived by older rules and must be rebuilt
 /// from the documents after the upgrade: 6 (a follow-up settled by a later visit was kept).
 pub(crate) const REINDEX_BELOW: i64 = 6;
@@ -197,6 +204,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<i64> {
     }
     if found < 6 {
         tx.execute_batch(V6_SQL)?;
+    }
+    if found < 7 {
+        tx.execute_batch(V7_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(found)

@@ -163,6 +163,26 @@ pub fn set_shared_heads_blob(
     Ok(())
 }
 
+/// Forgets the heads shared with `peer` for `doc`: the hub no longer holds them (it was
+/// restored from before them), so the document goes whole.
+pub fn forget_shared_heads(tx: &Transaction<'_>, peer: &str, doc: &str) -> Result<()> {
+    tx.execute(
+        "DELETE FROM sync_heads WHERE peer_id = ?1 AND doc_id = ?2",
+        params![peer, doc],
+    )?;
+    Ok(())
+}
+
+/// Marks a document to be sent at the next request, as an edit does.
+pub fn mark_pending(tx: &Transaction<'_>, doc: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO pending_sync (doc_id, changed_seq) VALUES (?1, 1)
+         ON CONFLICT (doc_id) DO UPDATE SET changed_seq = changed_seq + 1",
+        [doc],
+    )?;
+    Ok(())
+}
+
 /// Whether any hub holds heads of `doc` (it has had the document).
 pub fn has_shared_heads(conn: &Connection, doc: &str) -> Result<bool> {
     Ok(conn.query_row(

@@ -1,7 +1,6 @@
 //! The device side of a sync (docs/sync-protocol.md): enrolment, then push, pull and finish.
 
 use std::cell::RefCell;
-use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +8,9 @@ use super::area::wipe_after_revocation;
 use super::cancel::{CancelToken, pause_before_retry};
 use super::error::SyncError;
 use super::plan::{Outbox, PLAN_SLICE_DOCS, Slice, apply_answer, plan_batch, read_answer};
+use super::reconcile;
 use super::resume::{Traffic, send_sync};
+use super::shared::SharedRegister;
 use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
 use super::wire::*;
@@ -106,6 +107,9 @@ pub struct SyncReport {
     /// This device's clock minus the hub's, in seconds, measured in this sync (`None` from a
     /// hub of before it). A phone whose clock is minutes off records wrong dates.
     pub clock_skew_secs: Option<i64>,
+    /// Households the hub lacked and that went up again whole: it had been restored from a
+    /// backup or rebuilt, and this device refilled it (docs/sync-protocol.md, "Reconciliation").
+    pub refilled: u32,
 }
 
 /// The result of an enrolment.
@@ -182,10 +186,17 @@ impl Register {
             last_success_at: None,
             last_error: None,
         };
+        let holds_households = !self.sync_store().household_ids()?.is_empty();
         self.sync_store_mut().write(|tx| {
             state::save_peer(tx, &peer)?;
             for h in &peer.area.hamlets {
                 store::save_hamlet(tx, &peer.area.commune_code, &h.id, &h.name)?;
+            }
+            // A new enrolment knows nothing of what the hub holds: a register with households
+            // (re-enrolled after a rebuilt hub, or moved to another hub) offers them first.
+            Store::delete_meta(tx, reconcile::META_HUB_GENERATION)?;
+            if holds_households {
+                reconcile::mark_needed(tx)?;
             }
             Ok(())
         })?;
@@ -231,20 +242,6 @@ impl Register {
         options: &SyncOptions<'_>,
     ) -> Result<SyncReport, SyncError> {
         sync_shared(&Exclusive(RefCell::new(self)), transport, options)
-    }
-}
-
-/// A register the sync takes for short steps (planning a batch, applying an answer) and lets go
-/// of while the request is on the network, so reads and edits go on meanwhile.
-pub trait SharedRegister {
-    /// Runs `f` with the register held.
-    fn with_register<T>(&self, f: impl FnOnce(&mut Register) -> T) -> T;
-}
-
-impl SharedRegister for Mutex<Register> {
-    fn with_register<T>(&self, f: impl FnOnce(&mut Register) -> T) -> T {
-        // A panic elsewhere left the register as its last transaction did: still consistent.
-        f(&mut self.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 }
 
@@ -360,11 +357,14 @@ fn run_sync<R: SharedRegister + ?Sized>(
 ) -> Result<SyncReport, SyncError> {
     let progress = options.progress;
     progress.on_progress(Phase::Preparing, 0, 0);
+    let mut cursor = peer.cursor;
+    if reg.with_register(|r| reconcile::needed(r))? {
+        cursor = refill(reg, peer, transport, run)?;
+    }
     let mut outbox = reg.with_register(|r| Outbox::read(r, options.batch_bytes))?;
     let total_push = outbox.queue.len() as u64;
     let mut sent_docs = 0u64;
     let mut received_docs = 0u64;
-    let mut cursor = peer.cursor;
     let mut scrub = false;
     let mut interrupted = 0u32;
     let finished_by_hub = loop {
@@ -450,6 +450,21 @@ fn run_sync<R: SharedRegister + ?Sized>(
         );
         outbox.queue.extend(applied.requeue);
         outbox.resend = applied.resend;
+        if applied.reconcile {
+            // The hub lost writes this device saw: offer what it holds, then send what it
+            // lacks and take everything of the area again, in this same session.
+            cursor = refill(reg, peer, transport, run)?;
+            if answer.finished {
+                // The hub closed that session; go on in a new one.
+                run.session = None;
+            }
+            let resend = std::mem::take(&mut outbox.resend);
+            outbox = reg.with_register(|r| Outbox::read(r, options.batch_bytes))?;
+            // Erasure requests went with the first request; the hub has answered them.
+            outbox.erase.clear();
+            outbox.resend = resend;
+            continue;
+        }
         if applied.widened && answer.finished {
             // The hub closed that session; ask for the joined hamlets in a new one.
             run.session = None;
@@ -495,6 +510,22 @@ fn run_sync<R: SharedRegister + ?Sized>(
     Ok(run.report.clone())
 }
 
+/// Reconciles with the hub (see `reconcile.rs`) and counts it in the report; the cursor is 0
+/// after it.
+fn refill<R: SharedRegister + ?Sized>(
+    reg: &R,
+    peer: &Peer,
+    transport: &dyn Transport,
+    run: &mut Run,
+) -> Result<u64, SyncError> {
+    let done = reconcile::reconcile(reg, peer, transport)?;
+    run.report.refilled += done.lacking;
+    run.report.bytes_up += done.bytes_up;
+    run.report.bytes_down += done.bytes_down;
+    run.report.round_trips += done.round_trips;
+    Ok(0)
+}
+
 /// The smallest batch a retry shrinks to: a few households, still worth a round trip.
 const MIN_BATCH_BYTES: usize = 16 * 1024;
 
@@ -519,5 +550,6 @@ fn empty_report() -> SyncReport {
         erasures_filed: 0,
         erasures_refused: 0,
         clock_skew_secs: None,
+        refilled: 0,
     }
 }

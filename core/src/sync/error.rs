@@ -28,6 +28,12 @@ pub enum SyncError {
         "phiên bản giao thức không khớp, cần cập nhật ứng dụng / protocol version mismatch, update the app"
     )]
     ProtocolVersion,
+    /// The hub that answered is not the one this device enrolled with (rebuilt with a new
+    /// identity, or another machine at the same address): nothing is sent to it.
+    #[error(
+        "máy chủ xã không phải máy đã ghép, cần ghép lại bằng mã mới / this is not the hub this device enrolled with: enrol again with a new pairing code"
+    )]
+    HubChanged,
     #[error("máy chủ trả lời không hợp lệ / the hub sent an invalid answer: {0}")]
     Protocol(String),
     #[error("máy chủ báo lỗi / the hub reported an error: {0}")]
@@ -59,6 +65,7 @@ impl SyncError {
             SyncError::PairingInvalid => "pairing_invalid",
             SyncError::Mismatch(_) => "mismatch",
             SyncError::ProtocolVersion => "protocol_version",
+            SyncError::HubChanged => "hub_changed",
             SyncError::Protocol(_) => "protocol",
             SyncError::Hub(_) => "hub",
             SyncError::Cancelled => "cancelled",
@@ -81,6 +88,7 @@ impl SyncError {
             "revoked" => SyncError::Revoked,
             "pairing_invalid" => SyncError::PairingInvalid,
             "protocol_version" => SyncError::ProtocolVersion,
+            "hub_changed" => SyncError::HubChanged,
             "mismatch" => SyncError::Mismatch(parsed.map(|b| b.message_en).unwrap_or_default()),
             "unauthorized" => SyncError::Unauthorized(text),
             _ if status == 401 || status == 403 => SyncError::Unauthorized(text),

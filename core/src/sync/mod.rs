@@ -23,8 +23,11 @@ mod cancel;
 mod client;
 mod error;
 pub mod merge;
+pub mod offer;
 mod plan;
+mod reconcile;
 mod resume;
+mod shared;
 mod state;
 mod transport;
 pub mod wire;
@@ -33,10 +36,10 @@ use std::time::Duration;
 
 pub use cancel::CancelToken;
 pub use client::{
-    Enrolment, NoProgress, Phase, Progress, SharedRegister, SyncOptions, SyncReport, SyncStatus,
-    sync_shared,
+    Enrolment, NoProgress, Phase, Progress, SyncOptions, SyncReport, SyncStatus, sync_shared,
 };
 pub use error::SyncError;
+pub use shared::SharedRegister;
 pub use state::{Peer, Rejected};
 pub use transport::{Handler, HttpTransport, InProcess, Response, TlsOptions, Transport};
 pub use wire::SessionOutcome;

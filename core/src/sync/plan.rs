@@ -19,6 +19,7 @@ use std::collections::VecDeque;
 use super::area::apply_area;
 use super::error::SyncError;
 use super::merge::{MergeError, merge_changes, sender_heads};
+use super::reconcile::{META_HUB_GENERATION, lineage_changed, mark_needed};
 use super::state::{self, Peer, Rejected};
 use super::wire::*;
 use crate::doc::HouseholdDoc;
@@ -210,6 +211,7 @@ pub(crate) fn plan_batch(
             epochs,
             // Set by the client as it sends (its clock, not the planner's).
             device_time: None,
+            hub_tag: session.is_none().then(|| hub_tag(&peer.peer_id)),
         },
         sent,
         settled,
@@ -262,6 +264,8 @@ pub(crate) struct Applied {
     /// Erasure requests the hub filed for a coordinator, and ones refused.
     pub erase_filed: u32,
     pub erase_refused: u32,
+    /// The hub lost writes this device saw (restored, rebuilt): reconcile before going on.
+    pub reconcile: bool,
 }
 
 /// Stores everything of one answer in one local transaction.
@@ -275,7 +279,18 @@ pub(crate) fn apply_answer(
     let commune = reg.identity().commune_code.clone();
     let peer_id = peer.peer_id.as_str();
     let mut out = Applied::default();
+    let known_generation: Option<u32> = reg
+        .sync_store()
+        .meta(META_HUB_GENERATION)?
+        .and_then(|g| g.parse().ok());
     reg.sync_store_mut().write(|tx| {
+        if let Some(lineage) = &answer.lineage {
+            if lineage_changed(known_generation, lineage, batch.request.cursor) {
+                mark_needed(tx)?;
+                out.reconcile = true;
+            }
+            Store::set_meta(tx, META_HUB_GENERATION, &lineage.generation.to_string())?;
+        }
         // The area first: what the hub sends below is of the area as it is now.
         if let Some(area) = &answer.area {
             let change = apply_area(tx, area)?;
@@ -354,9 +369,15 @@ pub(crate) fn apply_answer(
                 }
             }
         }
+        let mut pending_proofs = Vec::new();
         // Erasures the hub applied (this device's own requests among them): drop every copy
         // older than the erasure, before storing what the hub sent.
-        for notice in &answer.erased {
+        for (i, notice) in answer.erased.iter().enumerate() {
+            if let Some(proof) = answer.erased_proofs.get(i) {
+                // Kept (once this device reaches that erasure, below) to tell a hub restored
+                // from before it.
+                pending_proofs.push((notice, proof));
+            }
             let newer = match erase::erase_state(tx, &notice.id)? {
                 None => true,
                 Some(l) => notice.epoch > l.epoch || (notice.gone && !l.gone),
@@ -373,6 +394,13 @@ pub(crate) fn apply_answer(
                 )?;
                 out.erased += 1;
             }
+        }
+        for (notice, proof) in pending_proofs.drain(..) {
+            let state = EraseState {
+                epoch: notice.epoch,
+                gone: notice.gone,
+            };
+            erase::set_erase_proof(tx, &notice.id, state, proof)?;
         }
         // What became of the erasure requests sent (a hub of before the answers carried them
         // out at once).

@@ -160,6 +160,11 @@ const WORDS: &[(&str, &str, &str)] = &[
     ),
     ("generation", "thế hệ", "generation"),
     (
+        "refilled_by",
+        "Đã gửi bù những hộ máy chủ thiếu",
+        "Sent back what the hub lacked",
+    ),
+    (
         "not_synced_since",
         "Chưa đồng bộ lại sau khi khôi phục",
         "Not synced since the restore",

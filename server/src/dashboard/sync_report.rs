@@ -251,6 +251,9 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
             restored => restored_at.as_deref().map(local_time),
             generation => generation,
             behind_restore => devices.iter().filter(|d| d.behind_restore).map(|d| d.volunteer_id.clone()).collect::<Vec<_>>(),
+            // A phone's first sync with a restored hub offers what it holds and sends what the
+            // hub lacks (docs/sync-protocol.md, "Reconciliation"): synced since = refilled.
+            refilled => devices.iter().filter(|d| !d.behind_restore && !d.revoked).map(|d| d.volunteer_id.clone()).collect::<Vec<_>>(),
             sessions => super::page::ser(&sessions),
         },
     )

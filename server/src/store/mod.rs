@@ -46,6 +46,22 @@ pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
+/// Writes a secret to a new file readable by its owner only (never over an existing one),
+/// durable when it returns.
+pub fn write_private_new(path: &std::path::Path, contents: &str) -> StoreResult<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))?;
+    file.write_all(contents.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))
+}
+
 /// What a store call can fail with. Callers match on the variant (or [`StoreError::code`]),
 /// never on the text; no variant carries personal data (ids of records at most).
 #[derive(Debug, thiserror::Error)]
@@ -104,6 +120,9 @@ pub struct DeviceRecord {
     pub volunteer_id: String,
     pub area: AreaInfo,
     pub revoked: bool,
+    /// Documents it may still push with other devices' changes in them, refilling a hub that
+    /// lost writes (docs/sync-protocol.md, "Reconciliation").
+    pub refill_budget: u32,
 }
 
 /// A household document as the hub keeps it.
@@ -265,6 +284,9 @@ pub struct EraseRequestRecord {
 }
 
 /// `household` or `household/member`: the audit log's target of an erasure request.
+/// Why a hub does not take another's identity.
+pub const IDENTITY_TAKEN: &str = "máy chủ này đã có dữ liệu hoặc thiết bị; chỉ máy chủ dựng lại từ đầu mới nhận danh tính cũ / this hub already holds data or devices: only a hub rebuilt from nothing takes a lost hub's identity";
+
 pub fn erase_target(household: &str, member: Option<&str>) -> String {
     match member {
         Some(m) => format!("{household}/{m}"),
@@ -280,6 +302,41 @@ pub trait HubStore: Send + Sync {
     fn lineage(&self) -> StoreResult<(i64, Option<String>)>;
 
     // --- administration
+    // --- a hub restored or rebuilt, refilled from the devices (docs/sync-protocol.md,
+    // "Reconciliation")
+    /// Marks a database restored by the database's own tools (PostgreSQL's `pg_restore`): one
+    /// generation on, `restored_at` set, every sequence number moved past any device's cursor.
+    /// Returns the new generation. The SQLite store's `restore` does this itself.
+    fn mark_restored(&self, at: DateTime<Utc>) -> StoreResult<i64>;
+    /// Takes the identity of a lost hub (its id and erasure key, from `gocua-hub identity`),
+    /// so its phones recognise the rebuilt one and their erasure proofs hold. Refused
+    /// ([`IDENTITY_TAKEN`]) on a hub that holds any document or device.
+    fn adopt_identity(&self, hub_id: &str, erasure_key: &[u8; 32]) -> StoreResult<()>;
+    /// How many documents a device may push with other devices' changes (what it reported
+    /// the hub lacks); and what it has spent.
+    fn set_refill_budget(&self, device_id: &str, docs: u32) -> StoreResult<()>;
+    fn spend_refill(&self, device_id: &str, docs: u32) -> StoreResult<()>;
+    /// The hub's sequence number now: the highest given to a document or an erasure.
+    fn current_seq(&self) -> StoreResult<u64>;
+    /// The key of the hub's erasure proofs, made at first use and kept with the hub's data (so a
+    /// backup carries it).
+    fn erasure_key(&self) -> StoreResult<[u8; 32]>;
+    /// Every document of `area`, with its heads.
+    fn area_heads(&self, area: &AreaInfo) -> StoreResult<Vec<(String, Vec<Head>)>>;
+    /// Records that a device holds these documents at these heads (what it offered and the hub
+    /// holds the same), so they are not sent to it again.
+    fn set_device_heads(&self, device_id: &str, docs: &[(String, Vec<Head>)]) -> StoreResult<()>;
+    /// Carries out again an erasure that a device proved the hub made (a restore lost it): the
+    /// document and its rows go, the erasure is recorded at its epoch under a new sequence
+    /// number, audited (`erase.reinstated`). `false` when the hub's record is as far already.
+    fn reinstate_erasure(
+        &self,
+        erasure: &DocEpoch,
+        commune: &str,
+        hamlet: &str,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<bool>;
     fn add_coordinator(
         &self,
         id: &str,

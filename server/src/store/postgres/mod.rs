@@ -38,10 +38,14 @@ use r2d2_postgres::PostgresConnectionManager;
 use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
+pub(crate) use rows::TxError;
+use rows::{drop_doc_rows, hamlet_ids, lock_seq};
 
 mod dashboard;
 mod erase_requests;
 mod index;
+mod refill;
+mod rows;
 pub mod tls;
 
 /// The environment variable naming the hub's database when `--database` is not given.
@@ -76,6 +80,10 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         7,
         include_str!("../../../migrations/postgres/0007_merges.sql"),
+    ),
+    (
+        8,
+        include_str!("../../../migrations/postgres/0008_refill.sql"),
     ),
 ];
 
@@ -119,24 +127,6 @@ fn with_causes(e: &dyn std::error::Error) -> String {
         cause = c.source();
     }
     text
-}
-
-/// An error of a transaction body: the database's own (kept to tell a retryable one) or ours.
-pub(crate) enum TxError {
-    Pg(::postgres::Error),
-    Store(StoreError),
-}
-
-impl From<::postgres::Error> for TxError {
-    fn from(e: ::postgres::Error) -> Self {
-        TxError::Pg(e)
-    }
-}
-
-impl From<StoreError> for TxError {
-    fn from(e: StoreError) -> Self {
-        TxError::Store(e)
-    }
 }
 
 impl PgStore {
@@ -210,6 +200,11 @@ impl PgStore {
                 "INSERT INTO meta (key, value) VALUES ('hub_id', $1) ON CONFLICT (key) DO NOTHING",
                 &[&id],
             )?;
+            // Made with the hub, so that every dump carries it.
+            refill::erasure_key(&mut c).map_err(|e| match e {
+                TxError::Pg(e) => StoreError::from(e),
+                TxError::Store(e) => e,
+            })?;
             Ok(())
         })();
         let unlocked = c.execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK]);
@@ -289,7 +284,7 @@ fn device_by(
 ) -> Result<Option<DeviceRecord>, TxError> {
     let Some(row) = c.query_opt(
         &format!(
-            "SELECT device_id, volunteer_id, area_id, revoked_at IS NOT NULL FROM devices WHERE {column} = $1"
+            "SELECT device_id, volunteer_id, area_id, revoked_at IS NOT NULL, refill_budget FROM devices WHERE {column} = $1"
         ),
         &[&key],
     )?
@@ -303,11 +298,8 @@ fn device_by(
         volunteer_id: row.get(1),
         area,
         revoked: row.get(3),
+        refill_budget: row.get::<_, i32>(4).max(0) as u32,
     }))
-}
-
-fn hamlet_ids(area: &AreaInfo) -> Vec<String> {
-    area.hamlets.iter().map(|h| h.id.clone()).collect()
 }
 
 /// Locks the row of `w`'s document until the transaction ends, and fails with
@@ -330,13 +322,6 @@ pub(super) fn lock_doc(
         }));
     }
     Ok(())
-}
-
-/// Locks the hub-wide counter until the transaction ends; returns its value.
-fn lock_seq(tx: &mut Transaction<'_>) -> Result<i64, TxError> {
-    Ok(tx
-        .query_one("SELECT value FROM hub_seq WHERE id = 1 FOR UPDATE", &[])?
-        .get(0))
 }
 
 /// One row of the sessions SELECT (same columns as SQLite's `session_row`).
@@ -377,6 +362,63 @@ impl HubStore for PgStore {
                 .unwrap_or(0);
             Ok((generation, meta("restored_at")?))
         })
+    }
+
+    fn mark_restored(&self, at: DateTime<Utc>) -> StoreResult<i64> {
+        self.tx(|tx| refill::mark_restored(tx, at))
+    }
+
+    fn adopt_identity(&self, hub_id: &str, erasure_key: &[u8; 32]) -> StoreResult<()> {
+        self.tx(|tx| refill::adopt_identity(tx, hub_id, erasure_key))
+    }
+
+    fn set_refill_budget(&self, device_id: &str, docs: u32) -> StoreResult<()> {
+        let docs = docs.min(i32::MAX as u32) as i32;
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET refill_budget = $2 WHERE device_id = $1",
+                &[&device_id, &docs],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn spend_refill(&self, device_id: &str, docs: u32) -> StoreResult<()> {
+        let docs = docs.min(i32::MAX as u32) as i32;
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET refill_budget = GREATEST(refill_budget - $2, 0) WHERE device_id = $1",
+                &[&device_id, &docs],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn current_seq(&self) -> StoreResult<u64> {
+        self.with(refill::current_seq)
+    }
+
+    fn erasure_key(&self) -> StoreResult<[u8; 32]> {
+        self.with(refill::erasure_key)
+    }
+
+    fn area_heads(&self, area: &AreaInfo) -> StoreResult<Vec<(String, Vec<Head>)>> {
+        self.with(|c| refill::area_heads(c, area))
+    }
+
+    fn set_device_heads(&self, device_id: &str, docs: &[(String, Vec<Head>)]) -> StoreResult<()> {
+        self.tx(|tx| refill::set_device_heads(tx, device_id, docs))
+    }
+
+    fn reinstate_erasure(
+        &self,
+        erasure: &DocEpoch,
+        commune: &str,
+        hamlet: &str,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<bool> {
+        self.tx(|tx| refill::reinstate_erasure(tx, erasure, commune, hamlet, at, actor))
     }
 
     fn hub_id(&self) -> StoreResult<String> {
@@ -509,6 +551,7 @@ impl HubStore for PgStore {
                 volunteer_id: volunteer_id.to_owned(),
                 area,
                 revoked: false,
+                refill_budget: 0,
             }))
         })
     }
@@ -878,24 +921,8 @@ impl HubStore for PgStore {
                 .map(|r| r.get::<_, i32>(0))
                 .unwrap_or(0)
                 + 1;
-            // Every derived row of the document goes: each table with a doc_id column but the
-            // erasure records and the documents themselves (the dashboard's query tables too).
-            let tables: Vec<String> = tx
-                .query(
-                    "SELECT table_name::text FROM information_schema.columns
-                     WHERE table_schema = current_schema() AND column_name = 'doc_id'
-                       AND table_name NOT IN ('doc_epochs', 'docs') ORDER BY 1",
-                    &[],
-                )?
-                .into_iter()
-                .map(|r| r.get(0))
-                .collect();
-            for table in tables {
-                tx.execute(
-                    &format!("DELETE FROM \"{}\" WHERE doc_id = $1", table.replace('"', "")),
-                    &[&id],
-                )?;
-            }
+            // Every derived row of the document goes (the dashboard's query tables too).
+            drop_doc_rows(tx, id)?;
             tx.execute("DELETE FROM docs WHERE doc_id = $1", &[&id])?;
             if let Some(w) = rewrite {
                 tx.execute(

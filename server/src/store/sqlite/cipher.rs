@@ -63,17 +63,7 @@ impl DbKey {
 
     /// Writes the key as hex to a new file readable by its owner only.
     pub fn write_new_file(&self, path: &Path) -> StoreResult<()> {
-        use std::io::Write;
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(path)
-            .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))?;
-        writeln!(file, "{}", hex::encode(self.0))
-            .and_then(|()| file.sync_all())
-            .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))
+        crate::store::write_private_new(path, &format!("{}\n", hex::encode(self.0)))
     }
 
     pub(super) fn pragma(&self) -> String {

@@ -8,6 +8,8 @@ pub mod cipher;
 mod dashboard;
 mod erase_requests;
 mod index;
+mod refill;
+mod rows;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -20,6 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
+use rows::{doc_tables, max_seq};
 
 /// Makes `path` (created empty if missing, so that SQLite creates its WAL and shared-memory files
 /// with the same mode) and any WAL and shared-memory file of it 0600.
@@ -67,6 +70,10 @@ const MIGRATIONS: &[(i64, &str)] = &[
         5,
         include_str!("../../../migrations/sqlite/0005_merges.sql"),
     ),
+    (
+        6,
+        include_str!("../../../migrations/sqlite/0006_refill.sql"),
+    ),
 ];
 
 /// Brings the schema to the latest version, each migration in its own transaction with the
@@ -90,30 +97,6 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
 pub fn schema_version(path: &Path) -> StoreResult<i64> {
     let conn = Connection::open(path)?;
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
-}
-
-/// The hub-wide sequence number after the last write: documents and erasures share it, so a
-/// device's cursor covers both.
-fn max_seq(c: &Connection) -> rusqlite::Result<i64> {
-    c.query_row(
-        "SELECT MAX(COALESCE((SELECT MAX(seq) FROM docs), 0), COALESCE((SELECT MAX(seq) FROM doc_epochs), 0))",
-        [],
-        |r| r.get(0),
-    )
-}
-
-/// Tables of the hub that hold rows of a document and must lose them when it is erased whole:
-/// every table with a `doc_id` column except the erasure records themselves.
-fn doc_tables(c: &Connection) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = c.prepare(
-        "SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) p
-         WHERE m.type = 'table' AND p.name = 'doc_id' AND m.name NOT IN ('doc_epochs', 'docs')
-           AND m.name NOT LIKE '%_fts%' ORDER BY m.name",
-    )?;
-    let rows = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }
 
 /// One row of `SELECT session_id, device_id, volunteer_id, started_at, ended_at, outcome, docs_up,
@@ -190,6 +173,8 @@ impl SqliteStore {
             "INSERT OR IGNORE INTO meta (key, value) VALUES ('hub_id', ?1)",
             [id],
         )?;
+        // Made with the hub, so that every backup carries it.
+        refill::erasure_key(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -232,12 +217,12 @@ fn device_row(
     where_clause: &str,
     key: &str,
 ) -> StoreResult<Option<DeviceRecord>> {
-    let row: Option<(String, String, String, Option<String>)> = conn
-        .query_row(&format!("SELECT device_id, volunteer_id, area_id, revoked_at FROM devices WHERE {where_clause} = ?1"), [key], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    let row: Option<(String, String, String, Option<String>, u32)> = conn
+        .query_row(&format!("SELECT device_id, volunteer_id, area_id, revoked_at, refill_budget FROM devices WHERE {where_clause} = ?1"), [key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })
         .optional()?;
-    let Some((device_id, volunteer_id, area_id, revoked)) = row else {
+    let Some((device_id, volunteer_id, area_id, revoked, refill_budget)) = row else {
         return Ok(None);
     };
     let area = area_of(conn, &area_id)?.ok_or(StoreError::UnknownArea)?;
@@ -246,6 +231,7 @@ fn device_row(
         volunteer_id,
         area,
         revoked: revoked.is_some(),
+        refill_budget,
     }))
 }
 
@@ -265,6 +251,63 @@ impl HubStore for SqliteStore {
                 .unwrap_or(0);
             Ok((generation, meta("restored_at")?))
         })
+    }
+
+    fn mark_restored(&self, _at: DateTime<Utc>) -> StoreResult<i64> {
+        Err(StoreError::Config(
+            "hub SQLite được khôi phục bằng `gocua-hub restore` / an SQLite hub is restored with `gocua-hub restore`".into(),
+        ))
+    }
+
+    fn adopt_identity(&self, hub_id: &str, erasure_key: &[u8; 32]) -> StoreResult<()> {
+        self.with(|c| refill::adopt_identity(c, hub_id, erasure_key))
+    }
+
+    fn set_refill_budget(&self, device_id: &str, docs: u32) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET refill_budget = ?2 WHERE device_id = ?1",
+                params![device_id, docs],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn spend_refill(&self, device_id: &str, docs: u32) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute(
+                "UPDATE devices SET refill_budget = MAX(refill_budget - ?2, 0) WHERE device_id = ?1",
+                params![device_id, docs],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn current_seq(&self) -> StoreResult<u64> {
+        self.with(|c| refill::current_seq(c))
+    }
+
+    fn erasure_key(&self) -> StoreResult<[u8; 32]> {
+        self.with(|c| refill::erasure_key(c))
+    }
+
+    fn area_heads(&self, area: &AreaInfo) -> StoreResult<Vec<(String, Vec<Head>)>> {
+        self.with(|c| refill::area_heads(c, area))
+    }
+
+    fn set_device_heads(&self, device_id: &str, docs: &[(String, Vec<Head>)]) -> StoreResult<()> {
+        self.with(|c| refill::set_device_heads(c, device_id, docs))
+    }
+
+    fn reinstate_erasure(
+        &self,
+        erasure: &DocEpoch,
+        commune: &str,
+        hamlet: &str,
+        at: DateTime<Utc>,
+        actor: &str,
+    ) -> StoreResult<bool> {
+        self.with(|c| refill::reinstate_erasure(c, erasure, commune, hamlet, at, actor))
     }
 
     fn hub_id(&self) -> StoreResult<String> {
@@ -380,7 +423,7 @@ impl HubStore for SqliteStore {
                 params![device_id, token_hash, volunteer_id, area_id, ts(now)],
             )?;
             tx.commit()?;
-            Ok(Ok(DeviceRecord { device_id: device_id.to_owned(), volunteer_id: volunteer_id.to_owned(), area, revoked: false }))
+            Ok(Ok(DeviceRecord { device_id: device_id.to_owned(), volunteer_id: volunteer_id.to_owned(), area, revoked: false, refill_budget: 0 }))
         })
     }
 
