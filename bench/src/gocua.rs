@@ -313,6 +313,36 @@ pub fn apply_edit(reg: &mut Register, id: &HouseholdId, e: &GenEdit) -> BResult<
     Ok(())
 }
 
+/// A hub's database at `db` with the bench's commune (one area of every hamlet), and a pairing
+/// code for `volunteer`.
+pub fn hub_with_code(db: &Path, volunteer: &str) -> BResult<(std::sync::Arc<SqliteStore>, String)> {
+    let store = std::sync::Arc::new(SqliteStore::open(db)?);
+    let now = Utc::now();
+    gocua_hub::admin::add_coordinator(store.as_ref(), "coord", "Cán bộ xã", COMMUNE, now)?;
+    let hamlets: Vec<String> = HAMLETS.iter().map(|h| h.to_string()).collect();
+    gocua_hub::admin::create_area(store.as_ref(), AREA, "Cả xã", COMMUNE, &hamlets)?;
+    let code = gocua_hub::admin::issue_pairing(
+        store.as_ref(),
+        "coord",
+        volunteer,
+        AREA,
+        chrono::Duration::hours(4),
+        now,
+    )?;
+    Ok((store, code))
+}
+
+/// A household with its first two generated members (a smaller seed than a whole visit).
+pub fn seed_household(reg: &mut Register, g: &GenHousehold) -> BResult<HouseholdId> {
+    let id = reg.create_household(household_input(g))?.value;
+    let mut first = None;
+    for m in g.members.iter().take(2) {
+        let member = add_consented_member(reg, &id, m, first.as_ref())?;
+        first.get_or_insert(member);
+    }
+    Ok(id)
+}
+
 pub fn enrol(reg: &mut Register, url: &str, code: &str) -> BResult<()> {
     sync::enrol(reg, url, code, &TlsOptions::default())?;
     Ok(())

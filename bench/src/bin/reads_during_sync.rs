@@ -20,15 +20,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use chrono::Utc;
-use gocua_bench::data::{self, GenEdit, HAMLET_IDS, HAMLETS};
-use gocua_bench::gocua::{self, AREA, BResult, COMMUNE};
+use gocua_bench::data::{self, GenEdit, HAMLET_IDS};
+use gocua_bench::gocua::{self, BResult, COMMUNE};
 use gocua_bench::proxy::{self, Proxy};
 use gocua_core::Register;
 use gocua_core::model::*;
 use gocua_core::sync::{self, HttpTransport, SyncOptions, SyncReport, TlsOptions};
 use gocua_hub::http::RunningHub;
-use gocua_hub::{Hub, HubConfig, SqliteStore, admin};
+use gocua_hub::{Hub, HubConfig};
 
 const NEW_PER_ROUND: usize = 20;
 const EDITS_PER_ROUND: usize = 60;
@@ -40,19 +39,7 @@ fn main() -> BResult<()> {
         .transpose()?
         .unwrap_or(10_000);
     let dir = tempfile::tempdir()?;
-    let store = Arc::new(SqliteStore::open(&dir.path().join("hub.db"))?);
-    let now = Utc::now();
-    admin::add_coordinator(store.as_ref(), "coord", "Cán bộ xã", COMMUNE, now)?;
-    let hamlets: Vec<String> = HAMLETS.iter().map(|h| h.to_string()).collect();
-    admin::create_area(store.as_ref(), AREA, "Cả xã", COMMUNE, &hamlets)?;
-    let code = admin::issue_pairing(
-        store.as_ref(),
-        "coord",
-        "vol-r",
-        AREA,
-        chrono::Duration::hours(4),
-        now,
-    )?;
+    let (store, code) = gocua::hub_with_code(&dir.path().join("hub.db"), "vol-r")?;
     let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
     let running = RunningHub::start(hub, "127.0.0.1:0", None, false)?;
     let link = Proxy::start(running.addr, proxy::LOOPBACK)?;
@@ -62,7 +49,7 @@ fn main() -> BResult<()> {
     let generated = data::households(7, n + 2 * NEW_PER_ROUND);
     let mut ids = Vec::with_capacity(n);
     for g in &generated[..n] {
-        ids.push(seed_household(&mut reg, g)?);
+        ids.push(gocua::seed_household(&mut reg, g)?);
     }
     eprintln!(
         "seeded {n} households in {:.1} s",
@@ -135,17 +122,6 @@ fn main() -> BResult<()> {
     drop(link);
     drop(running);
     Ok(())
-}
-
-/// A household with its first two generated members (a smaller seed than a whole visit).
-fn seed_household(reg: &mut Register, g: &data::GenHousehold) -> BResult<HouseholdId> {
-    let id = reg.create_household(gocua::household_input(g))?.value;
-    let mut first = None;
-    for m in g.members.iter().take(2) {
-        let member = gocua::add_consented_member(reg, &id, m, first.as_ref())?;
-        first.get_or_insert(member);
-    }
-    Ok(id)
 }
 
 #[derive(Default)]
