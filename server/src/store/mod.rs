@@ -54,9 +54,15 @@ pub fn write_private_new(path: &std::path::Path, contents: &str) -> StoreResult<
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))?;
+    let mut file = options.open(path).map_err(|e| {
+        StoreError::Config(match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{}: tệp đã có, không ghi đè / the file exists and is not overwritten",
+                path.display()
+            ),
+            _ => format!("{}: {e}", path.display()),
+        })
+    })?;
     file.write_all(contents.as_bytes())
         .and_then(|()| file.sync_all())
         .map_err(|e| StoreError::Config(format!("{}: {e}", path.display())))

@@ -3,7 +3,7 @@
 use ::postgres::{GenericClient, Row};
 use chrono::{DateTime, Utc};
 
-use super::TxError;
+use super::rows::TxError;
 use crate::store::{EraseDecision, EraseRequestRecord, NewEraseRequest, erase_target};
 use crate::time::ts;
 
