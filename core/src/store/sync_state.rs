@@ -81,9 +81,12 @@ pub fn load_peer(conn: &Connection) -> Result<Option<PeerRow>> {
     }))
 }
 
-/// Replaces any previous enrolment (and its shared heads and refusals) with `peer`.
+/// Replaces any previous enrolment (and its refusals) with `peer`. Heads shared with another hub
+/// go; those shared with the same hub (enrolled again) stay, for the reconciliation that follows
+/// an enrolment to fingerprint without reading every document, which then forgets those the hub
+/// no longer holds.
 pub fn save_peer(tx: &Transaction<'_>, peer: &PeerRow) -> Result<()> {
-    tx.execute("DELETE FROM sync_heads", [])?;
+    tx.execute("DELETE FROM sync_heads WHERE peer_id <> ?1", [&peer.peer_id])?;
     tx.execute("DELETE FROM sync_rejects", [])?;
     tx.execute("DELETE FROM sync_peer", [])?;
     tx.execute(

@@ -53,7 +53,7 @@ pub(crate) fn load_peer(conn: &Connection) -> Result<Option<Peer>> {
     }))
 }
 
-/// Replaces any previous enrolment (and its shared heads) with `peer`.
+/// Replaces any previous enrolment with `peer` (see `rows::save_peer` for the shared heads).
 pub(crate) fn save_peer(tx: &Transaction<'_>, peer: &Peer) -> Result<()> {
     let area_json =
         serde_json::to_string(&peer.area).map_err(|e| crate::Error::Internal(e.to_string()))?;
