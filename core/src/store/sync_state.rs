@@ -86,7 +86,10 @@ pub fn load_peer(conn: &Connection) -> Result<Option<PeerRow>> {
 /// an enrolment to fingerprint without reading every document, which then forgets those the hub
 /// no longer holds.
 pub fn save_peer(tx: &Transaction<'_>, peer: &PeerRow) -> Result<()> {
-    tx.execute("DELETE FROM sync_heads WHERE peer_id <> ?1", [&peer.peer_id])?;
+    tx.execute(
+        "DELETE FROM sync_heads WHERE peer_id <> ?1",
+        [&peer.peer_id],
+    )?;
     tx.execute("DELETE FROM sync_rejects", [])?;
     tx.execute("DELETE FROM sync_peer", [])?;
     tx.execute(

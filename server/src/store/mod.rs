@@ -138,6 +138,8 @@ pub struct DocRecord {
     pub commune: String,
     pub hamlet: String,
     pub seq: u64,
+    /// The document's heads, as stored beside it (read without decoding it).
+    pub heads: Vec<Head>,
 }
 
 /// A document to write: its merged snapshot, where it lives, its query rows, and the sequence

@@ -592,7 +592,7 @@ impl HubStore for PgStore {
     fn load_doc(&self, id: &str) -> StoreResult<Option<DocRecord>> {
         self.with(|c| {
             Ok(c.query_opt(
-                "SELECT bytes, commune, hamlet, seq FROM docs WHERE doc_id = $1",
+                "SELECT bytes, commune, hamlet, seq, heads FROM docs WHERE doc_id = $1",
                 &[&id],
             )?
             .map(|r| DocRecord {
@@ -600,6 +600,7 @@ impl HubStore for PgStore {
                 commune: r.get(1),
                 hamlet: r.get(2),
                 seq: r.get::<_, i64>(3) as u64,
+                heads: heads_from_blob(r.get::<_, &[u8]>(4)),
             }))
         })
     }

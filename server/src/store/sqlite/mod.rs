@@ -485,7 +485,7 @@ impl HubStore for SqliteStore {
     fn load_doc(&self, id: &str) -> StoreResult<Option<DocRecord>> {
         self.with(|c| {
             Ok(c.query_row(
-                "SELECT bytes, commune, hamlet, seq FROM docs WHERE doc_id = ?1",
+                "SELECT bytes, commune, hamlet, seq, heads FROM docs WHERE doc_id = ?1",
                 [id],
                 |r| {
                     Ok(DocRecord {
@@ -493,6 +493,7 @@ impl HubStore for SqliteStore {
                         commune: r.get(1)?,
                         hamlet: r.get(2)?,
                         seq: r.get::<_, i64>(3)? as u64,
+                        heads: heads_from_blob(&r.get::<_, Vec<u8>>(4)?),
                     })
                 },
             )
