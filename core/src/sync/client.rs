@@ -362,7 +362,7 @@ fn run_sync<R: SharedRegister + ?Sized>(
         cursor = refill(reg, peer, transport, run)?;
     }
     let mut outbox = reg.with_register(|r| Outbox::read(r, options.batch_bytes))?;
-    let total_push = outbox.queue.len() as u64;
+    let mut total_push = outbox.queue.len() as u64;
     let mut sent_docs = 0u64;
     let mut received_docs = 0u64;
     let mut scrub = false;
@@ -463,6 +463,7 @@ fn run_sync<R: SharedRegister + ?Sized>(
             // Erasure requests went with the first request; the hub has answered them.
             outbox.erase.clear();
             outbox.resend = resend;
+            total_push = sent_docs + outbox.queue.len() as u64;
             continue;
         }
         if applied.widened && answer.finished {
