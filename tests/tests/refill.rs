@@ -395,6 +395,40 @@ fn an_offer_in_agreement_is_small_and_sends_nothing(backend: Backend) {
     );
 }
 
+/// A hub of before reconciliation (no `/v1/reconcile`): a register that enrols holding
+/// households syncs as it did, with nothing marked to go again.
+fn a_hub_without_reconciliation_is_synced_as_before(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(fx) = fixture(backend, dir.path(), "refill_old_hub") else {
+        return;
+    };
+    let hub = fx.hub.clone();
+    let old_hub = gocua_core::sync::InProcess::new(Arc::new(
+        move |path: &str, token: Option<&str>, body: &[u8]| {
+            if path == PATH_RECONCILE {
+                gocua_core::sync::Response {
+                    status: 404,
+                    body: br#"{"code":"not_found","message_vi":"","message_en":""}"#.to_vec(),
+                }
+            } else {
+                hub.handle(path, token, body)
+            }
+        },
+    ));
+    let mut a = register(dir.path(), "vol-a");
+    a.add_hamlet(COMMUNE, "Thôn Đông").unwrap();
+    add_households(&mut a, "thon-dong", 0..3, "Trần Văn Long");
+    let code = code_on(fx.store.as_ref(), "vol-a", "a");
+    a.sync_enrol("inproc", &old_hub, &code, None).unwrap();
+    let r = synced(&mut a, &old_hub);
+    assert_eq!((r.pushed, r.refilled), (3, 0), "{r:?}");
+    assert_eq!(
+        synced(&mut a, &old_hub).pushed,
+        0,
+        "nothing marked to go again"
+    );
+}
+
 /// The token is private to the core; read from the register's file as one with the phone could
 /// (the registers of these tests are not encrypted).
 fn token_of(dir: &Path, volunteer: &str) -> String {
@@ -411,4 +445,5 @@ on_both_backends!(
     a_hub_of_another_identity_is_sent_nothing,
     a_forged_erasure_claim_erases_nothing,
     an_offer_in_agreement_is_small_and_sends_nothing,
+    a_hub_without_reconciliation_is_synced_as_before,
 );

@@ -138,8 +138,17 @@ pub(crate) fn reconcile<R: SharedRegister + ?Sized>(
         erasures: claims,
     };
     let lacking: Vec<usize> = match post(transport, peer, &step1, &mut out)? {
-        // Nothing can be compared: everything goes whole.
-        None => (0..held.len()).collect(),
+        // A hub of before reconciliation: it keeps what it was sent and refuses other phones'
+        // changes (`forged_actor`), so sending everything whole would only leave it refused
+        // and pending; nor can it say what it holds. The sync goes on as before reconciliation
+        // existed: nothing is marked, no heads are taken as shared.
+        None => {
+            reg.with_register(|r| {
+                r.sync_store_mut()
+                    .write(|tx| Store::set_meta(tx, META_RECONCILE, "0"))
+            })?;
+            return Ok(out);
+        }
         Some(answer) => {
             out.reinstated = answer.reinstated;
             lacking_positions(transport, peer, &held, buckets, &answer, &mut out)?
