@@ -39,7 +39,7 @@ use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
 pub(crate) use rows::TxError;
-use rows::{drop_doc_rows, hamlet_ids, lock_seq};
+use rows::{drop_doc_rows, hamlet_ids, lock_seq, write_device_heads};
 
 mod dashboard;
 mod erase_requests;
@@ -407,7 +407,7 @@ impl HubStore for PgStore {
     }
 
     fn set_device_heads(&self, device_id: &str, docs: &[(String, Vec<Head>)]) -> StoreResult<()> {
-        self.tx(|tx| refill::set_device_heads(tx, device_id, docs))
+        self.tx(|tx| write_device_heads(tx, device_id, docs))
     }
 
     fn reinstate_erasure(
@@ -651,15 +651,7 @@ impl HubStore for PgStore {
                 // The dashboard's query rows of what was stored, in this transaction.
                 index::write_rows(tx, writes.iter().map(|w| (w.id.as_str(), Some(&w.rows))))?;
             }
-            if !device_heads.is_empty() {
-                let upsert = tx.prepare(
-                    "INSERT INTO device_docs (device_id, doc_id, heads) VALUES ($1, $2, $3)
-                     ON CONFLICT (device_id, doc_id) DO UPDATE SET heads = $3",
-                )?;
-                for (doc, heads) in device_heads {
-                    tx.execute(&upsert, &[&device_id, doc, &heads_to_blob(heads)])?;
-                }
-            }
+            write_device_heads(tx, device_id, device_heads)?;
             Ok(())
         })
     }

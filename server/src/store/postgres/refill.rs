@@ -4,7 +4,7 @@
 
 use ::postgres::Transaction;
 use chrono::{DateTime, Utc};
-use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
+use gocua_core::sync::merge::heads_from_blob;
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head};
 
 use super::rows::{TxError, drop_doc_rows, hamlet_ids, lock_seq};
@@ -52,21 +52,6 @@ pub(super) fn area_heads(
     .into_iter()
     .map(|r| (r.get::<_, String>(0), heads_from_blob(r.get::<_, &[u8]>(1))))
     .collect())
-}
-
-pub(super) fn set_device_heads(
-    tx: &mut Transaction<'_>,
-    device_id: &str,
-    docs: &[(String, Vec<Head>)],
-) -> Result<(), TxError> {
-    let upsert = tx.prepare(
-        "INSERT INTO device_docs (device_id, doc_id, heads) VALUES ($1, $2, $3)
-         ON CONFLICT (device_id, doc_id) DO UPDATE SET heads = $3",
-    )?;
-    for (doc, heads) in docs {
-        tx.execute(&upsert, &[&device_id, doc, &heads_to_blob(heads)])?;
-    }
-    Ok(())
 }
 
 pub(super) fn reinstate_erasure(

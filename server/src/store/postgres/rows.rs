@@ -2,7 +2,8 @@
 //! hub-wide counter and an area's hamlets as a parameter.
 
 use ::postgres::Transaction;
-use gocua_core::sync::wire::AreaInfo;
+use gocua_core::sync::merge::heads_to_blob;
+use gocua_core::sync::wire::{AreaInfo, Head};
 
 use crate::store::StoreError;
 
@@ -56,6 +57,25 @@ pub(super) fn drop_doc_rows(tx: &mut Transaction<'_>, id: &str) -> Result<(), Tx
             ),
             &[&id],
         )?;
+    }
+    Ok(())
+}
+
+/// Records that a device holds these documents at these heads.
+pub(super) fn write_device_heads(
+    tx: &mut Transaction<'_>,
+    device_id: &str,
+    docs: &[(String, Vec<Head>)],
+) -> Result<(), TxError> {
+    if docs.is_empty() {
+        return Ok(());
+    }
+    let upsert = tx.prepare(
+        "INSERT INTO device_docs (device_id, doc_id, heads) VALUES ($1, $2, $3)
+         ON CONFLICT (device_id, doc_id) DO UPDATE SET heads = $3",
+    )?;
+    for (doc, heads) in docs {
+        tx.execute(&upsert, &[&device_id, doc, &heads_to_blob(heads)])?;
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::store::query::SessionRow;
 use crate::store::*;
 use crate::time::ts;
-use rows::{doc_tables, max_seq};
+use rows::{doc_tables, max_seq, write_device_heads};
 
 /// Makes `path` (created empty if missing, so that SQLite creates its WAL and shared-memory files
 /// with the same mode) and any WAL and shared-memory file of it 0600.
@@ -523,12 +523,7 @@ impl HubStore for SqliteStore {
                 )?;
                 index::write_rows(&tx, &w.id, Some(&w.rows))?;
             }
-            for (doc, heads) in device_heads {
-                tx.execute(
-                    "INSERT OR REPLACE INTO device_docs (device_id, doc_id, heads) VALUES (?1, ?2, ?3)",
-                    params![device_id, doc, heads_to_blob(heads)],
-                )?;
-            }
+            write_device_heads(&tx, device_id, device_heads)?;
             tx.commit()?;
             Ok(())
         })

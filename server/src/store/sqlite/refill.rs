@@ -3,11 +3,11 @@
 //! heads, what a device holds, the key of its erasure proofs, and an erasure carried out again.
 
 use chrono::{DateTime, Utc};
-use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
+use gocua_core::sync::merge::heads_from_blob;
 use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::rows::{doc_tables, max_seq};
+use super::rows::{doc_tables, max_seq, write_device_heads};
 use crate::store::{StoreError, StoreResult};
 use crate::time::ts;
 
@@ -61,14 +61,7 @@ pub(super) fn set_device_heads(
     docs: &[(String, Vec<Head>)],
 ) -> StoreResult<()> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    {
-        let mut upsert = tx.prepare(
-            "INSERT OR REPLACE INTO device_docs (device_id, doc_id, heads) VALUES (?1, ?2, ?3)",
-        )?;
-        for (doc, heads) in docs {
-            upsert.execute(params![device_id, doc, heads_to_blob(heads)])?;
-        }
-    }
+    write_device_heads(&tx, device_id, docs)?;
     tx.commit()?;
     Ok(())
 }

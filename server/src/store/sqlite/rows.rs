@@ -1,7 +1,9 @@
 //! What several files of the SQLite store read the same way: the hub's sequence number and the
 //! tables that hold rows of a document.
 
-use rusqlite::Connection;
+use gocua_core::sync::merge::heads_to_blob;
+use gocua_core::sync::wire::Head;
+use rusqlite::{Connection, params};
 
 /// The hub-wide sequence number after the last write: documents and erasures share it, so a
 /// device's cursor covers both.
@@ -25,4 +27,19 @@ pub(super) fn doc_tables(c: &Connection) -> rusqlite::Result<Vec<String>> {
         .query_map([], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// Records that a device holds these documents at these heads (in the caller's transaction).
+pub(super) fn write_device_heads(
+    c: &Connection,
+    device_id: &str,
+    docs: &[(String, Vec<Head>)],
+) -> rusqlite::Result<()> {
+    let mut upsert = c.prepare_cached(
+        "INSERT OR REPLACE INTO device_docs (device_id, doc_id, heads) VALUES (?1, ?2, ?3)",
+    )?;
+    for (doc, heads) in docs {
+        upsert.execute(params![device_id, doc, heads_to_blob(heads)])?;
+    }
+    Ok(())
 }
