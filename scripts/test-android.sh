@@ -6,7 +6,9 @@
 #     `kotlinc -no-jdk -jvm-target 1.8` against android.jar, the generated bindings and JNA; java.time
 #     (core library desugaring on API 23-25) is the JDK's, extracted once;
 #  3. the JVM unit tests of the shell's own logic (android/app/src/test), JUnit 5, with the core
-#     library loaded by JNA from target/debug.
+#     library loaded by JNA from target/debug: each screen's widgets from the core's real screen
+#     objects, against a register in a temporary directory or a hub on 127.0.0.1
+#     (bindings/examples/hub_fixture.rs, GOCUA_HUB_FIXTURE).
 # Tools: kotlinc, JNA and JUnit are installed by scripts/test-kotlin.sh (run first when missing);
 # android.jar and aapt by scripts/android-tools.sh. Ends with a plain line: `N passed, N failed`.
 set -euo pipefail
@@ -40,8 +42,10 @@ if [ ! -s "$JAVA_TIME" ]; then
     rm -rf "$OUT/jt"
 fi
 
-# --- library and bindings -------------------------------------------------------------------------
+# --- library, bindings and the hub fixture (a hub on 127.0.0.1 for the tests that sync) ------------
 scripts/bindings.sh
+echo "== cargo build -p gocua-ffi --example hub_fixture"
+cargo build --quiet -p gocua-ffi --example hub_fixture
 
 compile() { # compile JAR STAMP "KOTLINC OPTIONS" SOURCES...: skipped when nothing changed
     local jar="$1" stamp="$2" opts="$3"
@@ -79,7 +83,8 @@ echo "   $(jar tf "$OUT/app.jar" | grep -c '\.class$') classes from ${#app_sourc
 
 # --- JVM unit tests of the shell's own logic (no android.* in it) ---------------------------------
 mapfile -t logic_sources < <(grep -rL --include='*.kt' '^import android\.' "$APP/main/java" | sort)
-mapfile -t test_sources < <(find "$APP/test" -name '*.kt' | sort)
+# The bindings suite's helpers (the hub fixture, an in-memory key store) serve both suites.
+mapfile -t test_sources < <(find "$APP/test" -name '*.kt' | sort; echo bindings/kotlin/src/test/kotlin/vn/gocua/core/Support.kt)
 if grep -l '^import android\.' "${test_sources[@]}" 2>/dev/null; then
     echo "a JVM test imports android.*" >&2; exit 1
 fi
@@ -91,7 +96,8 @@ compile "$OUT/tests.jar" "$OUT/tests.sha" "-jvm-target 17 -cp $TEST_CP" "${logic
 echo "== JUnit 5 (shell logic, core via JNA from target/debug)"
 log="$OUT/junit.log"
 set +e
-java -Djna.library.path="$ROOT/target/debug" -Djna.nosys=true \
+GOCUA_HUB_FIXTURE="$ROOT/target/debug/examples/hub_fixture" \
+    java -Djna.library.path="$ROOT/target/debug" -Djna.nosys=true \
     -jar "$JAVA_LIBS/junit-platform-console-standalone.jar" \
     --class-path "$OUT/tests.jar:$OUT/bindings.jar:$JAVA_LIBS/jna.jar:$KOTLIN_HOME/lib/kotlin-stdlib.jar" \
     --scan-class-path "$OUT/tests.jar" --include-engine junit-jupiter \

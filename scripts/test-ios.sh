@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# GocuaKit (ios/GocuaKit: the iOS app's state and screen models) tested with `swift test`: natively
+# GocuaKit (ios/GocuaKit: the iOS app's pages over the core's screens) tested with `swift test`: natively
 # if `swift` is on the PATH, otherwise in the Debian trixie chroot of scripts/swift-chroot.sh (the
 # same one as scripts/test-swift.sh). The package is assembled in target/ios-package with the
 # generated bindings (target/bindings/swift) and the hub fixture helper of the bindings' Swift tests

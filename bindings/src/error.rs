@@ -109,8 +109,9 @@ impl GocuaError {
             SyncError::Network(_) | SyncError::Interrupted(_) => GocuaError::Network { reason },
             SyncError::NotEnrolled => GocuaError::NotEnrolled { reason },
             SyncError::Revoked => GocuaError::Revoked { reason },
-            // Both end in a new pairing code from the commune.
-            SyncError::Unauthorized(_) | SyncError::HubChanged => {
+            // Both end in a new pairing code from the commune; a pause ends when the commune
+            // resumes the phone (its reason says so).
+            SyncError::Unauthorized(_) | SyncError::HubChanged | SyncError::Paused => {
                 GocuaError::Unauthorized { reason }
             }
             SyncError::PairingInvalid | SyncError::Mismatch(_) => {
@@ -120,7 +121,10 @@ impl GocuaError {
             SyncError::Protocol(_) | SyncError::Hub(_) => GocuaError::Hub { reason },
             SyncError::Cancelled => GocuaError::Cancelled { reason },
             SyncError::CertificateMismatch => GocuaError::Certificate { reason },
-            SyncError::BadHubAddress | SyncError::BadPin => GocuaError::InvalidInput { reason },
+            // A bundle file refused (altered, foreign, expired...): its reason says which.
+            SyncError::BadHubAddress | SyncError::BadPin | SyncError::Bundle(_) => {
+                GocuaError::InvalidInput { reason }
+            }
         }
     }
 
@@ -158,4 +162,60 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for GocuaError {
             reason: "lỗi trong ứng dụng / a callback of the app failed unexpectedly".into(),
         }
     }
+}
+
+/// The sentence a shell shows for a failed call: what happened and what to do, in `lang`. The
+/// kinds a volunteer acts on get a sentence of their own (the technical reason of a network or
+/// hub failure helps nobody at the door); a refusal of what was typed, a record not found or a
+/// malformed input keep the core's own message.
+#[uniffi::export]
+pub fn error_text(error: GocuaError, lang: Language) -> String {
+    let (vi, en) = match &error {
+        GocuaError::Validation { reason, .. }
+        | GocuaError::NotFound { reason }
+        | GocuaError::InvalidInput { reason }
+        | GocuaError::NoConflict { reason } => return reason.clone(),
+        // The kinds a sync raises: the sync screen's own sentences, written once in the core.
+        GocuaError::Network { .. } => {
+            return sync_sentence(SyncError::Network(String::new()), lang);
+        }
+        GocuaError::NotEnrolled { .. } => return sync_sentence(SyncError::NotEnrolled, lang),
+        GocuaError::Revoked { .. } => return sync_sentence(SyncError::Revoked, lang),
+        GocuaError::Unauthorized { .. } => {
+            return sync_sentence(SyncError::Unauthorized(String::new()), lang);
+        }
+        GocuaError::PairingInvalid { .. } => return sync_sentence(SyncError::PairingInvalid, lang),
+        GocuaError::Certificate { .. } => {
+            return sync_sentence(SyncError::CertificateMismatch, lang);
+        }
+        GocuaError::Hub { .. } => return sync_sentence(SyncError::Hub(String::new()), lang),
+        GocuaError::Cancelled { .. } => return sync_sentence(SyncError::Cancelled, lang),
+        // Also a register written by a newer app, not only a newer hub.
+        GocuaError::UpdateRequired { .. } => ("Cần cập nhật ứng dụng.", "Update the app."),
+        GocuaError::WrongKey { .. } | GocuaError::KeyStore { .. } => (
+            "Không mở được khóa của sổ trên máy. Mở khóa màn hình rồi thử lại.",
+            "The register's key could not be opened on this phone. Unlock the screen and try again.",
+        ),
+        GocuaError::NotInitialised { .. } => (
+            "Máy chưa có sổ hộ: hãy ghép máy với xã.",
+            "This phone has no register yet: enrol it with the commune.",
+        ),
+        GocuaError::AlreadyExists { .. } => (
+            "Máy đã có sổ hộ: mở sổ đó thay vì tạo mới.",
+            "This phone already has a register: open it instead of creating one.",
+        ),
+        GocuaError::Storage { .. } => (
+            "Không đọc/ghi được sổ trên máy. Giải phóng bộ nhớ rồi thử lại; nếu vẫn lỗi, báo cán bộ xã.",
+            "The register on this phone could not be read or written. Free some storage and try again; if it keeps failing, tell the commune officer.",
+        ),
+        GocuaError::Internal { .. } => (
+            "Ứng dụng gặp lỗi. Thử lại; nếu vẫn lỗi, báo cán bộ xã.",
+            "The app hit an error. Try again; if it keeps failing, tell the commune officer.",
+        ),
+    };
+    lang.pick(vi, en).to_owned()
+}
+
+fn sync_sentence(error: SyncError, lang: Language) -> String {
+    gocua_core::screens::sync_status::error_sentence(&error, crate::screens::lang_of(lang))
 }

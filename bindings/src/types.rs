@@ -163,6 +163,7 @@ pub enum Lifecycle {
     MovedAway,
     Merged,
     Dissolved,
+    ToVerify,
 }
 
 #[uniffi::remote(Enum)]

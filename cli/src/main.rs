@@ -124,6 +124,9 @@ enum Command {
         /// File written by `gocua export`
         file: PathBuf,
     },
+    /// Sync without coverage: sealed files anyone can carry to and from the hub (gói đồng bộ)
+    #[command(subcommand)]
+    Bundle(BundleCmd),
     /// Rebuild the lists and search tables from the documents (dựng lại chỉ mục)
     Reindex,
     /// Who this register writes as, what waits for sync, and an integrity check (trạng thái)
@@ -492,6 +495,51 @@ struct ResolveArgs {
 }
 
 #[derive(Subcommand)]
+enum BundleCmd {
+    /// Seal everything the hub lacks from this register into one file (đóng gói)
+    Seal {
+        /// Folder to write the file into
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Use bundle files: the hub's answer to this register is applied, other phones' files are
+    /// kept to carry (mở gói)
+    Open {
+        /// Files (.gocua)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Bundles sealed here and bundles carried for other phones (danh sách gói)
+    List,
+    /// The other phones of the area a household can be handed to (các máy trong địa bàn)
+    Phones {
+        /// Ask the hub now (needs coverage)
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Hand one household to another phone of the area, without coverage (trao hộ)
+    Hand {
+        /// Household id, or its first 4+ characters
+        household: String,
+        /// The receiving phone's device id (see `gocua bundle phones`)
+        #[arg(long)]
+        to: String,
+        /// Folder to write the file into
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Write the answers carried for other phones to files, to give back to them (trả gói)
+    HandOver {
+        /// Folder to write the files into
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+        /// Only the answers for this phone (device id)
+        #[arg(long)]
+        device: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum UnitsCmd {
     /// Find provinces and communes by name (diacritics optional) or code (tìm đơn vị)
     Search {
@@ -600,6 +648,16 @@ fn run(cli: Cli, ctx: &mut Ctx) -> error::Result<()> {
             conflicts::resolve(ctx, &a.household, &a.field, choice)
         }
         Command::Counts { hamlet } => search::counts(ctx, hamlet.as_deref()),
+        Command::Bundle(BundleCmd::Seal { dir }) => bundle::seal(ctx, &dir),
+        Command::Bundle(BundleCmd::Open { files }) => bundle::open(ctx, &files),
+        Command::Bundle(BundleCmd::List) => bundle::list(ctx),
+        Command::Bundle(BundleCmd::Phones { refresh }) => bundle::phones(ctx, refresh),
+        Command::Bundle(BundleCmd::Hand { household, to, dir }) => {
+            bundle::hand(ctx, &household, &to, &dir)
+        }
+        Command::Bundle(BundleCmd::HandOver { dir, device }) => {
+            bundle::hand_over(ctx, &dir, device.as_deref())
+        }
         Command::Units(UnitsCmd::Search { query, limit }) => units::search(ctx, &query, limit),
         Command::Units(UnitsCmd::Show { code }) => units::show(ctx, &code),
         Command::Export { household, file } => sync::export(ctx, &household, &file),

@@ -383,3 +383,144 @@ fn an_erasure_is_erased_here_or_requested_from_the_commune() {
     assert!(r.stderr.contains("not found"), "{}", r.stderr);
     hub.stop();
 }
+
+/// The files a command wrote into `dir`, by name.
+fn files_in(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_bundle_goes_by_a_carrier_and_its_answer_comes_back() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let mut hub = TestHub::start(dir);
+    init(dir, "far.db", "tnv-xa");
+    init(dir, "carrier.db", "tnv-mang");
+    ok(dir, "far.db", &["enrol", &hub.url, &hub.code("tnv-xa")]);
+    ok(
+        dir,
+        "carrier.db",
+        &["enrol", &hub.url, &hub.code("tnv-mang")],
+    );
+    ok(
+        dir,
+        "far.db",
+        &[
+            "household",
+            "add",
+            "--hamlet",
+            "Thôn Tây",
+            "--house-number",
+            "3",
+        ],
+    );
+
+    // Without coverage: sealed into a file, still pending.
+    let stick = dir.join("stick");
+    std::fs::create_dir(&stick).unwrap();
+    let r = ok(
+        dir,
+        "far.db",
+        &[
+            "--lang",
+            "en",
+            "bundle",
+            "seal",
+            "--dir",
+            stick.to_str().unwrap(),
+        ],
+    );
+    assert!(r.stdout.contains("Sealed 1 households"), "{}", r.stdout);
+    let sealed = files_in(&stick);
+    assert_eq!(sealed.len(), 1);
+    let status = ok(dir, "far.db", &["--lang", "en", "status"]).stdout;
+    assert!(status.contains("Waiting for sync: 1"), "{status}");
+
+    // A file that is not a bundle, and one cut short: refused with a reason, the good one kept.
+    let junk = dir.join("junk.gocua");
+    std::fs::write(&junk, b"hello").unwrap();
+    let cut = dir.join("cut.gocua");
+    let bytes = std::fs::read(&sealed[0]).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() - 5]).unwrap();
+    let r = refused(
+        dir,
+        "carrier.db",
+        &[
+            "--lang",
+            "en",
+            "bundle",
+            "open",
+            junk.to_str().unwrap(),
+            cut.to_str().unwrap(),
+            sealed[0].to_str().unwrap(),
+        ],
+    );
+    assert!(r.stdout.contains("not a gocua sync bundle"), "{}", r.stdout);
+    assert!(r.stdout.contains("truncated"), "{}", r.stdout);
+    assert!(r.stdout.contains("to carry to the commune"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("2 files could not be used"),
+        "{}",
+        r.stderr
+    );
+
+    // The carrier reaches coverage: its sync delivers the bundle.
+    let r = ok(dir, "carrier.db", &["--lang", "en", "sync"]);
+    assert!(
+        r.stdout.contains("Delivered 1 other phones' sync bundles"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(hub.store.doc_count().unwrap(), 1);
+    let back = dir.join("back");
+    std::fs::create_dir(&back).unwrap();
+    ok(
+        dir,
+        "carrier.db",
+        &["bundle", "hand-over", "--dir", back.to_str().unwrap()],
+    );
+    let answers = files_in(&back);
+    assert_eq!(answers.len(), 1);
+
+    // Back in the hamlet: the answer settles the household; a second time is refused.
+    let r = ok(
+        dir,
+        "far.db",
+        &[
+            "--lang",
+            "en",
+            "bundle",
+            "open",
+            answers[0].to_str().unwrap(),
+        ],
+    );
+    assert!(
+        r.stdout
+            .contains("The commune's answer is in: 1 households stored"),
+        "{}",
+        r.stdout
+    );
+    let status = ok(dir, "far.db", &["--lang", "en", "status"]).stdout;
+    assert!(status.contains("Waiting for sync: 0"), "{status}");
+    let r = refused(
+        dir,
+        "far.db",
+        &[
+            "--lang",
+            "en",
+            "bundle",
+            "open",
+            answers[0].to_str().unwrap(),
+        ],
+    );
+    assert!(r.stdout.contains("already applied"), "{}", r.stdout);
+    let list: Value =
+        serde_json::from_str(&ok(dir, "far.db", &["--json", "bundle", "list"]).stdout).unwrap();
+    assert_eq!(list["sealed"][0]["answered_via"], "bundle", "{list}");
+    hub.stop();
+}

@@ -5,6 +5,7 @@
 //! Entry point: `Register`. Domain types live in [`model`]; the CRDT layer in `doc` never
 //! exposes Automerge types.
 
+pub mod bundle;
 pub mod catalog;
 pub mod commune_view;
 mod consent_register;
@@ -24,6 +25,7 @@ mod store;
 pub mod sync;
 pub mod text;
 pub mod validate;
+pub mod vietnam_time;
 
 pub use doc::{
     ChangeContext, Conflict, ConflictValue, Edit, FieldPath, HistoryEntry, HouseholdDoc,

@@ -352,7 +352,20 @@ impl Register {
 
     /// Applies an already validated edit as one durable write.
     fn commit_edit(&mut self, id: &HouseholdId, edit: &Edit) -> Result<()> {
-        self.update(id, |_, _| Ok((edit.clone(), ())))
+        self.commit_edits(id, std::slice::from_ref(edit))
+    }
+
+    /// Applies already validated edits, each one change, as one durable write.
+    fn commit_edits(&mut self, id: &HouseholdId, edits: &[Edit]) -> Result<()> {
+        let ctx = self.ctx();
+        let mut doc = self.load(id)?;
+        let household = doc.read()?;
+        for edit in edits {
+            self.check_may_edit(&household, edit)?;
+            doc.apply(edit, &ctx)?;
+        }
+        self.store.write(|tx| Store::save(tx, &mut doc, true))?;
+        Ok(())
     }
 
     /// The centre of the commune's registered positions (median of their Plus Codes), when at
@@ -732,16 +745,22 @@ impl Register {
             return Err(Error::Validation(report));
         }
         let id = RecordId::random();
-        self.commit_edit(
-            household,
-            &Edit::AddVisit {
-                id: id.clone(),
-                date,
-                outcome,
-                note,
-                follow_up_on,
-            },
-        )?;
+        let mut edits = vec![Edit::AddVisit {
+            id: id.clone(),
+            date,
+            outcome,
+            note,
+            follow_up_on,
+        }];
+        // An imported household met and registered at the door is confirmed by the same write.
+        if outcome == VisitOutcome::Registered
+            && self.household(household)?.lifecycle == crate::model::Lifecycle::ToVerify
+        {
+            edits.push(Edit::SetHousehold {
+                field: HouseholdField::Lifecycle(crate::model::Lifecycle::Active),
+            });
+        }
+        self.commit_edits(household, &edits)?;
         Ok(Saved {
             value: id,
             warnings: report.issues,

@@ -64,6 +64,10 @@ fn valid_response() -> Vec<u8> {
         hub_time: Some(1_790_000_000),
         lineage: None,
         erased_proofs: Vec::new(),
+        merged_hamlets: vec![MergedHamlet {
+            from: "thon-cu".into(),
+            into: "thon-moi".into(),
+        }],
     })
 }
 

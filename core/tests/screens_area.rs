@@ -83,7 +83,8 @@ fn an_older_register_loses_its_settled_follow_ups_when_opened() {
     )
     .unwrap();
     c.execute_batch(
-        "ALTER TABLE erase_requests DROP COLUMN state; ALTER TABLE erased_docs DROP COLUMN proof",
+        "ALTER TABLE erase_requests DROP COLUMN state; ALTER TABLE erased_docs DROP COLUMN proof;
+         DROP TABLE bundle_sealed; DROP TABLE bundle_answers; DROP TABLE bundle_carried",
     )
     .unwrap();
     c.pragma_update(None, "user_version", 5).unwrap();
@@ -177,6 +178,15 @@ fn search_before_create_finds_a_household_by_name_phone_or_id_number_masked() {
         );
         assert_eq!(c.id_number_masked, "••••••••1234");
         assert_eq!(c.phone_masked, "•••••••678");
+        assert_eq!(
+            c.details,
+            [
+                c.address.clone(),
+                c.id_number_masked.clone(),
+                c.phone_masked.clone(),
+                c.matched.clone()
+            ]
+        );
         assert!(!view.create_next);
         assert!(view.notices.iter().any(|n| n.code == "is_it_one_of_these"));
         let view = area.handle(&reg, AreaEvent::NoneOfThese);

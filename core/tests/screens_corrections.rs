@@ -41,6 +41,14 @@ fn a_household_field_is_corrected_and_a_bad_value_is_a_field_message() {
     let hamlet = view.fields.iter().find(|f| f.key == "hamlet").unwrap();
     assert_eq!(hamlet.value, "thon-dong");
     assert_eq!(hamlet.messages.len(), 1);
+    // The picker offers the commune's hamlets, the household's chosen.
+    let chosen: Vec<_> = view
+        .hamlet_options
+        .iter()
+        .filter(|o| o.selected)
+        .map(|o| o.code.as_str())
+        .collect();
+    assert_eq!(chosen, ["thon-dong"]);
 }
 
 #[test]
@@ -64,14 +72,35 @@ fn withdrawing_consent_clears_what_it_covered() {
     )
     .unwrap();
     let mut c = CorrectionsModel::new(Lang::En, hid.clone());
+    let enabled = |view: &gocua_core::screens::corrections::CorrectionsView, action: &str| {
+        view.members[0]
+            .actions
+            .iter()
+            .find(|a| a.id == action)
+            .unwrap()
+            .enabled
+    };
+    let view = c.view(&reg);
+    assert_eq!(view.members.len(), 1);
+    assert_eq!(view.members[0].name, "Nguyễn Văn An");
+    assert!(enabled(&view, "withdraw_consent"), "a consent is in force");
     let view = c.handle(&mut reg, E::WithdrawConsent(mid.clone()));
     assert!(view.confirm_question.is_some());
+    assert!(
+        !enabled(&view, "remove") && !enabled(&view, "withdraw_consent"),
+        "nothing else while one action waits"
+    );
     assert!(
         reg.household(&hid).unwrap().current_consent(&mid).is_some(),
         "asks first"
     );
     let view = c.handle(&mut reg, E::Confirm);
     assert_eq!(view.notices[0].code, "done", "{:?}", view.notices);
+    assert!(
+        !enabled(&view, "withdraw_consent"),
+        "nothing left to withdraw"
+    );
+    assert!(enabled(&view, "remove") && enabled(&view, "request_erasure"));
     let h = reg.household(&hid).unwrap();
     let m = &h.members[&mid];
     assert_eq!((m.birth, m.phone.as_deref()), (None, None));

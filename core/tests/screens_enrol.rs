@@ -1,8 +1,8 @@
 //! Enrolment: the pairing QR text and the `gocua://pair` link, with a pin; bad payloads are
 //! field messages; what is missing is listed.
 
-use gocua_core::screens::Lang;
 use gocua_core::screens::enrol::{EnrolEvent, EnrolModel, PayloadError, parse_pairing};
+use gocua_core::screens::{Lang, NoticeLevel};
 
 const PIN: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -115,4 +115,56 @@ fn plain_http_to_another_machine_is_warned_about_unless_pinned() {
         .unwrap()
         .text;
     assert!(text.contains("https"), "{text}");
+}
+
+#[test]
+fn the_hubs_answer_is_a_sentence_and_enrolled_disables_the_action() {
+    use gocua_core::sync::SyncError;
+    use gocua_core::sync::wire::{AreaInfo, HamletInfo};
+    let mut m = EnrolModel::new(Lang::En);
+    m.handle(EnrolEvent::Payload(
+        "GOCUA-PAIR:1:ABCD-EFGH:https://hub.example".into(),
+    ));
+    m.handle(EnrolEvent::ChooseCommune("00004".into()));
+    let v = m.handle(EnrolEvent::Volunteer("vol-01".into()));
+    assert!(v.ready.is_some() && !v.enrolled);
+
+    let v = m.failed(&SyncError::PairingInvalid);
+    assert!(!v.enrolled);
+    let said = v.notices.last().unwrap();
+    assert_eq!(said.severity, NoticeLevel::Error);
+    assert_eq!(
+        said.text,
+        "The pairing code is invalid, used or expired. Ask for a new one."
+    );
+    // Typing again clears the failure.
+    let v = m.handle(EnrolEvent::Volunteer("vol-01".into()));
+    assert!(v.notices.iter().all(|n| n.code != "enrol_failed"));
+
+    let area = AreaInfo {
+        area_id: "a1".into(),
+        name: "Ba Đình".into(),
+        province_code: "01".into(),
+        commune_code: "00004".into(),
+        hamlets: vec![
+            HamletInfo {
+                id: "t1".into(),
+                name: "Tổ 1".into(),
+            },
+            HamletInfo {
+                id: "t2".into(),
+                name: "Tổ 2".into(),
+            },
+        ],
+    };
+    let v = m.enrolled(&area);
+    assert!(v.enrolled);
+    assert_eq!(
+        v.notices.last().unwrap().text,
+        "Enrolled. Area: Ba Đình (2 hamlets)."
+    );
+    assert!(!v.actions.iter().any(|a| a.id == "enrol" && a.enabled));
+    // Later events keep the outcome: the phone stays enrolled.
+    let v = m.handle(EnrolEvent::CommuneQuery("ba".into()));
+    assert!(v.enrolled && v.notices.iter().any(|n| n.code == "enrolled"));
 }

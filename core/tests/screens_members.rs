@@ -51,6 +51,11 @@ fn a_date_typed_with_dashes_saves_and_personal_data_waits_for_consent() {
     );
     assert_eq!(view.rows.len(), 1);
     assert_eq!(view.rows[0].consent, "No consent");
+    // Nothing personal stored without consent: no empty line for the ID number or phone.
+    assert_eq!(
+        view.rows[0].details,
+        [view.rows[0].relation.clone(), "No consent".to_owned()]
+    );
 }
 
 #[test]

@@ -24,6 +24,8 @@ fn report(outcome: SessionOutcome, rejected: Vec<Rejected>) -> SyncReport {
         erasures_refused: 0,
         clock_skew_secs: Some(40),
         refilled: 0,
+        bundles_delivered: 0,
+        bundles_refused: 0,
     }
 }
 
@@ -62,6 +64,8 @@ fn success_partial_and_network_failure_read_as_sentences() {
     assert_eq!(v.severity, NoticeLevel::Info);
     assert_eq!(v.details[0], "Sent 3 households, received 1 changed.");
     assert!(v.sync.enabled);
+    // The household made before is still pending here (the report is made up): try again.
+    assert!(v.retry_later);
 
     let refused = vec![
         Rejected {
@@ -93,6 +97,7 @@ fn success_partial_and_network_failure_read_as_sentences() {
         "This household is not in this phone's area."
     );
     assert_eq!(v.refused[1].reason, "field phone is invalid");
+    assert!(!v.retry_later, "refused households wait for a person");
 
     let mut vi = SyncStatusModel::new(Lang::Vi);
     let v = vi
@@ -112,6 +117,19 @@ fn success_partial_and_network_failure_read_as_sentences() {
     );
     assert_eq!(v.severity, NoticeLevel::Error);
     assert!(!v.headline.contains("refused"), "no raw error text");
+    assert!(v.retry_later, "the network may come back");
+    for (error, retry) in [
+        (SyncError::Revoked, false),
+        (SyncError::NotEnrolled, false),
+        (SyncError::HubChanged, false),
+        (SyncError::ProtocolVersion, false),
+        (SyncError::CertificateMismatch, false),
+        (SyncError::Interrupted("cut".into()), true),
+        (SyncError::Hub("busy".into()), true),
+    ] {
+        let v = m.handle(&reg, Ev::Failed(&error)).unwrap();
+        assert_eq!(v.retry_later, retry, "{error:?}");
+    }
 }
 
 #[test]

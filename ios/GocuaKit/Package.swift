@@ -1,6 +1,6 @@
 // swift-tools-version:5.9
-// GocuaKit: the iOS app's state and screen models over the generated Swift bindings of gocua's
-// core. Builds and tests on Linux (scripts/test-ios.sh, `swift test`) and in Xcode.
+// GocuaKit: the iOS app's pages (view states of the core's FFI screens) and platform adapters over
+// the generated Swift bindings of gocua's core. Builds and tests on Linux (scripts/test-ios.sh, `swift test`) and in Xcode.
 //
 // Sources/GocuaCore and Sources/GocuaCoreFFI hold the generated bindings (not committed):
 // scripts/test-ios.sh copies them from target/bindings/swift; on macOS ios/build-xcframework.sh

@@ -1,5 +1,6 @@
-//! Render time of the dashboard's overview and sync report for a commune of 10,000 households
-//! (4 members each, checklist progress, visits) and 50 devices with 20 sessions each.
+//! Render time of the dashboard's pages (overview, sync report, activity, map, a hamlet's cards)
+//! for a commune of 10,000 households (4 members each, a GPS position, checklist progress,
+//! visits) and 50 devices with 20 sessions each.
 //! `cargo bench -p gocua-hub --bench dashboard`; results in docs/BENCHMARKS.md.
 //!
 //! On PostgreSQL: `scripts/with-postgres.sh cargo bench -p gocua-hub --bench dashboard -- --postgres`
@@ -17,15 +18,26 @@ use gocua_core::model::*;
 use gocua_core::sync::wire::SessionOutcome;
 use gocua_core::{ChangeContext, Edit, HouseholdDoc, HouseholdField};
 use gocua_hub::dashboard::i18n::Lang;
-use gocua_hub::dashboard::{Dash, Signed, overview, sync_report};
+use gocua_hub::dashboard::{Dash, Signed, activity, exports, map, overview, print, sync_report};
 use gocua_hub::store::Traffic;
 use gocua_hub::store::query::WebSession;
 use gocua_hub::{Hub, HubConfig, HubStore, PgStore, SqliteStore, admin};
 
+/// Households seeded, unless GOCUA_BENCH_HOUSEHOLDS says otherwise (issue 17 asks for 10,000
+/// and 100,000).
 const HOUSEHOLDS: usize = 10_000;
 const DEVICES: usize = 50;
 const HAMLETS: usize = 10;
+/// Renders per page, unless GOCUA_BENCH_RUNS says otherwise.
 const RUNS: usize = 30;
+
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
 
 const FAMILY: &[&str] = &[
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô",
@@ -66,6 +78,8 @@ fn postgres_database() -> Result<String, Box<dyn std::error::Error>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let on_postgres = std::env::args().any(|a| a == "--postgres");
+    let households = env_count("GOCUA_BENCH_HOUSEHOLDS", HOUSEHOLDS);
+    let runs = env_count("GOCUA_BENCH_RUNS", RUNS);
     let store: Arc<dyn HubStore> = if on_postgres {
         Arc::new(PgStore::open(&postgres_database()?, 4)?)
     } else {
@@ -90,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t0 = Instant::now();
     let mut batch = Vec::new();
     let start = Utc.timestamp_opt(1_780_000_000, 0).single().ok_or("time")?;
-    for i in 0..HOUSEHOLDS {
+    for i in 0..households {
         let hamlet = &area.hamlets[i % HAMLETS].id;
         let ctx = ChangeContext {
             volunteer: VolunteerId(format!("vol-{:02}", i % DEVICES)),
@@ -110,7 +124,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 alley: None,
                 house_number: Some((i + 1).to_string()),
             },
-            gps: None,
+            gps: Some(GpsFix {
+                lat: 21.02 + (i % 97) as f64 * 0.0002 + (i / 1000) as f64 * 0.004,
+                lon: 105.80 + (i % 89) as f64 * 0.0002,
+                accuracy_m: 8.0,
+                fixed_at: ctx.at,
+                source: GpsSource::Fix,
+            }),
             official: None,
             notes: None,
         };
@@ -260,7 +280,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let measure = |name: &str, f: &dyn Fn() -> usize| {
         let bytes = f(); // warm-up
-        let mut times: Vec<Duration> = (0..RUNS)
+        let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
                 let t = Instant::now();
                 std::hint::black_box(f());
@@ -270,26 +290,73 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         times.sort();
         println!(
             "| {name} | {:.1} | {:.1} | {:.1} | {} |",
-            times[RUNS / 2].as_secs_f64() * 1e3,
-            times[RUNS * 95 / 100].as_secs_f64() * 1e3,
-            times[RUNS - 1].as_secs_f64() * 1e3,
+            times[runs / 2].as_secs_f64() * 1e3,
+            times[runs * 95 / 100].as_secs_f64() * 1e3,
+            times[runs - 1].as_secs_f64() * 1e3,
             bytes
         );
     };
     println!(
-        "seeded {HOUSEHOLDS} households ({} members) and {DEVICES} devices in {:.1} s",
-        HOUSEHOLDS * 4,
+        "seeded {households} households ({} members) and {DEVICES} devices in {:.1} s",
+        households * 4,
         seeded.as_secs_f64()
     );
     println!("\n| page | median ms | p95 ms | max ms | HTML bytes |\n|---|---|---|---|---|");
     measure("Overview", &|| {
-        overview::render(&dash, &who, Lang::Vi)
+        overview::render(
+            &dash,
+            &who,
+            Lang::Vi,
+            &gocua_hub::dashboard::date_range::RangeQuery::default(),
+        )
+        .map(|h| h.len())
+        .unwrap_or(0)
+    });
+    measure("Sync report", &|| {
+        sync_report::render(
+            &dash,
+            &who,
+            Lang::Vi,
+            &gocua_hub::dashboard::date_range::RangeQuery::default(),
+        )
+        .map(|h| h.len())
+        .unwrap_or(0)
+    });
+    measure("Activity (4 weeks)", &|| {
+        activity::html(
+            &dash,
+            &who,
+            Lang::Vi,
+            &gocua_hub::dashboard::date_range::RangeQuery::default(),
+        )
+        .map(|h| h.len())
+        .unwrap_or(0)
+    });
+    measure("Map (commune)", &|| {
+        map::html(&dash, &who, Lang::Vi, &map::MapQuery::default())
             .map(|h| h.len())
             .unwrap_or(0)
     });
-    measure("Sync report", &|| {
-        sync_report::render(&dash, &who, Lang::Vi)
+    measure("Cards of a hamlet (100)", &|| {
+        print::html(&dash, &who, Lang::Vi, "thon-1", 1)
             .map(|h| h.len())
+            .unwrap_or(0)
+    });
+    measure("Export: households (CSV)", &|| {
+        exports::households(&dash, &who, Lang::Vi, None)
+            .map(|t| exports::to_csv(&t).len())
+            .unwrap_or(0)
+    });
+    measure("Export: members (CSV)", &|| {
+        exports::members(&dash, &who, Lang::Vi, None)
+            .map(|t| exports::to_csv(&t).len())
+            .unwrap_or(0)
+    });
+    measure("Export: progress (XLSX)", &|| {
+        exports::progress(&dash, &who, Lang::Vi)
+            .ok()
+            .and_then(|t| exports::to_xlsx(&[t]).ok())
+            .map(|b| b.len())
             .unwrap_or(0)
     });
     Ok(())

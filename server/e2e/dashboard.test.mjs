@@ -5,7 +5,7 @@
 
 import { spawn, execFileSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -58,7 +58,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
 });
-const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
+const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1366, height: 900 } });
 const page = await context.newPage();
 // Every confirmation is accepted, and counted: they come from the hub's own script (app.js).
 let dialogs = 0;
@@ -105,6 +105,69 @@ try {
     const html = await page.content();
     ok(html.includes('Tổng quan'), 'Vietnamese by default');
     await shot('02-overview');
+  });
+
+  await test('expected households per hamlet put the hamlet that lags first', async () => {
+    await page.goto(base + '/');
+    await page.click('#targets summary');
+    const hamlets = Object.keys(fx.per_hamlet);
+    // Every hamlet expects twice what it has, except the last, which expects ten times as many.
+    for (const [i, h] of hamlets.entries()) {
+      const want = fx.per_hamlet[h].households * (i === hamlets.length - 1 ? 10 : 2);
+      await page.fill(`#targets-form input[name="h:${h}"]`, String(want));
+    }
+    await Promise.all([page.waitForNavigation(), page.click('#targets-form button')]);
+    const last = hamlets[hamlets.length - 1];
+    eq(await page.locator('#hamlets tr[data-hamlet]').first().getAttribute('data-hamlet'), last, 'the least complete hamlet first');
+    eq(Number(await page.locator(`#hamlets tr[data-hamlet="${last}"]`).getAttribute('data-expected')), fx.per_hamlet[last].households * 10, 'its target');
+    ok((await page.locator(`#hamlets tr[data-hamlet="${last}"]`).textContent()).includes('(10%)'), 'registered of expected in percent');
+    await shot('02b-targets');
+  });
+
+  await test('activity per volunteer, with a range of days', async () => {
+    await page.goto(base + '/activity');
+    const rows = await page.locator('#activity tr[data-volunteer]').evaluateAll((rs) => rs.map((r) => r.dataset.volunteer));
+    for (const v of ['vol-hoa', 'vol-lan', 'vol-minh']) ok(rows.includes(v), `${v} listed`);
+    const registered = await page.locator('#activity tr[data-volunteer]').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.registered), 0));
+    eq(registered, fx.households, 'every household registered in the last four weeks, by someone');
+    await shot('02e-activity');
+    await page.fill('#range-form input[name=from]', '2020-01-01');
+    await page.fill('#range-form input[name=to]', '2020-01-31');
+    await Promise.all([page.waitForNavigation(), page.click('#range-form button')]);
+    const none = await page.locator('#activity tr[data-volunteer]').evaluateAll((rs) => rs.reduce((n, r) => n + Number(r.dataset.registered), 0));
+    eq(none, 0, 'nothing in January 2020');
+  });
+
+  await test('the map draws the households from their own positions, offline', async () => {
+    const external = [];
+    page.on('request', (r) => { if (!r.url().startsWith(fx.url)) external.push(r.url()); });
+    await page.goto(base + '/map');
+    const placed = Number(await page.getAttribute('#map', 'data-placed'));
+    const count = async (sel) => ((await page.locator(sel).count()) ? Number(await page.getAttribute(sel, 'data-count')) : 0);
+    const unplaced = await count('#unplaced');
+    const far = await count('#far');
+    eq(placed + unplaced + far, fx.households, 'every household drawn, or counted as without a position or far away');
+    eq(await page.locator('#map svg a').count(), placed, 'a point each');
+    const legend = await page.locator('#legend li').evaluateAll((ls) => ls.reduce((n, l) => n + Number(l.dataset.count), 0));
+    eq(legend, placed, 'the legend counts every point');
+    await shot('02f-map');
+    await page.selectOption('#map-form select[name=by]', 'visits');
+    await Promise.all([page.waitForNavigation(), page.click('#map-form button')]);
+    ok(await page.locator('#legend li[data-class="red"]').count() === 1, 'coloured by visits');
+    eq(external, [], 'nothing fetched from another address');
+  });
+
+  await test("a hamlet's household cards, ready for the browser's print", async () => {
+    const [hamlet, want] = Object.entries(fx.per_hamlet)[0];
+    await page.goto(base + '/');
+    await Promise.all([page.waitForNavigation(), page.click(`#hamlets tr[data-hamlet="${hamlet}"] a.print-link`)]);
+    eq(await page.locator('article.hh-card').count(), want.households, 'one card per household');
+    eq(await page.locator('article.hh-card .qr svg').count(), want.households, 'a QR code each');
+    await shot('02c-print-cards');
+    await page.emulateMedia({ media: 'print' });
+    ok(!(await page.locator('header.top').isVisible()), 'no navigation on paper');
+    await shot('02d-print-cards-paper');
+    await page.emulateMedia({ media: 'screen' });
   });
 
   await test('sync report: devices of the commune only, threshold highlights, session log', async () => {
@@ -218,10 +281,29 @@ try {
     await page.goto(base + '/devices');
     const row = page.locator('#device-list tr[data-device]').filter({ hasText: 'vol-moi' });
     eq(await row.count(), 1, 'the new device is listed');
-    await Promise.all([page.waitForNavigation(), row.locator('button').click()]);
+    // Paused for a while: refused at sync, nothing erased; resumed, it syncs again.
+    await Promise.all([page.waitForNavigation(), row.locator('form.pause-device button').click()]);
+    eq(await page.locator('#device-list tr[data-device] [data-paused]').count(), 1, 'shown paused');
+    const paused = await cmd('sync vol-moi');
+    ok(paused.outcome.startsWith('error') && /paused/.test(paused.outcome), 'refused while paused: ' + paused.outcome);
+    await Promise.all([page.waitForNavigation(), page.locator('#device-list tr[data-device]').filter({ hasText: 'vol-moi' }).locator('form.pause-device button').click()]);
+    eq((await cmd('sync vol-moi')).outcome, 'Success', 'resumed');
+    await Promise.all([page.waitForNavigation(), row.locator('form[action$="/revoke"] button').click()]);
     ok((await page.locator('#device-list tr[data-device]').filter({ hasText: 'vol-moi' }).textContent()).match(/thu hồi/), 'shown revoked');
     const refused = await cmd('sync vol-moi');
     ok(refused.outcome.startsWith('error'), 'the revoked device is refused: ' + refused.outcome);
+    // A code handed to the wrong person is cancelled before it is used.
+    await page.fill('input[name=volunteer]', 'vol-sai');
+    await Promise.all([page.waitForNavigation(), page.click('#pair-form button')]);
+    const mistaken = (await page.textContent('#pair-code')).trim();
+    const open = page.locator('#pairing-list tr[data-state="pairing_open"]').filter({ hasText: 'vol-sai' });
+    eq(await open.count(), 1, 'the issued code is listed, not yet used');
+    ok(!(await page.textContent('#pairing-list')).includes(mistaken), 'the code itself is not listed');
+    eq(await page.locator('#pairing-list tr[data-state="pairing_used"]').filter({ hasText: 'vol-moi' }).count(), 1, 'the used code');
+    await Promise.all([page.waitForNavigation(), open.locator('button').click()]);
+    eq(await page.locator('#pairing-list tr[data-state="pairing_cancelled"]').filter({ hasText: 'vol-sai' }).count(), 1, 'shown cancelled');
+    const stale = await cmd(`enrol vol-sai ${mistaken}`);
+    eq(stale.ok, false, 'a cancelled code enrols nothing');
     await shot('11-devices');
   });
 
@@ -254,7 +336,7 @@ try {
     await page.goto(base + '/audit');
     const actions = await page.locator('#audit tr[data-action]').evaluateAll((rows) => rows.map((r) => r.dataset.action + ':' + r.dataset.outcome));
     for (const want of ['sign_in:wrong_password', 'sign_in:ok', 'sync.threshold:ok', 'conflict.resolve:ok', 'conflict.resolve:refused_other_commune',
-      'household.view:refused_other_commune', 'form.refused:refused', 'device.pair:ok', 'device.revoke:ok', 'export:ok']) {
+      'household.view:refused_other_commune', 'form.refused:refused', 'device.pair:ok', 'device.revoke:ok', 'device.unpair:ok', 'export:ok']) {
       ok(actions.includes(want), `audit has ${want}: ${actions}`);
     }
     const shown = await page.textContent('#audit');
@@ -371,6 +453,162 @@ try {
     eq(resp.status(), 404, 'gone from the dashboard');
   });
 
+  await test('areas: a hamlet added, renamed and merged; the phones follow and lose nothing', async () => {
+    await cmd('sync vol-lan');
+    const before = await cmd('held vol-lan');
+    const total = Object.values(before.by_hamlet).reduce((a, b) => a + b, 0);
+    ok(before.by_hamlet['thon-tay'] > 0, 'Lan holds households of Thôn Tây: ' + JSON.stringify(before.by_hamlet));
+    await page.goto(base + '/areas');
+    await shot('20-areas');
+    const bac = page.locator('section.area[data-area="bac"]');
+    await bac.locator('form.add-hamlet input[name=name]').fill('Thôn Mới');
+    await Promise.all([page.waitForNavigation(), bac.locator('form.add-hamlet button').click()]);
+    ok(await page.isVisible('#notice'), 'told it was added');
+    const added = page.locator('tr[data-hamlet="thon-moi"]');
+    eq(await added.count(), 1, 'the new hamlet is listed');
+    await added.locator('form.rename input[name=name]').fill('Thôn Mới Lập');
+    await Promise.all([page.waitForNavigation(), added.locator('form.rename button').click()]);
+    ok((await page.textContent('tr[data-hamlet="thon-moi"]')).includes('Thôn Mới Lập'), 'renamed, same id');
+    await cmd('sync vol-hoa');
+    eq((await cmd('held vol-hoa')).hamlets['thon-moi'], 'Thôn Mới Lập', "Hoa's phone reads the new name");
+    // A name taken, accents aside: a clear refusal, nothing changed.
+    await page.goto(base + '/areas');
+    await bac.locator('form.add-hamlet input[name=name]').fill('thon dong');
+    await Promise.all([page.waitForNavigation(), bac.locator('form.add-hamlet button').click()]);
+    ok((await page.textContent('main')).includes('đã có thôn mang tên này'), 'refused with the reason');
+    // Thôn Tây merged into Thôn Đông.
+    await page.goto(base + '/areas');
+    const tay = page.locator('tr[data-hamlet="thon-tay"]');
+    await tay.locator('form.merge select').selectOption('thon-dong');
+    await Promise.all([page.waitForNavigation(), tay.locator('form.merge button').click()]);
+    ok((await page.textContent('#notice')).includes(`chuyển ${before.by_hamlet['thon-tay']} hộ`), 'households moved: ' + await page.textContent('#notice'));
+    eq(await page.locator('tr[data-hamlet="thon-tay"]').count(), 0, 'the merged hamlet is retired');
+    await shot('21-areas-merged');
+    await cmd('sync vol-lan');
+    await cmd('sync vol-lan');
+    const after = await cmd('held vol-lan');
+    eq([after.by_hamlet, after.pending], [{ 'thon-dong': total }, 0], "Lan's phone: every household, all in Thôn Đông");
+    ok(!('thon-tay' in after.hamlets), 'Thôn Tây left her pickers');
+  });
+
+  await test('coordinators: invited with a temporary password shown once, who then sets their own', async () => {
+    await page.goto(base + '/team');
+    await page.fill('#invite input[name=id]', 'cb-thu');
+    await page.fill('#invite input[name=name]', 'Đỗ Thị Thu');
+    await page.selectOption('#invite select[name=role]', 'viewer');
+    await Promise.all([page.waitForNavigation(), page.click('#invite button')]);
+    const temporary = (await page.textContent('#temporary-password')).trim();
+    ok(/^[A-Z0-9]{12}$/.test(temporary), 'a temporary password: ' + temporary.length);
+    await shot('22-team');
+    await page.goto(base + '/team');
+    ok(!(await page.content()).includes(temporary), 'shown once');
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    await signIn('cb-thu', temporary);
+    ok(await page.isVisible('#read-only'), 'signed in as a viewer');
+    for (const path of ['/', '/devices', '/quality', '/erasure']) {
+      await page.goto(base + path);
+      const shown = await page.locator('form[method=post]:visible').evaluateAll((fs) => fs.map((f) => f.getAttribute('action')));
+      ok(shown.every((a) => ['/dashboard/logout', '/dashboard/sync/threshold'].includes(a)), `a viewer sees no edit form on ${path}: ${shown}`);
+    }
+    await page.goto(base + '/team');
+    eq(await page.locator('#invite').count(), 0, 'a viewer invites nobody');
+    await page.fill('#own-password input[name=current]', temporary);
+    await page.fill('#own-password input[name=new]', 'mat-khau-cua-thu');
+    await Promise.all([page.waitForNavigation(), page.click('#own-password button')]);
+    ok(await page.isVisible('#password-changed'), 'told to sign in again');
+    await signIn('cb-thu', 'mat-khau-cua-thu');
+    ok(await page.isVisible('#read-only'), 'the new password works');
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    await signIn();
+  });
+
+  await test("the commune's list imported: checked row by row, then on the phones to verify", async () => {
+    const list = join(outDir, 'danh-sach.csv');
+    writeFileSync(list, '\ufeffMã hộ,Thôn,Số nhà,Họ tên,Quan hệ,Giới tính,Số định danh\n' +
+      'B001,Thôn Bắc,3,Vũ Văn Khải,Chủ hộ,nam,001080055555\n' +
+      'B001,Thôn Bắc,3,Vũ Thị Lan,Vợ,nữ,\n' +
+      'B002,Thôn Bắc,9,Mai Văn Long,Chủ hộ,nam,\n' +
+      'B003,Thôn Xa,1,Đinh Văn Minh,Chủ hộ,nam,\n');
+    await page.goto(base + '/import');
+    await page.setInputFiles('#import-check input[type=file]', list);
+    await Promise.all([page.waitForNavigation(), page.click('#import-check button')]);
+    eq(await page.getAttribute('#import-report', 'data-errors'), '1', 'one row with an error');
+    eq(await page.locator('#import-rows tr[data-status="import_error"]').getAttribute('data-line'), '5', 'its line');
+    ok(await page.isVisible('#import-refused'), 'nothing to import while a row is wrong');
+    ok(!(await page.content()).includes('001080055555'), 'the ID number is never shown');
+    await shot('23-import-errors');
+    writeFileSync(list, readFileSync(list, 'utf8').split('\n').slice(0, 4).join('\n') + '\n');
+    await page.setInputFiles('#import-check input[type=file]', list);
+    await Promise.all([page.waitForNavigation(), page.click('#import-check button')]);
+    eq(await page.getAttribute('#import-report', 'data-new'), '2', 'two new households');
+    await shot('24-import-checked');
+    await Promise.all([page.waitForNavigation(), page.click('#import-apply button')]);
+    ok((await page.textContent('#notice')).includes('2 hộ'), 'imported: ' + await page.textContent('#notice'));
+    await cmd('sync vol-hoa');
+    const held = await cmd('held vol-hoa');
+    ok(held.to_verify === 2, "on Hoa's phone, to verify: " + JSON.stringify(held));
+  });
+
+  await test("a province's follower reads each commune's totals, and nothing of a person", async () => {
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    await signIn('so-tinh');
+    ok(page.url().endsWith('/dashboard/province'), 'lands on the province page: ' + page.url());
+    const rows = await page.locator('#communes tr[data-commune]').count();
+    ok(rows >= 2, 'both communes of the hub: ' + rows);
+    const html = await page.content();
+    ok(!/Nguyễn Văn An|001080012345|Đường Làng/.test(html), 'no name, number or address');
+    eq(await page.locator('nav a').count(), 1, 'one page in the menu');
+    await shot('25-province');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    ok(wide <= 390, `the page is ${wide} px wide`);
+    await shot('30-phone-province');
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(base + '/households');
+    ok(page.url().endsWith('/dashboard/province'), 'a commune page sends them back');
+    await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    await signIn();
+  });
+
+  await test('bundles from a hamlet without coverage: uploaded, applied, answered', async () => {
+    await page.goto(base + '/devices');
+    await page.fill('input[name=volunteer]', 'vol-xa');
+    await page.selectOption('select[name=area]', 'bac');
+    await Promise.all([page.waitForNavigation(), page.click('#pair-form button')]);
+    const code = (await page.textContent('#pair-code')).trim();
+    eq((await cmd(`enrol vol-xa ${code}`)).ok, true, 'enrolled while in coverage');
+    const stick = join(outDir, 'stick');
+    mkdirSync(stick, { recursive: true });
+    const sealedPath = join(stick, 'gocua-to-hub-xa.gocua');
+    const sealed = await cmd(`seal vol-xa ${sealedPath}`);
+    eq([sealed.ok, sealed.households, sealed.pending], [true, 1, 1], 'sealed, still pending');
+    ok(!readFileSync(sealedPath).toString('latin1').includes('Hà Văn Xa'), 'the file does not show the name');
+    const junk = join(stick, 'ghi-chu.gocua');
+    writeFileSync(junk, 'not a bundle');
+    const before = await cmd('state');
+    await page.goto(base + '/bundles');
+    ok(await page.isVisible('#bundles-none'), 'nothing received yet');
+    await page.setInputFiles('#bundles-upload input[type=file]', [sealedPath, junk]);
+    await Promise.all([page.waitForNavigation(), page.click('#bundles-upload button')]);
+    eq(await page.locator('#bundles-uploaded li[data-ok="yes"]').count(), 1, 'the bundle applied');
+    ok((await page.textContent('#bundles-uploaded li[data-ok="no"]')).includes('không phải gói đồng bộ'), 'the junk file refused, with why');
+    eq(await page.locator('#bundles tr[data-applied="yes"]').count(), 1, 'listed applied');
+    ok((await page.textContent('#bundles')).includes('vol-xa'), 'by its volunteer');
+    ok((await cmd('state')).docs.split(',').length === before.docs.split(',').length + 1, 'the household reached the hub');
+    await shot('26-bundles');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#bundles a.answer')]);
+    const answer = join(downloads, dl.suggestedFilename());
+    await dl.saveAs(answer);
+    ok(dl.suggestedFilename().startsWith('gocua-answer-'), 'the answer file: ' + dl.suggestedFilename());
+    const opened = await cmd(`open_bundle vol-xa ${answer}`);
+    eq([opened.ok, opened.pending], [true, 0], 'the answer settles the phone: ' + JSON.stringify(opened));
+    await page.setInputFiles('#bundles-upload input[type=file]', sealedPath);
+    await Promise.all([page.waitForNavigation(), page.click('#bundles-upload button')]);
+    ok((await page.textContent('#bundles-uploaded li[data-ok="no"]')).includes('đã được áp dụng'), 'the same bundle twice is refused');
+    await page.goto(base + '/sync');
+    ok(/1 đã áp dụng, 1 bị từ chối/.test(await page.textContent('#bundle-summary')), 'the sync report counts them: ' + await page.textContent('#bundle-summary'));
+  });
+
   await test('English switch', async () => {
     await page.goto(base + '/');
     await Promise.all([page.waitForNavigation(), page.click('#lang-switch')]);
@@ -401,6 +639,35 @@ try {
     ok(!csp.includes('unsafe-inline'), 'no inline allowance: ' + csp);
     eq(await page.locator('script:not([src])').count(), 0, 'no inline script');
     eq(cspViolations, [], 'CSP violations');
+  });
+
+  await test('every page reads on a 390 px phone: no sideways scrolling, tables as cards', async () => {
+    await signIn();
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const [path, name, table] of [['/', 'overview', '#hamlets'], ['/sync', 'sync', '#devices'],
+        ['/devices', 'devices', '#device-list'], ['/households', 'households', '#household-list'],
+        ['/quality', 'quality', null], ['/areas', 'areas', 'table.hamlets'], ['/team', 'team', '#coordinators'],
+        ['/import', 'import', null], ['/bundles', 'bundles', '#bundles'], ['/activity', 'activity', '#activity'], ['/map', 'map', null],
+        ['/exports', 'exports', null], ['/erasure', 'erasure', null],
+        ['/audit', 'audit', '#audit']]) {
+        await page.goto(base + path);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        ok(wide <= 390, `${name}: the page is ${wide} px wide`);
+        if (table) {
+          const row = page.locator(`${table} tr:has(td)`).first();
+          eq(await row.evaluate((r) => getComputedStyle(r).display), 'block', `${name}: a row is a card`);
+          ok((await row.locator('td').first().getAttribute('data-label')) !== null, `${name}: cells labelled by their column`);
+        }
+        await shot(`30-phone-${name}`);
+      }
+      await page.goto(base + '/');
+      const size = await page.locator('#items-chart .bar-label').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
+      ok(size >= 12, `item labels stay readable: ${size} px`);
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+      await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+    }
   });
 
   await test('sign out', async () => {

@@ -232,6 +232,14 @@ fn main() -> R<()> {
     )?;
     gocua_hub::dashboard::auth::set_password(store.as_ref(), "ubnd-xa", PASSWORD)?;
     gocua_hub::dashboard::auth::set_password(store.as_ref(), "ubnd-khac", PASSWORD)?;
+    admin::add_province_viewer(
+        store.as_ref(),
+        "so-tinh",
+        "Sở Khoa học và Công nghệ",
+        "01",
+        now,
+    )?;
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "so-tinh", PASSWORD)?;
     admin::create_area(
         store.as_ref(),
         "dong-tay",
@@ -498,6 +506,70 @@ fn main() -> R<()> {
                         "house_number": h.and_then(|h| h.address.house_number),
                         "conflicts": reg.conflicts(&shared).map(|c| c.len()).unwrap_or(99),
                     })
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
+            // What a phone holds: its hamlets (id: name), households per hamlet, pending.
+            ["held", vol] => match regs.get_mut(*vol) {
+                Some(reg) => {
+                    let commune = reg.identity().commune_code.clone();
+                    let hamlets: serde_json::Map<String, Value> = reg
+                        .hamlets(&commune)?
+                        .into_iter()
+                        .map(|h| (h.id, json!(h.name)))
+                        .collect();
+                    let mut by_hamlet: BTreeMap<String, u64> = BTreeMap::new();
+                    for id in reg.household_ids()? {
+                        *by_hamlet
+                            .entry(reg.household(&id)?.area.hamlet_id)
+                            .or_default() += 1;
+                    }
+                    let to_verify = reg
+                        .household_ids()?
+                        .iter()
+                        .filter(|id| {
+                            reg.household(id).is_ok_and(|h| {
+                                h.lifecycle == gocua_core::model::Lifecycle::ToVerify
+                            })
+                        })
+                        .count();
+                    json!({
+                        "ok": true, "hamlets": hamlets, "by_hamlet": by_hamlet,
+                        "pending": reg.pending_count()?, "to_verify": to_verify,
+                    })
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
+            // Out of coverage: the phone registers a household, then seals what the hub lacks
+            // into a file (a USB stick, for the dashboard's upload).
+            ["seal", vol, path] => match regs.get_mut(*vol) {
+                Some(reg) => {
+                    let hamlet = reg
+                        .sync_peer()?
+                        .ok_or("not enrolled")?
+                        .area
+                        .hamlets
+                        .first()
+                        .ok_or("no hamlet")?
+                        .id
+                        .clone();
+                    add(reg, COMMUNE, &hamlet, 70, "Hà Văn Xa", None, None, 0, false)?;
+                    let sealed = reg.bundle_seal()?;
+                    std::fs::write(path, &sealed.bytes)?;
+                    json!({"ok": true, "households": sealed.households, "pending": reg.pending_count()?})
+                }
+                None => json!({"ok": false, "error": "no such device"}),
+            },
+            // The answer carried back and opened on the phone.
+            ["open_bundle", vol, path] => match regs.get_mut(*vol) {
+                Some(reg) => {
+                    let bytes = std::fs::read(path)?;
+                    match reg.bundle_receive(&bytes) {
+                        Ok(r) => {
+                            json!({"ok": true, "received": format!("{r:?}"), "pending": reg.pending_count()?})
+                        }
+                        Err(e) => json!({"ok": false, "error": e.to_string()}),
+                    }
                 }
                 None => json!({"ok": false, "error": "no such device"}),
             },

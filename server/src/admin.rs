@@ -8,7 +8,9 @@ use gocua_core::sync::wire::{AreaInfo, HamletInfo};
 use gocua_core::text::{hamlet_id, nfc};
 
 use crate::hub::{normalise_code, secret_hash};
-use crate::store::{HubStore, Pairing, StoreError};
+use crate::store::{
+    HubStore, PAIRING_REFERENCE_LEN, Pairing, PairingRow, PairingState, Role, StoreError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
@@ -49,6 +51,55 @@ pub fn add_coordinator(
     }
     store.add_coordinator(id, &nfc(name), commune, now)?;
     Ok(())
+}
+
+/// Adds a province's follower: they see the aggregates of the province's communes on this hub
+/// (households, targets, indicators, devices), never a household or a person.
+pub fn add_province_viewer(
+    store: &dyn HubStore,
+    id: &str,
+    name: &str,
+    province: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    if !is_valid_id(id) {
+        return Err(invalid(
+            "mã cán bộ chỉ gồm chữ không dấu, số, '-' và '_'",
+            "the id may only hold letters, digits, '-' and '_'",
+        ));
+    }
+    if admin_units::province(province).is_none() {
+        return Err(invalid(
+            format!("mã tỉnh {province} không có trong danh mục"),
+            format!("province code {province} is not in the catalog"),
+        ));
+    }
+    store.add_coordinator(id, &nfc(name), province, now)?;
+    if store.set_coordinator_role(id, Role::Province)? {
+        Ok(())
+    } else {
+        Err(AdminError::NotFound(format!("coordinator {id}")))
+    }
+}
+
+/// Makes a coordinator of a commune an `editor` (runs the campaign) or a `viewer` (reads the
+/// dashboard and changes nothing).
+pub fn set_role(store: &dyn HubStore, id: &str, role: &str) -> Result<(), AdminError> {
+    let role = match role {
+        "editor" => Role::Editor,
+        "viewer" => Role::Viewer,
+        _ => {
+            return Err(invalid(
+                "vai trò là editor (sửa) hoặc viewer (chỉ xem)",
+                "the role is editor or viewer",
+            ));
+        }
+    };
+    if store.set_coordinator_role(id, role)? {
+        Ok(())
+    } else {
+        Err(AdminError::NotFound(format!("coordinator {id}")))
+    }
 }
 
 /// Creates (or replaces) an area of a commune with its hamlets, named as people write them; the
@@ -102,6 +153,13 @@ pub fn create_area(
 /// Letters and digits that cannot be mistaken for one another when read aloud or typed.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
+/// `len` random characters of [`CODE_ALPHABET`]: pairing codes, temporary passwords.
+pub fn readable_code(len: usize) -> String {
+    (0..len)
+        .map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
 /// A pairing code's validity from a number of hours as typed (a form, a command line): from 1 hour
 /// to 30 days; anything else, however large, is a clear refusal rather than an overflow.
 pub fn pairing_hours(hours: i64) -> Result<Duration, AdminError> {
@@ -149,9 +207,7 @@ pub fn issue_pairing(
             "a pairing code lasts between 1 minute and 30 days",
         ));
     }
-    let raw: String = (0..10)
-        .map(|_| CODE_ALPHABET[rand::random_range(0..CODE_ALPHABET.len())] as char)
-        .collect();
+    let raw = readable_code(10);
     store.issue_pairing(&Pairing {
         code_hash: secret_hash(&normalise_code(&raw)),
         volunteer_id: volunteer.to_owned(),
@@ -166,6 +222,130 @@ pub fn issue_pairing(
 /// The text a QR code of a pairing carries: the hub's address and the code.
 pub fn pairing_qr_payload(hub_url: &str, code: &str) -> String {
     format!("GOCUA-PAIR:1:{code}:{hub_url}")
+}
+
+/// The most households a hamlet may be expected to have: a typo guard (the largest wards have
+/// some tens of thousands).
+pub const MAX_EXPECTED_HOUSEHOLDS: u32 = 100_000;
+
+/// Sets how many households a hamlet of the coordinator's commune is expected to have (`None`
+/// clears it). The hamlet is named by its id or by its name as people write it.
+pub fn set_hamlet_target(
+    store: &dyn HubStore,
+    coordinator: &str,
+    hamlet: &str,
+    expected: Option<u32>,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let commune = store
+        .coordinator_commune(coordinator)?
+        .ok_or_else(|| AdminError::NotFound(format!("coordinator {coordinator}")))?;
+    if expected.is_some_and(|n| n > MAX_EXPECTED_HOUSEHOLDS) {
+        return Err(invalid(
+            format!("số hộ dự kiến của một thôn tối đa {MAX_EXPECTED_HOUSEHOLDS}"),
+            format!("a hamlet is expected to have at most {MAX_EXPECTED_HOUSEHOLDS} households"),
+        ));
+    }
+    let id = hamlet_id(hamlet);
+    if store.set_hamlet_target(&commune, &id, expected, coordinator, now)? {
+        Ok(())
+    } else {
+        Err(invalid(
+            "xã không có thôn này",
+            "the commune has no such hamlet",
+        ))
+    }
+}
+
+/// The pairing codes of the coordinator's commune, newest first (at most `limit`).
+pub fn pairings(
+    store: &dyn HubStore,
+    coordinator: &str,
+    limit: u32,
+) -> Result<Vec<PairingRow>, AdminError> {
+    let commune = store
+        .coordinator_commune(coordinator)?
+        .ok_or_else(|| AdminError::NotFound(format!("coordinator {coordinator}")))?;
+    Ok(store.pairings(&commune, limit)?)
+}
+
+/// The codes as a plain table for the command line, one line each, columns aligned.
+pub fn pairing_table(rows: &[PairingRow], now: DateTime<Utc>) -> String {
+    if rows.is_empty() {
+        return "no pairing codes\n".to_owned();
+    }
+    let state = |r: &PairingRow| match r.state(now) {
+        PairingState::Open => "open",
+        PairingState::Used => "used",
+        PairingState::Cancelled => "cancelled",
+        PairingState::Expired => "expired",
+    };
+    let mut lines = vec![[
+        "reference".to_owned(),
+        "state".into(),
+        "volunteer".into(),
+        "area".into(),
+        "issued by".into(),
+        "issued".into(),
+        "expires".into(),
+        "used by".into(),
+    ]];
+    lines.extend(rows.iter().map(|r| {
+        [
+            r.reference.clone(),
+            state(r).into(),
+            r.volunteer_id.clone(),
+            r.area_id.clone(),
+            r.coordinator_id.clone(),
+            r.created_at.clone(),
+            r.expires_at.clone(),
+            r.used_by.clone().unwrap_or_else(|| "-".into()),
+        ]
+    }));
+    let widths: Vec<usize> = (0..8)
+        .map(|i| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Cancels an unused code of the coordinator's commune by its reference (as the list shows
+/// it): a phone can no longer enrol with it.
+pub fn cancel_pairing(
+    store: &dyn HubStore,
+    coordinator: &str,
+    reference: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AdminError> {
+    let commune = store
+        .coordinator_commune(coordinator)?
+        .ok_or_else(|| AdminError::NotFound(format!("coordinator {coordinator}")))?;
+    let reference = reference.trim().to_ascii_lowercase();
+    let well_formed = reference.len() == PAIRING_REFERENCE_LEN
+        && reference.bytes().all(|b| b.is_ascii_hexdigit());
+    if well_formed && store.cancel_pairing(&commune, &reference, coordinator, now)? {
+        Ok(())
+    } else {
+        Err(invalid(
+            "không có mã ghép chưa dùng nào với số tham chiếu này trong xã",
+            "no unused pairing code of this commune has this reference",
+        ))
+    }
 }
 
 pub fn revoke(store: &dyn HubStore, device_id: &str, now: DateTime<Utc>) -> Result<(), AdminError> {

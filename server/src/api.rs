@@ -8,6 +8,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
+use gocua_core::sync::bundle_wire::{BUNDLE_CONTENT_TYPE, PATH_BUNDLE, PATH_KEYS};
 use gocua_core::sync::wire::{CONTENT_TYPE, PATH_ENROL};
 
 use crate::hub::Hub;
@@ -31,7 +32,12 @@ pub(crate) async fn answer(
     token: Option<String>,
     body: Bytes,
 ) -> axum::response::Response {
-    let is_enrol = path == PATH_ENROL;
+    // What a success is: JSON for enrolment and keys, a sealed bundle for a delivered bundle.
+    let success_type = match path.as_str() {
+        PATH_ENROL | PATH_KEYS => JSON,
+        PATH_BUNDLE => BUNDLE_CONTENT_TYPE,
+        _ => CONTENT_TYPE,
+    };
     // The request's span (its id) follows the work onto the blocking thread.
     let span = tracing::Span::current();
     let answer = tokio::task::spawn_blocking(move || {
@@ -39,7 +45,7 @@ pub(crate) async fn answer(
     })
     .await;
     match answer {
-        Ok(resp) => reply(resp, is_enrol),
+        Ok(resp) => reply(resp, success_type),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
@@ -63,7 +69,7 @@ pub(crate) async fn refuse_oversized(
             "yêu cầu quá lớn",
             "the request is too large",
         );
-        return reply(error.into_response(), true);
+        return reply(error.into_response(), JSON);
     }
     next.run(req).await
 }
@@ -83,14 +89,20 @@ pub(crate) fn body_refused(
     } else {
         crate::hub::ApiError::bad_request("body")
     };
-    reply(error.into_response(), true)
+    reply(error.into_response(), JSON)
 }
 
-pub(crate) fn reply(resp: gocua_core::sync::Response, is_enrol: bool) -> axum::response::Response {
-    let content_type = if resp.status == 200 && !is_enrol {
-        CONTENT_TYPE
+/// The content type of errors, enrolment and keys.
+pub(crate) const JSON: &str = "application/json";
+
+pub(crate) fn reply(
+    resp: gocua_core::sync::Response,
+    success_type: &'static str,
+) -> axum::response::Response {
+    let content_type = if resp.status == 200 {
+        success_type
     } else {
-        "application/json"
+        JSON
     };
     let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut answer = (status, [(header::CONTENT_TYPE, content_type)], resp.body).into_response();

@@ -1,22 +1,23 @@
 //! `gocua-hub demo`: a hub on embedded SQLite whose demo commune arrived through the real
 //! protocol, over HTTP, from three volunteer devices that worked offline (two of them edited
-//! the same household).
+//! the same household), then a campaign of three weeks by ten more (`demo_campaign`).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::Utc;
-use gocua_core::input::{HouseholdInput, MemberInput};
+use gocua_core::input::HouseholdInput;
 use gocua_core::model::*;
 use gocua_core::sync::{self, SyncOptions, SyncReport, TlsOptions};
 use gocua_core::{HouseholdField, Register};
 
 use crate::admin;
+use crate::demo_campaign::Shift;
 use crate::http::RunningHub;
 use crate::{Hub, HubConfig, SqliteStore};
 
-pub const DEMO_COMMUNE: &str = "00004";
-pub const DEMO_PROVINCE: &str = "01";
+use crate::demo_people::member;
+pub use crate::demo_people::{DEMO_COMMUNE, DEMO_PROVINCE};
 /// The demo coordinator's dashboard password (a demo only: real ones come from stdin).
 pub const DEMO_PASSWORD: &str = "demo-ubnd-xa";
 
@@ -50,18 +51,6 @@ fn household(hamlet: &str, street: &str, number: usize) -> HouseholdInput {
         gps: Some(position(number)),
         official: None,
         notes: None,
-    }
-}
-
-fn member(name: &str, year: i32, gender: Gender, relation: Relation) -> MemberInput {
-    MemberInput {
-        full_name: name.into(),
-        birth: Some(BirthDate::Year(year)),
-        gender: Some(gender),
-        relation,
-        id_number: None,
-        phone: None,
-        residence: ResidenceType::Permanent,
     }
 }
 
@@ -288,7 +277,12 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
         .into());
     }
     let store = Arc::new(SqliteStore::open(&db)?);
-    let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()));
+    // The campaign's three weeks are worked through on a shifted clock the hub reads too.
+    let shift = Shift::default();
+    let hub = Arc::new(Hub::new(store.clone(), HubConfig::default()).with_clock({
+        let shift = shift.clone();
+        move || shift.now()
+    }));
     let running = RunningHub::start(hub.clone(), listen, None, true)?;
     let url = running.url();
     println!("gocua-hub demo: hub on {url}, data in {}", data.display());
@@ -421,6 +415,28 @@ pub fn run(data: &Path, listen: &str) -> DemoResult<()> {
     data_quality_examples(&mut hoa.1)?;
     line("vol-hoa", &sync::sync(&mut hoa.1, &SyncOptions::default())?);
     wrong_clock_example(store.as_ref(), &url, &devices, now)?;
+
+    println!(
+        "\nThe campaign: ten volunteers over the three weeks before today (one phone quiet for five days)…"
+    );
+    let started = std::time::Instant::now();
+    let campaign = crate::demo_campaign::run(
+        store.as_ref(),
+        &url,
+        &devices,
+        "ubnd-xa",
+        &shift,
+        crate::demo_campaign::FULL,
+    )?;
+    println!(
+        "  {} households in {} hamlets, {} syncs, in {:.1} s; expected households set per hamlet;\n  \
+         {} households imported from the commune's list, to verify at the door (Import page)",
+        campaign.households,
+        campaign.hamlets,
+        campaign.syncs,
+        started.elapsed().as_secs_f64(),
+        campaign.imported,
+    );
 
     let report = crate::report::Report::collect(store.as_ref())?;
     println!("\n{}", report.to_text());

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse};
 use axum::routing::{get, post};
 use axum::serve::IncomingStream;
+use gocua_core::sync::bundle_wire::{PATH_BUNDLE, PATH_KEYS};
 use gocua_core::sync::wire::{
     PATH_ENROL, PATH_FINISH, PATH_RECONCILE, PATH_SYNC, PATH_SYNC_UPLOAD, PATH_WIPED,
 };
@@ -49,6 +50,11 @@ fn app(hub: Arc<Hub>, status_page: bool, tls: bool) -> Router {
             post(device_api).layer(DefaultBodyLimit::max(SMALL_REQUEST)),
         )
         .route(PATH_RECONCILE, post(device_api))
+        .route(
+            PATH_KEYS,
+            post(device_api).layer(DefaultBodyLimit::max(SMALL_REQUEST)),
+        )
+        .route(PATH_BUNDLE, post(device_api))
         .route("/healthz", get(|| async { "ok" }));
     if status_page {
         router = router
@@ -114,7 +120,7 @@ async fn device_api(
 ) -> axum::response::Response {
     let token = bearer(req.headers());
     if let Err(e) = crate::resume::device(&hub, token.clone()).await {
-        return crate::api::reply(e.into_response(), true);
+        return crate::api::reply(e.into_response(), crate::api::JSON);
     }
     let path = req.uri().path().to_owned();
     match axum::body::Bytes::from_request(req, &()).await {

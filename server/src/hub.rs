@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use gocua_core::HouseholdDoc;
 use gocua_core::model::{DeviceId, Household, HouseholdId, is_valid_id};
+use gocua_core::sync::bundle_wire::{PATH_BUNDLE, PATH_KEYS};
 use gocua_core::sync::merge::{
     MergeError, Merged, changes_after, device_actor_hex, merge_changes, sender_heads,
 };
@@ -15,12 +16,14 @@ use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
 use gocua_core::validate::validate_document;
 
+mod bundles;
 mod erasure;
 mod merged;
 mod reconcile;
 
 pub use reconcile::erasure_proof;
 
+pub use bundles::{Delivered, DeliveryError, Via};
 pub use merged::{MergeDone, MergeRefusal};
 
 use crate::projection;
@@ -84,6 +87,15 @@ impl ApiError {
         )
     }
 
+    fn paused() -> Self {
+        Self::new(
+            403,
+            "paused",
+            "xã đã tạm dừng thiết bị này; dữ liệu trên máy vẫn được giữ, hãy hỏi cán bộ xã",
+            "the commune paused this device; its data stays on it: ask the commune's coordinator",
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             500,
@@ -93,7 +105,7 @@ impl ApiError {
         )
     }
 
-    fn protocol() -> Self {
+    pub(crate) fn protocol() -> Self {
         Self::new(
             409,
             "protocol_version",
@@ -145,6 +157,56 @@ pub fn write_of(
         heads: doc.heads(),
         rows: projection::project(&h, conflicts, at),
         expected_seq,
+    })
+}
+
+/// Why a household changed on the hub (a coordinator's correction, a hamlet merge) was not
+/// written.
+#[derive(Debug)]
+pub enum HubWriteRefused {
+    /// It breaks a whole-document rule: the first problem, in each language.
+    Invalid {
+        vi: String,
+        en: String,
+    },
+    /// The household changed since it was loaded.
+    Stale,
+    Store(StoreError),
+}
+
+/// Writes a household changed on the hub in `by`'s name (`coordinator:<id>`): it passes the same
+/// whole-document rules as a device's push, then gets a new sequence number so the phones of its
+/// area receive it. `seq` is the sequence it was loaded at.
+pub fn write_validated(
+    store: &dyn HubStore,
+    doc_id: &str,
+    seq: u64,
+    doc: &mut HouseholdDoc,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<(), HubWriteRefused> {
+    let corrupt = || HubWriteRefused::Invalid {
+        vi: "tài liệu hộ không đọc được".into(),
+        en: "the household document cannot be read".into(),
+    };
+    let household = doc.read().map_err(|_| corrupt())?;
+    let size = doc.save().len();
+    let report = validate_document(doc, &household, size, now);
+    if let Some(issue) = report.errors().next() {
+        return Err(HubWriteRefused::Invalid {
+            vi: issue.message_vi.clone(),
+            en: issue.message_en.clone(),
+        });
+    }
+    let write = write_of(doc_id, doc, Some(seq), now).map_err(|_| corrupt())?;
+    let dash = store
+        .dashboard()
+        .ok_or(HubWriteRefused::Store(StoreError::OutOfRange {
+            what: "dashboard",
+        }))?;
+    dash.write_hub_doc(&write, by, now).map_err(|e| match e {
+        StoreError::ChangedMeanwhile { .. } => HubWriteRefused::Stale,
+        e => HubWriteRefused::Store(e),
     })
 }
 
@@ -370,6 +432,10 @@ impl Hub {
             PATH_SYNC => self.authenticate(token).and_then(|d| self.sync(&d, body)),
             PATH_FINISH => self.authenticate(token).and_then(|d| self.finish(&d, body)),
             PATH_WIPED => self.wiped(token, body),
+            PATH_KEYS => self.authenticate(token).and_then(|d| self.keys(&d, body)),
+            PATH_BUNDLE => self
+                .authenticate(token)
+                .and_then(|d| self.carried_bundle(&d, body)),
             PATH_RECONCILE => self
                 .authenticate(token)
                 .and_then(|d| self.reconcile(&d, body)),
@@ -405,6 +471,9 @@ impl Hub {
             .ok_or_else(ApiError::unauthorized)?;
         if device.revoked {
             return Err(ApiError::revoked());
+        }
+        if device.paused {
+            return Err(ApiError::paused());
         }
         Ok(device)
     }
@@ -681,6 +750,11 @@ impl Hub {
         } else {
             None
         };
+        let merged_hamlets = if first_request {
+            self.store.merged_hamlets(&device.area)?
+        } else {
+            Vec::new()
+        };
         let finished = first_request
             && req.push.is_empty()
             && pull.is_empty()
@@ -700,6 +774,7 @@ impl Hub {
             hub_time: Some(now.timestamp()),
             lineage,
             erased_proofs,
+            merged_hamlets,
         };
         let body = encode(&answer);
         let traffic = Traffic {

@@ -6,9 +6,13 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
+use gocua_hub::bundle_cli;
 use gocua_hub::erasure_cli as erasure;
 use gocua_hub::store::sqlite::cipher::{self, DbKey};
-use gocua_hub::{Hub, HubConfig, SqliteStore, admin, http, report::Report};
+use gocua_hub::{
+    Hub, HubConfig, SqliteStore, admin, coordinator_admin, hamlet_admin, http, import,
+    report::Report,
+};
 
 /// `println!` that fails instead of panicking when stdout is closed (a pipe to `head`, a closed
 /// terminal): what the command did stays done, and the command ends with an error.
@@ -75,6 +79,20 @@ enum Command {
         /// line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// `editor` (runs the campaign), `viewer` (reads the dashboard, changes nothing), or
+        /// `province` (a province's follower: the communes' totals only; --commune is then the
+        /// province's code).
+        #[arg(long, default_value = "editor", value_parser = ["editor", "viewer", "province"])]
+        role: String,
+    },
+    /// Make a coordinator an editor or a viewer of the dashboard.
+    SetRole {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        id: String,
+        #[arg(long, value_parser = ["editor", "viewer"])]
+        role: String,
     },
     /// Set a coordinator's dashboard password, read from the first line of standard input.
     SetPassword {
@@ -113,6 +131,161 @@ enum Command {
         /// The hub's address as devices reach it, for the QR payload.
         #[arg(long, default_value = "http://127.0.0.1:7878")]
         url: String,
+    },
+    /// Set how many households a hamlet is expected to have (for "registered / expected").
+    SetTarget {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        /// The hamlet, by id or by name.
+        #[arg(long)]
+        hamlet: String,
+        /// Expected households (0 to 100000); leave out with --clear to remove the target.
+        #[arg(long, required_unless_present = "clear", value_parser = clap::value_parser!(u32).range(0..=100_000))]
+        households: Option<u32>,
+        #[arg(long, conflicts_with = "households")]
+        clear: bool,
+    },
+    /// Import a list the commune already has (CSV or XLSX, one row per person; `import-template`
+    /// writes the columns): every row is checked first, and a file with any error imports
+    /// nothing. Households reach the phones of their hamlet "to verify". Importing again adds
+    /// only what is new.
+    Import {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        /// Check and report only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        file: PathBuf,
+    },
+    /// Write the import template (CSV, UTF-8) to standard output.
+    ImportTemplate,
+    /// Apply sealed bundles brought from phones without coverage (a USB stick); each answer is
+    /// written into --answers, to carry back to its phone.
+    ApplyBundles {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        /// Folder for the answers (created if missing)
+        #[arg(long)]
+        answers: PathBuf,
+        /// Bundle files (.gocua)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// The commune's areas, their hamlets (id, name) and households held.
+    Areas {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+    },
+    /// Add a hamlet to an area of the coordinator's commune.
+    AddHamlet {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        area: String,
+        /// The hamlet's name, as people write it.
+        name: String,
+    },
+    /// Rename a hamlet; its id and its households stay.
+    RenameHamlet {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        /// The hamlet's id, as `areas` lists it.
+        #[arg(long)]
+        hamlet: String,
+        name: String,
+    },
+    /// Move a hamlet, with its households, to another area of the commune.
+    MoveHamlet {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        hamlet: String,
+        #[arg(long)]
+        area: String,
+    },
+    /// Merge a hamlet into another: its households move (checked, in the coordinator's name),
+    /// then it retires; phones still holding its households move them too.
+    MergeHamlet {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        hamlet: String,
+        #[arg(long)]
+        into: String,
+    },
+    /// Retire a hamlet that has no household.
+    RetireHamlet {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        hamlet: String,
+    },
+    /// Give a volunteer's device another area of the commune (at its next sync).
+    MoveDevice {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        device: String,
+        #[arg(long)]
+        area: String,
+    },
+    /// Pause a volunteer's device (refused at sync until resumed; its data stays on it), or
+    /// resume it with --resume.
+    PauseDevice {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        device: String,
+        #[arg(long)]
+        resume: bool,
+    },
+    /// Remove another coordinator of the same commune (their sessions end; the audit log keeps
+    /// their id). The commune keeps at least one editor.
+    RemoveCoordinator {
+        #[arg(long)]
+        data: PathBuf,
+        /// The coordinator doing it.
+        #[arg(long)]
+        by: String,
+        id: String,
+    },
+    /// The commune's pairing codes: for whom, by whom, open, used, cancelled or expired.
+    Pairings {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+    },
+    /// Cancel an unused pairing code by the reference `pairings` lists.
+    Unpair {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        coordinator: String,
+        /// The code's reference (12 hex digits), not the code.
+        reference: String,
     },
     /// Revoke a device: it is refused from its next request on.
     Revoke {
@@ -252,6 +425,16 @@ fn open(data: &Path) -> Result<Arc<dyn gocua_hub::HubStore>, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The store and the commune of `coordinator`, for the commands that act in one commune.
+fn open_for(
+    data: &Path,
+    coordinator: &str,
+) -> Result<(Arc<dyn gocua_hub::HubStore>, String), String> {
+    let store = open(data)?;
+    let commune = erasure::commune_of(store.as_ref(), coordinator)?;
+    Ok((store, commune))
+}
+
 fn run(cli: Cli) -> Result<(), String> {
     let database = cli.database.clone().or_else(|| {
         std::env::var(gocua_hub::postgres::DATABASE_URL_ENV)
@@ -307,14 +490,27 @@ fn run(cli: Cli) -> Result<(), String> {
             name,
             commune,
             password_stdin,
+            role,
         } => {
             let store = open(&data)?;
-            admin::add_coordinator(store.as_ref(), &id, &name, &commune, now)
-                .map_err(|e| e.to_string())?;
+            if role == "province" {
+                admin::add_province_viewer(store.as_ref(), &id, &name, &commune, now)
+            } else {
+                admin::add_coordinator(store.as_ref(), &id, &name, &commune, now)
+            }
+            .map_err(|e| e.to_string())?;
+            if role == "viewer" {
+                admin::set_role(store.as_ref(), &id, &role).map_err(|e| e.to_string())?;
+            }
             if password_stdin {
                 gocua_hub::dashboard::auth::set_password(store.as_ref(), &id, &read_password()?)?;
             }
             say!("coordinator {id} added");
+            Ok(())
+        }
+        Command::SetRole { data, id, role } => {
+            admin::set_role(open(&data)?.as_ref(), &id, &role).map_err(|e| e.to_string())?;
+            say!("coordinator {id} is now a dashboard {role}");
             Ok(())
         }
         Command::SetPassword { data, id } => {
@@ -369,6 +565,233 @@ fn run(cli: Cli) -> Result<(), String> {
             say!("QR payload:   {}", admin::pairing_qr_payload(&url, &code));
             Ok(())
         }
+        Command::SetTarget {
+            data,
+            coordinator,
+            hamlet,
+            households,
+            clear,
+        } => {
+            let expected = if clear { None } else { households };
+            admin::set_hamlet_target(open(&data)?.as_ref(), &coordinator, &hamlet, expected, now)
+                .map_err(|e| e.to_string())?;
+            match expected {
+                Some(n) => say!("hamlet {hamlet}: {n} households expected"),
+                None => say!("hamlet {hamlet}: no target"),
+            }
+            Ok(())
+        }
+        Command::Import {
+            data,
+            coordinator,
+            dry_run,
+            file,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let table = import::table::read(&bytes).map_err(|u| format!("{} / {}", u.vi, u.en))?;
+            let plan = import::plan(store.as_ref(), &coordinator, &commune, &table, now)
+                .map_err(|e| e.to_string())?;
+            let r = &plan.report;
+            for (vi, en) in &r.notes {
+                say!("note: {vi} / {en}");
+            }
+            for row in r.rows.iter().filter(|row| !row.messages.is_empty()) {
+                for (vi, en) in &row.messages {
+                    say!("line {} ({}): {vi} / {en}", row.line, row.household_key);
+                }
+            }
+            say!(
+                "{} new households ({} people), {} already there, {} rows with errors",
+                r.households_new,
+                r.members_new,
+                r.households_skipped,
+                r.errors
+            );
+            if r.errors > 0 {
+                return Err("nothing imported: fix the rows above and import again".into());
+            }
+            if dry_run {
+                say!("dry run: nothing written");
+                return Ok(());
+            }
+            if r.households_new == 0 {
+                say!("nothing new to import");
+                return Ok(());
+            }
+            let n = import::apply(store.as_ref(), &coordinator, &plan, now)
+                .map_err(|e| e.to_string())?;
+            say!("{n} households imported, to verify at the door");
+            Ok(())
+        }
+        Command::ApplyBundles {
+            data,
+            coordinator,
+            answers,
+            files,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            let hub = Hub::new(store, HubConfig::default());
+            let applied = bundle_cli::apply_files(&hub, &commune, &coordinator, &files, &answers)?;
+            let refused = applied.iter().filter(|a| a.refused).count();
+            for a in &applied {
+                say!("{}: {}", a.file.display(), a.line);
+                if let Some(p) = &a.answer {
+                    say!("  -> {}", p.display());
+                }
+            }
+            if refused > 0 {
+                return Err(format!(
+                    "{refused} tệp bị từ chối (lý do ở trên) / {refused} files refused (reasons above)"
+                ));
+            }
+            Ok(())
+        }
+        Command::ImportTemplate => {
+            print!("{}", import::template_csv());
+            Ok(())
+        }
+        Command::Areas { data, coordinator } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            let dash = store.dashboard().ok_or("this store has no dashboard")?;
+            for area in dash.areas(&commune).map_err(|e| e.to_string())? {
+                say!("area {} ({})", area.area_id, area.name);
+                for (id, name) in area.hamlets {
+                    let held = store
+                        .hamlet_docs(&commune, &id)
+                        .map_err(|e| e.to_string())?;
+                    say!("  {id:<24} {name}  ({} households)", held.len());
+                }
+            }
+            Ok(())
+        }
+        Command::AddHamlet {
+            data,
+            coordinator,
+            area,
+            name,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            let h = hamlet_admin::add_hamlet(store.as_ref(), &commune, &area, &name)
+                .map_err(|e| e.to_string())?;
+            say!("hamlet {} ({}) added to area {area}", h.id, h.name);
+            Ok(())
+        }
+        Command::RenameHamlet {
+            data,
+            coordinator,
+            hamlet,
+            name,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            let h = hamlet_admin::rename_hamlet(store.as_ref(), &commune, &hamlet, &name)
+                .map_err(|e| e.to_string())?;
+            say!("hamlet {} is now named {}", h.id, h.name);
+            Ok(())
+        }
+        Command::MoveHamlet {
+            data,
+            coordinator,
+            hamlet,
+            area,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            hamlet_admin::move_hamlet(store.as_ref(), &commune, &hamlet, &area)
+                .map_err(|e| e.to_string())?;
+            say!("hamlet {hamlet} is now in area {area}");
+            Ok(())
+        }
+        Command::MergeHamlet {
+            data,
+            coordinator,
+            hamlet,
+            into,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            let r = hamlet_admin::merge_hamlet(
+                store.as_ref(),
+                &coordinator,
+                &commune,
+                &hamlet,
+                &into,
+                now,
+            )
+            .map_err(|e| e.to_string())?;
+            if r.left == 0 {
+                say!(
+                    "{} households moved into {into}; hamlet {hamlet} retired",
+                    r.moved
+                );
+                Ok(())
+            } else {
+                Err(format!(
+                    "{} households moved, {} could not be (syncing, or a rule they break): \
+                     hamlet {hamlet} stays; run the merge again later",
+                    r.moved, r.left
+                ))
+            }
+        }
+        Command::RetireHamlet {
+            data,
+            coordinator,
+            hamlet,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            hamlet_admin::retire_hamlet(store.as_ref(), &commune, &hamlet, now)
+                .map_err(|e| e.to_string())?;
+            say!("hamlet {hamlet} retired");
+            Ok(())
+        }
+        Command::MoveDevice {
+            data,
+            coordinator,
+            device,
+            area,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            hamlet_admin::move_device(store.as_ref(), &commune, &device, &area)
+                .map_err(|e| e.to_string())?;
+            say!("device {device} moves to area {area} at its next sync");
+            Ok(())
+        }
+        Command::PauseDevice {
+            data,
+            coordinator,
+            device,
+            resume,
+        } => {
+            let (store, commune) = open_for(&data, &coordinator)?;
+            hamlet_admin::pause_device(store.as_ref(), &commune, &device, !resume, now)
+                .map_err(|e| e.to_string())?;
+            say!(
+                "device {device} {}",
+                if resume { "resumed" } else { "paused" }
+            );
+            Ok(())
+        }
+        Command::RemoveCoordinator { data, by, id } => {
+            let (store, commune) = open_for(&data, &by)?;
+            coordinator_admin::remove(store.as_ref(), &commune, &by, &id)
+                .map_err(|e| e.to_string())?;
+            say!("coordinator {id} removed");
+            Ok(())
+        }
+        Command::Pairings { data, coordinator } => {
+            let rows = admin::pairings(open(&data)?.as_ref(), &coordinator, 1000)
+                .map_err(|e| e.to_string())?;
+            print!("{}", admin::pairing_table(&rows, now));
+            Ok(())
+        }
+        Command::Unpair {
+            data,
+            coordinator,
+            reference,
+        } => {
+            admin::cancel_pairing(open(&data)?.as_ref(), &coordinator, &reference, now)
+                .map_err(|e| e.to_string())?;
+            say!("pairing code {reference} cancelled");
+            Ok(())
+        }
         Command::Revoke { data, device } => {
             admin::revoke(open(&data)?.as_ref(), &device, now).map_err(|e| e.to_string())?;
             say!("device {device} revoked");
@@ -379,8 +802,7 @@ fn run(cli: Cli) -> Result<(), String> {
             coordinator,
             json,
         } => {
-            let store = open(&data)?;
-            let commune = erasure::commune_of(store.as_ref(), &coordinator)?;
+            let (store, commune) = open_for(&data, &coordinator)?;
             let requests = store
                 .erase_requests(&commune, 1000)
                 .map_err(|e| e.to_string())?;

@@ -17,7 +17,7 @@ use gocua_core::validate::{validate_household_input, validate_member_input};
 use crate::time::{day, ts};
 
 /// Bump when the rows change shape or meaning: the query tables are rebuilt on the next start.
-pub const VERSION: &str = "4";
+pub const VERSION: &str = "6";
 
 /// Validation warnings of a stored household (errors were refused at sync).
 pub fn warnings(
@@ -67,6 +67,8 @@ pub struct HouseholdIdx {
     pub members: i64,
     pub five_skills: bool,
     pub active: bool,
+    /// Imported from the commune's list, not yet confirmed at the door.
+    pub to_verify: bool,
     pub conflicts: i64,
     pub warnings: i64,
     pub search: String,
@@ -98,12 +100,16 @@ pub struct ChecklistIdx {
     pub achieved: bool,
     pub set_at: String,
     pub day: String,
+    /// The volunteer who set it.
+    pub set_by: String,
 }
 
 #[derive(Debug, Clone)]
 pub struct VisitIdx {
     pub visit_id: String,
     pub date: String,
+    pub volunteer: String,
+    pub outcome: String,
 }
 
 #[derive(Debug, Clone)]
@@ -183,6 +189,7 @@ pub fn project(whole: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRow
         members: h.current_members().count() as i64,
         five_skills: h.has_member_with_5_skills(),
         active,
+        to_verify: h.lifecycle == Lifecycle::ToVerify,
         conflicts: conflicts as i64,
         warnings: warns.len() as i64,
         search,
@@ -215,6 +222,7 @@ pub fn project(whole: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRow
                 achieved: e.status.is_achieved(),
                 set_at: ts(e.set_at),
                 day: day(e.set_at),
+                set_by: e.set_by.0.clone(),
             });
         }
     }
@@ -224,6 +232,8 @@ pub fn project(whole: &Household, conflicts: usize, at: DateTime<Utc>) -> DocRow
         let row = VisitIdx {
             visit_id: v.id.0.clone(),
             date: v.date.format("%Y-%m-%d").to_string(),
+            volunteer: v.volunteer.0.clone(),
+            outcome: v.outcome.code().to_owned(),
         };
         match visits.iter_mut().find(|r| r.visit_id == row.visit_id) {
             Some(r) => *r = row,

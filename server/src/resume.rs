@@ -135,7 +135,7 @@ async fn exchange(
             })
             .await;
             match handled {
-                Ok(resp) => reply(resp, false),
+                Ok(resp) => reply(resp, CONTENT_TYPE),
                 Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             }
         }
@@ -220,5 +220,5 @@ fn busy() -> ApiError {
 }
 
 fn error(e: ApiError) -> axum::response::Response {
-    reply(e.into_response(), true)
+    reply(e.into_response(), crate::api::JSON)
 }

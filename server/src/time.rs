@@ -1,16 +1,9 @@
 //! Time, in one place. Stored and sent in UTC (RFC 3339 with milliseconds, [`ts`]); shown and
 //! grouped by day in Vietnam's time, UTC+7 all year (no daylight saving), [`VIETNAM`].
 
-use chrono::{DateTime, FixedOffset, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 
-/// Vietnam's offset from UTC, in seconds (UTC+7, no daylight saving).
-const VIETNAM_SECONDS: i32 = 7 * 3600;
-
-/// Vietnam's time zone: where the hub's people are.
-pub const VIETNAM: FixedOffset = match FixedOffset::east_opt(VIETNAM_SECONDS) {
-    Some(z) => z,
-    None => panic!("UTC+7 is a valid offset"),
-};
+pub use gocua_core::vietnam_time::{VIETNAM, local, local_date};
 
 /// A time as the stores keep it: `2026-11-23T07:05:00.000Z`.
 pub fn ts(t: DateTime<Utc>) -> String {
@@ -22,16 +15,6 @@ pub fn parse_ts(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
-}
-
-/// A time in Vietnam.
-pub fn local(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.with_timezone(&VIETNAM)
-}
-
-/// The day of a time in Vietnam.
-pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
-    local(t).date_naive()
 }
 
 /// The day of a time in Vietnam, as charts group it: `2026-11-23`.

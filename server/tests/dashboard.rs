@@ -130,6 +130,17 @@ on_both_backends!(
     the_commune_sees_a_person_only_with_consent_to_share,
     erasure_requests_are_decided_in_the_dashboard,
     exports_are_named_by_the_day_in_vietnam,
+    pairing_codes_are_listed_and_cancelled_while_unused,
+    hamlets_are_measured_against_their_expected_households,
+    a_hamlets_household_cards_print_without_personal_numbers,
+    each_volunteers_activity_in_a_range_of_days,
+    households_are_points_on_a_map_drawn_offline,
+    a_viewer_reads_every_page_and_changes_nothing,
+    areas_and_hamlets_are_changed_in_the_dashboard,
+    coordinators_are_managed_in_the_dashboard,
+    a_list_is_checked_then_imported_in_the_dashboard,
+    a_province_follower_sees_each_communes_totals_and_no_person,
+    reports_follow_a_range_of_days,
 );
 
 /// A hub on `backend` with two coordinators (`coord` with [`PASSWORD`]) and one area; `None`
@@ -164,6 +175,12 @@ fn cookies(r: &Response) -> Vec<String> {
 fn csrf_of(html: &str) -> String {
     let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
     html[at..at + html[at..].find('"').unwrap()].to_owned()
+}
+
+/// The session cookie (`name=value`) of `who` signed in with [`PASSWORD`].
+fn session_cookie(c: &Client, url: &str, who: &str) -> String {
+    let cookie = sign_in_as(c, url, who, PASSWORD).1.expect("signed in");
+    cookie.split(';').next().unwrap().to_owned()
 }
 
 /// Signs in as `coord`; returns the status and the session cookie.
@@ -332,8 +349,21 @@ fn sign_in_cookies_csrf_and_refusals(backend: Backend) {
 }
 
 fn doc(i: usize, hamlet: &str, skills: bool) -> DocWrite {
+    doc_by(i, hamlet, skills, "vol", false, None)
+}
+
+/// A household registered by `volunteer`, with the five skills for its head when `skills`, a
+/// later visit (nobody home) when `visited`, and a GPS position when `at` is given.
+fn doc_by(
+    i: usize,
+    hamlet: &str,
+    skills: bool,
+    volunteer: &str,
+    visited: bool,
+    at: Option<(f64, f64)>,
+) -> DocWrite {
     let ctx = ChangeContext {
-        volunteer: VolunteerId("vol".into()),
+        volunteer: VolunteerId(volunteer.into()),
         device: DeviceId("dev".into()),
         at: Utc::now(),
     };
@@ -349,7 +379,13 @@ fn doc(i: usize, hamlet: &str, skills: bool) -> DocWrite {
             alley: None,
             house_number: Some(i.to_string()),
         },
-        gps: None,
+        gps: at.map(|(lat, lon)| GpsFix {
+            lat,
+            lon,
+            accuracy_m: 8.0,
+            fixed_at: Utc::now(),
+            source: GpsSource::Fix,
+        }),
         official: None,
         notes: None,
     };
@@ -404,6 +440,19 @@ fn doc(i: usize, hamlet: &str, skills: bool) -> DocWrite {
             )
             .unwrap();
         }
+    }
+    if visited {
+        d.apply(
+            &Edit::AddVisit {
+                id: RecordId::random(),
+                date: gocua_hub::time::local_date(Utc::now()),
+                outcome: VisitOutcome::NotHome,
+                note: None,
+                follow_up_on: None,
+            },
+            &ctx,
+        )
+        .unwrap();
     }
     gocua_hub::hub::write_of(&id.0, &mut d, None, Utc::now()).unwrap()
 }
@@ -680,7 +729,11 @@ fn another_communes_coordinator_sees_none_of_it(backend: Backend) {
     assert_eq!(dash.households("00008", "", 100, 0).unwrap().1, 0);
     assert!(dash.members("00008").unwrap().is_empty());
     assert!(dash.devices("00008", Utc::now()).unwrap().is_empty());
-    assert!(dash.sessions_of("00008", None, 10).unwrap().is_empty());
+    assert!(
+        dash.sessions_of("00008", None, ("", "~"), 10)
+            .unwrap()
+            .is_empty()
+    );
     let refusals: Vec<String> = dash
         .audit_log("00008", 50)
         .unwrap()
@@ -1371,8 +1424,7 @@ fn the_commune_sees_a_person_only_with_consent_to_share(backend: Backend) {
         .commit_push("dev", &[household_with_consents()], &[], Utc::now())
         .unwrap();
     let c = client();
-    let cookie = sign_in(&c, &url, PASSWORD).1.unwrap();
-    let cookie = cookie.split(';').next().unwrap().to_owned();
+    let cookie = session_cookie(&c, &url, "coord");
 
     // Everyone is counted.
     let week = Utc::now().date_naive() - chrono::Duration::days(7);
@@ -1420,4 +1472,1072 @@ fn the_commune_sees_a_person_only_with_consent_to_share(backend: Backend) {
         "three members counted: {progress}"
     );
     hub.stop();
+}
+
+/// The reference of a code as the devices page lists it.
+fn reference_of(code: &str) -> String {
+    gocua_hub::hub::secret_hash(&gocua_hub::hub::normalise_code(code))[..12].to_owned()
+}
+
+fn pairing_codes_are_listed_and_cancelled_while_unused(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "pairing_codes") else {
+        return;
+    };
+    let url = hub.url();
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", PASSWORD).unwrap();
+    let issue = |volunteer: &str, hours: i64| {
+        admin::issue_pairing(
+            store.as_ref(),
+            "coord",
+            volunteer,
+            "a",
+            chrono::Duration::hours(hours),
+            Utc::now(),
+        )
+        .unwrap()
+    };
+    let mistaken = issue("vol-sai", 24);
+    let kept = issue("vol-lan", 24);
+    enrol(store.as_ref(), "vol-minh", "dev-m");
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (_, page) = get(&c, &url, "devices", &cookie);
+    for (code, state) in [(&mistaken, "pairing_open"), (&kept, "pairing_open")] {
+        let row = format!(
+            "data-reference=\"{}\" data-state=\"{state}\"",
+            reference_of(code)
+        );
+        assert!(page.contains(&row), "{row}");
+    }
+    assert!(
+        page.contains("data-state=\"pairing_used\""),
+        "the used code"
+    );
+    assert!(
+        !page.contains(&mistaken) && !page.contains(&kept),
+        "codes are never shown again"
+    );
+
+    // Another commune's coordinator cannot cancel it.
+    let other = session_cookie(&c, &url, "other");
+    let (_, other_page) = get(&c, &url, "devices", &other);
+    assert!(!other_page.contains(&reference_of(&mistaken)));
+    let cancel = |cookie: &str, csrf_page: &str, reference: &str| {
+        c.post(format!("{url}/dashboard/devices/unpair"))
+            .header("cookie", cookie)
+            .form(&[
+                ("csrf", csrf_of(csrf_page).as_str()),
+                ("reference", reference),
+            ])
+            .send()
+            .unwrap()
+    };
+    let r = cancel(&other, &other_page, &reference_of(&mistaken));
+    assert_eq!(r.status().as_u16(), 400);
+
+    // The coordinator cancels the mistaken code: the phone can no longer enrol with it.
+    let r = cancel(&cookie, &page, &reference_of(&mistaken));
+    assert_eq!(r.status().as_u16(), 200);
+    let after = r.text().unwrap();
+    assert!(after.contains("Đã huỷ mã ghép."));
+    assert!(after.contains(&format!(
+        "data-reference=\"{}\" data-state=\"pairing_cancelled\"",
+        reference_of(&mistaken)
+    )));
+    let redeem = |code: &str, volunteer: &str, device: &str| {
+        store
+            .redeem_pairing(
+                &gocua_hub::hub::secret_hash(&gocua_hub::hub::normalise_code(code)),
+                Utc::now(),
+                device,
+                volunteer,
+                "00004",
+                "token",
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        redeem(&mistaken, "vol-sai", "dev-x").unwrap_err(),
+        gocua_hub::store::RedeemError::Invalid
+    );
+    // Cancelling twice, or a used code, or nonsense, is refused; the other code still works.
+    for reference in [reference_of(&mistaken), "not-hex!".into(), String::new()] {
+        let r = cancel(&cookie, &page, &reference);
+        assert_eq!(r.status().as_u16(), 400, "{reference}");
+    }
+    assert!(redeem(&kept, "vol-lan", "dev-l").is_ok());
+    let r = cancel(&cookie, &page, &reference_of(&kept));
+    assert_eq!(r.status().as_u16(), 400, "a used code is not cancelled");
+
+    let rows = admin::pairings(store.as_ref(), "coord", 10).unwrap();
+    let states: Vec<_> = rows.iter().map(|r| r.state(Utc::now())).collect();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        states
+            .iter()
+            .filter(|s| **s == gocua_hub::store::PairingState::Used)
+            .count(),
+        2
+    );
+    let cancelled = rows
+        .iter()
+        .find(|r| r.reference == reference_of(&mistaken))
+        .unwrap();
+    assert_eq!(cancelled.cancelled_by.as_deref(), Some("coord"));
+    let audit: Vec<String> = store
+        .dashboard()
+        .unwrap()
+        .audit_log("00004", 50)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}:{}", e.action, e.outcome))
+        .collect();
+    assert!(audit.contains(&"device.unpair:ok".to_owned()), "{audit:?}");
+    assert!(
+        audit.contains(&"device.unpair:refused".to_owned()),
+        "{audit:?}"
+    );
+}
+
+/// The hamlet ids of the overview's table, top to bottom.
+fn hamlet_order(html: &str) -> Vec<String> {
+    html.split("<tr data-hamlet=\"")
+        .skip(1)
+        .map(|s| s[..s.find('"').unwrap()].to_owned())
+        .collect()
+}
+
+fn hamlets_are_measured_against_their_expected_households(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "hamlet_targets") else {
+        return;
+    };
+    admin::create_area(
+        store.as_ref(),
+        "b",
+        "Bắc",
+        "00004",
+        &["Thôn Bắc".into(), "Thôn Ấp".into(), "Thôn An".into()],
+    )
+    .unwrap();
+    let writes = vec![
+        doc(0, "thon-dong", true),
+        doc(1, "thon-dong", false),
+        doc(2, "thon-dong", false),
+        doc(3, "thon-bac", true),
+    ];
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (_, page) = get(&c, &url, "", &cookie);
+    // No targets yet: by the five skills, then in Vietnamese order (An, Ấp, Bắc, Đông).
+    assert_eq!(
+        hamlet_order(&page),
+        ["thon-an", "thon-ap", "thon-dong", "thon-bac"]
+    );
+    // Each hamlet's registrations of the last six weeks, this week last.
+    for (hamlet, weekly) in [("thon-dong", "0,0,0,0,0,3"), ("thon-bac", "0,0,0,0,0,1")] {
+        let row = &page[page.find(&format!("data-hamlet=\"{hamlet}\"")).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert!(row.contains(&format!("data-weekly=\"{weekly}\"")), "{row}");
+    }
+    let post = |fields: &[(&str, &str)], csrf_page: &str| {
+        let csrf = csrf_of(csrf_page);
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        c.post(format!("{url}/dashboard/targets"))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+            .unwrap()
+    };
+    let r = post(
+        &[
+            ("h:thon-dong", "10"),
+            ("h:thon-bac", " 2 "),
+            ("h:thon-an", ""),
+        ],
+        &page,
+    );
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = get(&c, &url, "", &cookie);
+    // Đông 3 of 10 lags behind Bắc 1 of 2; hamlets without a target come last.
+    assert_eq!(
+        hamlet_order(&page),
+        ["thon-dong", "thon-bac", "thon-an", "thon-ap"]
+    );
+    assert!(page.contains("data-hamlet=\"thon-dong\" data-households=\"3\" data-expected=\"10\""));
+    assert!(page.contains("3 / 10 <span class=\"muted\">(30%)</span>"));
+    // Bắc's one person has paid by QR; nobody has VNeID level 2.
+    let bac = &page[page.find("data-hamlet=\"thon-bac\"").unwrap()..];
+    let bac = &bac[..bac.find("</tr>").unwrap()];
+    assert!(
+        bac.contains("data-cashless=\"1\">1 <span class=\"muted\">(100%)"),
+        "{bac}"
+    );
+    assert!(bac.contains("data-vneid2=\"0\""), "{bac}");
+
+    // A typo or an unknown hamlet saves nothing, not even the good values beside it.
+    for fields in [
+        [("h:thon-an", "5"), ("h:thon-dong", "mười")],
+        [("h:thon-an", "5"), ("h:thon-moi", "4")],
+        [("h:thon-an", "5"), ("h:thon-dong", "100001")],
+    ] {
+        let r = post(&fields, &page);
+        assert_eq!(r.status().as_u16(), 400, "{fields:?}");
+    }
+    let (_, after) = get(&c, &url, "", &cookie);
+    assert!(after.contains("data-hamlet=\"thon-an\" data-households=\"0\" data-expected=\"\""));
+    assert!(after.contains("data-expected=\"10\""));
+    // Cleared by a blank.
+    let r = post(&[("h:thon-dong", "")], &after);
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, cleared) = get(&c, &url, "", &cookie);
+    assert!(!cleared.contains("data-expected=\"10\""));
+}
+
+fn a_hamlets_household_cards_print_without_personal_numbers(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "print_cards") else {
+        return;
+    };
+    admin::create_area(store.as_ref(), "b", "Bắc", "00004", &["Thôn Bắc".into()]).unwrap();
+    let writes = vec![
+        doc(0, "thon-dong", true),
+        doc(1, "thon-dong", false),
+        doc(2, "thon-bac", false),
+    ];
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (status, page) = get(&c, &url, "print/hamlet/thon-dong", &cookie);
+    assert_eq!(status, 200, "{page}");
+    let cards: Vec<&str> = page.split("data-household=\"").skip(1).collect();
+    let ids: Vec<&str> = cards.iter().map(|c| &c[..c.find('"').unwrap()]).collect();
+    assert_eq!(ids.len(), 2, "the hamlet's two households, not Bắc's");
+    assert!(ids.contains(&"hh0") && ids.contains(&"hh1"));
+    assert_eq!(page.matches("<svg").count(), 2, "a QR code each");
+    assert!(
+        page.contains("Nguyễn Văn An"),
+        "the person who shares with the commune"
+    );
+    // The card never carries an ID number, whole or masked.
+    assert!(!page.contains("001080012345") && !page.contains("2345"));
+    // The overview links each hamlet with households to its cards.
+    let (_, overview) = get(&c, &url, "", &cookie);
+    assert!(overview.contains("href=\"/dashboard/print/hamlet/thon-dong\""));
+    // A hamlet of another commune, or none, is not found.
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", PASSWORD).unwrap();
+    let other = session_cookie(&c, &url, "other");
+    assert_eq!(get(&c, &url, "print/hamlet/thon-dong", &other).0, 404);
+    assert_eq!(get(&c, &url, "print/hamlet/no-such-hamlet", &cookie).0, 404);
+    // One household's take-home sheet, linked from its page; another commune's is not theirs.
+    let (_, hh) = get(&c, &url, "households/hh0", &cookie);
+    assert!(hh.contains("href=\"/dashboard/print/household/hh0\""));
+    let (status, sheet) = get(&c, &url, "print/household/hh0", &cookie);
+    assert_eq!(status, 200);
+    assert_eq!(sheet.matches("data-household=").count(), 1);
+    assert!(sheet.contains("Nguyễn Văn An") && !sheet.contains("2345"));
+    assert_ne!(get(&c, &url, "print/household/hh0", &other).0, 200);
+    assert_eq!(get(&c, &url, "print/household/nope", &cookie).0, 404);
+}
+
+/// The `data-*` numbers of a volunteer's row on the activity page.
+fn activity_of(page: &str, volunteer: &str) -> (u64, u64, u64, String) {
+    let at = page
+        .find(&format!("data-volunteer=\"{volunteer}\""))
+        .unwrap_or_else(|| panic!("{volunteer} is listed"));
+    let row = &page[at..at + page[at..].find("</tr>").unwrap()];
+    let n = |attr: &str| -> u64 {
+        let a = row.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+        row[a..a + row[a..].find('"').unwrap()].parse().unwrap()
+    };
+    (
+        n("data-registered"),
+        n("data-visits"),
+        n("data-items"),
+        row.to_owned(),
+    )
+}
+
+fn each_volunteers_activity_in_a_range_of_days(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "activity") else {
+        return;
+    };
+    let writes = vec![
+        doc_by(0, "thon-dong", true, "vol-lan", false, None),
+        doc_by(1, "thon-dong", false, "vol-lan", true, None),
+        doc_by(2, "thon-dong", false, "vol-minh", false, None),
+    ];
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    // A volunteer whose phone never synced: listed with nothing done, the device overdue.
+    enrol(store.as_ref(), "vol-hoa", "dev-hoa");
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (status, page) = get(&c, &url, "activity", &cookie);
+    assert_eq!(status, 200, "{page}");
+    let (registered, visits, items, _) = activity_of(&page, "vol-lan");
+    assert_eq!(
+        (registered, visits, items),
+        (2, 1, 5),
+        "five skills of one head"
+    );
+    let (registered, visits, items, _) = activity_of(&page, "vol-minh");
+    assert_eq!((registered, visits, items), (1, 0, 0));
+    let (registered, _, _, row) = activity_of(&page, "vol-hoa");
+    assert_eq!(registered, 0);
+    assert!(
+        row.contains("class=\"stale\"") && row.contains("badge warn"),
+        "{row}"
+    );
+
+    // Another range: nothing in it, everyone still listed.
+    let (_, old) = get(&c, &url, "activity?from=2020-01-01&to=2020-01-31", &cookie);
+    assert_eq!(activity_of(&old, "vol-lan").0, 0);
+    assert!(old.contains("value=\"2020-01-01\""));
+    // A date that does not read: the last four weeks, and a sentence saying so.
+    let (status, bad) = get(&c, &url, "activity?from=1%2F12%2F2026", &cookie);
+    assert_eq!(status, 200);
+    assert!(bad.contains("id=\"notice\""));
+    assert_eq!(activity_of(&bad, "vol-lan").0, 2);
+    // Another commune's coordinator sees none of these volunteers.
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", PASSWORD).unwrap();
+    let other = session_cookie(&c, &url, "other");
+    let (_, theirs) = get(&c, &url, "activity", &other);
+    assert!(!theirs.contains("vol-lan") && !theirs.contains("vol-hoa"));
+}
+
+fn households_are_points_on_a_map_drawn_offline(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "map") else {
+        return;
+    };
+    admin::create_area(store.as_ref(), "b", "Bắc", "00004", &["Thôn Bắc".into()]).unwrap();
+    let writes = vec![
+        doc_by(0, "thon-dong", true, "vol", true, Some((21.0337, 105.8142))),
+        doc_by(
+            1,
+            "thon-dong",
+            false,
+            "vol",
+            false,
+            Some((21.0341, 105.8150)),
+        ),
+        doc_by(
+            2,
+            "thon-bac",
+            false,
+            "vol",
+            false,
+            Some((21.0400, 105.8200)),
+        ),
+        doc_by(3, "thon-bac", false, "vol", false, None),
+        doc_by(
+            4,
+            "thon-bac",
+            false,
+            "vol",
+            false,
+            Some((21.0405, 105.8210)),
+        ),
+        doc_by(
+            5,
+            "thon-bac",
+            false,
+            "vol",
+            false,
+            Some((21.0398, 105.8190)),
+        ),
+        // A fix taken in Hồ Chí Minh City: off the map, counted.
+        doc_by(
+            6,
+            "thon-bac",
+            false,
+            "vol",
+            false,
+            Some((10.7769, 106.7009)),
+        ),
+    ];
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let legend = |page: &str, class: &str| -> u64 {
+        let at = page
+            .find(&format!("data-class=\"{class}\" data-count=\""))
+            .unwrap();
+        let a = at + format!("data-class=\"{class}\" data-count=\"").len();
+        page[a..a + page[a..].find('"').unwrap()].parse().unwrap()
+    };
+    let (status, page) = get(&c, &url, "map", &cookie);
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        page.matches("<a href=\"/dashboard/households/").count(),
+        5,
+        "five near each other"
+    );
+    assert!(
+        page.contains("id=\"unplaced\" data-count=\"1\""),
+        "one without a position"
+    );
+    assert!(
+        page.contains("id=\"far\" data-count=\"1\""),
+        "one far away, counted"
+    );
+    assert!(
+        !page.contains("/dashboard/households/hh6\""),
+        "and not drawn"
+    );
+    assert_eq!((legend(&page, "green"), legend(&page, "grey")), (1, 4));
+    assert!(page.contains("href=\"/dashboard/households/hh0\""));
+    assert!(
+        !page.contains("Nguyễn Văn An"),
+        "points name the address, not a person"
+    );
+    assert!(
+        !page.contains("https://"),
+        "nothing is fetched from the Internet"
+    );
+    // By visits: one visited today, four never; one hamlet only.
+    let (_, visits) = get(&c, &url, "map?by=visits", &cookie);
+    assert_eq!((legend(&visits, "green"), legend(&visits, "red")), (1, 4));
+    let (_, dong) = get(&c, &url, "map?hamlet=thon-dong", &cookie);
+    assert_eq!(dong.matches("<a href=\"/dashboard/households/").count(), 2);
+    // An unknown hamlet is the whole commune, not an error.
+    let (status, all) = get(&c, &url, "map?hamlet=nowhere", &cookie);
+    assert_eq!(status, 200);
+    assert_eq!(all.matches("<a href=\"/dashboard/households/").count(), 5);
+}
+
+fn a_viewer_reads_every_page_and_changes_nothing(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "viewer") else {
+        return;
+    };
+    admin::add_coordinator(
+        store.as_ref(),
+        "chu-tich",
+        "Chủ tịch xã",
+        "00004",
+        Utc::now(),
+    )
+    .unwrap();
+    admin::set_role(store.as_ref(), "chu-tich", "viewer").unwrap();
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "chu-tich", PASSWORD).unwrap();
+    store
+        .commit_push("dev", &[doc(0, "thon-dong", true)], &[], Utc::now())
+        .unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "chu-tich");
+    for page in [
+        "",
+        "households",
+        "households/hh0",
+        "sync",
+        "quality",
+        "activity",
+        "map",
+        "devices",
+        "areas",
+        "team",
+        "import",
+        "audit",
+    ] {
+        let (status, html) = get(&c, &url, page, &cookie);
+        assert_eq!(status, 200, "{page}");
+        assert!(html.contains("id=\"read-only\""), "{page} says read only");
+        assert!(
+            !html.contains("name=\"op\""),
+            "{page} offers a viewer no edit form"
+        );
+    }
+    let (_, page) = get(&c, &url, "", &cookie);
+    let post = |path: &str, fields: &[(&str, &str)]| {
+        let csrf = csrf_of(&page);
+        let mut form = vec![("csrf", csrf.as_str())];
+        form.extend_from_slice(fields);
+        c.post(format!("{url}/dashboard/{path}"))
+            .header("cookie", &cookie)
+            .form(&form)
+            .send()
+            .unwrap()
+    };
+    for (path, fields) in [
+        ("targets", vec![("h:thon-dong", "10")]),
+        ("devices/pair", vec![("volunteer", "vol-x"), ("area", "a")]),
+        (
+            "areas",
+            vec![("op", "add_hamlet"), ("area", "a"), ("name", "Thôn X")],
+        ),
+        (
+            "team",
+            vec![
+                ("op", "invite"),
+                ("id", "cb-x"),
+                ("name", "X"),
+                ("role", "editor"),
+            ],
+        ),
+    ] {
+        let r = post(path, &fields);
+        assert_eq!(r.status().as_u16(), 403, "{path}");
+        assert!(r.text().unwrap().contains("chỉ được xem"), "{path}");
+    }
+    assert!(
+        admin::pairings(store.as_ref(), "coord", 10)
+            .unwrap()
+            .is_empty(),
+        "no code issued"
+    );
+    let dash = store.dashboard().unwrap();
+    let week = Utc::now().date_naive();
+    assert!(
+        dash.overview("00004", week)
+            .unwrap()
+            .hamlets
+            .iter()
+            .all(|h| h.expected.is_none())
+    );
+    // Their own settings and signing out are theirs.
+    assert_eq!(
+        post("sync/threshold", &[("hours", "48")]).status().as_u16(),
+        303
+    );
+    let refusals: Vec<String> = dash
+        .audit_log("00004", 50)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}:{}", e.action, e.outcome))
+        .collect();
+    assert!(
+        refusals.contains(&"form.refused:refused".to_owned()),
+        "{refusals:?}"
+    );
+    // Made an editor, the same form goes through.
+    admin::set_role(store.as_ref(), "chu-tich", "editor").unwrap();
+    assert_eq!(
+        post("targets", &[("h:thon-dong", "10")]).status().as_u16(),
+        303
+    );
+    assert!(admin::set_role(store.as_ref(), "chu-tich", "owner").is_err());
+    assert!(admin::set_role(store.as_ref(), "nobody", "viewer").is_err());
+}
+
+/// Posts a form of `page` (its CSRF token) to `path` as the holder of `cookie`: (status, body).
+fn post_form(
+    c: &Client,
+    url: &str,
+    cookie: &str,
+    page: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let csrf = csrf_of(page);
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    let r = c
+        .post(format!("{url}/dashboard/{path}"))
+        .header("cookie", cookie)
+        .form(&form)
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+fn areas_and_hamlets_are_changed_in_the_dashboard(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "areas_page") else {
+        return;
+    };
+    admin::create_area(store.as_ref(), "b", "Tây", "00004", &["Thôn Tây".into()]).unwrap();
+    store
+        .commit_push(
+            "dev",
+            &[doc(0, "thon-tay", false), doc(1, "thon-tay", true)],
+            &[],
+            Utc::now(),
+        )
+        .unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (status, page) = get(&c, &url, "areas", &cookie);
+    assert_eq!(status, 200);
+    assert!(page.contains("data-hamlet=\"thon-tay\""));
+    let post = |fields: &[(&str, &str)]| post_form(&c, &url, &cookie, &page, "areas", fields);
+
+    let (status, html) = post(&[("op", "add_hamlet"), ("area", "a"), ("name", "Thôn Mới")]);
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("data-hamlet=\"thon-moi\""));
+    let (status, html) = post(&[("op", "add_hamlet"), ("area", "a"), ("name", "thon moi")]);
+    assert_eq!(status, 400);
+    assert!(html.contains("đã có thôn mang tên này"), "a clear refusal");
+    let (status, html) = post(&[
+        ("op", "rename_hamlet"),
+        ("hamlet", "thon-moi"),
+        ("name", "Thôn Mới Lập"),
+    ]);
+    assert_eq!(status, 200);
+    assert!(html.contains("Thôn Mới Lập"));
+    // Households of Thôn Tây: retiring it is refused, merging moves them, then it is gone.
+    let (status, html) = post(&[("op", "retire_hamlet"), ("hamlet", "thon-tay")]);
+    assert_eq!(status, 400);
+    assert!(html.contains("thôn còn 2 hộ"), "{html}");
+    let (status, html) = post(&[
+        ("op", "merge_hamlet"),
+        ("hamlet", "thon-tay"),
+        ("into", "thon-dong"),
+    ]);
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("chuyển 2 hộ"), "{html}");
+    assert!(!html.contains("data-hamlet=\"thon-tay\""));
+    let dash = store.dashboard().unwrap();
+    let (rows, total) = dash.households("00004", "", 50, 0).unwrap();
+    assert_eq!(total, 2);
+    assert!(rows.iter().all(|r| r.hamlet == "thon-dong"), "{rows:?}");
+    let (status, _) = post(&[("op", "retire_hamlet"), ("hamlet", "thon-moi")]);
+    assert_eq!(status, 200);
+    let (status, _) = post(&[
+        ("op", "create_area"),
+        ("area_id", "c"),
+        ("name", "Cụm Nam"),
+        ("hamlets", "Thôn Nam\r\nThôn Nam Hai\r\n"),
+    ]);
+    assert_eq!(status, 200);
+    assert_eq!(store.area("c").unwrap().unwrap().hamlets.len(), 2);
+    let (status, _) = post(&[
+        ("op", "create_area"),
+        ("area_id", "c"),
+        ("name", "X"),
+        ("hamlets", "Y"),
+    ]);
+    assert_eq!(status, 400, "an area id is not taken over");
+    let (status, _) = post(&[("op", "move_hamlet"), ("hamlet", "thon-nam"), ("area", "a")]);
+    assert_eq!(status, 200);
+    assert!(
+        store
+            .area("a")
+            .unwrap()
+            .unwrap()
+            .hamlets
+            .iter()
+            .any(|h| h.id == "thon-nam")
+    );
+    assert_eq!(post(&[("op", "explode")]).0, 400);
+    // Splitting a hamlet: a household moved to the new one, where the page says so.
+    let (_, hh) = get(&c, &url, "households/hh0", &cookie);
+    let at = hh.find("name=\"seq\" value=\"").unwrap() + 18;
+    let seq = hh[at..at + hh[at..].find('"').unwrap()].to_owned();
+    let (status, _) = post_form(
+        &c,
+        &url,
+        &cookie,
+        &hh,
+        "households/hh0/hamlet",
+        &[("seq", &seq), ("hamlet", "thon-xa")],
+    );
+    assert_eq!(status, 400, "not a hamlet of the commune");
+    let r = c
+        .post(format!("{url}/dashboard/households/hh0/hamlet"))
+        .header("cookie", &cookie)
+        .form(&[
+            ("csrf", csrf_of(&hh).as_str()),
+            ("seq", &seq),
+            ("hamlet", "thon-nam"),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        dash.household_row("hh0").unwrap().unwrap().1.hamlet,
+        "thon-nam"
+    );
+    let (_, hh) = get(&c, &url, "households/hh0?done=moved", &cookie);
+    assert!(hh.contains("id=\"notice\""));
+
+    // Another commune's coordinator touches none of it.
+    gocua_hub::dashboard::auth::set_password(store.as_ref(), "other", PASSWORD).unwrap();
+    let other = session_cookie(&c, &url, "other");
+    let (_, other_page) = get(&c, &url, "areas", &other);
+    assert!(!other_page.contains("thon-dong"));
+    let (status, _) = post_form(
+        &c,
+        &url,
+        &other,
+        &other_page,
+        "areas",
+        &[
+            ("op", "rename_hamlet"),
+            ("hamlet", "thon-dong"),
+            ("name", "Của tôi"),
+        ],
+    );
+    assert_eq!(status, 404);
+    let audit: Vec<String> = dash
+        .audit_log("00004", 50)
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{}:{}:{}", e.action, e.target, e.outcome))
+        .collect();
+    assert!(
+        audit.contains(&"area.merge_hamlet:thon-tay -> thon-dong:ok".to_owned()),
+        "{audit:?}"
+    );
+}
+
+fn coordinators_are_managed_in_the_dashboard(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "team_page") else {
+        return;
+    };
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (_, page) = get(&c, &url, "team", &cookie);
+    assert!(page.contains("data-coordinator=\"coord\""));
+    assert!(
+        !page.contains("data-coordinator=\"other\""),
+        "another commune's"
+    );
+    let (status, html) = post_form(
+        &c,
+        &url,
+        &cookie,
+        &page,
+        "team",
+        &[
+            ("op", "invite"),
+            ("id", "cb-hoa"),
+            ("name", "Lê Thị Hoa"),
+            ("role", "viewer"),
+        ],
+    );
+    assert_eq!(status, 200, "{html}");
+    let marker = "id=\"temporary-password\">";
+    let at = html.find(marker).unwrap() + marker.len();
+    let temporary = html[at..at + 12].to_owned();
+    let (_, again) = get(&c, &url, "team", &cookie);
+    assert!(!again.contains(&temporary), "shown once");
+
+    // Hoa signs in with it and sets her own password; her sessions then end.
+    let (status, hoa) = sign_in_as(&c, &url, "cb-hoa", &temporary);
+    assert_eq!(status, 303);
+    let hoa = hoa.unwrap().split(';').next().unwrap().to_owned();
+    let (_, hoa_page) = get(&c, &url, "team", &hoa);
+    let change = |current: &str, new: &str| {
+        post_form(
+            &c,
+            &url,
+            &hoa,
+            &hoa_page,
+            "team/password",
+            &[("current", current), ("new", new)],
+        )
+    };
+    assert_eq!(change("sai-mat-khau", "mat-khau-cua-hoa").0, 400);
+    let (status, html) = change(&temporary, "mat-khau-cua-hoa");
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"password-changed\""));
+    assert_eq!(get(&c, &url, "team", &hoa).0, 401, "signed out");
+    assert_eq!(sign_in_as(&c, &url, "cb-hoa", "mat-khau-cua-hoa").0, 303);
+
+    // The editor resets it, makes her an editor, and cannot remove themselves.
+    let (_, page) = get(&c, &url, "team", &cookie);
+    let post = |fields: &[(&str, &str)]| post_form(&c, &url, &cookie, &page, "team", fields);
+    let (status, html) = post(&[("op", "reset"), ("id", "cb-hoa")]);
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"temporary-password\""));
+    assert_eq!(sign_in_as(&c, &url, "cb-hoa", "mat-khau-cua-hoa").0, 401);
+    assert_eq!(
+        post(&[("op", "role"), ("id", "cb-hoa"), ("role", "editor")]).0,
+        200
+    );
+    let login = store
+        .dashboard()
+        .unwrap()
+        .coordinator_login("cb-hoa")
+        .unwrap()
+        .unwrap();
+    assert_eq!(login.role, gocua_hub::store::Role::Editor);
+    assert_eq!(post(&[("op", "remove"), ("id", "coord")]).0, 400);
+    assert_eq!(
+        post(&[("op", "role"), ("id", "coord"), ("role", "viewer")]).0,
+        400
+    );
+    assert_eq!(post(&[("op", "remove"), ("id", "other")]).0, 404);
+    assert_eq!(post(&[("op", "remove"), ("id", "cb-hoa")]).0, 200);
+    assert!(
+        store
+            .dashboard()
+            .unwrap()
+            .coordinator_login("cb-hoa")
+            .unwrap()
+            .is_none()
+    );
+}
+
+/// A multipart form as a browser sends it: the CSRF token and one file.
+fn upload(
+    c: &Client,
+    url: &str,
+    cookie: &str,
+    csrf: &str,
+    name: &str,
+    file: &[u8],
+) -> (u16, String) {
+    let boundary = "gocuaBoundary7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+         Content-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let r = c
+        .post(format!("{url}/dashboard/import"))
+        .header("cookie", cookie)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.text().unwrap())
+}
+
+fn a_list_is_checked_then_imported_in_the_dashboard(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "import_page") else {
+        return;
+    };
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let (status, page) = get(&c, &url, "import", &cookie);
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&page);
+    let template = c
+        .get(format!("{url}/dashboard/import/template.csv"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(template.starts_with("\u{feff}ma_ho,thon,"));
+    let list = "ma_ho,thon,ho_ten,quan_he,so_dinh_danh\n\
+                H1,Thôn Đông,Nguyễn Văn An,Chủ hộ,001080012345\n\
+                H2,Thôn Đông,Lê Văn Bình,Chủ hộ,\n";
+    // A row with an error: the verdict per row, nothing kept to import.
+    let (status, html) = upload(
+        &c,
+        &url,
+        &cookie,
+        &csrf,
+        "a.csv",
+        format!("{list}H3,Thôn Nam,Phạm Văn C,Chủ hộ,\n").as_bytes(),
+    );
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("data-line=\"4\" data-status=\"import_error\""),
+        "{html}"
+    );
+    assert!(html.contains("id=\"import-refused\""));
+    assert!(!html.contains("id=\"import-apply\""));
+    assert!(
+        !html.contains("001080012345"),
+        "the ID number is never shown"
+    );
+    // Refusals: not UTF-8, too large, no CSRF token.
+    let (status, html) = upload(
+        &c,
+        &url,
+        &cookie,
+        &csrf,
+        "b.csv",
+        b"ma_ho,thon\nH1,Th\xf4n\n",
+    );
+    assert_eq!(status, 400);
+    assert!(html.contains("CSV UTF-8"), "{html}");
+    let big = vec![b'a'; 100 * 1024 * 1024];
+    let (status, html) = upload(&c, &url, &cookie, &csrf, "big.csv", &big);
+    assert_eq!(status, 400);
+    assert!(html.contains("16 MB"), "{html}");
+    assert_eq!(
+        upload(&c, &url, &cookie, "forged", "a.csv", list.as_bytes()).0,
+        403
+    );
+    assert_eq!(store.doc_ids().unwrap().len(), 0);
+    // The good file: checked, then imported in one step.
+    let (status, html) = upload(&c, &url, &cookie, &csrf, "a.csv", list.as_bytes());
+    assert_eq!(status, 200);
+    assert!(html.contains("data-new=\"2\""), "{html}");
+    let marker = "name=\"token\" value=\"";
+    let at = html.find(marker).unwrap() + marker.len();
+    let token = html[at..at + 32].to_owned();
+    let apply = |token: &str| {
+        c.post(format!("{url}/dashboard/import/apply"))
+            .header("cookie", &cookie)
+            .form(&[("csrf", csrf.as_str()), ("token", token)])
+            .send()
+            .unwrap()
+    };
+    let r = apply(&token);
+    let status = r.status().as_u16();
+    let body = r.text().unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("2 hộ"));
+    assert_eq!(store.doc_ids().unwrap().len(), 2);
+    assert_eq!(
+        apply(&token).status().as_u16(),
+        400,
+        "a checked file imports once"
+    );
+    let (_, html) = upload(&c, &url, &cookie, &csrf, "a.csv", list.as_bytes());
+    assert!(
+        html.contains("id=\"import-nothing\""),
+        "importing again adds nothing"
+    );
+}
+
+fn a_province_follower_sees_each_communes_totals_and_no_person(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "province") else {
+        return;
+    };
+    let s = store.as_ref();
+    assert!(admin::add_province_viewer(s, "tinh-x", "Sở", "99", Utc::now()).is_err());
+    admin::add_province_viewer(s, "tinh-hn", "Sở TT&TT Hà Nội", "01", Utc::now()).unwrap();
+    gocua_hub::dashboard::auth::set_password(s, "tinh-hn", PASSWORD).unwrap();
+    admin::create_area(s, "x", "Tổ 1", "00008", &["Tổ 1".into()]).unwrap();
+    let writes = vec![
+        doc(0, "thon-dong", true),
+        doc(1, "thon-dong", false),
+        doc(2, "thon-dong", false),
+    ];
+    s.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    admin::set_hamlet_target(s, "coord", "thon-dong", Some(6), Utc::now()).unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "tinh-hn");
+    for page in [
+        "",
+        "households",
+        "households/hh0",
+        "map",
+        "exports",
+        "import",
+    ] {
+        let r = c
+            .get(format!("{url}/dashboard/{page}"))
+            .header("cookie", &cookie)
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 303, "{page}");
+        assert_eq!(r.headers()["location"], "/dashboard/province", "{page}");
+    }
+    let (status, html) = get(&c, &url, "province", &cookie);
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("data-commune=\"00004\" data-households=\"3\""),
+        "{html}"
+    );
+    assert!(html.contains("data-commune=\"00008\" data-households=\"0\""));
+    assert!(html.contains("3 / 6"), "against the target");
+    for secret in ["hh0", "Nguyễn Văn An", "Đường Làng", "thon-dong"] {
+        assert!(!html.contains(secret), "{secret} on the province's page");
+    }
+    let (status, _) = post_form(&c, &url, &cookie, &html, "targets", &[("h:thon-dong", "9")]);
+    assert_eq!(status, 403, "a follower changes nothing");
+    // A commune's coordinator has no province page.
+    let coord = session_cookie(&c, &url, "coord");
+    let r = c
+        .get(format!("{url}/dashboard/province"))
+        .header("cookie", &coord)
+        .send()
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/dashboard/");
+}
+
+fn reports_follow_a_range_of_days(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((store, hub)) = setup(backend, dir.path(), "ranges") else {
+        return;
+    };
+    let writes = vec![doc(0, "thon-dong", true), doc(1, "thon-dong", false)];
+    store.commit_push("dev", &writes, &[], Utc::now()).unwrap();
+    let code = admin::issue_pairing(
+        store.as_ref(),
+        "coord",
+        "vol-lan",
+        "a",
+        chrono::Duration::hours(1),
+        Utc::now(),
+    )
+    .unwrap();
+    let device = store
+        .redeem_pairing(
+            &gocua_hub::hub::secret_hash(&gocua_hub::hub::normalise_code(&code)),
+            Utc::now(),
+            "dev-l",
+            "vol-lan",
+            "00004",
+            &gocua_hub::hub::secret_hash("token-of-dev-l"),
+        )
+        .unwrap()
+        .unwrap();
+    let session = store.start_session(&device, Utc::now(), 0).unwrap();
+    store
+        .finish_session(
+            session,
+            "dev-l",
+            SessionOutcome::Success,
+            Utc::now(),
+            0,
+            None,
+        )
+        .unwrap();
+    let url = hub.url();
+    let c = client();
+    let cookie = session_cookie(&c, &url, "coord");
+    let long_ago = "from=2020-01-01&to=2020-01-31";
+    // The audit log: today's sign-in by default, nothing in January 2020.
+    let (_, html) = get(&c, &url, "audit", &cookie);
+    assert!(html.contains("data-action=\"sign_in\""));
+    let (_, html) = get(&c, &url, &format!("audit?{long_ago}"), &cookie);
+    assert!(!html.contains("data-action="), "nothing then");
+    assert!(
+        html.contains("value=\"2020-01-01\""),
+        "the form keeps the range"
+    );
+    // The sync report's session log.
+    let (_, html) = get(&c, &url, "sync", &cookie);
+    assert!(html.contains(&format!("data-session=\"{session}\"")));
+    let (_, html) = get(&c, &url, &format!("sync?{long_ago}"), &cookie);
+    assert!(!html.contains("data-session="));
+    // Exports: every household, or those registered in the range.
+    let csv = |q: &str| {
+        let r = c
+            .get(format!("{url}/dashboard/exports/households.csv{q}"))
+            .header("cookie", &cookie)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.text().unwrap().lines().count())
+    };
+    assert_eq!(csv(""), (200, 3));
+    assert_eq!(csv(&format!("?{long_ago}")), (200, 1), "the header only");
+    let today = gocua_hub::time::local_date(Utc::now());
+    assert_eq!(csv(&format!("?from={today}&to={today}")), (200, 3));
+    assert_eq!(csv("?from=05/12/2026").0, 400);
+    // A date that does not read: the default range, and a notice.
+    let (status, html) = get(&c, &url, "?from=hôm-qua", &cookie);
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"notice\""));
 }

@@ -40,10 +40,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use gocua_core::input::HouseholdInput;
 use gocua_core::model::*;
 use gocua_core::sync::{self, SessionOutcome, SyncOptions, SyncReport};
-use gocua_core::{FixedClock, HouseholdDoc, HouseholdField, MemberField, Register};
+use gocua_core::{FixedClock, HouseholdDoc, Register};
 use gocua_hub::{Hub, HubConfig, HubStore, SqliteStore, admin};
 use gocua_tests::hub_process::{HubProc, fds, hub_binary, percentile, proc_cpu, proc_kib};
-use gocua_tests::people::{member, phone};
+use gocua_tests::people::member;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -117,42 +117,6 @@ fn new_household(reg: &mut Register, rng: &mut StdRng, hamlet: &str, n: usize) -
         }
     }
     id
-}
-
-/// One edit of an existing household, as on a return visit.
-fn edit(reg: &mut Register, rng: &mut StdRng, id: &HouseholdId, day: NaiveDate) {
-    let h = reg.household(id).expect("read");
-    let members: Vec<MemberId> = h.current_members().map(|m| m.id.clone()).collect();
-    let m = &members[rng.random_range(0..members.len())];
-    match rng.random_range(0..10) {
-        0..=4 => {
-            const ITEMS: [ChecklistItem; 5] = [
-                ChecklistItem::VneidInstalled,
-                ChecklistItem::VneidLevel1,
-                ChecklistItem::VneidLevel2,
-                ChecklistItem::QrPayment,
-                ChecklistItem::CyberSafety,
-            ];
-            let item = ITEMS[rng.random_range(0..5)];
-            reg.set_checklist(id, m, item, ChecklistStatus::Done, None, None)
-                .expect("checklist");
-        }
-        5..=6 => {
-            reg.set_member_field(id, m, MemberField::Phone(Some(phone(rng))))
-                .expect("phone");
-        }
-        7..=8 => {
-            reg.record_visit(id, day, VisitOutcome::Registered, None, None)
-                .expect("visit");
-        }
-        _ => {
-            reg.set_household_field(
-                id,
-                HouseholdField::Notes(Some("Hẹn quay lại cài VNeID cho con".into())),
-            )
-            .expect("notes");
-        }
-    }
 }
 
 /// Runs `f(i)` for i in 0..n on [`WORKERS`] threads; results in order.
@@ -498,7 +462,7 @@ fn main() {
         }
         for _ in 0..n_edits {
             let id = &seeded[area][rng.random_range(0..seeded[area].len())];
-            edit(&mut reg, &mut rng, id, day);
+            gocua_tests::week::edit(&mut reg, &mut rng, id, day);
         }
         Device { reg, area }
     });

@@ -5,6 +5,7 @@ use std::sync::Arc;
 pub mod hub_process;
 pub mod people;
 pub mod proxy;
+pub mod week;
 
 use chrono::{TimeZone, Utc};
 use gocua_core::input::{HouseholdInput, MemberInput};

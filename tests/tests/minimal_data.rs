@@ -21,7 +21,8 @@ fn area_narrowed_then_widened_again(backend: Backend) {
     assert_eq!((ok.outcome, ok.pushed), (SessionOutcome::Success, 5));
 
     // The coordinator gives Thôn Tây to another team; the phone edits a west household offline
-    // meanwhile (that change can no longer be sent: the hub would refuse it).
+    // meanwhile. The hub refuses that change now, but the phone keeps it: a write the volunteer
+    // was told succeeded is never dropped unseen.
     admin::create_area(store.as_ref(), "a", "Đông", COMMUNE, &["Thôn Đông".into()]).unwrap();
     phone
         .set_household_field(
@@ -32,17 +33,25 @@ fn area_narrowed_then_widened_again(backend: Backend) {
     let narrowed = phone
         .sync_with(&transport, &SyncOptions::default())
         .unwrap();
-    assert_eq!(narrowed.left_area, 3);
-    assert_eq!(narrowed.outcome, SessionOutcome::Success, "{narrowed:?}");
+    assert_eq!(narrowed.left_area, 2, "{narrowed:?}");
+    assert_eq!(narrowed.outcome, SessionOutcome::Partial, "{narrowed:?}");
+    let refused: Vec<_> = narrowed
+        .rejected
+        .iter()
+        .map(|r| (r.doc_id.as_str(), r.code.as_str()))
+        .collect();
+    assert_eq!(refused, [(west[0].0.as_str(), "outside_area")]);
     let mut held = phone.household_ids().unwrap();
     held.sort();
     let mut want = east.clone();
+    want.push(west[0].clone());
     want.sort();
-    assert_eq!(held, want, "only the area's households stay");
-    assert!(phone.household(&west[0]).is_err());
-    assert!(
-        phone.search("Tây", 10).unwrap().is_empty(),
-        "nothing searchable"
+    assert_eq!(held, want, "the area's households and the unsent edit stay");
+    assert!(phone.household(&west[1]).is_err());
+    assert_eq!(
+        phone.search("Tây", 10).unwrap().len(),
+        1,
+        "only the kept household is searchable"
     );
     let hamlets: Vec<_> = phone
         .hamlets(COMMUNE)
@@ -51,7 +60,7 @@ fn area_narrowed_then_widened_again(backend: Backend) {
         .map(|h| h.id)
         .collect();
     assert_eq!(hamlets, ["thon-dong"]);
-    assert_eq!(phone.pending_count().unwrap(), 0);
+    assert_eq!(phone.pending_count().unwrap(), 1);
     assert_eq!(
         households_on(store.as_ref()).len(),
         5,
@@ -77,6 +86,10 @@ fn area_narrowed_then_widened_again(backend: Backend) {
         1,
         "the whole household came back"
     );
+    assert_eq!(phone.pending_count().unwrap(), 0, "the kept edit was sent");
+    let on_hub = households_on(store.as_ref());
+    let sent = on_hub.iter().find(|h| h.id == west[0]).unwrap();
+    assert_eq!(sent.notes.as_deref(), Some("ghi chú"));
 }
 
 fn a_revoked_device_wipes_itself_and_reports_it(backend: Backend) {

@@ -42,6 +42,7 @@ pub struct MatchRow {
     pub id_number_masked: String,
     pub phone_masked: String,
     pub matched: String,
+    pub details: Vec<String>,
 }
 
 #[uniffi::remote(Record)]

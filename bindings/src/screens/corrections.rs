@@ -4,8 +4,10 @@
 use std::sync::{Arc, Mutex};
 
 use gocua_core::model::{HouseholdId, MemberId};
-use gocua_core::screens::corrections::{CorrectionsEvent, CorrectionsModel, CorrectionsView};
-use gocua_core::screens::{ActionView, FieldView, Notice};
+use gocua_core::screens::corrections::{
+    CorrectionMemberView, CorrectionsEvent, CorrectionsModel, CorrectionsView,
+};
+use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
 
 use super::lock;
 use super::view::lang_of;
@@ -22,9 +24,18 @@ pub enum CorrectionsEvent {
 }
 
 #[uniffi::remote(Record)]
+pub struct CorrectionMemberView {
+    pub id: MemberId,
+    pub name: String,
+    pub actions: Vec<ActionView>,
+}
+
+#[uniffi::remote(Record)]
 pub struct CorrectionsView {
     pub title: String,
     pub fields: Vec<FieldView>,
+    pub hamlet_options: Vec<OptionView>,
+    pub members: Vec<CorrectionMemberView>,
     pub confirm_question: Option<String>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,

@@ -9,8 +9,11 @@ use gocua_core::screens::enrol::{
 };
 use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
 
+use gocua_core::sync::{self, TlsOptions};
+
 use super::lock;
 use super::view::lang_of;
+use crate::register::GocuaRegister;
 use crate::types::Language;
 
 #[uniffi::remote(Record)]
@@ -45,6 +48,7 @@ pub struct EnrolView {
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     pub ready: Option<EnrolRequest>,
+    pub enrolled: bool,
 }
 
 /// The parsed pairing, or the sentence to show under the pairing field.
@@ -85,5 +89,30 @@ impl EnrolScreen {
 
     pub fn send(&self, event: EnrolEvent) -> EnrolView {
         lock(&self.0).handle(event)
+    }
+
+    /// Enrols `register` (just created from `view().ready`) with the hub of the pairing, with
+    /// its pin when the link carried one. Blocks on the network. The outcome is in the view:
+    /// `enrolled`, and a notice saying what happened (on failure, what to do). Without a ready
+    /// request nothing is sent.
+    pub fn enrol(&self, register: Arc<GocuaRegister>) -> EnrolView {
+        let mut model = lock(&self.0);
+        let Some(request) = model.view().ready else {
+            return model.view();
+        };
+        let tls = TlsOptions {
+            pin_sha256: request.pairing.pin_sha256.clone(),
+            extra_root_pem: None,
+        };
+        let outcome = sync::enrol(
+            &mut register.register(),
+            &request.pairing.hub_url,
+            &request.pairing.code,
+            &tls,
+        );
+        match outcome {
+            Ok(enrolment) => model.enrolled(&enrolment.area),
+            Err(e) => model.failed(&e),
+        }
     }
 }

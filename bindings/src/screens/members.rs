@@ -31,6 +31,7 @@ pub struct MemberRow {
     pub id_number_masked: String,
     pub phone_masked: String,
     pub consent: String,
+    pub details: Vec<String>,
 }
 
 #[uniffi::remote(Record)]

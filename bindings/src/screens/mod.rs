@@ -7,6 +7,7 @@
 //! served one after the other.
 
 mod area;
+mod bundles;
 mod card;
 mod checklist;
 mod conflicts;
@@ -18,8 +19,10 @@ mod household_form;
 mod members;
 mod sync_status;
 mod view;
+mod visit;
 
 pub use area::*;
+pub use bundles::*;
 pub use card::*;
 pub use checklist::*;
 pub use conflicts::*;
@@ -31,5 +34,6 @@ pub use household_form::*;
 pub use members::*;
 pub use sync_status::*;
 pub use view::*;
+pub use visit::*;
 
 pub(crate) use crate::register::lock;

@@ -32,6 +32,7 @@ pub struct SyncStatusView {
     pub pending_line: String,
     pub refused: Vec<RefusedView>,
     pub sync: ActionView,
+    pub retry_later: bool,
 }
 
 /// Receives the status screen's view each time a running sync changes it, on the syncing

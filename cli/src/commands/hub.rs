@@ -86,6 +86,10 @@ pub fn sync_error(e: SyncError) -> CliError {
             "chứng chỉ của máy chủ không khớp mã ghim (--pin); có thể không phải máy chủ xã. Không gửi gì. Hỏi cán bộ xã mã ghim đúng.",
             "the hub's certificate does not match the pin (--pin); it may not be the commune hub. Nothing was sent. Ask the coordinator for the right pin.",
         ),
+        SyncError::Bundle(b) => {
+            let (vi, en) = b.messages();
+            CliError::failed(vi, en)
+        }
         // A variant added to the core later: its own (bilingual) text.
         #[allow(unreachable_patterns)]
         other => CliError::failed(other.to_string(), other.to_string()),
@@ -269,6 +273,8 @@ pub fn run(ctx: &mut Ctx, quiet: bool) -> Result<()> {
             "erasures_filed": report.erasures_filed,
             "erasures_refused": report.erasures_refused,
             "refilled": report.refilled,
+            "bundles_delivered": report.bundles_delivered,
+            "bundles_refused": report.bundles_refused,
         }));
     } else {
         let lines = match lang {

@@ -1,5 +1,6 @@
 //! One module per concern; each command opens the register, does one thing and prints.
 
+pub mod bundle;
 pub mod checklist;
 pub mod conflicts;
 pub mod consent;

@@ -107,11 +107,18 @@ pub fn locate(doc: &AutoCommit, path: &FieldPath) -> Result<(ObjId, String)> {
     }
 }
 
+/// Whether concurrent writes of a field left different values. The same value written on two
+/// devices (a hamlet merge moved on the hub and on the phone, a typo fixed twice) asks nobody to
+/// choose.
+fn disagree(values: &[(String, ObjId)]) -> bool {
+    values.iter().any(|(v, _)| *v != values[0].0)
+}
+
 pub fn find_conflicts(doc: &mut AutoCommit) -> Result<Vec<Conflict>> {
     let mut found: Vec<(FieldPath, Vec<(String, ObjId)>)> = Vec::new();
     for key in k::HOUSEHOLD_FIELDS {
         let values = all_strs(doc, ROOT, key)?;
-        if values.len() > 1 {
+        if disagree(&values) {
             found.push((FieldPath::household(key), values));
         }
     }
@@ -120,7 +127,7 @@ pub fn find_conflicts(doc: &mut AutoCommit) -> Result<Vec<Conflict>> {
         let obj = req_map(doc, &members, &member)?;
         for key in k::MEMBER_FIELDS {
             let values = all_strs(doc, &obj, key)?;
-            if values.len() > 1 {
+            if disagree(&values) {
                 found.push((FieldPath::member(&MemberId(member.clone()), key), values));
             }
         }

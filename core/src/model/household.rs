@@ -22,6 +22,9 @@ coded_enum! {
         Merged => "merged",
         /// No longer exists (members died or joined other households).
         Dissolved => "dissolved",
+        /// Imported from a list the commune already had (issue 17): not yet confirmed at the
+        /// door. A visit recorded as "registered" confirms it (then `Active`).
+        ToVerify => "to_verify",
     }
 }
 

@@ -33,6 +33,7 @@ labels! {
         MovedAway => "đã chuyển đi", "moved away";
         Merged => "đã gộp vào hộ khác", "merged into another household";
         Dissolved => "không còn", "dissolved";
+        ToVerify => "cần xác minh tại nhà", "to verify at the door";
     }
     ConsentAction {
         Given => "đồng ý", "given";

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 
 use super::common::{action, notice, option, save_failed};
 use super::mask::{mask_id_number, mask_phone};
-use super::view::{ActionView, Lang, Notice, NoticeLevel, OptionView, tr};
-use crate::model::{Household, HouseholdId, MemberId};
+use super::view::{ActionView, Lang, Notice, NoticeLevel, OptionView, shown_lines, tr};
+use crate::model::{Household, HouseholdId, Lifecycle, MemberId};
 use crate::{HouseholdSummary, Register, SearchHit};
 
 /// Households per page.
@@ -59,6 +59,9 @@ pub struct MatchRow {
     pub phone_masked: String,
     /// What matched: "name", "phone" or "ID number", in the chosen language.
     pub matched: String,
+    /// The lines shown under the name: address, masked ID number and phone, what matched; the
+    /// empty ones left out.
+    pub details: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +139,7 @@ impl AreaModel {
             .clone()
             .or_else(|| hamlets.first().map(|h| h.id.clone()))
             .unwrap_or_default();
-        let today = reg.sync_now().date_naive();
+        let today = crate::vietnam_time::local_date(reg.sync_now());
         let all = match scan_hamlet(reg, &commune, &hamlet) {
             Ok(all) => all,
             Err(_) => {
@@ -159,7 +162,11 @@ impl AreaModel {
         let more = all.len() > shown;
         let members: u32 = all.iter().map(|s| s.member_count).sum();
         let pending = all.iter().filter(|s| s.pending_sync).count();
-        let header = vec![
+        let to_verify = all
+            .iter()
+            .filter(|s| s.lifecycle == Lifecycle::ToVerify)
+            .count();
+        let mut header = vec![
             format!("{} {}", all.len(), tr(lang, "hộ", "households")),
             format!("{members} {}", tr(lang, "người", "people")),
             format!(
@@ -172,6 +179,16 @@ impl AreaModel {
                 tr(lang, "hộ chưa đồng bộ", "households not synced")
             ),
         ];
+        if to_verify > 0 {
+            header.push(format!(
+                "{to_verify} {}",
+                tr(
+                    lang,
+                    "hộ cần xác minh tại nhà",
+                    "households to verify at the door"
+                )
+            ));
+        }
         let search_results = if self.query.trim().is_empty() {
             Vec::new()
         } else {
@@ -286,6 +303,13 @@ fn row(s: &HouseholdSummary, lang: Lang, due: Option<NaiveDate>) -> HouseholdRow
             d.format("%d/%m/%Y")
         ));
     }
+    if s.lifecycle == Lifecycle::ToVerify {
+        badges.push(tr(
+            lang,
+            "Từ danh sách của xã: cần xác minh tại nhà",
+            "From the commune's list: to verify at the door",
+        ));
+    }
     if s.pending_sync {
         badges.push(tr(lang, "Chưa đồng bộ", "Not synced"));
     }
@@ -311,7 +335,7 @@ fn match_row(reg: &Register, hit: &SearchHit, lang: Lang) -> MatchRow {
         .summary(&hit.household)
         .map(|s| s.address)
         .unwrap_or_default();
-    MatchRow {
+    let mut row = MatchRow {
         household: hit.household.clone(),
         member: hit.member.clone(),
         name: hit.full_name.clone(),
@@ -329,5 +353,13 @@ fn match_row(reg: &Register, hit: &SearchHit, lang: Lang) -> MatchRow {
             crate::SearchMatch::Phone => tr(lang, "số điện thoại", "phone"),
             crate::SearchMatch::IdNumber => tr(lang, "số định danh", "ID number"),
         },
-    }
+        details: Vec::new(),
+    };
+    row.details = shown_lines(&[
+        &row.address,
+        &row.id_number_masked,
+        &row.phone_masked,
+        &row.matched,
+    ]);
+    row
 }

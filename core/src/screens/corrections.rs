@@ -7,8 +7,8 @@
 //! at once only when the hub never had the household; otherwise it goes to the commune at the
 //! next sync, where a coordinator decides, and the view says where each request stands.
 
-use super::common::{Field, action, issues_of, notice, notice_of, save_failed};
-use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, tr};
+use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::Register;
 use crate::doc::HouseholdField;
 use crate::erasure::{ErasureStep, RequestState};
@@ -41,12 +41,25 @@ enum Pending {
 pub struct CorrectionsView {
     pub title: String,
     pub fields: Vec<FieldView>,
+    /// The commune's hamlets for the `hamlet` field, the household's selected.
+    pub hamlet_options: Vec<OptionView>,
+    /// The current members, each with the corrections that apply to them now.
+    pub members: Vec<CorrectionMemberView>,
     /// The question to confirm, when a destructive action waits.
     pub confirm_question: Option<String>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     /// The household no longer exists on this phone (erased): the shell goes back to the list.
     pub gone: bool,
+}
+
+/// A member on the corrections screen: `remove`, `withdraw_consent` (only while a consent is in
+/// force) and `request_erasure`, each disabled while another action waits for its confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionMemberView {
+    pub id: MemberId,
+    pub name: String,
+    pub actions: Vec<ActionView>,
 }
 
 pub struct CorrectionsModel {
@@ -225,9 +238,57 @@ impl CorrectionsModel {
             Pending::Erase(None) => tr(lang, "Yêu cầu xoá toàn bộ dữ liệu của hộ? Khi xã đồng ý, dữ liệu bị xoá khỏi mọi máy và không thể hoàn tác.", "Request erasure of all of the household's data? Once the commune agrees, it is erased from every device and cannot be undone."),
         });
         let waiting = self.pending.is_some();
+        let hamlet_options = household
+            .as_ref()
+            .and_then(|h| {
+                let hamlets = reg.hamlets(&h.area.commune_code).ok()?;
+                Some(
+                    hamlets
+                        .iter()
+                        .map(|x| option(&x.id, &x.name, x.id == h.area.hamlet_id))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
+        let members = household
+            .as_ref()
+            .map(|h| {
+                h.current_members()
+                    .map(|m| CorrectionMemberView {
+                        id: m.id.clone(),
+                        name: m.full_name.clone(),
+                        actions: vec![
+                            action(
+                                "remove",
+                                lang,
+                                "Không còn ở trong hộ",
+                                "No longer lives here",
+                                !waiting,
+                            ),
+                            action(
+                                "withdraw_consent",
+                                lang,
+                                "Rút lại đồng ý",
+                                "Withdraw consent",
+                                !waiting && h.current_consent(&m.id).is_some(),
+                            ),
+                            action(
+                                "request_erasure",
+                                lang,
+                                "Yêu cầu xoá dữ liệu người này",
+                                "Request erasure of this person's data",
+                                !waiting,
+                            ),
+                        ],
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         CorrectionsView {
             title: tr(lang, "Sửa thông tin", "Corrections"),
             fields,
+            hamlet_options,
+            members,
             confirm_question,
             actions: vec![
                 action("confirm", lang, "Xác nhận", "Confirm", waiting),

@@ -1,5 +1,6 @@
-//! Birth dates as people type them: `1950`, `5/3/1950`, `05-03-1950`, `5-3-1950`, `5.3.1950`,
-//! `1950-03-05`. Day first, as written in Vietnam. A bad date gets a sentence, never a panic.
+//! Dates as people type them: birth dates `1950`, `5/3/1950`, `05-03-1950`, `5-3-1950`,
+//! `5.3.1950`, `1950-03-05`, and calendar dates (a follow-up) in the same forms without the
+//! year-only one. Day first, as written in Vietnam. A bad date gets a sentence, never a panic.
 
 use chrono::NaiveDate;
 
@@ -25,6 +26,35 @@ pub fn parse_birth(text: &str, lang: Lang) -> Result<Option<BirthDate>, String> 
             .map(|y| Some(BirthDate::Year(y)))
             .map_err(|_| bad());
     }
+    parse_day(t)
+        .map(|d| Some(BirthDate::Date(d)))
+        .ok_or_else(bad)
+}
+
+/// A calendar date typed day first (`12/1/2027`, `12-01-2027`, `12.1.2027`) or in the ISO form
+/// (`2027-01-12`); blank is `Ok(None)`. The error is the field message to show.
+pub fn parse_date(text: &str, lang: Lang) -> Result<Option<NaiveDate>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    parse_day(t).map(Some).ok_or_else(|| {
+        tr(
+            lang,
+            "Ngày chưa đúng. Ghi ngày/tháng/năm, ví dụ 12/1/2027.",
+            "The date is not valid. Type day/month/year, e.g. 12/1/2027.",
+        )
+    })
+}
+
+/// A date as the forms show it: `05/03/1950`.
+pub fn show_date(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// Day, month and four-digit year separated by `/`, `-` or `.`, day first unless the year
+/// comes first (the ISO form).
+fn parse_day(t: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
     let numbers: Option<Vec<u32>> = parts
         .iter()
@@ -34,28 +64,23 @@ pub fn parse_birth(text: &str, lang: Lang) -> Result<Option<BirthDate>, String> 
                 .flatten()
         })
         .collect();
-    let Some(&[a, b, c]) = numbers.as_deref() else {
-        return Err(bad());
+    let &[a, b, c] = numbers.as_deref()? else {
+        return None;
     };
     // Year first only when the first part has four digits (the ISO form).
-    let (year, month, day) = if parts[0].len() == 4 {
-        (a, b, c)
-    } else {
-        (c, b, a)
-    };
-    if parts[if parts[0].len() == 4 { 0 } else { 2 }].len() != 4 {
-        return Err(bad());
+    let year_first = parts[0].len() == 4;
+    let (year, month, day) = if year_first { (a, b, c) } else { (c, b, a) };
+    if parts[if year_first { 0 } else { 2 }].len() != 4 {
+        return None;
     }
-    NaiveDate::from_ymd_opt(year as i32, month, day)
-        .map(|d| Some(BirthDate::Date(d)))
-        .ok_or_else(bad)
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// A birth date as the form shows it back: `1950` or `05/03/1950`.
 pub fn show_birth(birth: BirthDate) -> String {
     match birth {
         BirthDate::Year(y) => format!("{y}"),
-        BirthDate::Date(d) => d.format("%d/%m/%Y").to_string(),
+        BirthDate::Date(d) => show_date(d),
     }
 }
 

@@ -6,8 +6,11 @@
 //! `ready` holds what the shell hands to the sync module's `enrol`.
 
 use super::common::{Field, action, notice, option};
+use super::sync_status::error_sentence;
 use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::catalog::admin_units;
+use crate::sync::SyncError;
+use crate::sync::wire::AreaInfo;
 use crate::text::nfc;
 
 const QR_PREFIX: &str = "GOCUA-PAIR:1:";
@@ -52,6 +55,8 @@ pub struct EnrolView {
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     pub ready: Option<EnrolRequest>,
+    /// True once the hub accepted this phone: the shell goes on to the area.
+    pub enrolled: bool,
 }
 
 #[derive(Default)]
@@ -63,6 +68,9 @@ pub struct EnrolModel {
     commune_query: String,
     commune: Option<String>,
     volunteer: String,
+    /// What the hub answered to the last attempt.
+    outcome: Option<Notice>,
+    enrolled: bool,
 }
 
 /// Why a payload was refused: a sentence for the pairing field.
@@ -238,6 +246,9 @@ impl EnrolModel {
     }
 
     pub fn handle(&mut self, event: EnrolEvent) -> EnrolView {
+        if !self.enrolled {
+            self.outcome = None;
+        }
         match event {
             EnrolEvent::Payload(text) => {
                 self.payload = text.trim().to_owned();
@@ -269,6 +280,33 @@ impl EnrolModel {
             }
             EnrolEvent::Volunteer(v) => self.volunteer = nfc(v.trim()),
         }
+        self.view()
+    }
+
+    /// The hub accepted this phone into `area`.
+    pub fn enrolled(&mut self, area: &AreaInfo) -> EnrolView {
+        let n = area.hamlets.len();
+        let (vi, en) = (
+            format!("Đã ghép máy. Địa bàn: {} ({n} thôn/tổ).", area.name),
+            format!(
+                "Enrolled. Area: {} ({n} {}).",
+                area.name,
+                if n == 1 { "hamlet" } else { "hamlets" }
+            ),
+        );
+        self.outcome = Some(notice("enrolled", NoticeLevel::Info, self.lang, &vi, &en));
+        self.enrolled = true;
+        self.view()
+    }
+
+    /// The enrolment failed: what happened and what to do, never the raw error.
+    pub fn failed(&mut self, error: &SyncError) -> EnrolView {
+        let text = error_sentence(error, self.lang);
+        self.outcome = Some(Notice {
+            code: "enrol_failed".into(),
+            severity: NoticeLevel::Error,
+            text,
+        });
         self.view()
     }
 
@@ -356,15 +394,23 @@ impl EnrolModel {
             .as_ref()
             .and_then(|p| plain_http_warning(&p.hub_url, p.pin_sha256.is_some(), lang))
             .into_iter()
+            .chain(self.outcome.clone())
             .collect();
         EnrolView {
             title: tr(lang, "Ghép máy với xã", "Enrol this phone"),
             fields,
             commune_options,
             missing,
-            actions: vec![action("enrol", lang, "Ghép máy", "Enrol", ready.is_some())],
+            actions: vec![action(
+                "enrol",
+                lang,
+                "Ghép máy",
+                "Enrol",
+                ready.is_some() && !self.enrolled,
+            )],
             notices,
             ready,
+            enrolled: self.enrolled,
         }
     }
 }

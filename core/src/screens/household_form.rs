@@ -209,7 +209,7 @@ impl HouseholdFormModel {
                 if !warnings.is_empty() {
                     let codes: Vec<&str> = warnings.iter().map(|w| w.field.as_str()).collect();
                     let note = format!("{ACCEPTED_NOTE_PREFIX} {}", codes.join(", "));
-                    let today = reg.sync_now().date_naive();
+                    let today = crate::vietnam_time::local_date(reg.sync_now());
                     if reg
                         .record_visit(&id, today, VisitOutcome::Registered, Some(note), None)
                         .is_err()

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
 use super::dates::{parse_birth, show_birth};
 use super::mask::{mask_id_number, mask_phone};
-use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, shown_lines, tr};
 use crate::Register;
 use crate::consent_rule::{Purpose, allows};
 use crate::doc::MemberField;
@@ -57,6 +57,9 @@ pub struct MemberRow {
     pub id_number_masked: String,
     pub phone_masked: String,
     pub consent: String,
+    /// The lines shown under the name: relation, masked ID number and phone, consent; the
+    /// empty ones left out.
+    pub details: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,20 +355,30 @@ impl MembersModel {
         let rows = household
             .iter()
             .flat_map(|h| {
-                h.current_members().map(|m| MemberRow {
-                    id: m.id.clone(),
-                    name: m.full_name.clone(),
-                    relation: tr(lang, m.relation.label_vi(), m.relation.label_en()),
-                    id_number_masked: m
-                        .id_number
-                        .as_deref()
-                        .map(mask_id_number)
-                        .unwrap_or_default(),
-                    phone_masked: m.phone.as_deref().map(mask_phone).unwrap_or_default(),
-                    consent: match h.current_consent(&m.id) {
-                        Some(_) => tr(lang, "Đã đồng ý", "Consented"),
-                        None => tr(lang, "Chưa đồng ý", "No consent"),
-                    },
+                h.current_members().map(|m| {
+                    let mut row = MemberRow {
+                        id: m.id.clone(),
+                        name: m.full_name.clone(),
+                        relation: tr(lang, m.relation.label_vi(), m.relation.label_en()),
+                        id_number_masked: m
+                            .id_number
+                            .as_deref()
+                            .map(mask_id_number)
+                            .unwrap_or_default(),
+                        phone_masked: m.phone.as_deref().map(mask_phone).unwrap_or_default(),
+                        consent: match h.current_consent(&m.id) {
+                            Some(_) => tr(lang, "Đã đồng ý", "Consented"),
+                            None => tr(lang, "Chưa đồng ý", "No consent"),
+                        },
+                        details: Vec::new(),
+                    };
+                    row.details = shown_lines(&[
+                        &row.relation,
+                        &row.id_number_masked,
+                        &row.phone_masked,
+                        &row.consent,
+                    ]);
+                    row
                 })
             })
             .collect();

@@ -7,6 +7,7 @@
 //! `view.rs` holds the pieces every view state is made of.
 
 pub mod area;
+pub mod bundles;
 pub mod card;
 pub mod checklist;
 mod common;
@@ -24,5 +25,6 @@ pub mod members;
 pub mod position_text;
 pub mod sync_status;
 pub mod view;
+pub mod visit;
 
 pub use view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};

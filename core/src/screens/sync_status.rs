@@ -28,6 +28,10 @@ pub struct SyncStatusView {
     pub pending_line: String,
     pub refused: Vec<RefusedView>,
     pub sync: ActionView,
+    /// Whether an automatic sync should try again later (with its back-off): what is pending
+    /// was not sent for a reason that may pass (no network, a hub error, a sync cut short). Not
+    /// after a refusal a person must act on (revoked, not enrolled, another hub, an update).
+    pub retry_later: bool,
 }
 
 /// What the shell reports.
@@ -51,6 +55,7 @@ enum Last {
         severity: NoticeLevel,
         details: Vec<String>,
         refused: Vec<RefusedView>,
+        retry_later: bool,
     },
 }
 
@@ -81,6 +86,13 @@ impl SyncStatusModel {
                     severity,
                     details: report_details(report, lang),
                     refused: report.rejected.iter().map(|r| refused(r, lang)).collect(),
+                    // Edits made during the sync, or a session the hub cut short; refused
+                    // households wait for a person, not for another try.
+                    retry_later: match report.outcome {
+                        SessionOutcome::Success => reg.pending_count()? > 0,
+                        SessionOutcome::Partial => false,
+                        SessionOutcome::Cancelled | SessionOutcome::Failed => true,
+                    },
                 }
             }
             SyncStatusEvent::Failed(error) => Last::Done {
@@ -92,6 +104,7 @@ impl SyncStatusModel {
                     "Everything is still kept safely on this phone.",
                 )],
                 refused: Vec::new(),
+                retry_later: worth_retrying(error),
             },
         };
         self.view(reg)
@@ -111,24 +124,33 @@ impl SyncStatusModel {
             (n, Lang::En) => format!("{n} households are waiting to be sent to the commune hub."),
         };
         let running = matches!(self.last, Last::Running(_));
-        let (headline, severity, details, refused) = match &self.last {
+        let (headline, severity, details, refused, retry_later) = match &self.last {
             Last::Never => (
                 tr(lang, "Chưa đồng bộ lần nào.", "Not synced yet."),
                 NoticeLevel::Info,
                 Vec::new(),
                 Vec::new(),
+                false,
             ),
-            Last::Running(line) => (line.clone(), NoticeLevel::Info, Vec::new(), Vec::new()),
+            Last::Running(line) => (
+                line.clone(),
+                NoticeLevel::Info,
+                Vec::new(),
+                Vec::new(),
+                false,
+            ),
             Last::Done {
                 headline,
                 severity,
                 details,
                 refused,
+                retry_later,
             } => (
                 headline.clone(),
                 *severity,
                 details.clone(),
                 refused.clone(),
+                *retry_later,
             ),
         };
         Ok(SyncStatusView {
@@ -144,6 +166,7 @@ impl SyncStatusModel {
                 label: tr(lang, "Đồng bộ ngay", "Sync now"),
                 enabled: !running,
             },
+            retry_later,
         })
     }
 }
@@ -227,6 +250,30 @@ pub fn report_notes(report: &SyncReport, lang: Lang) -> Vec<String> {
             Lang::En => format!(
                 "The commune hub was restored and lacked {} households; this phone sent them again.",
                 report.refilled
+            ),
+        });
+    }
+    if report.bundles_delivered > 0 {
+        out.push(match lang {
+            Lang::Vi => format!(
+                "Đã chuyển {} gói đồng bộ của máy khác lên máy chủ xã; trả lời của xã cần mang về cho các máy đó.",
+                report.bundles_delivered
+            ),
+            Lang::En => format!(
+                "Delivered {} other phones' sync bundles to the commune hub; carry the commune's answers back to those phones.",
+                report.bundles_delivered
+            ),
+        });
+    }
+    if report.bundles_refused > 0 {
+        out.push(match lang {
+            Lang::Vi => format!(
+                "Máy chủ xã từ chối {} gói đồng bộ mang hộ; các máy đó cần tạo gói mới.",
+                report.bundles_refused
+            ),
+            Lang::En => format!(
+                "The commune hub refused {} carried sync bundles; those phones must seal new ones.",
+                report.bundles_refused
             ),
         });
     }
@@ -367,6 +414,19 @@ fn refused(r: &Rejected, lang: Lang) -> RefusedView {
 }
 
 /// A failed sync as a sentence that says what to do.
+/// Whether a failed sync may succeed later by itself (the network, the hub, a cut): the rest
+/// need a person (a new pairing, an update, the commune officer, the phone's storage).
+pub fn worth_retrying(error: &SyncError) -> bool {
+    matches!(
+        error,
+        SyncError::Network(_)
+            | SyncError::Interrupted(_)
+            | SyncError::Protocol(_)
+            | SyncError::Hub(_)
+            | SyncError::Cancelled
+    )
+}
+
 pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
     let (vi, en) = match error {
         SyncError::Network(_) | SyncError::Interrupted(_) => (
@@ -380,6 +440,10 @@ pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
         SyncError::Revoked => (
             "Xã đã thu hồi máy này: dữ liệu của xã trên máy đã được xoá. Liên hệ cán bộ xã để ghép lại.",
             "The commune withdrew this phone: the commune's data on it was erased. Contact the commune officer to pair it again.",
+        ),
+        SyncError::Paused => (
+            "Xã đang tạm dừng máy này: chưa đồng bộ được, dữ liệu trên máy vẫn giữ nguyên. Hỏi cán bộ xã khi nào mở lại.",
+            "The commune has paused this phone: it cannot sync for now, and its data stays on it. Ask the commune officer when it resumes.",
         ),
         SyncError::Unauthorized(_) => (
             "Máy chủ xã không nhận máy này. Liên hệ cán bộ xã.",
@@ -418,6 +482,10 @@ pub fn error_sentence(error: &SyncError, lang: Lang) -> String {
             "Mã ghim chứng chỉ trong mã ghép không đúng dạng. Xin mã ghép mới.",
             "The certificate pin in the pairing code is malformed. Ask for a new pairing code.",
         ),
+        SyncError::Bundle(e) => {
+            let (vi, en) = e.messages();
+            return tr(lang, &vi, &en);
+        }
         SyncError::Core(_) => (
             "Lỗi sổ trên máy này khi đồng bộ.",
             "The register on this phone failed during the sync.",

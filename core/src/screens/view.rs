@@ -29,6 +29,16 @@ impl Lang {
     }
 }
 
+/// The lines a row shows under its title: the parts that say something, in order (an empty
+/// masked phone, say, is no line at all).
+pub(crate) fn shown_lines(parts: &[&str]) -> Vec<String> {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .map(|p| (*p).to_owned())
+        .collect()
+}
+
 /// Picks the sentence of `lang`.
 pub fn tr(lang: Lang, vi: &str, en: &str) -> String {
     lang.pick(vi, en).to_owned()

@@ -301,7 +301,7 @@ pub fn hamlet_exists(conn: &Connection, commune: &str, hamlet_id: &str) -> Resul
     Ok(n > 0)
 }
 
-fn load_in(conn: &Connection, id: &HouseholdId) -> Result<Option<HouseholdDoc>> {
+pub fn load_in(conn: &Connection, id: &HouseholdId) -> Result<Option<HouseholdDoc>> {
     let mut stmt =
         conn.prepare_cached("SELECT bytes FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
     let chunks = stmt

@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -172,6 +172,42 @@ pub(crate) const V7_SQL: &str = "
 ALTER TABLE erased_docs ADD COLUMN proof BLOB;
 ";
 
+/// Version 8: sealed bundles (docs/sync-protocol.md, "Sealed bundles"). `bundle_sealed` keeps
+/// what each bundle carried (`plan`, postcard) until its answer comes back, by a bundle or made
+/// moot by a sync; `bundle_answers` the hub's answers applied here, acknowledged to the hub at
+/// the next bundle or sync; `bundle_carried` the sealed bundles this phone carries for other
+/// phones of its commune (`to_hub`, delivered at its next sync) and the hub's answers to them
+/// (`to_device`, handed back), each dropped to its row once done.
+pub(crate) const V8_SQL: &str = "
+CREATE TABLE bundle_sealed (
+    bundle_id TEXT PRIMARY KEY,
+    peer_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    households INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    plan BLOB NOT NULL,
+    answered_at TEXT,
+    answered_via TEXT
+) WITHOUT ROWID;
+CREATE TABLE bundle_answers (
+    answer_id TEXT PRIMARY KEY,
+    bundle_id TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    applied_at TEXT NOT NULL,
+    acked INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE bundle_carried (
+    bundle_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    party TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    done_at TEXT,
+    outcome TEXT
+) WITHOUT ROWID;
+";
+
 /// The versions before which the query tables were derived by older rules and must be rebuilt
 /// from the documents after the upgrade: 6 (a follow-up settled by a later visit was kept).
 pub(crate) const REINDEX_BELOW: i64 = 6;
@@ -207,6 +243,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<i64> {
     }
     if found < 7 {
         tx.execute_batch(V7_SQL)?;
+    }
+    if found < 8 {
+        tx.execute_batch(V8_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(found)

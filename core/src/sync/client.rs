@@ -5,7 +5,9 @@ use std::cell::RefCell;
 use serde::{Deserialize, Serialize};
 
 use super::area::wipe_after_revocation;
+use super::bundle;
 use super::cancel::{CancelToken, pause_before_retry};
+use super::carry;
 use super::error::SyncError;
 use super::plan::{Outbox, PLAN_SLICE_DOCS, Slice, apply_answer, plan_batch, read_answer};
 use super::reconcile;
@@ -110,6 +112,10 @@ pub struct SyncReport {
     /// Households the hub lacked and that went up again whole: it had been restored from a
     /// backup or rebuilt, and this device refilled it (docs/sync-protocol.md, "Reconciliation").
     pub refilled: u32,
+    /// Other phones' sealed bundles this phone carried and delivered: applied by the hub, and
+    /// refused (their phones seal again).
+    pub bundles_delivered: u32,
+    pub bundles_refused: u32,
 }
 
 /// The result of an enrolment.
@@ -200,6 +206,9 @@ impl Register {
             }
             Ok(())
         })?;
+        // Sealed bundles need the hub's keys before the device leaves coverage; a hub that
+        // cannot exchange them now is asked again at each sync.
+        let _ = bundle::exchange_keys(self, transport, &peer);
         Ok(Enrolment {
             hub_id: answer.hub_id,
             device_id: answer.device_id,
@@ -361,6 +370,13 @@ fn run_sync<R: SharedRegister + ?Sized>(
     if reg.with_register(|r| reconcile::needed(r))? {
         cursor = refill(reg, peer, transport, run)?;
     }
+    // Other phones' bundles first: the hub must hold their changes before this phone sends a
+    // household that holds them.
+    if reg.with_register(|r| carry::carries_any(r))? {
+        let delivered = carry::deliver_carried(reg, transport)?;
+        run.report.bundles_delivered = delivered.applied;
+        run.report.bundles_refused = delivered.refused;
+    }
     let mut outbox = reg.with_register(|r| Outbox::read(r, options.batch_bytes))?;
     let mut total_push = outbox.queue.len() as u64;
     let mut sent_docs = 0u64;
@@ -507,8 +523,51 @@ fn run_sync<R: SharedRegister + ?Sized>(
         run.report.bytes_down += resp.body.len() as u64;
         check_status(&resp)?;
     }
+    bundles_after_sync(reg, peer, transport, cursor, pending_after)?;
     progress.on_progress(Phase::Done, 1, 1);
     Ok(run.report.clone())
+}
+
+/// What a sync settles of sealed bundles: the bundle keys exchanged if they were not, the
+/// answers applied from bundles acknowledged (each ends its session on the hub), and the sealed
+/// bundles made moot when nothing is left pending.
+fn bundles_after_sync<R: SharedRegister + ?Sized>(
+    reg: &R,
+    peer: &Peer,
+    transport: &dyn Transport,
+    cursor: u64,
+    pending_after: u32,
+) -> Result<(), SyncError> {
+    let (keys_due, acks) = reg.with_register(|r| -> Result<_, SyncError> {
+        let conn = r.sync_store().conn();
+        Ok((
+            bundle::keys_due(r)?,
+            bundle::unacked_answers(conn, cursor, pending_after)?,
+        ))
+    })?;
+    if keys_due {
+        // Once a day at most (the area's phones, for handovers), and at once while the hub's
+        // keys are missing: a failure is not the sync's, and the next sync tries again.
+        let _ = reg.with_register(|r| bundle::exchange_keys(r, transport, peer));
+    }
+    let mut acked = Vec::new();
+    for ack in acks {
+        let resp = transport.post(PATH_FINISH, Some(&peer.token), CONTENT_TYPE, encode(&ack))?;
+        if resp.status == 200 {
+            acked.push(ack.session);
+        }
+    }
+    reg.with_register(|r| {
+        let now = r.sync_now();
+        r.sync_store_mut().write(|tx| {
+            bundle::mark_acked(tx, &acked)?;
+            if pending_after == 0 {
+                bundle::settle_by_sync(tx, now)?;
+            }
+            Ok(())
+        })
+    })?;
+    Ok(())
 }
 
 /// Reconciles with the hub (see `reconcile.rs`) and counts it in the report; the cursor is 0
@@ -552,5 +611,7 @@ fn empty_report() -> SyncReport {
         erasures_refused: 0,
         clock_skew_secs: None,
         refilled: 0,
+        bundles_delivered: 0,
+        bundles_refused: 0,
     }
 }

@@ -16,6 +16,12 @@ pub enum SyncError {
         "thiết bị đã bị xã thu hồi, dữ liệu trên máy đã được xoá / this device was revoked by the commune and its data was erased"
     )]
     Revoked,
+    /// The commune paused this device for a while: nothing was sent or received, nothing is
+    /// erased, and it syncs again once resumed.
+    #[error(
+        "xã đã tạm dừng thiết bị này, dữ liệu trên máy vẫn giữ / the commune paused this device; its data stays on it"
+    )]
+    Paused,
     #[error("máy chủ không nhận thiết bị này / the hub refused this device: {0}")]
     Unauthorized(String),
     #[error(
@@ -51,6 +57,8 @@ pub enum SyncError {
     )]
     BadPin,
     #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+    #[error(transparent)]
     Core(#[from] crate::Error),
 }
 
@@ -61,6 +69,7 @@ impl SyncError {
             SyncError::Network(_) | SyncError::Interrupted(_) => "network",
             SyncError::NotEnrolled => "not_enrolled",
             SyncError::Revoked => "revoked",
+            SyncError::Paused => "paused",
             SyncError::Unauthorized(_) => "unauthorized",
             SyncError::PairingInvalid => "pairing_invalid",
             SyncError::Mismatch(_) => "mismatch",
@@ -72,6 +81,7 @@ impl SyncError {
             SyncError::CertificateMismatch => "certificate",
             SyncError::BadHubAddress => "bad_hub_address",
             SyncError::BadPin => "bad_pin",
+            SyncError::Bundle(_) => "bundle",
             SyncError::Core(_) => "local",
         }
     }
@@ -86,6 +96,7 @@ impl SyncError {
             .unwrap_or_else(|| format!("HTTP {status}"));
         match code {
             "revoked" => SyncError::Revoked,
+            "paused" => SyncError::Paused,
             "pairing_invalid" => SyncError::PairingInvalid,
             "protocol_version" => SyncError::ProtocolVersion,
             "hub_changed" => SyncError::HubChanged,

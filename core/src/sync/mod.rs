@@ -19,9 +19,13 @@
 //! ```
 
 mod area;
+mod bundle;
+pub mod bundle_wire;
 mod cancel;
+mod carry;
 mod client;
 mod error;
+mod handover;
 pub mod merge;
 pub mod offer;
 mod plan;
@@ -34,7 +38,10 @@ pub mod wire;
 
 use std::time::Duration;
 
+pub use bundle::{BundleApplied, SealedBundle, SealedInfo};
+pub use bundle_wire::PeerKeys;
 pub use cancel::CancelToken;
+pub use carry::{CarriedInfo, Deliveries, Received, bundle_file_name};
 pub use client::{
     Enrolment, NoProgress, Phase, Progress, SyncOptions, SyncReport, SyncStatus, sync_shared,
 };
@@ -79,6 +86,13 @@ pub fn sync_mutex(
 }
 
 /// An HTTP(S) transport to the hub `register` is enrolled with, with its remembered pin.
+/// Asks the hub for its keys and the area's phones now, over HTTP (see
+/// [`Register::bundle_refresh_peers`]).
+pub fn refresh_peers(register: &mut Register) -> Result<usize, SyncError> {
+    let transport = http_transport(register)?;
+    register.bundle_refresh_peers(&transport)
+}
+
 fn http_transport(register: &Register) -> Result<HttpTransport, SyncError> {
     let peer = register.sync_peer()?.ok_or(SyncError::NotEnrolled)?;
     let tls = TlsOptions {

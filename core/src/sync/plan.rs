@@ -22,7 +22,7 @@ use super::merge::{MergeError, merge_changes, sender_heads};
 use super::reconcile::{META_HUB_GENERATION, lineage_changed, mark_needed};
 use super::state::{self, Peer, Rejected};
 use super::wire::*;
-use crate::doc::HouseholdDoc;
+use crate::doc::{ChangeContext, HouseholdDoc};
 use crate::model::HouseholdId;
 use crate::register::Register;
 use crate::store::Store;
@@ -283,6 +283,11 @@ pub(crate) fn apply_answer(
         .sync_store()
         .meta(META_HUB_GENERATION)?
         .and_then(|g| g.parse().ok());
+    let ctx = ChangeContext {
+        volunteer: reg.identity().volunteer.clone(),
+        device: reg.identity().device.clone(),
+        at: now,
+    };
     reg.sync_store_mut().write(|tx| {
         if let Some(lineage) = &answer.lineage {
             if lineage_changed(known_generation, lineage, batch.request.cursor) {
@@ -293,7 +298,7 @@ pub(crate) fn apply_answer(
         }
         // The area first: what the hub sends below is of the area as it is now.
         if let Some(area) = &answer.area {
-            let change = apply_area(tx, area)?;
+            let change = apply_area(tx, area, &answer.merged_hamlets, &ctx)?;
             out.left_area = change.dropped;
             out.widened = change.widened;
         }

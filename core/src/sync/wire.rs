@@ -83,6 +83,14 @@ pub struct AreaInfo {
     pub hamlets: Vec<HamletInfo>,
 }
 
+/// A retired hamlet and the hamlet that took its households (see
+/// [`SyncResponse::merged_hamlets`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedHamlet {
+    pub from: String,
+    pub into: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HamletInfo {
     pub id: String,
@@ -290,6 +298,27 @@ pub struct SyncResponse {
     /// One proof per entry of `erased`, in order: a tag by which this hub recognises the
     /// erasure as its own when a device tells it back after a restore (see [`ErasureClaim`]).
     pub erased_proofs: Vec<ErasureProof>,
+    /// With `area`: the retired hamlets of the commune merged into one of the area's (issue 17).
+    /// A household the device still holds in `from` moves to `into` on the device instead of
+    /// being dropped, so work not yet sent is kept. After `erased_proofs` for the same reason.
+    pub merged_hamlets: Vec<MergedHamlet>,
+}
+
+/// [`SyncResponse`] as hubs sent it before `merged_hamlets`.
+#[derive(Deserialize)]
+struct SyncResponseBeforeMergedHamlets {
+    session: u64,
+    results: Vec<PushResult>,
+    pull: Vec<PullDoc>,
+    cursor: u64,
+    more: bool,
+    finished: bool,
+    erased: Vec<DocEpoch>,
+    area: Option<AreaInfo>,
+    erase_answers: Option<Vec<EraseAnswer>>,
+    hub_time: Option<i64>,
+    lineage: Option<HubLineage>,
+    erased_proofs: Vec<ErasureProof>,
 }
 
 /// The hub a device talks to, as far as a device can tell (see [`SyncResponse::lineage`]; the
@@ -375,6 +404,23 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
         Ok(answer) => return Ok(answer),
         Err(e) => e,
     };
+    if let Ok(old) = decode::<SyncResponseBeforeMergedHamlets>(body) {
+        return Ok(SyncResponse {
+            session: old.session,
+            results: old.results,
+            pull: old.pull,
+            cursor: old.cursor,
+            more: old.more,
+            finished: old.finished,
+            erased: old.erased,
+            area: old.area,
+            erase_answers: old.erase_answers,
+            hub_time: old.hub_time,
+            lineage: old.lineage,
+            erased_proofs: old.erased_proofs,
+            merged_hamlets: Vec::new(),
+        });
+    }
     if let Ok(old) = decode::<SyncResponseBeforeLineage>(body) {
         return Ok(SyncResponse {
             session: old.session,
@@ -389,6 +435,7 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
             hub_time: old.hub_time,
             lineage: None,
             erased_proofs: Vec::new(),
+            merged_hamlets: Vec::new(),
         });
     }
     if let Ok(old) = decode::<SyncResponseBeforeHubTime>(body) {
@@ -405,6 +452,7 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
             hub_time: None,
             lineage: None,
             erased_proofs: Vec::new(),
+            merged_hamlets: Vec::new(),
         });
     }
     if let Ok(old) = decode::<SyncResponseBeforeEraseAnswers>(body) {
@@ -421,6 +469,7 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
             hub_time: None,
             lineage: None,
             erased_proofs: Vec::new(),
+            merged_hamlets: Vec::new(),
         });
     }
     let old: SyncResponseBeforeArea = decode(body).map_err(|_| e)?;
@@ -437,6 +486,7 @@ pub fn decode_sync_response(body: &[u8]) -> Result<SyncResponse, WireError> {
         hub_time: None,
         lineage: None,
         erased_proofs: Vec::new(),
+        merged_hamlets: Vec::new(),
     })
 }
 
@@ -608,6 +658,52 @@ mod tests {
         let body = encode(&req);
         assert!(body.len() < 32, "empty request is {} bytes", body.len());
         assert_eq!(decode::<SyncRequest>(&body).unwrap(), req);
+    }
+
+    /// A hub of before `merged_hamlets` and a hub of now, read by devices of now and of before.
+    #[test]
+    fn merged_hamlets_travel_last() {
+        let answer = SyncResponse {
+            session: 3,
+            results: vec![],
+            pull: vec![],
+            cursor: 9,
+            more: false,
+            finished: true,
+            erased: vec![],
+            area: Some(AreaInfo {
+                area_id: "a".into(),
+                name: "Cụm Đông".into(),
+                province_code: "01".into(),
+                commune_code: "00004".into(),
+                hamlets: vec![HamletInfo {
+                    id: "thon-moi".into(),
+                    name: "Thôn Mới".into(),
+                }],
+            }),
+            erase_answers: Some(vec![]),
+            hub_time: Some(1_790_000_000),
+            lineage: None,
+            erased_proofs: vec![],
+            merged_hamlets: vec![MergedHamlet {
+                from: "thon-cu".into(),
+                into: "thon-moi".into(),
+            }],
+        };
+        let now = encode(&answer);
+        assert_eq!(decode_sync_response(&now).unwrap(), answer);
+        let device_of_before = decode::<SyncResponseBeforeMergedHamlets>(&now).unwrap();
+        assert_eq!(device_of_before.area, answer.area);
+        // The same answer from a hub of before: the raw body without its last field.
+        let mut raw = postcard::to_stdvec(&SyncResponse {
+            merged_hamlets: vec![],
+            ..answer.clone()
+        })
+        .unwrap();
+        assert_eq!(raw.pop(), Some(0), "an empty list is one byte");
+        let before = zstd::bulk::compress(&raw, 3).unwrap();
+        let read = decode_sync_response(&before).unwrap();
+        assert_eq!((read.area, read.merged_hamlets), (answer.area, vec![]));
     }
 
     #[test]

@@ -1,5 +1,6 @@
-// The iOS app: thin SwiftUI views over GocuaKit's screen models. Not compiled on Linux (no
-// SwiftUI there): GocuaKit holds the logic and is tested with `swift test` (scripts/test-ios.sh).
+// The iOS app: platform adapters (location, background sync, the pairing link, the page
+// observer) and the root flow. Not compiled on Linux (no SwiftUI there): GocuaKit holds the pages
+// and is tested with `swift test` (scripts/test-ios.sh).
 #if canImport(SwiftUI) && canImport(CoreLocation)
 import SwiftUI
 import CoreLocation
@@ -7,13 +8,9 @@ import BackgroundTasks
 import GocuaKit
 import GocuaCore
 
-extension Notification.Name {
-    /// A position (or its failure) was delivered to a model: the register view redraws.
-    static let gocuaLocation = Notification.Name("vn.gocua.location")
-}
-
-/// CoreLocation behind GocuaKit's LocationProvider: one fix per request, best accuracy. The fix is
-/// asked for once the person has answered the permission prompt (asking before gets an error).
+/// CoreLocation behind GocuaKit's LocationProvider: one fix per request, best accuracy, handed to
+/// the core as a `GpsFix`. The fix is asked for once the person has answered the permission prompt
+/// (asking before gets an error). Delegate calls arrive on the main thread (the manager is made there).
 final class CoreLocationProvider: NSObject, LocationProvider, CLLocationManagerDelegate {
     private let manager = CLLocationManager()
     private var pending: ((LocationResult) -> Void)?
@@ -22,7 +19,7 @@ final class CoreLocationProvider: NSObject, LocationProvider, CLLocationManagerD
         pending = done
         switch manager.authorizationStatus {
         case .notDetermined: manager.requestWhenInUseAuthorization() // answered in the callback below
-        case .denied, .restricted: deliver(.unavailable("no permission"))
+        case .denied, .restricted: deliver(.denied)
         default: manager.requestLocation()
         }
     }
@@ -30,59 +27,39 @@ final class CoreLocationProvider: NSObject, LocationProvider, CLLocationManagerD
         guard pending != nil else { return }
         switch m.authorizationStatus {
         case .authorizedWhenInUse, .authorizedAlways: m.requestLocation()
-        case .denied, .restricted: deliver(.unavailable("no permission"))
+        case .denied, .restricted: deliver(.denied)
         default: break
         }
     }
     func locationManager(_ m: CLLocationManager, didUpdateLocations locations: [CLLocation]) {
         guard let l = locations.last else { return }
-        deliver(.fix(Position(lat: l.coordinate.latitude, lon: l.coordinate.longitude, accuracyM: l.horizontalAccuracy, at: l.timestamp)))
+        deliver(.fix(GpsFix(lat: l.coordinate.latitude, lon: l.coordinate.longitude, accuracyM: l.horizontalAccuracy,
+                            fixedAt: l.timestamp, source: .fix)))
     }
     func locationManager(_ m: CLLocationManager, didFailWithError error: Error) {
-        deliver(.unavailable((error as? CLError)?.code == .denied ? "no permission" : "no signal"))
+        deliver((error as? CLError)?.code == .denied ? .denied : .unavailable)
     }
     private func deliver(_ r: LocationResult) {
         guard let done = pending else { return }
         pending = nil
         done(r)
-        NotificationCenter.default.post(name: .gocuaLocation, object: nil)
     }
 }
 
-/// Republishes a model's changes to SwiftUI. Every core call runs on one serial queue off the main
-/// thread (the core serialises calls anyway; a queue keeps them in the order of the taps); the
-/// redraw, and what follows, comes back on the main actor.
-@MainActor final class Screen<Model>: ObservableObject {
-    let model: Model
-    @Published var tick = 0
-    init(_ model: Model) { self.model = model }
-    func run(_ work: @escaping (Model) -> Void, then: (@MainActor () -> Void)? = nil) {
-        let m = model
-        coreQueue.async {
-            work(m)
-            Task { @MainActor in self.tick += 1; then?() }
-        }
+/// A GocuaKit page for SwiftUI: redraws whenever the page says its state changed (always on the
+/// main queue: the pages publish there).
+final class Watched<P: Watchable>: ObservableObject {
+    let page: P
+    init(_ page: P) {
+        self.page = page
+        page.observe { [weak self] in self?.objectWillChange.send() }
     }
-}
-
-/// The one queue of core calls (blocking calls: SQLCipher, the hub).
-let coreQueue = DispatchQueue(label: "vn.gocua.core", qos: .userInitiated)
-
-/// The root's state: whether an enrolled register exists, observed by the root view so the app
-/// goes from enrolment to the area as soon as the hub accepted the phone; and a pairing link that
-/// opened the app, for the enrol view. Changed on the main thread only.
-final class Root: ObservableObject {
-    let state: AppState
-    @Published private(set) var hasRegister: Bool
-    @Published var pairingLink: String?
-    init(state: AppState) { self.state = state; hasRegister = state.hasRegister }
-    func refresh() { hasRegister = state.hasRegister }
 }
 
 @main
 struct GocuaApp: App {
     static let syncTask = "vn.gocua.app.sync"
-    @StateObject private var root: Root
+    @StateObject private var root: Watched<RootPage>
     @Environment(\.scenePhase) private var phase
 
     init() {
@@ -91,15 +68,19 @@ struct GocuaApp: App {
             store: KeychainStore(),
             lang: UserDefaults.standard.string(forKey: "lang") == "en" ? .en : .vi,
             deviceSecure: { KeychainStore.deviceHasPasscode() })
-        try? FileManager.default.createDirectory(at: state.registerURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        _root = StateObject(wrappedValue: Root(state: state))
+        try? FileManager.default.createDirectory(at: state.directory, withIntermediateDirectories: true)
+        _root = StateObject(wrappedValue: Watched(RootPage(app: state)))
         // Sync in the background when the system allows (network available). The register's key
         // needs the owner (Keychain .userPresence): a launch in the background without the register
         // open fails and the task is rescheduled.
         BGTaskScheduler.shared.register(forTaskWithIdentifier: Self.syncTask, using: nil) { task in
-            let sync = SyncScreen(app: state)
-            task.expirationHandler = { sync.cancel() }
-            coreQueue.async { sync.start(); task.setTaskCompleted(success: !sync.running); Self.schedule() }
+            let cancel = SyncCancellation()
+            task.expirationHandler = { cancel.cancel() }
+            CoreQueue.sync.async {
+                let ok = BackgroundSync.run(app: state, cancel: cancel)
+                task.setTaskCompleted(success: ok)
+                Self.schedule()
+            }
         }
     }
 
@@ -117,21 +98,50 @@ struct GocuaApp: App {
     }
 }
 
-/// Enrolment until an enrolled register exists, then the area.
+/// Enrolment until an enrolled register exists, then the register opened and the area. A screen
+/// tree is rebuilt when the language changes (the core's screens speak the register's language).
 struct RootView: View {
-    @ObservedObject var root: Root
+    @ObservedObject var root: Watched<RootPage>
+    @State private var bundleSheet = false
     var body: some View {
-        NavigationView {
-            if root.hasRegister {
-                AreaView(state: root.state)
-            } else {
-                EnrolView(state: root.state, root: root)
+        let r = root.page
+        NavigationStack {
+            Group {
+                if !r.hasRegister {
+                    EnrolScreenView(root: r, link: r.pairingLink)
+                } else if let register = r.register {
+                    AreaScreenView(register: register, root: r)
+                } else {
+                    VStack(spacing: 16) {
+                        SwiftUI.ProgressView()
+                        if let e = r.error { Text(e.message).foregroundColor(.red); Button("↻") { r.open() }.big() }
+                    }.onAppear { r.open() }
+                }
+            }
+            .toolbar { LanguageSwitch(root: r) }
+        }
+        .id(r.app.lang == .en ? "en" : "vi")
+        .environment(\.locale, Locale(identifier: r.app.lang == .en ? "en" : "vi"))
+        // The coordinator's QR code read by the Camera app: gocua://pair?... (URL type `gocua` in
+        // project.yml). Kept until the enrol page takes it; ignored once enrolled. A sealed
+        // bundle (.gocua, document type in project.yml) opens the bundles screen, which reads it.
+        .onOpenURL { r.opened($0) }
+        .onChange(of: r.bundleFile) { if $0 != nil && r.register != nil { bundleSheet = true } }
+        .sheet(isPresented: $bundleSheet) {
+            if let register = r.register {
+                NavigationStack { BundlesScreenView(register: register, root: r) }
             }
         }
-        .environment(\.locale, Locale(identifier: root.state.lang == .en ? "en" : "vi"))
-        // The coordinator's QR code read by the Camera app: gocua://pair?code=...&hub=... (URL type
-        // `gocua` in project.yml). Kept until the enrol view reads it; ignored once enrolled.
-        .onOpenURL { url in if !root.hasRegister { root.pairingLink = url.absoluteString } }
+    }
+}
+
+struct LanguageSwitch: View {
+    let root: RootPage
+    var body: some View {
+        Button(Captions(root.app.lang).languageSwitch) {
+            UserDefaults.standard.set(root.app.lang == .en ? "vi" : "en", forKey: "lang") // kept across launches
+            root.switchLanguage()
+        }
     }
 }
 #endif

@@ -1,17 +1,29 @@
-//! The audit log of every coordinator action in the commune, newest first.
+//! The audit log of every coordinator action in the commune, newest first, in a range of days
+//! (the last 30 by default).
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::i18n::{audit_action, audit_outcome};
+use super::date_range::RangeQuery;
+use super::i18n::{audit_action, audit_outcome, t};
 use super::page::{D, local_time, ok_page, page};
 
-pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
-    page(d, headers, |d, who, lang| {
+/// Days shown by default.
+const DEFAULT_DAYS: i64 = 30;
+
+/// The instant as the audit log stores it.
+fn stored(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub async fn get(State(d): State<D>, Query(q): Query<RangeQuery>, headers: HeaderMap) -> Response {
+    page(d, headers, move |d, who, lang| {
+        let range = q.read(crate::time::local_date(d.now()), DEFAULT_DAYS);
+        let (start, end) = range.instants();
         let rows: Vec<_> = d
             .store()
-            .audit_log(&who.coordinator.commune, 500)?
+            .audit_between(&who.coordinator.commune, &stored(start), &stored(end), 500)?
             .into_iter()
             .map(|e| {
                 minijinja::context! {
@@ -27,7 +39,10 @@ pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
             "audit.html",
             lang,
             who,
-            minijinja::context! { page => "audit", rows => rows },
+            minijinja::context! {
+                page => "audit", rows => rows, range => range.context(),
+                range_action => "/dashboard/audit", notice => range.notice.map(|n| t(lang, n)),
+            },
         )
     })
     .await

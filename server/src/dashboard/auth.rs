@@ -77,7 +77,12 @@ fn cookie_header(d: &Dash, name: &str, value: &str, max_age: Option<i64>) -> Hea
     HeaderValue::from_str(&c).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn login_page(d: &Dash, lang: Lang, status: StatusCode, message: Option<&str>) -> Response {
+pub(super) fn login_page(
+    d: &Dash,
+    lang: Lang,
+    status: StatusCode,
+    message: Option<&str>,
+) -> Response {
     login_page_with(d, lang, status, message, &[])
 }
 
@@ -277,7 +282,7 @@ pub async fn login(
 }
 
 pub async fn logout(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
-    super::page::action(d, headers, body, |d, who, lang, _| {
+    super::page::own_action(d, headers, body, |d, who, lang, _| {
         d.store()
             .delete_session(&who.session.token_hash)
             .map_err(|e: StoreError| PageError::from(e))?;

@@ -14,7 +14,7 @@ use gocua_core::screens::sync_status::{CLOCK_SKEW_TOLERANCE_SECS, skew_duration}
 
 use super::i18n::Lang;
 use super::page::{D, Dash, PageError, action, bad_form, field, redirect, screens_lang};
-use super::quality::hub_edit;
+use super::quality::{hub_edit, seen_seq};
 
 /// Records later than this are in the hub's future.
 fn limit(now: DateTime<Utc>) -> DateTime<Utc> {
@@ -87,9 +87,7 @@ pub async fn correct(
     body: Bytes,
 ) -> Response {
     action(d, headers, body, move |d, who, _lang, form| {
-        let seq: u64 = field(form, "seq")
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(bad_form)?;
+        let seq = seen_seq(form)?;
         let device = field(form, "device").ok_or_else(bad_form)?.to_owned();
         let skew = d
             .store()

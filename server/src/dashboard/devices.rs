@@ -1,5 +1,5 @@
-//! Devices and areas: the commune's hamlet lists per area, its devices, a pairing code with its
-//! QR (SVG drawn on the hub) to enrol a phone, and revocation.
+//! Devices: the commune's devices (moved to another area, revoked), a pairing code with its
+//! QR (SVG drawn on the hub) to enrol a phone, and the codes issued (cancelled while unused).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -9,7 +9,11 @@ use axum::response::Response;
 use super::i18n::{Lang, t};
 use super::page::{D, Dash, PageError, Signed, action, field, local_time, ok_page, page};
 use super::svg;
-use crate::admin::{self, AdminError};
+use crate::admin;
+use crate::store::PairingState;
+
+/// Pairing codes listed on the page, newest first.
+const PAIRINGS_SHOWN: u32 = 100;
 
 fn render(
     d: &Dash,
@@ -27,8 +31,31 @@ fn render(
         .map(|r| {
             minijinja::context! {
                 device_id => r.device_id, volunteer_id => r.volunteer_id, area => r.area_name,
+                area_id => r.area_id, paused => r.paused,
                 revoked => r.revoked, enrolled => local_time(&r.enrolled_at),
                 wiped => r.wiped_at.as_deref().map(local_time),
+            }
+        })
+        .collect();
+    let now = d.now();
+    let pairings: Vec<_> = d
+        .hub
+        .store()
+        .pairings(commune, PAIRINGS_SHOWN)?
+        .into_iter()
+        .map(|p| {
+            let state = match p.state(now) {
+                PairingState::Open => "pairing_open",
+                PairingState::Used => "pairing_used",
+                PairingState::Cancelled => "pairing_cancelled",
+                PairingState::Expired => "pairing_expired",
+            };
+            minijinja::context! {
+                reference => p.reference, volunteer_id => p.volunteer_id, area => p.area_name,
+                issued_by => p.coordinator_id, issued => local_time(&p.created_at),
+                expires => local_time(&p.expires_at), state => state,
+                state_label => t(lang, state), used_by => p.used_by,
+                cancelled_by => p.cancelled_by,
             }
         })
         .collect();
@@ -37,7 +64,6 @@ fn render(
         .map(|a| {
             minijinja::context! {
                 area_id => a.area_id, name => a.name,
-                hamlets => a.hamlets.into_iter().map(|(_, n)| n).collect::<Vec<_>>(),
             }
         })
         .collect();
@@ -46,20 +72,15 @@ fn render(
         "devices.html",
         lang,
         who,
-        minijinja::context! { page => "devices", areas => areas, devices => devices, issued => issued, notice => notice.map(|n| t(lang, n)) },
+        minijinja::context! {
+            page => "devices", areas => areas, devices => devices, pairings => pairings,
+            issued => issued, notice => notice.map(|n| t(lang, n)),
+        },
     )
 }
 
 pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| render(d, who, lang, None, None)).await
-}
-
-fn admin_error(e: AdminError) -> PageError {
-    match e {
-        AdminError::Store(e) => PageError::from(e),
-        AdminError::NotFound(_) => PageError::NotFound,
-        AdminError::Invalid { vi, en } => PageError::Invalid(vi, en),
-    }
 }
 
 pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
@@ -96,10 +117,10 @@ pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respon
             &who.coordinator.coordinator_id,
             &volunteer,
             &area,
-            admin::pairing_hours(hours).map_err(admin_error)?,
+            admin::pairing_hours(hours).map_err(PageError::from)?,
             d.now(),
         )
-        .map_err(admin_error)?;
+        .map_err(PageError::from)?;
         let scheme = if d.tls { "https" } else { "http" };
         let url = format!("{scheme}://{}", host.as_deref().unwrap_or("127.0.0.1:7878"));
         let payload = admin::pairing_qr_payload(&url, &code);
@@ -109,6 +130,22 @@ pub async fn pair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Respon
             qr => svg::qr(&payload), payload => payload,
         };
         render(d, who, lang, Some(issued), None)
+    })
+    .await
+}
+
+pub async fn unpair(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    action(d, headers, body, |d, who, lang, form| {
+        let reference = field(form, "reference").unwrap_or("").to_owned();
+        let coordinator = &who.coordinator.coordinator_id;
+        match admin::cancel_pairing(d.hub.store().as_ref(), coordinator, &reference, d.now()) {
+            Ok(()) => d.audit(who, "device.unpair", &reference, "ok"),
+            Err(e) => {
+                d.audit(who, "device.unpair", &reference, "refused");
+                return Err(PageError::from(e));
+            }
+        }
+        render(d, who, lang, None, Some("pairing_cancelled_ok"))
     })
     .await
 }
@@ -127,9 +164,61 @@ pub async fn revoke(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Resp
             }
             Some(_) => {}
         }
-        admin::revoke(d.hub.store().as_ref(), &device, d.now()).map_err(admin_error)?;
+        admin::revoke(d.hub.store().as_ref(), &device, d.now()).map_err(PageError::from)?;
         d.audit(who, "device.revoke", &device, "ok");
         render(d, who, lang, None, Some("revoked_ok"))
+    })
+    .await
+}
+
+/// Gives a volunteer's device another area of the commune (`hamlet_admin::move_device`).
+pub async fn move_to_area(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    action(d, headers, body, |d, who, lang, form| {
+        let device = field(form, "device").unwrap_or("").to_owned();
+        let area = field(form, "area").unwrap_or("").to_owned();
+        let target = format!("{device} -> {area}");
+        let commune = &who.coordinator.commune;
+        match crate::hamlet_admin::move_device(d.hub.store().as_ref(), commune, &device, &area) {
+            Ok(()) => d.audit(who, "device.move", &target, "ok"),
+            Err(e) => {
+                d.audit(who, "device.move", &target, "refused");
+                return Err(PageError::from(e));
+            }
+        }
+        render(d, who, lang, None, Some("device_moved"))
+    })
+    .await
+}
+
+/// Pauses a volunteer's device or resumes it (`op` = `pause` | `resume`).
+pub async fn pause(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
+    action(d, headers, body, |d, who, lang, form| {
+        let device = field(form, "device").unwrap_or("").to_owned();
+        let pause = match field(form, "op") {
+            Some("pause") => true,
+            Some("resume") => false,
+            _ => return Err(super::page::bad_form()),
+        };
+        let action = if pause {
+            "device.pause"
+        } else {
+            "device.resume"
+        };
+        let commune = &who.coordinator.commune;
+        let store = d.hub.store();
+        match crate::hamlet_admin::pause_device(store.as_ref(), commune, &device, pause, d.now()) {
+            Ok(()) => d.audit(who, action, &device, "ok"),
+            Err(e) => {
+                d.audit(who, action, &device, "refused");
+                return Err(PageError::from(e));
+            }
+        }
+        let notice = if pause {
+            "device_paused"
+        } else {
+            "device_resumed"
+        };
+        render(d, who, lang, None, Some(notice))
     })
     .await
 }

@@ -1,28 +1,47 @@
 //! Exports for the province: households, members (with their checklist) and progress per hamlet,
 //! as CSV (UTF-8 with a byte-order mark, so Excel shows Vietnamese) and as one XLSX workbook.
-//! ID numbers are masked to their last 4 digits, phones to their last 3.
+//! ID numbers are masked to their last 4 digits, phones to their last 3. With a range of days
+//! (`?from=&to=`), households and members are those of the households registered in it; the
+//! progress is the commune's as it stands.
 
 use std::collections::HashMap;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gocua_core::model::{ChecklistItem, ChecklistStatus, Gender, Relation};
 
-use super::i18n::Lang;
+use super::date_range::{DateRange, RangeQuery};
+use super::i18n::{Lang, t};
 use super::page::{D, Dash, PageError, Signed, mask_id_number, mask_phone, ok_page, page};
 
-pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
-    page(d, headers, |d, who, lang| {
+/// Days of the range form before the coordinator chooses (the exports cover everything then).
+const DEFAULT_DAYS: i64 = 7;
+
+pub async fn get(State(d): State<D>, Query(q): Query<RangeQuery>, headers: HeaderMap) -> Response {
+    page(d, headers, move |d, who, lang| {
+        let range = q.read(crate::time::local_date(d.now()), DEFAULT_DAYS);
         ok_page(
             d,
             "exports.html",
             lang,
             who,
-            minijinja::context! { page => "exports" },
+            minijinja::context! {
+                page => "exports", range => range.context(), range_action => "/dashboard/exports",
+                notice => range.notice.map(|n| t(lang, n)),
+                suffix => if range.chosen { format!("?from={}&to={}", range.from, range.to) } else { String::new() },
+            },
         )
     })
     .await
+}
+
+/// Whether a household registered at `created_at` is in `range` (all are without one).
+fn registered_in(range: Option<&DateRange>, created_at: &str) -> bool {
+    range.is_none_or(|r| {
+        chrono::DateTime::parse_from_rfc3339(created_at)
+            .is_ok_and(|t| r.contains(crate::time::local_date(t.to_utc())))
+    })
 }
 
 /// A table: header and rows of cells; `name` is its sheet's name in the reader's language.
@@ -59,10 +78,16 @@ fn hamlet_names(d: &Dash, commune: &str) -> Result<HashMap<String, String>, Page
     Ok(d.store().hamlet_names(commune)?.into_iter().collect())
 }
 
-pub fn households(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
+pub fn households(
+    d: &Dash,
+    who: &Signed,
+    lang: Lang,
+    range: Option<&DateRange>,
+) -> Result<Table, PageError> {
     let commune = &who.coordinator.commune;
     let names = hamlet_names(d, commune)?;
-    let (rows, _) = d.store().households(commune, "", u32::MAX, 0)?;
+    let (mut rows, _) = d.store().households(commune, "", u32::MAX, 0)?;
+    rows.retain(|r| registered_in(range, &r.created_at));
     Ok(Table {
         name: lang.pick("Hộ gia đình", "Households"),
         header: [
@@ -104,9 +129,26 @@ pub fn households(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError
     })
 }
 
-pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
+pub fn members(
+    d: &Dash,
+    who: &Signed,
+    lang: Lang,
+    range: Option<&DateRange>,
+) -> Result<Table, PageError> {
     let commune = &who.coordinator.commune;
     let names = hamlet_names(d, commune)?;
+    let in_range: Option<std::collections::HashSet<String>> = match range {
+        Some(_) => Some(
+            d.store()
+                .households(commune, "", u32::MAX, 0)?
+                .0
+                .into_iter()
+                .filter(|r| registered_in(range, &r.created_at))
+                .map(|r| r.doc_id)
+                .collect(),
+        ),
+        None => None,
+    };
     let mut status: HashMap<(String, String), HashMap<String, String>> = HashMap::new();
     for c in d.store().checklist(commune)? {
         status
@@ -138,6 +180,7 @@ pub fn members(d: &Dash, who: &Signed, lang: Lang) -> Result<Table, PageError> {
         .members(commune)?
         .into_iter()
         .filter(|m| m.shared)
+        .filter(|m| in_range.as_ref().is_none_or(|set| set.contains(&m.doc_id)))
         .map(|m| {
             let items = status.get(&(m.doc_id.clone(), m.member_id.clone()));
             let mut row = vec![
@@ -334,21 +377,32 @@ fn attachment(name: &str, content_type: &'static str, body: Vec<u8>) -> Response
 pub async fn download(
     State(d): State<D>,
     Path(file): Path<String>,
+    Query(q): Query<RangeQuery>,
     headers: HeaderMap,
 ) -> Response {
     page(d, headers, move |d, who, lang| {
-        let date = crate::time::local(d.now()).format("%Y%m%d");
+        let today = crate::time::local_date(d.now());
+        let range = q.read(today, DEFAULT_DAYS);
+        if range.notice.is_some() {
+            return Err(super::page::bad_form());
+        }
+        let range = range.chosen.then_some(range);
+        let range = range.as_ref();
+        let date = match range {
+            Some(r) => format!("{}-{}", r.from.format("%Y%m%d"), r.to.format("%Y%m%d")),
+            None => today.format("%Y%m%d").to_string(),
+        };
         let commune = who.coordinator.commune.clone();
         let resp = match file.as_str() {
             "households.csv" => attachment(
                 &format!("gocua-{commune}-households-{date}.csv"),
                 "text/csv; charset=utf-8",
-                to_csv(&households(d, who, lang)?),
+                to_csv(&households(d, who, lang, range)?),
             ),
             "members.csv" => attachment(
                 &format!("gocua-{commune}-members-{date}.csv"),
                 "text/csv; charset=utf-8",
-                to_csv(&members(d, who, lang)?),
+                to_csv(&members(d, who, lang, range)?),
             ),
             "progress.csv" => attachment(
                 &format!("gocua-{commune}-progress-{date}.csv"),
@@ -357,8 +411,8 @@ pub async fn download(
             ),
             "report.xlsx" => {
                 let tables = [
-                    households(d, who, lang)?,
-                    members(d, who, lang)?,
+                    households(d, who, lang, range)?,
+                    members(d, who, lang, range)?,
                     progress(d, who, lang)?,
                 ];
                 let bytes = to_xlsx(&tables).map_err(|e| {

@@ -12,7 +12,7 @@ use gocua_core::model::MemberId;
 use gocua_core::screens::field_edit::correct_field;
 
 use super::page::{D, PageError, action, bad_form, field, redirect, screens_lang};
-use super::quality::hub_edit;
+use super::quality::{edit_outcome, hub_edit, seen_seq};
 
 pub async fn edit(
     State(d): State<D>,
@@ -21,9 +21,7 @@ pub async fn edit(
     body: Bytes,
 ) -> Response {
     action(d, headers, body, move |d, who, lang, form| {
-        let seq: u64 = field(form, "seq")
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(bad_form)?;
+        let seq = seen_seq(form)?;
         let key = field(form, "key").ok_or_else(bad_form)?.to_owned();
         let value = field(form, "value").unwrap_or_default().to_owned();
         if value.chars().count() > 2_000 {
@@ -49,16 +47,50 @@ pub async fn edit(
             })?;
             Ok(vec![fixed.edit])
         });
-        let outcome = match &result {
-            Ok(()) => "ok",
-            Err(PageError::OtherCommune) => "refused_other_commune",
-            Err(_) => "refused",
-        };
+        let outcome = edit_outcome(&result);
         d.audit(who, "household.edit", &target, outcome);
         result?;
         Ok(redirect(&format!(
             "/dashboard/households/{id}?done=edited#edit"
         )))
+    })
+    .await
+}
+
+/// Moves the household to another hamlet of the commune (how a hamlet is split: a new hamlet on
+/// the Areas page, then its households moved here): a change on the hub in the coordinator's
+/// name, checked like any other; the phones of both hamlets' areas follow at their next sync.
+pub async fn move_hamlet(
+    State(d): State<D>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    action(d, headers, body, move |d, who, _lang, form| {
+        let seq = seen_seq(form)?;
+        let hamlet = field(form, "hamlet").unwrap_or("").to_owned();
+        let known = d
+            .store()
+            .hamlet_names(&who.coordinator.commune)?
+            .iter()
+            .any(|(h, _)| *h == hamlet);
+        let target = format!("{id} -> {hamlet}");
+        if !known {
+            d.audit(who, "household.move", &target, "refused");
+            return Err(PageError::Invalid(
+                "Xã không có thôn này.".into(),
+                "The commune has no such hamlet.".into(),
+            ));
+        }
+        let result = hub_edit(d, who, &id, seq, |_| {
+            Ok(vec![gocua_core::Edit::SetHousehold {
+                field: gocua_core::HouseholdField::Hamlet(hamlet.clone()),
+            }])
+        });
+        let outcome = edit_outcome(&result);
+        d.audit(who, "household.move", &target, outcome);
+        result?;
+        Ok(redirect(&format!("/dashboard/households/{id}?done=moved")))
     })
     .await
 }

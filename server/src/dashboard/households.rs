@@ -208,9 +208,12 @@ fn render(
     let h = for_commune(&whole);
     let history = doc.history().map_err(|_| PageError::Internal)?;
     let conflicts = doc.conflicts().map(|c| c.len()).unwrap_or(0);
-    let hamlet_name = d
-        .store()
-        .hamlet_names(&who.coordinator.commune)?
+    let hamlets = d.store().hamlet_names(&who.coordinator.commune)?;
+    let hamlet_options: Vec<_> = hamlets
+        .iter()
+        .map(|(id, name)| minijinja::context! { id => id, name => name, current => *id == hamlet })
+        .collect();
+    let hamlet_name = hamlets
         .into_iter()
         .find(|(h, _)| *h == hamlet)
         .map(|(_, n)| n)
@@ -303,6 +306,7 @@ fn render(
             card_qr => svg::qr(&payload),
             created => format!("{} · {}", h.created_by, local_time(&h.created_at.to_rfc3339())),
             seq => seq,
+            hamlet_options => hamlet_options,
             notice => notice.map(|n| t(lang, n)),
             warnings => warnings_of(&h, lang, d.now()),
             clock_offers => clock_fix::offers(d, &who.coordinator.commune, &h, lang)?
@@ -327,7 +331,11 @@ pub async fn show(
     headers: HeaderMap,
 ) -> Response {
     page(d, headers, move |d, who, lang| {
-        let notice = (q.done.as_deref() == Some("edited")).then_some("edited");
+        let notice = match q.done.as_deref() {
+            Some("edited") => Some("edited"),
+            Some("moved") => Some("moved"),
+            _ => None,
+        };
         let result = render(d, who, lang, &id, notice);
         if matches!(result, Err(PageError::OtherCommune)) {
             d.audit(who, "household.view", &id, "refused_other_commune");

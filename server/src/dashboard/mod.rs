@@ -8,20 +8,30 @@
 //! a backend, never SQL; its answers come from query tables derived from the documents
 //! ([`crate::projection`]).
 
+pub mod activity;
+pub mod areas;
 pub mod audit;
 pub mod auth;
+pub mod bundles;
 pub mod clock_fix;
+pub mod date_range;
 pub mod devices;
 pub mod erasure;
 pub mod exports;
 pub mod field_edit;
 pub mod households;
 pub mod i18n;
+pub mod import;
+pub mod map;
 pub mod merge;
 pub mod overview;
+pub mod print;
+pub mod province;
 pub mod quality;
 pub mod svg;
 pub mod sync_report;
+pub mod targets;
+pub mod team;
 
 mod page;
 
@@ -58,6 +68,9 @@ async fn set_lang(Path(lang): Path<String>, Query(q): Query<LangQuery>) -> Respo
     resp
 }
 
+/// Bytes of an upload read at most (the import's own limit is far lower).
+const UPLOAD_READ_LIMIT: usize = 256 * 1024 * 1024;
+
 /// The dashboard's routes; empty when the hub's store has no dashboard queries.
 pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
     if hub.store().dashboard().is_none() {
@@ -84,10 +97,43 @@ pub fn router(hub: Arc<Hub>, tls: bool) -> Router {
         .route("/dashboard/households", get(households::list))
         .route("/dashboard/households/{id}", get(households::show))
         .route("/dashboard/households/{id}/edit", post(field_edit::edit))
+        .route(
+            "/dashboard/households/{id}/hamlet",
+            post(field_edit::move_hamlet),
+        )
         .route("/dashboard/households/{id}/clock", post(clock_fix::correct))
         .route("/dashboard/devices", get(devices::get))
         .route("/dashboard/devices/pair", post(devices::pair))
         .route("/dashboard/devices/revoke", post(devices::revoke))
+        .route("/dashboard/devices/unpair", post(devices::unpair))
+        .route("/dashboard/targets", post(targets::post))
+        .route("/dashboard/areas", get(areas::get).post(areas::post))
+        .route("/dashboard/devices/move", post(devices::move_to_area))
+        .route("/dashboard/devices/pause", post(devices::pause))
+        .route("/dashboard/team", get(team::get).post(team::post))
+        .route(
+            "/dashboard/import",
+            get(import::get).post(import::check).layer(
+                // A file over the import's limit is read to the end (up to this) and dropped, so
+                // the browser receives the page that says so.
+                axum::extract::DefaultBodyLimit::max(UPLOAD_READ_LIMIT),
+            ),
+        )
+        .route(
+            "/dashboard/bundles",
+            get(bundles::get)
+                .post(bundles::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(bundles::UPLOAD_LIMIT)),
+        )
+        .route("/dashboard/bundles/{receipt}/answer", get(bundles::answer))
+        .route("/dashboard/import/template.csv", get(import::template))
+        .route("/dashboard/province", get(province::get))
+        .route("/dashboard/import/apply", post(import::apply))
+        .route("/dashboard/team/password", post(team::password))
+        .route("/dashboard/activity", get(activity::get))
+        .route("/dashboard/map", get(map::get))
+        .route("/dashboard/print/hamlet/{hamlet}", get(print::hamlet))
+        .route("/dashboard/print/household/{id}", get(print::household))
         .route("/dashboard/erasure", get(erasure::get))
         .route("/dashboard/erasure/decide", post(erasure::decide))
         .route("/dashboard/erasure/erase", post(erasure::erase))

@@ -42,6 +42,24 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/overview.html"),
     ),
     ("sync.html", include_str!("../../templates/sync.html")),
+    ("print.html", include_str!("../../templates/print.html")),
+    (
+        "activity.html",
+        include_str!("../../templates/activity.html"),
+    ),
+    ("map.html", include_str!("../../templates/map.html")),
+    ("areas.html", include_str!("../../templates/areas.html")),
+    ("team.html", include_str!("../../templates/team.html")),
+    ("import.html", include_str!("../../templates/import.html")),
+    ("bundles.html", include_str!("../../templates/bundles.html")),
+    (
+        "province.html",
+        include_str!("../../templates/province.html"),
+    ),
+    (
+        "range_form.html",
+        include_str!("../../templates/range_form.html"),
+    ),
     ("device.html", include_str!("../../templates/device.html")),
     (
         "sessions.html",
@@ -122,8 +140,12 @@ impl Dash {
                 id => s.coordinator.coordinator_id.clone(),
                 name => s.coordinator.name.clone(),
                 commune => s.coordinator.commune.clone(),
-                commune_name => gocua_core::catalog::admin_units::commune(&s.coordinator.commune).map(|u| u.name.clone()),
+                commune_name => gocua_core::catalog::admin_units::commune(&s.coordinator.commune)
+                    .or_else(|| gocua_core::catalog::admin_units::province(&s.coordinator.commune))
+                    .map(|u| u.name.clone()),
                 csrf => s.session.csrf.clone(),
+                read_only => s.coordinator.role != crate::store::Role::Editor,
+                province => s.coordinator.role == crate::store::Role::Province,
             }),
             ..ctx
         })
@@ -168,6 +190,8 @@ pub enum PageError {
     Forged,
     /// Another commune's data.
     OtherCommune,
+    /// A change asked for by a coordinator who may only read.
+    ReadOnly,
     NotFound,
     /// Input that cannot be used, with a bilingual message.
     Invalid(String, String),
@@ -190,6 +214,7 @@ impl PageError {
             PageError::Expired => StatusCode::UNAUTHORIZED,
             PageError::Forged => StatusCode::FORBIDDEN,
             PageError::OtherCommune => StatusCode::FORBIDDEN,
+            PageError::ReadOnly => StatusCode::FORBIDDEN,
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::Invalid(..) => StatusCode::BAD_REQUEST,
             PageError::Stale => StatusCode::CONFLICT,
@@ -202,6 +227,7 @@ impl PageError {
             PageError::SignIn | PageError::Expired => "err_expired",
             PageError::Forged => "err_forged",
             PageError::OtherCommune => "err_other_commune",
+            PageError::ReadOnly => "err_read_only",
             PageError::NotFound => "err_not_found",
             PageError::Invalid(..) => "err_invalid",
             PageError::Stale => "err_stale",
@@ -249,6 +275,17 @@ pub fn html_response(status: StatusCode, html: String) -> Response {
     );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     resp
+}
+
+impl From<crate::admin::AdminError> for PageError {
+    fn from(e: crate::admin::AdminError) -> Self {
+        use crate::admin::AdminError;
+        match e {
+            AdminError::Store(e) => PageError::from(e),
+            AdminError::NotFound(_) => PageError::NotFound,
+            AdminError::Invalid { vi, en } => PageError::Invalid(vi, en),
+        }
+    }
 }
 
 pub fn redirect(to: &str) -> Response {
@@ -315,6 +352,10 @@ pub async fn page(
     blocking(move || {
         let lang = lang_of(&headers);
         match signed_in(&d, &headers) {
+            // A province's follower has one page: no commune's page is theirs.
+            Ok(who) if who.coordinator.role == crate::store::Role::Province => {
+                redirect("/dashboard/province")
+            }
             Ok(who) => f(&d, &who, lang).unwrap_or_else(|e| error_page(&d, lang, Some(&who), &e)),
             Err(e) => error_page(&d, lang, None, &e),
         }
@@ -322,7 +363,27 @@ pub async fn page(
     .await
 }
 
-/// A form post of a signed-in coordinator: the CSRF token is checked before `f` runs.
+/// The province follower's page: refused to a commune's coordinator.
+pub async fn province_page(
+    d: D,
+    headers: HeaderMap,
+    f: impl FnOnce(&Dash, &Signed, Lang) -> Result<Response, PageError> + Send + 'static,
+) -> Response {
+    blocking(move || {
+        let lang = lang_of(&headers);
+        match signed_in(&d, &headers) {
+            Ok(who) if who.coordinator.role != crate::store::Role::Province => {
+                redirect("/dashboard/")
+            }
+            Ok(who) => f(&d, &who, lang).unwrap_or_else(|e| error_page(&d, lang, Some(&who), &e)),
+            Err(e) => error_page(&d, lang, None, &e),
+        }
+    })
+    .await
+}
+
+/// A form post that changes the commune's data: the CSRF token is checked, then the
+/// coordinator's role (a viewer changes nothing), before `f` runs.
 pub async fn action(
     d: D,
     headers: HeaderMap,
@@ -331,20 +392,63 @@ pub async fn action(
     + Send
     + 'static,
 ) -> Response {
+    checked_post(d, headers, body, true, f).await
+}
+
+/// A form post about the coordinator's own session or settings (signing out, the stale
+/// threshold), open to every role: the CSRF token is checked before `f` runs.
+pub async fn own_action(
+    d: D,
+    headers: HeaderMap,
+    body: Bytes,
+    f: impl FnOnce(&Dash, &Signed, Lang, &[(String, String)]) -> Result<Response, PageError>
+    + Send
+    + 'static,
+) -> Response {
+    checked_post(d, headers, body, false, f).await
+}
+
+async fn checked_post(
+    d: D,
+    headers: HeaderMap,
+    body: Bytes,
+    editors_only: bool,
+    f: impl FnOnce(&Dash, &Signed, Lang, &[(String, String)]) -> Result<Response, PageError>
+    + Send
+    + 'static,
+) -> Response {
     blocking(move || {
         let lang = lang_of(&headers);
-        let who = match signed_in(&d, &headers) {
-            Ok(w) => w,
-            Err(e) => return error_page(&d, lang, None, &e),
-        };
         let form = form(&body);
-        if !same(field(&form, "csrf").unwrap_or(""), &who.session.csrf) {
-            d.audit(&who, "form.refused", "csrf", "refused");
-            return error_page(&d, lang, Some(&who), &PageError::Forged);
+        let csrf = field(&form, "csrf").unwrap_or("");
+        match poster(&d, &headers, csrf, editors_only) {
+            Ok(who) => {
+                f(&d, &who, lang, &form).unwrap_or_else(|e| error_page(&d, lang, Some(&who), &e))
+            }
+            Err((who, e)) => error_page(&d, lang, who.as_deref(), &e),
         }
-        f(&d, &who, lang, &form).unwrap_or_else(|e| error_page(&d, lang, Some(&who), &e))
     })
     .await
+}
+
+/// Who sent a post with the CSRF token `csrf`: signed in, the token of their session, and an
+/// editor when `editors_only`. Refusals are audited.
+pub fn poster(
+    d: &Dash,
+    headers: &HeaderMap,
+    csrf: &str,
+    editors_only: bool,
+) -> Result<Signed, (Option<Box<Signed>>, PageError)> {
+    let who = signed_in(d, headers).map_err(|e| (None, e))?;
+    if !same(csrf, &who.session.csrf) {
+        d.audit(&who, "form.refused", "csrf", "refused");
+        return Err((Some(Box::new(who)), PageError::Forged));
+    }
+    if editors_only && who.coordinator.role != crate::store::Role::Editor {
+        d.audit(&who, "form.refused", "read_only", "refused");
+        return Err((Some(Box::new(who)), PageError::ReadOnly));
+    }
+    Ok(who)
 }
 
 /// Renders a page as a 200 answer.

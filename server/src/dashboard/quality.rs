@@ -21,7 +21,7 @@ use super::page::{
     D, Dash, PageError, Signed, action, bad_form, field, local_time, mask_id_number, mask_phone,
     ok_page, page, redirect, screens_lang,
 };
-use crate::store::StoreError;
+use crate::hub::HubWriteRefused;
 use crate::store::query::HouseholdRow;
 
 #[derive(Serialize)]
@@ -145,6 +145,22 @@ pub fn load_own(
     Ok((doc, rec.seq, rec.hamlet))
 }
 
+/// The household's sequence number the form was drawn at (`seq`): what [`hub_edit`] checks.
+pub fn seen_seq(form: &[(String, String)]) -> Result<u64, PageError> {
+    field(form, "seq")
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(bad_form)
+}
+
+/// A hub edit's outcome as the audit log records it.
+pub fn edit_outcome(result: &Result<(), PageError>) -> &'static str {
+    match result {
+        Ok(()) => "ok",
+        Err(PageError::OtherCommune) => "refused_other_commune",
+        Err(_) => "refused",
+    }
+}
+
 /// Applies edits to a household on the hub, attributed to the coordinator, while no sync
 /// merges documents; refused when the document changed since the coordinator saw it.
 pub fn hub_edit(
@@ -189,24 +205,16 @@ pub fn write_checked(
     seq: u64,
     doc: &mut HouseholdDoc,
 ) -> Result<(), PageError> {
-    let household = doc.read().map_err(|_| PageError::Internal)?;
-    let size = doc.save().len();
-    let report = gocua_core::validate::validate_document(doc, &household, size, d.now());
-    if let Some(issue) = report.errors().next() {
-        return Err(PageError::Invalid(
-            format!("Không lưu được: {}", issue.message_vi),
-            format!("Not saved: {}", issue.message_en),
-        ));
-    }
-    let write =
-        crate::hub::write_of(doc_id, doc, Some(seq), d.now()).map_err(|_| PageError::Internal)?;
     let by = format!("coordinator:{}", who.coordinator.coordinator_id);
-    d.store()
-        .write_hub_doc(&write, &by, d.now())
-        .map_err(|e| match e {
-            StoreError::ChangedMeanwhile { .. } => PageError::Stale,
-            e => PageError::from(e),
-        })
+    crate::hub::write_validated(d.hub.store().as_ref(), doc_id, seq, doc, &by, d.now()).map_err(
+        |e| match e {
+            HubWriteRefused::Invalid { vi, en } => {
+                PageError::Invalid(format!("Không lưu được: {vi}"), format!("Not saved: {en}"))
+            }
+            HubWriteRefused::Stale => PageError::Stale,
+            HubWriteRefused::Store(e) => PageError::from(e),
+        },
+    )
 }
 
 /// An ID number or phone held in more households than this is one row for all of them.

@@ -24,36 +24,20 @@ pub fn progress_bar(done: u64, total: u64, label: &str) -> String {
     )
 }
 
-/// Horizontal bars, one per row: (label, value, of).
-pub fn bar_chart(rows: &[(String, u64, u64)]) -> String {
-    let row_h = 24.0;
-    let label_w = 290.0;
-    let bar_w = 330.0;
-    let height = row_h * rows.len() as f64 + 4.0;
-    let mut out = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {height}" width="100%" role="img">"#,
-        w = label_w + bar_w + 90.0
-    );
-    for (i, (label, value, of)) in rows.iter().enumerate() {
-        let y = i as f64 * row_h + 2.0;
-        let pct = if *of == 0 {
-            0.0
-        } else {
-            *value as f64 / *of as f64
-        };
+/// One row per (label, value, of): the label as text and a progress bar, in a grid that puts
+/// the label above its bar on a narrow screen (a chart drawn as one SVG shrank its text to a few
+/// pixels on a phone).
+pub fn bar_list(rows: &[(String, u64, u64)]) -> String {
+    let mut out = String::from(r#"<div class="bar-list">"#);
+    for (label, value, of) in rows {
+        let pct = (value * 100).checked_div(*of).unwrap_or(0);
         out.push_str(&format!(
-            r##"<text x="{lx}" y="{ty}" font-size="12" text-anchor="end" fill="#123">{label}</text><rect x="{bx}" y="{y}" width="{bar_w}" height="{bh}" fill="#eef2f0"/><rect x="{bx}" y="{y}" width="{w:.1}" height="{bh}" fill="#2d6cdf"/><text x="{vx}" y="{ty}" font-size="12" fill="#123">{value} ({p:.0}%)</text>"##,
-            lx = label_w - 6.0,
-            ty = y + 15.0,
-            label = esc(label),
-            bx = label_w,
-            bh = row_h - 6.0,
-            w = pct * bar_w,
-            vx = label_w + bar_w + 6.0,
-            p = pct * 100.0,
+            r#"<div class="bar-row"><span class="bar-label">{}</span>{}</div>"#,
+            esc(label),
+            progress_bar(*value, *of, &format!("{value} ({pct}%)")),
         ));
     }
-    out.push_str("</svg>");
+    out.push_str("</div>");
     out
 }
 
@@ -137,4 +121,95 @@ pub fn qr(payload: &str) -> String {
             .build(),
         Err(_) => String::new(),
     }
+}
+
+/// A small bar per value (a day's count), for a row of a table; empty days are a thin line.
+pub fn sparkline(values: &[u64]) -> String {
+    bars(values, 3.0)
+}
+
+/// [`sparkline`] with bars `w` wide (a week each on the overview).
+pub fn bars(values: &[u64], w: f64) -> String {
+    let max = values.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let h = 22.0;
+    let mut out = format!(
+        r#"<svg class="spark" viewBox="0 0 {vw} {h}" width="{vw}" height="{h}" role="img" aria-label="{n}">"#,
+        vw = values.len() as f64 * w,
+        n = values.iter().sum::<u64>(),
+    );
+    for (i, v) in values.iter().enumerate() {
+        let bh = if *v == 0 {
+            1.0
+        } else {
+            (*v as f64 / max * (h - 2.0)).max(2.0)
+        };
+        out.push_str(&format!(
+            r##"<rect x="{x}" y="{y:.1}" width="{bw}" height="{bh:.1}" fill="{c}"/>"##,
+            x = i as f64 * w,
+            y = h - bh,
+            bw = w - 1.0,
+            c = if *v == 0 { "#ccd" } else { "#1f7a4d" },
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// A household on the map: where, its colour, a title (no personal data) and its page.
+pub struct MapPoint {
+    pub lat: f64,
+    pub lon: f64,
+    pub colour: &'static str,
+    pub title: String,
+    pub href: String,
+}
+
+/// Households as points, drawn from their own coordinates (no map tiles: it reads offline). An
+/// equirectangular projection at the points' mean latitude, fitted to the frame with a margin;
+/// the frame's width in kilometres is written under it.
+pub fn map(points: &[MapPoint]) -> String {
+    const W: f64 = 800.0;
+    const H: f64 = 560.0;
+    const PAD: f64 = 20.0;
+    if points.is_empty() {
+        return String::new();
+    }
+    let fold = |f: fn(f64, f64) -> f64, init: f64, get: fn(&MapPoint) -> f64| {
+        points.iter().map(get).fold(init, f)
+    };
+    let (south, north) = (
+        fold(f64::min, f64::MAX, |p| p.lat),
+        fold(f64::max, f64::MIN, |p| p.lat),
+    );
+    let (west, east) = (
+        fold(f64::min, f64::MAX, |p| p.lon),
+        fold(f64::max, f64::MIN, |p| p.lon),
+    );
+    let k = ((south + north) / 2.0).to_radians().cos();
+    // At least about 200 m across, so one household is not drawn at an absurd zoom.
+    let span_x = ((east - west) * k).max(0.002);
+    let span_y = (north - south).max(0.002);
+    let scale = ((W - 2.0 * PAD) / span_x).min((H - 2.0 * PAD) / span_y);
+    let cx = (west + east) / 2.0 * k;
+    let cy = (south + north) / 2.0;
+    let mut out = format!(
+        r##"<svg class="map" viewBox="0 0 {W} {H}" width="100%" role="img"><rect x="0" y="0" width="{W}" height="{H}" fill="#f7faf8" stroke="#ccd"/>"##
+    );
+    for p in points {
+        let x = W / 2.0 + (p.lon * k - cx) * scale;
+        let y = H / 2.0 - (p.lat - cy) * scale;
+        out.push_str(&format!(
+            r##"<a href="{href}"><circle cx="{x:.1}" cy="{y:.1}" r="5" fill="{c}" stroke="#fff" stroke-width="1"><title>{t}</title></circle></a>"##,
+            href = esc(&p.href),
+            c = p.colour,
+            t = esc(&p.title),
+        ));
+    }
+    let km = W / scale * 111.32;
+    out.push_str(&format!(
+        r##"<text x="{x}" y="{y}" font-size="13" text-anchor="end" fill="#456">≈ {km:.1} km</text></svg>"##,
+        x = W - 8.0,
+        y = H - 8.0,
+    ));
+    out
 }

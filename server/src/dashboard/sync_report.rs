@@ -3,17 +3,19 @@
 //! recent sessions moved, the last error in words; a session log per device.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use super::date_range::{DateRange, RangeQuery};
 use super::i18n::{Lang, refusal_reason, sync_error, t};
 use super::page::{
-    D, Dash, PageError, Signed, action, ago, field, html_response, local_time, num, ok_page, page,
-    redirect,
+    D, Dash, PageError, Signed, ago, field, html_response, local_time, num, ok_page, own_action,
+    page, redirect,
 };
-use crate::store::query::{RefusalRow, SessionRow};
+use crate::store::query::{DeviceRow, RefusalRow, SessionRow};
 
 /// Hours without a successful sync before a device is highlighted, unless the coordinator set it.
 pub const DEFAULT_STALE_HOURS: u32 = 24;
@@ -137,6 +139,18 @@ fn session_views(rows: Vec<SessionRow>, refusals: &[RefusalRow], lang: Lang) -> 
         .collect()
 }
 
+/// A device not revoked whose last successful sync is older than `threshold_hours` (or never).
+pub fn is_stale(r: &DeviceRow, now: DateTime<Utc>, threshold_hours: u32) -> bool {
+    !r.revoked
+        && !r.paused
+        && r.last_success_at
+            .as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .is_none_or(|t| {
+                (now - t.with_timezone(&Utc)).num_seconds() > i64::from(threshold_hours) * 3600
+            })
+}
+
 pub fn stale_hours(d: &Dash, who: &Signed) -> Result<u32, PageError> {
     Ok(d.store()
         .stale_hours(&who.coordinator.coordinator_id)?
@@ -163,7 +177,7 @@ pub fn outstanding_refusals(
             Some(l) => *l,
             None => {
                 let l = store
-                    .sessions_of(commune, Some(&r.device_id), 1)?
+                    .sessions_of(commune, Some(&r.device_id), ANY_TIME, 1)?
                     .first()
                     .map(|s| s.session_id);
                 latest.insert(r.device_id.clone(), l);
@@ -177,8 +191,20 @@ pub fn outstanding_refusals(
     Ok(out)
 }
 
-/// The sync report's HTML (also used by the benchmark).
-pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
+/// Any time, as `sessions_of` bounds.
+const ANY_TIME: (&str, &str) = ("", "~");
+/// Days of the session log by default: the report's, and a device's.
+const SESSION_DAYS: i64 = 7;
+const DEVICE_SESSION_DAYS: i64 = 30;
+
+/// A range's instants as the sessions' `started_at` is stored.
+fn stored_bounds(range: &DateRange) -> (String, String) {
+    let (start, end) = range.instants();
+    (crate::time::ts(start), crate::time::ts(end))
+}
+
+/// The sync report's HTML (also used by the benchmark); its session log covers `q`'s days.
+pub fn render(d: &Dash, who: &Signed, lang: Lang, q: &RangeQuery) -> Result<String, PageError> {
     let now = d.now();
     let threshold = stale_hours(d, who)?;
     let store = d.store();
@@ -190,10 +216,7 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
         .into_iter()
         .map(|r| {
             let ago = ago(r.last_success_at.as_deref(), now, lang);
-            let stale = !r.revoked
-                && ago
-                    .as_ref()
-                    .is_none_or(|(_, secs)| *secs > threshold as i64 * 3600);
+            let stale = is_stale(&r, now, threshold);
             DeviceView {
                 area: r.area_name,
                 revoked: r.revoked,
@@ -238,7 +261,25 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
         })
         .collect();
     let stale_count = devices.iter().filter(|d| d.stale).count();
-    let sessions = session_views(store.sessions_of(commune, None, 30)?, &refusals, lang);
+    // Sealed bundles delivered in the last days (the Bundles page lists each).
+    let since = now - chrono::Duration::days(SESSION_DAYS);
+    let bundles = d.hub.store().bundles_received(commune, 1000)?;
+    let recent = bundles.iter().filter(|b| b.received_at >= since);
+    let (mut bundles_applied, mut bundles_refused) = (0u32, 0u32);
+    for b in recent {
+        if b.outcome == "applied" {
+            bundles_applied += 1;
+        } else {
+            bundles_refused += 1;
+        }
+    }
+    let range = q.read(crate::time::local_date(now), SESSION_DAYS);
+    let (start, end) = stored_bounds(&range);
+    let sessions = session_views(
+        store.sessions_of(commune, None, (&start, &end), 200)?,
+        &refusals,
+        lang,
+    );
     d.render(
         "sync.html",
         lang,
@@ -255,19 +296,23 @@ pub fn render(d: &Dash, who: &Signed, lang: Lang) -> Result<String, PageError> {
             // hub lacks (docs/sync-protocol.md, "Reconciliation"): synced since = refilled.
             refilled => devices.iter().filter(|d| !d.behind_restore && !d.revoked).map(|d| d.volunteer_id.clone()).collect::<Vec<_>>(),
             sessions => super::page::ser(&sessions),
+            bundles_applied => bundles_applied, bundles_refused => bundles_refused,
+            bundle_days => SESSION_DAYS,
+            range => range.context(), range_action => "/dashboard/sync",
+            notice => range.notice.map(|n| t(lang, n)),
         },
     )
 }
 
-pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
-    page(d, headers, |d, who, lang| {
-        Ok(html_response(StatusCode::OK, render(d, who, lang)?))
+pub async fn get(State(d): State<D>, Query(q): Query<RangeQuery>, headers: HeaderMap) -> Response {
+    page(d, headers, move |d, who, lang| {
+        Ok(html_response(StatusCode::OK, render(d, who, lang, &q)?))
     })
     .await
 }
 
 pub async fn threshold(State(d): State<D>, headers: HeaderMap, body: Bytes) -> Response {
-    action(d, headers, body, |d, who, _lang, form| {
+    own_action(d, headers, body, |d, who, _lang, form| {
         let hours: u32 = field(form, "hours")
             .and_then(|h| h.trim().parse().ok())
             .filter(|h| (1..=24 * 90).contains(h))
@@ -285,8 +330,15 @@ pub async fn threshold(State(d): State<D>, headers: HeaderMap, body: Bytes) -> R
     .await
 }
 
-pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+pub async fn device(
+    State(d): State<D>,
+    Path(id): Path<String>,
+    Query(q): Query<RangeQuery>,
+    headers: HeaderMap,
+) -> Response {
     page(d, headers, move |d, who, lang| {
+        let range = q.read(crate::time::local_date(d.now()), DEVICE_SESSION_DAYS);
+        let (start, end) = stored_bounds(&range);
         if !gocua_core::model::is_valid_id(&id) {
             return Err(PageError::NotFound);
         }
@@ -300,7 +352,7 @@ pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderM
             .refusals_of(&who.coordinator.commune, Some(&id), 2000)?;
         let sessions = session_views(
             d.store()
-                .sessions_of(&who.coordinator.commune, Some(&id), 200)?,
+                .sessions_of(&who.coordinator.commune, Some(&id), (&start, &end), 200)?,
             &refusals,
             lang,
         );
@@ -309,7 +361,11 @@ pub async fn device(State(d): State<D>, Path(id): Path<String>, headers: HeaderM
             "device.html",
             lang,
             who,
-            minijinja::context! { page => "sync", device_id => id, sessions => super::page::ser(&sessions) },
+            minijinja::context! {
+                page => "sync", device_id => id.clone(), sessions => super::page::ser(&sessions),
+                range => range.context(), range_action => format!("/dashboard/sync/device/{id}"),
+                notice => range.notice.map(|n| t(lang, n)),
+            },
         )
     })
     .await

@@ -25,7 +25,7 @@
 //! its own merges (its write lock), so retries only happen between processes.
 
 use chrono::{DateTime, Utc};
-use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
+use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, MergedHamlet, SessionOutcome};
 use serde::Serialize;
 
 use crate::projection::DocRows;
@@ -126,9 +126,32 @@ pub struct DeviceRecord {
     pub volunteer_id: String,
     pub area: AreaInfo,
     pub revoked: bool,
+    /// Paused by the commune: refused at sync until resumed, its data kept on it.
+    pub paused: bool,
     /// Documents it may still push with other devices' changes in them, refilling a hub that
     /// lost writes (docs/sync-protocol.md, "Reconciliation").
     pub refill_budget: u32,
+}
+
+/// A sealed bundle delivered to the hub: by whom, and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BundleReceipt {
+    /// The store's number of this delivery (0 before it is recorded).
+    pub receipt_id: i64,
+    pub bundle_id: String,
+    /// The commune the bundle's header names.
+    pub commune: String,
+    /// The device that sealed it (as its header says, for refused ones).
+    pub device_id: String,
+    pub received_at: DateTime<Utc>,
+    /// `carrier:<device id>`, `dashboard:<login>` or `cli:<login>`.
+    pub via: String,
+    /// `applied`, or the code of the refusal.
+    pub outcome: String,
+    pub session: Option<u64>,
+    pub households: u32,
+    /// Whether its sealed answer is kept to download.
+    pub has_answer: bool,
 }
 
 /// A household document as the hub keeps it.
@@ -166,6 +189,92 @@ pub struct Pairing {
     pub coordinator_id: String,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+}
+
+/// An issued pairing code as the coordinators list it. The code itself is never stored; it is
+/// known by `reference`, the first characters of its hash ([`PAIRING_REFERENCE_LEN`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairingRow {
+    pub reference: String,
+    pub volunteer_id: String,
+    pub area_id: String,
+    pub area_name: String,
+    pub coordinator_id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub used_at: Option<String>,
+    pub used_by: Option<String>,
+    pub cancelled_at: Option<String>,
+    pub cancelled_by: Option<String>,
+}
+
+/// Hex digits of a code's hash that name it in lists and cancellations (48 bits: unique among
+/// a commune's codes in practice, and no help in guessing a code).
+pub const PAIRING_REFERENCE_LEN: usize = 12;
+
+/// What a coordinator may do in the dashboard: an editor runs the campaign (pairing codes,
+/// corrections, merges, erasure decisions, targets); a viewer reads every page and changes
+/// nothing. A role the hub does not know reads as a viewer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Editor,
+    Viewer,
+    /// A province's follower (issue 17): sees each commune's aggregates, no household and no
+    /// person. Their account's commune is the province's code.
+    Province,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+            Role::Province => "province",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Role {
+        match code {
+            "editor" => Role::Editor,
+            "province" => Role::Province,
+            _ => Role::Viewer,
+        }
+    }
+}
+
+/// A coordinator account of a commune, as the team page lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoordinatorRow {
+    pub coordinator_id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at: String,
+    /// Whether a dashboard password is set (an account made without one cannot sign in).
+    pub has_password: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PairingState {
+    Open,
+    Used,
+    Cancelled,
+    Expired,
+}
+
+impl PairingRow {
+    pub fn state(&self, now: DateTime<Utc>) -> PairingState {
+        if self.used_at.is_some() {
+            PairingState::Used
+        } else if self.cancelled_at.is_some() {
+            PairingState::Cancelled
+        } else if crate::time::parse_ts(&self.expires_at) <= now {
+            PairingState::Expired
+        } else {
+            PairingState::Open
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,6 +477,96 @@ pub trait HubStore: Send + Sync {
         commune: &str,
         token_hash: &str,
     ) -> StoreResult<Result<DeviceRecord, RedeemError>>;
+    /// Makes a coordinator an editor or a viewer; false when there is no such coordinator.
+    fn set_coordinator_role(&self, id: &str, role: Role) -> StoreResult<bool>;
+    /// Sets (or with `None` clears) how many households a hamlet of the commune is expected to
+    /// have; false when the commune has no such hamlet.
+    fn set_hamlet_target(
+        &self,
+        commune: &str,
+        hamlet_id: &str,
+        expected: Option<u32>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Retires a hamlet of the commune, merged into `merged_into` or alone; hamlets merged into
+    /// it follow it there. The caller has taken it out of its area first (`put_area`). False
+    /// when the commune has no such hamlet in service. Adding it back to an area revives it.
+    fn retire_hamlet(
+        &self,
+        commune: &str,
+        hamlet_id: &str,
+        merged_into: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// The retired hamlets of the area's commune merged into one of the area's hamlets: sent
+    /// with the area at the start of each session.
+    fn merged_hamlets(&self, area: &AreaInfo) -> StoreResult<Vec<MergedHamlet>>;
+    /// The households (document ids) the hub holds in a hamlet of the commune.
+    fn hamlet_docs(&self, commune: &str, hamlet_id: &str) -> StoreResult<Vec<String>>;
+    /// Keeps a checked import file until its coordinator imports it; files older than `purge_before`
+    /// are deleted on the way.
+    fn put_pending_import(
+        &self,
+        token_hash: &str,
+        coordinator: &str,
+        file: &[u8],
+        at: DateTime<Utc>,
+        purge_before: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Takes (and deletes) a checked import file of `coordinator` kept since `since` or later.
+    fn take_pending_import(
+        &self,
+        token_hash: &str,
+        coordinator: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<u8>>>;
+    /// The commune's coordinator accounts, by id.
+    fn coordinators(&self, commune: &str) -> StoreResult<Vec<CoordinatorRow>>;
+    /// Deletes a coordinator account with its password, web sessions and settings; the audit
+    /// logs keep its id. False when there is no such coordinator.
+    fn remove_coordinator(&self, id: &str) -> StoreResult<bool>;
+    /// Pauses a device (`Some(at)`) or resumes it (`None`); false when there is no such device
+    /// or it is revoked.
+    fn set_device_paused(&self, device_id: &str, at: Option<DateTime<Utc>>) -> StoreResult<bool>;
+
+    // Sealed bundles (docs/sync-protocol.md, "Sealed bundles").
+    /// A device by its id, with its public bundle keys (hex) when it registered them.
+    fn bundle_device(&self, device_id: &str)
+    -> StoreResult<Option<(DeviceRecord, Option<String>)>>;
+    /// The enrolled, not revoked devices of an area that registered bundle keys: (device,
+    /// volunteer, keys).
+    fn bundle_peers(&self, area_id: &str) -> StoreResult<Vec<(String, String, String)>>;
+    /// Records a device's public bundle keys (hex), replacing earlier ones.
+    fn set_bundle_keys(&self, device_id: &str, keys: &str) -> StoreResult<()>;
+    /// Whether a bundle of this id was applied already.
+    fn bundle_applied(&self, bundle_id: &str) -> StoreResult<bool>;
+    /// Records a bundle delivered, applied (with its sealed answer) or refused. An applied
+    /// bundle recorded twice (two carriers delivering it at once) is kept once.
+    fn record_bundle(&self, receipt: &BundleReceipt, answer: Option<&[u8]>) -> StoreResult<()>;
+    /// The bundles of a commune delivered, newest first.
+    fn bundles_received(&self, commune: &str, limit: u32) -> StoreResult<Vec<BundleReceipt>>;
+    /// The sealed answer of a delivery of the commune: (bundle's device, answer).
+    fn bundle_answer(
+        &self,
+        commune: &str,
+        receipt_id: i64,
+    ) -> StoreResult<Option<(String, Vec<u8>)>>;
+    /// Gives a device another area of its commune; the hub forgets which households outside it
+    /// the device holds, as `put_area` does. False when there is no such device.
+    fn move_device(&self, device_id: &str, area_id: &str) -> StoreResult<bool>;
+    /// The commune's pairing codes, newest first: who they were for, and whether each was used,
+    /// cancelled or let expire.
+    fn pairings(&self, commune: &str, limit: u32) -> StoreResult<Vec<PairingRow>>;
+    /// Cancels the commune's unused, uncancelled code known by `reference`; false when there is
+    /// none such. A cancelled code enrols nothing.
+    fn cancel_pairing(
+        &self,
+        commune: &str,
+        reference: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     fn revoke_device(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool>;
     /// Records that a revoked device wiped its register (the first report only); false when the
     /// device is not revoked or already reported.

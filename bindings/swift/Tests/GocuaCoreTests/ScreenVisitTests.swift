@@ -48,10 +48,30 @@ final class ScreenVisitTests: XCTestCase {
         let phone = try GocuaRegister.createEncrypted(
             path: dir.appendingPathComponent("phone.db").path, volunteerId: ready.volunteerId,
             communeCode: ready.communeCode, keys: MemoryKeyStore(), lang: .vi)
-        let area = try phone.enrol(
-            hubUrl: ready.pairing.hubUrl, pairingCode: ready.pairing.code, pinSha256: ready.pairing.pinSha256
-        ).area
-        let hamletId = try XCTUnwrap(area.hamlets.first?.id)
+        // A code the hub never issued: the screen says what to do, the phone is not enrolled.
+        let wrong = EnrolScreen(lang: .vi)
+        _ = wrong.send(event: .payload("GOCUA-PAIR:1:NOPE-NOPE-NO:\(hub.url)"))
+        _ = wrong.send(event: .chooseCommune(commune))
+        _ = wrong.send(event: .volunteer("vol-01"))
+        let stray = try GocuaRegister.createEncrypted(
+            path: dir.appendingPathComponent("stray.db").path, volunteerId: "vol-01",
+            communeCode: commune, keys: MemoryKeyStore(), lang: .vi)
+        let refused = wrong.enrol(register: stray)
+        XCTAssertFalse(refused.enrolled)
+        XCTAssertEqual(refused.notices.last?.text, "Mã ghép không hợp lệ, đã dùng hoặc hết hạn. Xin mã mới.")
+        do {
+            _ = try stray.sync(progress: nil, cancel: nil)
+            XCTFail("a register never enrolled cannot sync")
+        } catch let e as GocuaError {
+            XCTAssertEqual(errorText(error: e, lang: .vi), "Máy này chưa được ghép với máy chủ xã. Quét mã ghép của xã.")
+        }
+
+        let enrolled = enrol.enrol(register: phone)
+        XCTAssertTrue(enrolled.enrolled, enrolled.notices.map(\.text).joined())
+        let said = enrolled.notices.last?.text ?? ""
+        XCTAssertTrue(said.hasPrefix("Đã ghép máy. Địa bàn: ") && said.hasSuffix(" (1 thôn/tổ)."), said)
+        XCTAssertFalse(enrolled.actions.first { $0.id == "enrol" }!.enabled)
+        let hamletId = try XCTUnwrap(phone.hamlets(communeCode: commune).first?.id)
         let sync = SyncScreen(register: phone)
         XCTAssertEqual(try sync.view().headline, "Chưa đồng bộ lần nào.")
         let pulled = try sync.sync(listener: nil, cancel: nil)
@@ -174,6 +194,18 @@ final class ScreenVisitTests: XCTestCase {
         XCTAssertNotNil(corrections.send(event: .removeMember(cuc)).confirmQuestion)
         _ = corrections.send(event: .confirm)
         XCTAssertTrue(try phone.household(householdId: household).members.first { $0.id == cuc }!.removed)
+
+        // Nobody home on the next round: a follow-up, the date as typed.
+        let visit = VisitScreen(register: phone, household: household)
+        _ = try visit.send(event: .chooseOutcome("follow_up_needed"))
+        _ = try visit.send(event: .followUpTyped("31/2/2030"))
+        let noSuchDay = try visit.send(event: .save)
+        XCTAssertFalse(noSuchDay.saved)
+        XCTAssertEqual(noSuchDay.followUp.messages.count, 1)
+        _ = try visit.send(event: .followUpTyped("1/1/2099"))
+        let recorded = try visit.send(event: .save)
+        XCTAssertTrue(recorded.saved, recorded.notices.map(\.text).joined())
+        XCTAssertTrue(recorded.history.first?.contains("hẹn 01/01/2099") ?? false)
 
         // The take-home card carries a QR drawn by the core.
         XCTAssertFalse(try CardScreen(register: phone, household: household).view().qr.modules.isEmpty)

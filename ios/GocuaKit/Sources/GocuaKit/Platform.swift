@@ -26,23 +26,17 @@ public final class KeyStoreAdapter: PlatformKeyStore, @unchecked Sendable {
     public func delete(name: String) throws { try guarded("delete") { try store.remove(name) } }
 }
 
-/// A position from the device: CoreLocation in the app, a fake in tests.
-public struct Position: Equatable, Sendable {
-    public var lat: Double
-    public var lon: Double
-    public var accuracyM: Double
-    public var at: Date
-    public init(lat: Double, lon: Double, accuracyM: Double, at: Date) {
-        self.lat = lat; self.lon = lon; self.accuracyM = accuracyM; self.at = at
-    }
-}
-
+/// What the device's location gave: a fix for the core (`GpsFix`, source `.fix`), or nothing.
 public enum LocationResult: Equatable, Sendable {
-    case fix(Position)
-    case unavailable(String)
+    case fix(GpsFix)
+    /// The volunteer refused the permission (the app offers its settings).
+    case denied
+    /// No fix in time (no signal, indoors).
+    case unavailable
 }
 
-/// One GPS fix on request (the app's implementation wraps CLLocationManager).
+/// One GPS fix on request (the app's implementation wraps CLLocationManager; a fake in tests).
+/// `done` is called on the main queue.
 public protocol LocationProvider: AnyObject {
     func requestFix(_ done: @escaping (LocationResult) -> Void)
 }

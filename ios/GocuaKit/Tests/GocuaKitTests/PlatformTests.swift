@@ -3,62 +3,81 @@ import XCTest
 import GocuaCore
 @testable import GocuaKit
 
-/// The platform rules of the iOS shell that need no device: pairing links, error texts, app lock,
-/// and the root's "enrolled register" flag.
+/// The platform pieces of the iOS shell that need no hub: the core queue, the rows every view
+/// draws, error sentences, the form's draft file.
 final class PlatformTests: XCTestCase {
-    func testPairingLinkOpenedByTheCameraApp() {
-        let p = PairingQr(code: "ABCD-EFGH-JK", hubUrl: "https://hub.xa-00004.vn:8443")
-        XCTAssertEqual(PairingQr.parse("gocua://pair?code=ABCD-EFGH-JK&hub=https%3A%2F%2Fhub.xa-00004.vn%3A8443"), p)
-        XCTAssertEqual(PairingQr.parse("GOCUA://PAIR?hub=https%3A%2F%2Fhub.xa-00004.vn%3A8443&code=ABCD-EFGH-JK"), p)
-        XCTAssertNil(PairingQr.parse("gocua://pair?code=ABCD-EFGH-JK"))
-        XCTAssertNil(PairingQr.parse("gocua://card?code=A&hub=https%3A%2F%2Fh.vn"))
-        XCTAssertNil(PairingQr.parse("gocua://pair?code=A&hub=javascript%3Aalert(1)"))
-        XCTAssertNil(PairingQr.parse("gocua://pair?code=A%20B&hub=https%3A%2F%2Fh.vn"))
-        // the dashboard's text form still reads
-        XCTAssertEqual(PairingQr.parse("GOCUA-PAIR:1:ABCD-EFGH-JK:https://hub.vn"), PairingQr(code: "ABCD-EFGH-JK", hubUrl: "https://hub.vn"))
-
-        let app = AppState(directory: scratch(), store: MemoryStore(), lang: .en)
-        let enrol = EnrolScreen(app: app)
-        enrol.scanned("gocua://pair?code=ABCD-EFGH-JK&hub=https%3A%2F%2Fhub.example")
-        XCTAssertEqual(enrol.pairingCode, "ABCD-EFGH-JK")
-        XCTAssertEqual(enrol.hubUrl, "https://hub.example")
+    func testCoreCallsRunOffTheMainThreadAndAnswerOnIt() {
+        let queue = CoreQueue()
+        var onMain: Bool?
+        var workOnMain: Bool?
+        queue.run({ () -> Int in workOnMain = Thread.isMainThread; return 7 }, then: { v in
+            XCTAssertEqual(v, 7)
+            onMain = Thread.isMainThread
+        })
+        until { onMain != nil }
+        XCTAssertEqual(workOnMain, false)
+        XCTAssertEqual(onMain, true)
     }
 
-    func testErrorsAreTheCoresWordsNotADump() {
-        let t = Texts(.en)
-        let text = Format.error(GocuaError.Network(reason: "connection refused"), t)
-        XCTAssertEqual(text, "Cannot reach the commune hub; it will retry when online.\nconnection refused")
-        XCTAssertFalse(Format.error(GocuaError.NotFound(reason: "no such household"), t).contains("GocuaError"))
-        XCTAssertEqual(Format.error(GocuaError.NotFound(reason: "no such household"), t), "no such household")
-        XCTAssertEqual(GocuaError.Validation(issues: [], reason: "2 problems").reason, "2 problems")
-        XCTAssertEqual(ShownError(GocuaError.Revoked(reason: "revoked"), t).errorDescription,
-                       "The commune revoked this phone: contact the coordinator.\nrevoked")
+    func testRowsCarryTheCoresPieces() {
+        let field = FieldView(key: "birth", label: "Ngày sinh", value: "31/02/1980", hint: "5/3/1950", required: false, enabled: true,
+                              messages: [Notice(code: "a", severity: .warning, text: "w"), Notice(code: "b", severity: .error, text: "e")])
+        let row = Rows.field(field)
+        XCTAssertEqual(row.key, "birth")
+        XCTAssertEqual(row.label, "Ngày sinh")
+        XCTAssertEqual(row.value, "31/02/1980")
+        XCTAssertEqual(row.hint, "5/3/1950")
+        XCTAssertEqual(row.messages.map(\.text), ["w", "e"])
+        XCTAssertEqual(row.tone, .error, "the strongest message colours the field")
+        XCTAssertNil(Rows.field(FieldView(key: "k", label: "", value: "", hint: "", required: true, enabled: false, messages: [])).tone)
+        XCTAssertEqual([row].field("birth"), row)
+        XCTAssertNil([row].field("phone"))
+
+        let actions = Rows.actions([ActionView(id: "save", label: "Lưu", enabled: false), ActionView(id: "cancel", label: "Huỷ", enabled: true)])
+        XCTAssertFalse(actions.enabled("save"))
+        XCTAssertTrue(actions.enabled("cancel"))
+        XCTAssertFalse(actions.enabled("give"), "an action the view lacks is not tappable")
+        XCTAssertEqual(actions.action("save")?.label, "Lưu")
+
+        let options = Rows.options([OptionView(code: "a", label: "A", selected: false), OptionView(code: "b", label: "B", selected: true)])
+        XCTAssertEqual(options.selectedCode, "b")
+        XCTAssertNil(Rows.options([]).selectedCode)
+        XCTAssertEqual(Rows.notice(Notice(code: "x", severity: .info, text: "t")), NoticeRow(code: "x", text: "t", tone: .info))
+        XCTAssertLessThan(Tone.info, Tone.warning)
     }
 
-    func testAPhoneWithoutPasscodeIsRefused() {
-        let app = AppState(directory: scratch(), store: MemoryStore(), lang: .en, deviceSecure: { false })
-        let enrol = EnrolScreen(app: app)
-        XCTAssertTrue(enrol.lockRefusal?.hasPrefix("This phone has no passcode.") ?? false)
-        enrol.volunteerId = "vol-01"
-        enrol.commune = catalogUnit(code: "00004", lang: .en)
-        enrol.hubUrl = "http://127.0.0.1:9"; enrol.pairingCode = "AAAA-BBBB-CC"
-        enrol.submit()
-        guard case .failed(let message) = enrol.state else { return XCTFail("\(enrol.state)") }
-        XCTAssertEqual(message, enrol.lockRefusal)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: app.registerURL.path), "no register is created")
-        XCTAssertNil(AppLock.enrolRefusal(deviceSecure: true, Texts(.vi)))
-        XCTAssertTrue(AppLock.enrolRefusal(deviceSecure: false, Texts(.vi))!.hasPrefix("Điện thoại này chưa đặt mật mã."))
+    func testErrorsAreTheCoresSentencesNotADump() {
+        let network = ShownError(GocuaError.Network(reason: "connection refused 10.0.0.1"), .en)
+        XCTAssertEqual(network.errorDescription, errorText(error: .Network(reason: "connection refused 10.0.0.1"), lang: .en))
+        XCTAssertFalse(network.message.contains("GocuaError"))
+        XCTAssertFalse(network.message.isEmpty)
+        XCTAssertEqual(ShownError(GocuaError.NotFound(reason: "no such household"), .en).message, "no such household")
+        struct Other: Error {}
+        XCTAssertEqual(ShownError(Other(), .en).message, "Unexpected error.")
     }
 
-    func testAFailedEnrolmentLeavesNoEnrolledRegister() {
-        let app = AppState(directory: scratch(), store: MemoryStore(), lang: .en)
-        let enrol = EnrolScreen(app: app)
-        enrol.volunteerId = "vol-01"
-        enrol.commune = catalogUnit(code: "00004", lang: .en)
-        enrol.hubUrl = "http://127.0.0.1:9"; enrol.pairingCode = "AAAA-BBBB-CC" // nothing listens there
-        enrol.submit()
-        guard case .failed = enrol.state else { return XCTFail("\(enrol.state)") }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: app.registerURL.path), "the register was created")
-        XCTAssertFalse(app.hasRegister, "but the root stays on enrolment until the hub accepted the phone")
+    func testTheDraftKeepsTheLastValueOfEachField() throws {
+        let url = scratch().appendingPathComponent("draft.json")
+        let draft = FormDraft(url: url)
+        XCTAssertTrue(draft.isEmpty)
+        draft.record(.chooseHamlet(hamletId: "h1"))
+        draft.record(.set(key: "street", value: "Đội"))
+        draft.record(.set(key: "street", value: "Đội Cấn"))
+        draft.record(.save)
+        draft.record(.gps(fix: fix(accuracy: 5)))
+        XCTAssertEqual(FormDraft(url: url).events, [.chooseHamlet(hamletId: "h1"), .set(key: "street", value: "Đội Cấn")])
+        draft.clear()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
+        XCTAssertTrue(FormDraft(url: url).isEmpty)
+    }
+
+    func testALanguageSwitchReachesTheRegister() throws {
+        let app = AppState(directory: scratch(), store: MemoryStore(), lang: .vi)
+        let root = RootPage(app: app)
+        var told = false
+        root.observe { told = true }
+        root.switchLanguage()
+        until { told }
+        XCTAssertEqual(app.lang, .en)
     }
 }

@@ -14,6 +14,7 @@ use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use postgres::GenericClient;
 
 use super::{PgStore, index, lock_doc, session_row};
+use crate::store::Role;
 use crate::store::query::*;
 use crate::store::{DocWrite, StoreError, StoreResult};
 use crate::time::{parse_ts, ts};
@@ -57,7 +58,7 @@ impl DashboardStore for PgStore {
     fn coordinator_login(&self, id: &str) -> StoreResult<Option<CoordinatorLogin>> {
         self.with(|c| {
             Ok(c.query_opt(
-                "SELECT c.coordinator_id, c.name, c.commune, p.hash FROM coordinators c
+                "SELECT c.coordinator_id, c.name, c.commune, p.hash, c.role FROM coordinators c
                  LEFT JOIN dash_passwords p ON p.coordinator_id = c.coordinator_id WHERE c.coordinator_id = $1",
                 &[&id],
             )?
@@ -66,6 +67,7 @@ impl DashboardStore for PgStore {
                 name: r.get(1),
                 commune: r.get(2),
                 password_hash: r.get(3),
+                role: Role::from_code(&r.get::<_, String>(4)),
             }))
         })
     }
@@ -173,11 +175,21 @@ impl DashboardStore for PgStore {
     }
 
     fn audit_log(&self, commune: &str, n: u32) -> StoreResult<Vec<AuditEntry>> {
+        self.audit_between(commune, "", "~", n)
+    }
+
+    fn audit_between(
+        &self,
+        commune: &str,
+        start: &str,
+        end: &str,
+        n: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
         self.with(|c| {
             Ok(c.query(
                 "SELECT at, coordinator_id, commune, action, target, outcome FROM dash_audit
-                 WHERE commune = $1 ORDER BY id DESC LIMIT $2",
-                &[&commune, &limit(n)],
+                 WHERE commune = $1 AND at >= $2 AND at < $3 ORDER BY id DESC LIMIT $4",
+                &[&commune, &start, &end, &limit(n)],
             )?
             .into_iter()
             .map(|r| AuditEntry {
@@ -193,6 +205,8 @@ impl DashboardStore for PgStore {
     }
 
     fn overview(&self, commune: &str, week_start: NaiveDate) -> StoreResult<Overview> {
+        let monday = week_start;
+        let trend_from = trend_start(monday).format("%Y-%m-%d").to_string();
         let week_start = week_start.format("%Y-%m-%d").to_string();
         self.tx(|tx| {
             // Every number from one snapshot, whatever other hub processes commit meanwhile.
@@ -200,7 +214,7 @@ impl DashboardStore for PgStore {
             let mut o = Overview::default();
             let hamlets: Vec<HamletProgress> = tx
                 .query(
-                    "SELECT hamlet_id, name FROM hamlets WHERE commune = $1 ORDER BY name COLLATE \"C\"",
+                    "SELECT hamlet_id, name FROM hamlets WHERE commune = $1 AND retired_at IS NULL ORDER BY name COLLATE \"C\"",
                     &[&commune],
                 )?
                 .into_iter()
@@ -210,6 +224,12 @@ impl DashboardStore for PgStore {
                     ..Default::default()
                 })
                 .collect();
+            o.to_verify = tx
+                .query_one(
+                    "SELECT COUNT(*) FROM dash_households WHERE commune = $1 AND NOT active AND to_verify",
+                    &[&commune],
+                )?
+                .get::<_, i64>(0) as u64;
             let counts = tx
                 .query(
                     "SELECT hamlet, COUNT(*), COUNT(*) FILTER (WHERE five_skills), COALESCE(SUM(members), 0)::BIGINT
@@ -227,6 +247,31 @@ impl DashboardStore for PgStore {
                 })
                 .collect();
             add_hamlet_counts(&mut o, hamlets, counts);
+            let targets = tx
+                .query(
+                    "SELECT hamlet_id, expected_households FROM hamlet_targets WHERE commune = $1",
+                    &[&commune],
+                )?
+                .into_iter()
+                .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1).max(0) as u64))
+                .collect();
+            let indicators: Vec<&str> = HAMLET_INDICATORS.to_vec();
+            let items = tx
+                .query(
+                    "SELECT hamlet, item, COUNT(*) FROM dash_checklist
+                     WHERE commune = $1 AND achieved AND active AND item = ANY($2) GROUP BY hamlet, item",
+                    &[&commune, &indicators],
+                )?
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.get::<_, String>(0),
+                        r.get::<_, String>(1),
+                        r.get::<_, i64>(2) as u64,
+                    )
+                })
+                .collect();
+            add_hamlet_targets_and_items(&mut o, targets, items);
             o.visits_this_week = tx
                 .query_one(
                     "SELECT COUNT(*) FROM dash_visits WHERE commune = $1 AND date >= $2",
@@ -254,18 +299,53 @@ impl DashboardStore for PgStore {
                  GROUP BY day ORDER BY day",
                 commune,
             )?;
+            let weeks = tx
+                .query(
+                    "SELECT hamlet, created_day, COUNT(*) FROM dash_households
+                     WHERE commune = $1 AND active AND created_day >= $2 GROUP BY hamlet, created_day",
+                    &[&commune, &trend_from],
+                )?
+                .into_iter()
+                .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), r.get::<_, i64>(2) as u64))
+                .collect();
+            add_hamlet_weeks(&mut o, monday, weeks);
             Ok(o)
         })
+    }
+
+    fn household_marks(&self, commune: &str) -> StoreResult<Vec<HouseholdMark>> {
+        self.with(|c| super::activity::household_marks(c, commune))
+    }
+
+    fn activity(
+        &self,
+        commune: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ActivityRow>> {
+        self.with(|c| super::activity::activity(c, commune, from, to))
     }
 
     fn hamlet_names(&self, commune: &str) -> StoreResult<Vec<(String, String)>> {
         self.with(|c| {
             Ok(c.query(
-                "SELECT hamlet_id, name FROM hamlets WHERE commune = $1 ORDER BY name COLLATE \"C\"",
+                "SELECT hamlet_id, name FROM hamlets WHERE commune = $1 AND retired_at IS NULL ORDER BY name COLLATE \"C\"",
                 &[&commune],
             )?
             .into_iter()
             .map(|r| (r.get(0), r.get(1)))
+            .collect())
+        })
+    }
+
+    fn communes(&self) -> StoreResult<Vec<String>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT DISTINCT commune FROM hamlets WHERE retired_at IS NULL ORDER BY commune",
+                &[],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
             .collect())
         })
     }
@@ -288,7 +368,8 @@ impl DashboardStore for PgStore {
             Ok(c.query(
                 "SELECT d.device_id, d.volunteer_id, d.area_id, a.name, d.revoked_at IS NOT NULL, d.enrolled_at,
                         d.last_seen_at, d.last_success_at, d.pending_docs, d.last_error,
-                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0), d.wiped_at, d.clock_skew_secs
+                        COALESCE(s.n, 0), COALESCE(s.docs, 0), COALESCE(s.bytes, 0), d.wiped_at, d.clock_skew_secs,
+                        d.paused_at IS NOT NULL
                  FROM devices d JOIN areas a ON a.area_id = d.area_id
                  LEFT JOIN LATERAL (
                     SELECT COUNT(*) AS n, SUM(docs_up + docs_down)::BIGINT AS docs,
@@ -314,6 +395,7 @@ impl DashboardStore for PgStore {
                 recent_bytes: r.get::<_, i64>(12) as u64,
                 wiped_at: r.get(13),
                 clock_skew_secs: r.get(14),
+                paused: r.get(15),
             })
             .collect())
         })
@@ -333,6 +415,7 @@ impl DashboardStore for PgStore {
         &self,
         commune: &str,
         device: Option<&str>,
+        started: (&str, &str),
         n: u32,
     ) -> StoreResult<Vec<SessionRow>> {
         self.with(|c| {
@@ -341,8 +424,9 @@ impl DashboardStore for PgStore {
                         s.bytes_up, s.docs_down, s.bytes_down, s.rejected, s.pending_before, s.pending_after, s.error
                  FROM sessions s JOIN devices d ON d.device_id = s.device_id JOIN areas a ON a.area_id = d.area_id
                  WHERE a.commune = $1 AND ($2::text IS NULL OR s.device_id = $2)
-                 ORDER BY s.session_id DESC LIMIT $3",
-                &[&commune, &device, &limit(n)],
+                   AND s.started_at >= $3 AND s.started_at < $4
+                 ORDER BY s.session_id DESC LIMIT $5",
+                &[&commune, &device, &started.0, &started.1, &limit(n)],
             )?
             .iter()
             .map(session_row)
@@ -404,6 +488,19 @@ impl DashboardStore for PgStore {
                 .map(household_row)
                 .collect();
             Ok((rows, total as u64))
+        })
+    }
+
+    fn hamlet_households(&self, commune: &str, hamlet: &str) -> StoreResult<Vec<String>> {
+        self.with(|c| {
+            Ok(c.query(
+                "SELECT doc_id FROM dash_households WHERE commune = $1 AND hamlet = $2 AND active
+                 ORDER BY head_fold NULLS FIRST, doc_id",
+                &[&commune, &hamlet],
+            )?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
         })
     }
 

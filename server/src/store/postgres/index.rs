@@ -90,16 +90,18 @@ fn insert_households(
     let search: Vec<&str> = hs().map(|(_, h)| h.search.as_str()).collect();
     let updated_at: Vec<&str> = hs().map(|(_, h)| h.updated_at.as_str()).collect();
     let created_day: Vec<&str> = hs().map(|(_, h)| h.created_day.as_str()).collect();
+    let to_verify: Vec<bool> = hs().map(|(_, h)| h.to_verify).collect();
     c.execute(
         "INSERT INTO dash_households (doc_id, commune, hamlet, created_at, created_by, head_name, head_fold,
-            address, plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day)
+            address, plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day,
+            to_verify)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
             $8::text[], $9::text[], $10::int[], $11::bool[], $12::bool[], $13::int[], $14::int[], $15::text[],
-            $16::text[], $17::text[])",
+            $16::text[], $17::text[], $18::bool[])",
         &[
             &doc_id, &commune, &hamlet, &created_at, &created_by, &head_name, &head_fold, &address,
             &plus_code, &members, &five_skills, &active, &conflicts, &warnings, &search, &updated_at,
-            &created_day,
+            &created_day, &to_verify,
         ],
     )?;
     Ok(())
@@ -160,12 +162,14 @@ fn insert_checklist(
     let set_at: Vec<&str> = cs().map(|(_, _, e)| e.set_at.as_str()).collect();
     let active: Vec<bool> = cs().map(|(_, h, _)| h.active).collect();
     let day: Vec<&str> = cs().map(|(_, _, e)| e.day.as_str()).collect();
+    let set_by: Vec<&str> = cs().map(|(_, _, e)| e.set_by.as_str()).collect();
     c.execute(
-        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day)
+        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day, set_by)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[],
-            $8::text[], $9::bool[], $10::text[])",
+            $8::text[], $9::bool[], $10::text[], $11::text[])",
         &[
             &doc_id, &member_id, &item, &commune, &hamlet, &status, &achieved, &set_at, &active, &day,
+            &set_by,
         ],
     )?;
     Ok(())
@@ -186,10 +190,12 @@ fn insert_visits(
     let visit_id: Vec<&str> = vs().map(|(_, _, v)| v.visit_id.as_str()).collect();
     let commune: Vec<&str> = vs().map(|(_, h, _)| h.commune.as_str()).collect();
     let date: Vec<&str> = vs().map(|(_, _, v)| v.date.as_str()).collect();
+    let volunteer: Vec<&str> = vs().map(|(_, _, v)| v.volunteer.as_str()).collect();
+    let outcome: Vec<&str> = vs().map(|(_, _, v)| v.outcome.as_str()).collect();
     c.execute(
-        "INSERT INTO dash_visits (doc_id, visit_id, commune, date)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])",
-        &[&doc_id, &visit_id, &commune, &date],
+        "INSERT INTO dash_visits (doc_id, visit_id, commune, date, volunteer, outcome)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])",
+        &[&doc_id, &visit_id, &commune, &date, &volunteer, &outcome],
     )?;
     Ok(())
 }

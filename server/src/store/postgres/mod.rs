@@ -32,7 +32,7 @@ use ::postgres::error::SqlState;
 use ::postgres::{GenericClient, Transaction};
 use chrono::{DateTime, Utc};
 use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
-use gocua_core::sync::wire::{AreaInfo, DocEpoch, Head, SessionOutcome};
+use gocua_core::sync::wire::{AreaInfo, DocEpoch, HamletInfo, Head, SessionOutcome};
 use r2d2_postgres::PostgresConnectionManager;
 
 use crate::store::query::SessionRow;
@@ -41,11 +41,16 @@ use crate::time::ts;
 pub(crate) use rows::TxError;
 use rows::{drop_doc_rows, hamlet_ids, lock_seq, write_device_heads};
 
+mod activity;
+mod bundles;
 mod dashboard;
 mod erase_requests;
 mod index;
+mod pairing;
 mod refill;
 mod rows;
+mod targets;
+mod team;
 pub mod tls;
 
 /// The environment variable naming the hub's database when `--database` is not given.
@@ -84,6 +89,46 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (
         8,
         include_str!("../../../migrations/postgres/0008_refill.sql"),
+    ),
+    (
+        9,
+        include_str!("../../../migrations/postgres/0009_pairing_cancel.sql"),
+    ),
+    (
+        10,
+        include_str!("../../../migrations/postgres/0010_hamlet_targets.sql"),
+    ),
+    (
+        11,
+        include_str!("../../../migrations/postgres/0011_activity.sql"),
+    ),
+    (
+        12,
+        include_str!("../../../migrations/postgres/0012_coordinator_role.sql"),
+    ),
+    (
+        13,
+        include_str!("../../../migrations/postgres/0013_activity_indexes.sql"),
+    ),
+    (
+        14,
+        include_str!("../../../migrations/postgres/0014_hamlet_retired.sql"),
+    ),
+    (
+        15,
+        include_str!("../../../migrations/postgres/0015_pending_imports.sql"),
+    ),
+    (
+        16,
+        include_str!("../../../migrations/postgres/0016_to_verify.sql"),
+    ),
+    (
+        17,
+        include_str!("../../../migrations/postgres/0017_device_paused.sql"),
+    ),
+    (
+        18,
+        include_str!("../../../migrations/postgres/0018_bundles.sql"),
     ),
 ];
 
@@ -265,14 +310,16 @@ fn area_of(c: &mut impl GenericClient, area_id: &str) -> Result<Option<AreaInfo>
         return Ok(None);
     };
     let hamlets: String = row.get(3);
-    let hamlets = serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
-        what: "area hamlets",
-    })?;
+    let hamlets: Vec<HamletInfo> =
+        serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
+            what: "area hamlets",
+        })?;
+    let commune_code: String = row.get(2);
     Ok(Some(AreaInfo {
         area_id: area_id.to_owned(),
         name: row.get(0),
         province_code: row.get(1),
-        commune_code: row.get(2),
+        commune_code,
         hamlets,
     }))
 }
@@ -284,7 +331,8 @@ fn device_by(
 ) -> Result<Option<DeviceRecord>, TxError> {
     let Some(row) = c.query_opt(
         &format!(
-            "SELECT device_id, volunteer_id, area_id, revoked_at IS NOT NULL, refill_budget FROM devices WHERE {column} = $1"
+            "SELECT device_id, volunteer_id, area_id, revoked_at IS NOT NULL, refill_budget, paused_at IS NOT NULL
+             FROM devices WHERE {column} = $1"
         ),
         &[&key],
     )?
@@ -298,6 +346,7 @@ fn device_by(
         volunteer_id: row.get(1),
         area,
         revoked: row.get(3),
+        paused: row.get(5),
         refill_budget: row.get::<_, i32>(4).max(0) as u32,
     }))
 }
@@ -469,7 +518,8 @@ impl HubStore for PgStore {
             for h in &area.hamlets {
                 tx.execute(
                     "INSERT INTO hamlets (commune, hamlet_id, name) VALUES ($1, $2, $3)
-                     ON CONFLICT (commune, hamlet_id) DO UPDATE SET name = $3",
+                     ON CONFLICT (commune, hamlet_id)
+                     DO UPDATE SET name = $3, retired_at = NULL, merged_into = NULL",
                     &[&area.commune_code, &h.id, &h.name],
                 )?;
             }
@@ -513,7 +563,7 @@ impl HubStore for PgStore {
         self.tx(|tx| {
             // The code's row stays locked until commit: two hubs redeeming it at once, one wins.
             let Some(row) = tx.query_opt(
-                "SELECT volunteer_id, area_id, expires_at, used_at FROM pairing_codes WHERE code_hash = $1 FOR UPDATE",
+                "SELECT volunteer_id, area_id, expires_at, COALESCE(used_at, cancelled_at) FROM pairing_codes WHERE code_hash = $1 FOR UPDATE",
                 &[&code_hash],
             )?
             else {
@@ -551,9 +601,161 @@ impl HubStore for PgStore {
                 volunteer_id: volunteer_id.to_owned(),
                 area,
                 revoked: false,
+                paused: false,
                 refill_budget: 0,
             }))
         })
+    }
+
+    fn set_coordinator_role(&self, id: &str, role: Role) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE coordinators SET role = $2 WHERE coordinator_id = $1",
+                &[&id, &role.code()],
+            )? > 0)
+        })
+    }
+
+    fn retire_hamlet(
+        &self,
+        commune: &str,
+        hamlet_id: &str,
+        merged_into: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.tx(|tx| team::retire_hamlet(tx, commune, hamlet_id, merged_into, at))
+    }
+
+    fn merged_hamlets(&self, area: &AreaInfo) -> StoreResult<Vec<MergedHamlet>> {
+        self.with(|c| team::merged_into_area(c, &area.commune_code, &area.hamlets))
+    }
+
+    fn hamlet_docs(&self, commune: &str, hamlet_id: &str) -> StoreResult<Vec<String>> {
+        self.with(|c| team::hamlet_docs(c, commune, hamlet_id))
+    }
+
+    fn put_pending_import(
+        &self,
+        token_hash: &str,
+        coordinator: &str,
+        file: &[u8],
+        at: DateTime<Utc>,
+        purge_before: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.tx(|tx| {
+            tx.execute("DELETE FROM pending_imports WHERE created_at < $1", &[&ts(purge_before)])?;
+            tx.execute(
+                "INSERT INTO pending_imports (token_hash, coordinator_id, created_at, file) VALUES ($1, $2, $3, $4)",
+                &[&token_hash, &coordinator, &ts(at), &file],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn take_pending_import(
+        &self,
+        token_hash: &str,
+        coordinator: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.with(|c| {
+            Ok(c.query_opt(
+                "DELETE FROM pending_imports WHERE token_hash = $1 AND coordinator_id = $2 AND created_at >= $3 RETURNING file",
+                &[&token_hash, &coordinator, &ts(since)],
+            )?
+            .map(|r| r.get(0)))
+        })
+    }
+
+    fn coordinators(&self, commune: &str) -> StoreResult<Vec<CoordinatorRow>> {
+        self.with(|c| team::coordinators(c, commune))
+    }
+
+    fn remove_coordinator(&self, id: &str) -> StoreResult<bool> {
+        self.tx(|tx| team::remove_coordinator(tx, id))
+    }
+
+    fn bundle_device(
+        &self,
+        device_id: &str,
+    ) -> StoreResult<Option<(DeviceRecord, Option<String>)>> {
+        self.with(|c| {
+            let Some(device) = device_by(c, "device_id", device_id)? else {
+                return Ok(None);
+            };
+            Ok(Some((device, bundles::bundle_keys(c, device_id)?)))
+        })
+    }
+
+    fn bundle_peers(&self, area_id: &str) -> StoreResult<Vec<(String, String, String)>> {
+        self.with(|c| bundles::bundle_peers(c, area_id))
+    }
+
+    fn set_bundle_keys(&self, device_id: &str, keys: &str) -> StoreResult<()> {
+        self.with(|c| bundles::set_bundle_keys(c, device_id, keys))
+    }
+
+    fn bundle_applied(&self, bundle_id: &str) -> StoreResult<bool> {
+        self.with(|c| bundles::bundle_applied(c, bundle_id))
+    }
+
+    fn record_bundle(&self, receipt: &BundleReceipt, answer: Option<&[u8]>) -> StoreResult<()> {
+        self.with(|c| bundles::record_bundle(c, receipt, answer))
+    }
+
+    fn bundles_received(&self, commune: &str, limit: u32) -> StoreResult<Vec<BundleReceipt>> {
+        self.with(|c| bundles::bundles_received(c, commune, limit))
+    }
+
+    fn bundle_answer(
+        &self,
+        commune: &str,
+        receipt_id: i64,
+    ) -> StoreResult<Option<(String, Vec<u8>)>> {
+        self.with(|c| bundles::bundle_answer(c, commune, receipt_id))
+    }
+
+    fn set_device_paused(&self, device_id: &str, at: Option<DateTime<Utc>>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE devices SET paused_at = $2 WHERE device_id = $1 AND revoked_at IS NULL",
+                &[&device_id, &at.map(ts)],
+            )? > 0)
+        })
+    }
+
+    fn move_device(&self, device_id: &str, area_id: &str) -> StoreResult<bool> {
+        self.tx(|tx| {
+            let Some(area) = area_of(tx, area_id)? else {
+                return Ok(false);
+            };
+            team::move_device(tx, device_id, &area)
+        })
+    }
+
+    fn set_hamlet_target(
+        &self,
+        commune: &str,
+        hamlet_id: &str,
+        expected: Option<u32>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.with(|c| targets::set_hamlet_target(c, commune, hamlet_id, expected, by, at))
+    }
+
+    fn pairings(&self, commune: &str, limit: u32) -> StoreResult<Vec<PairingRow>> {
+        self.with(|c| pairing::pairings(c, commune, limit))
+    }
+
+    fn cancel_pairing(
+        &self,
+        commune: &str,
+        reference: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.with(|c| pairing::cancel_pairing(c, commune, reference, by, at))
     }
 
     fn revoke_device(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {

@@ -6,6 +6,7 @@ use gocua_core::sync::merge::{heads_from_blob, heads_to_blob};
 use rusqlite::{OptionalExtension, params};
 
 use super::{SqliteStore, check_seq, index, session_row};
+use crate::store::Role;
 use crate::store::query::*;
 use crate::store::{DocWrite, StoreResult};
 use crate::time::{parse_ts, ts};
@@ -46,7 +47,7 @@ impl DashboardStore for SqliteStore {
     fn coordinator_login(&self, id: &str) -> StoreResult<Option<CoordinatorLogin>> {
         self.with(|c| {
             Ok(c.query_row(
-                "SELECT c.coordinator_id, c.name, c.commune, p.hash FROM coordinators c
+                "SELECT c.coordinator_id, c.name, c.commune, p.hash, c.role FROM coordinators c
                  LEFT JOIN dash_passwords p ON p.coordinator_id = c.coordinator_id WHERE c.coordinator_id = ?1",
                 [id],
                 |r| {
@@ -55,6 +56,7 @@ impl DashboardStore for SqliteStore {
                         name: r.get(1)?,
                         commune: r.get(2)?,
                         password_hash: r.get(3)?,
+                        role: Role::from_code(&r.get::<_, String>(4)?),
                     })
                 },
             )
@@ -157,12 +159,23 @@ impl DashboardStore for SqliteStore {
     }
 
     fn audit_log(&self, commune: &str, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        self.audit_between(commune, "", "~", limit)
+    }
+
+    fn audit_between(
+        &self,
+        commune: &str,
+        start: &str,
+        end: &str,
+        limit: u32,
+    ) -> StoreResult<Vec<AuditEntry>> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT at, coordinator_id, commune, action, target, outcome FROM dash_audit WHERE commune = ?1 ORDER BY id DESC LIMIT ?2",
+                "SELECT at, coordinator_id, commune, action, target, outcome FROM dash_audit
+                 WHERE commune = ?1 AND at >= ?2 AND at < ?3 ORDER BY id DESC LIMIT ?4",
             )?;
             let rows = stmt
-                .query_map(params![commune, limit], |r| {
+                .query_map(params![commune, start, end, limit], |r| {
                     Ok(AuditEntry {
                         at: r.get(0)?,
                         coordinator_id: r.get(1)?,
@@ -183,7 +196,7 @@ impl DashboardStore for SqliteStore {
             let mut o = Overview::default();
             let hamlets: Vec<HamletProgress> = {
                 let mut stmt = tx.prepare_cached(
-                    "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 ORDER BY name",
+                    "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 AND retired_at IS NULL ORDER BY name",
                 )?;
                 stmt.query_map([commune], |r| {
                     Ok(HamletProgress {
@@ -211,6 +224,37 @@ impl DashboardStore for SqliteStore {
                     .collect::<rusqlite::Result<Vec<_>>>()?;
                 add_hamlet_counts(&mut o, hamlets, rows);
             }
+            o.to_verify = tx.query_row(
+                "SELECT COUNT(*) FROM dash_households WHERE commune = ?1 AND active = 0 AND to_verify = 1",
+                [commune],
+                |r| r.get::<_, i64>(0),
+            )? as u64;
+            {
+                let targets = tx
+                    .prepare_cached(
+                        "SELECT hamlet_id, expected_households FROM hamlet_targets WHERE commune = ?1",
+                    )?
+                    .query_map([commune], |r| {
+                        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?.max(0) as u64))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                let indicators = serde_json::to_string(&HAMLET_INDICATORS).unwrap_or_default();
+                let items = tx
+                    .prepare_cached(
+                        "SELECT hamlet, item, COUNT(*) FROM dash_checklist
+                         WHERE commune = ?1 AND achieved = 1 AND active = 1
+                           AND item IN (SELECT value FROM json_each(?2)) GROUP BY hamlet, item",
+                    )?
+                    .query_map(params![commune, indicators], |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, i64>(2)? as u64,
+                        ))
+                    })?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                add_hamlet_targets_and_items(&mut o, targets, items);
+            }
             o.visits_this_week = tx.query_row(
                 "SELECT COUNT(*) FROM dash_visits WHERE commune = ?1 AND date >= ?2",
                 params![commune, week_start.format("%Y-%m-%d").to_string()],
@@ -236,17 +280,53 @@ impl DashboardStore for SqliteStore {
                 "SELECT day, COUNT(*) FROM dash_checklist WHERE commune = ?1 AND achieved = 1 AND active = 1 GROUP BY day ORDER BY day",
                 commune,
             )?;
+            let weeks = tx
+                .prepare_cached(
+                    "SELECT hamlet, created_day, COUNT(*) FROM dash_households
+                     WHERE commune = ?1 AND active = 1 AND created_day >= ?2 GROUP BY hamlet, created_day",
+                )?
+                .query_map(
+                    params![commune, trend_start(week_start).format("%Y-%m-%d").to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as u64)),
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            add_hamlet_weeks(&mut o, week_start, weeks);
             Ok(o)
         })
+    }
+
+    fn household_marks(&self, commune: &str) -> StoreResult<Vec<HouseholdMark>> {
+        self.with(|c| super::activity::household_marks(c, commune))
+    }
+
+    fn activity(
+        &self,
+        commune: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<ActivityRow>> {
+        self.with(|c| super::activity::activity(c, commune, from, to))
     }
 
     fn hamlet_names(&self, commune: &str) -> StoreResult<Vec<(String, String)>> {
         self.with(|c| {
             let mut stmt = c.prepare_cached(
-                "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 ORDER BY name",
+                "SELECT hamlet_id, name FROM hamlets WHERE commune = ?1 AND retired_at IS NULL ORDER BY name",
             )?;
             let rows = stmt
                 .query_map([commune], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(rows)
+        })
+    }
+
+    fn communes(&self) -> StoreResult<Vec<String>> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT DISTINCT commune FROM hamlets WHERE retired_at IS NULL ORDER BY commune",
+            )?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
@@ -281,7 +361,7 @@ impl DashboardStore for SqliteStore {
                         (SELECT COUNT(*) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
                         (SELECT COALESCE(SUM(docs_up + docs_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
                         (SELECT COALESCE(SUM(bytes_up + bytes_down), 0) FROM sessions s WHERE s.device_id = d.device_id AND s.started_at >= ?2),
-                        d.wiped_at, d.clock_skew_secs
+                        d.wiped_at, d.clock_skew_secs, d.paused_at IS NOT NULL
                  FROM devices d JOIN areas a ON a.area_id = d.area_id
                  WHERE a.commune = ?1 ORDER BY d.volunteer_id, d.device_id",
             )?;
@@ -303,6 +383,7 @@ impl DashboardStore for SqliteStore {
                         recent_bytes: r.get::<_, i64>(12)? as u64,
                         wiped_at: r.get(13)?,
                         clock_skew_secs: r.get(14)?,
+                        paused: r.get(15)?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -325,6 +406,7 @@ impl DashboardStore for SqliteStore {
         &self,
         commune: &str,
         device: Option<&str>,
+        started: (&str, &str),
         limit: u32,
     ) -> StoreResult<Vec<SessionRow>> {
         self.with(|c| {
@@ -332,11 +414,11 @@ impl DashboardStore for SqliteStore {
                 "SELECT s.session_id, s.device_id, s.volunteer_id, s.started_at, s.ended_at, s.outcome, s.docs_up, s.bytes_up,
                         s.docs_down, s.bytes_down, s.rejected, s.pending_before, s.pending_after, s.error
                  FROM sessions s JOIN devices d ON d.device_id = s.device_id JOIN areas a ON a.area_id = d.area_id
-                 WHERE a.commune = ?1 AND (?2 IS NULL OR s.device_id = ?2)
-                 ORDER BY s.session_id DESC LIMIT ?3",
+                 WHERE a.commune = ?1 AND (?2 IS NULL OR s.device_id = ?2) AND s.started_at >= ?3 AND s.started_at < ?4
+                 ORDER BY s.session_id DESC LIMIT ?5",
             )?;
             let rows = stmt
-                .query_map(params![commune, device, limit], session_row)?
+                .query_map(params![commune, device, started.0, started.1, limit], session_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok(rows)
         })
@@ -392,6 +474,19 @@ impl DashboardStore for SqliteStore {
                 .query_map(params![commune, pattern, limit, offset], household_row)?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             Ok((rows, total as u64))
+        })
+    }
+
+    fn hamlet_households(&self, commune: &str, hamlet: &str) -> StoreResult<Vec<String>> {
+        self.with(|c| {
+            let mut stmt = c.prepare_cached(
+                "SELECT doc_id FROM dash_households WHERE commune = ?1 AND hamlet = ?2 AND active = 1
+                 ORDER BY head_fold, doc_id",
+            )?;
+            let ids = stmt
+                .query_map(params![commune, hamlet], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(ids)
         })
     }
 

@@ -13,12 +13,13 @@ CREATE TABLE IF NOT EXISTS dash_households (
     doc_id TEXT PRIMARY KEY, commune TEXT NOT NULL, hamlet TEXT NOT NULL, created_at TEXT NOT NULL,
     created_by TEXT NOT NULL, head_name TEXT, head_fold TEXT, address TEXT NOT NULL, plus_code TEXT,
     members INTEGER NOT NULL, five_skills INTEGER NOT NULL, active INTEGER NOT NULL,
-    conflicts INTEGER NOT NULL, warnings INTEGER NOT NULL, search TEXT NOT NULL, updated_at TEXT NOT NULL,
+    to_verify INTEGER NOT NULL, conflicts INTEGER NOT NULL, warnings INTEGER NOT NULL, search TEXT NOT NULL, updated_at TEXT NOT NULL,
     created_day TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dash_households_area ON dash_households (commune, hamlet);
 CREATE INDEX IF NOT EXISTS dash_households_progress ON dash_households (commune, active, hamlet, five_skills, members);
 CREATE INDEX IF NOT EXISTS dash_households_days ON dash_households (commune, active, created_day);
+CREATE INDEX IF NOT EXISTS dash_households_volunteer ON dash_households (commune, created_by, created_day, active);
 CREATE INDEX IF NOT EXISTS dash_households_plus ON dash_households (commune, plus_code) WHERE plus_code IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dash_members (
     doc_id TEXT NOT NULL, member_id TEXT NOT NULL, commune TEXT NOT NULL, hamlet TEXT NOT NULL,
@@ -30,16 +31,19 @@ CREATE INDEX IF NOT EXISTS dash_members_phone ON dash_members (commune, phone) W
 CREATE TABLE IF NOT EXISTS dash_checklist (
     doc_id TEXT NOT NULL, member_id TEXT NOT NULL, item TEXT NOT NULL, commune TEXT NOT NULL,
     hamlet TEXT NOT NULL, status TEXT NOT NULL, achieved INTEGER NOT NULL, set_at TEXT NOT NULL,
-    active INTEGER NOT NULL, day TEXT NOT NULL,
+    active INTEGER NOT NULL, day TEXT NOT NULL, set_by TEXT NOT NULL,
     PRIMARY KEY (doc_id, member_id, item)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dash_checklist_items ON dash_checklist (commune, achieved, active, item);
 CREATE INDEX IF NOT EXISTS dash_checklist_days ON dash_checklist (commune, achieved, active, day);
+CREATE INDEX IF NOT EXISTS dash_checklist_volunteer ON dash_checklist (commune, set_by, day, achieved, active);
 CREATE TABLE IF NOT EXISTS dash_visits (
     doc_id TEXT NOT NULL, visit_id TEXT NOT NULL, commune TEXT NOT NULL, date TEXT NOT NULL,
+    volunteer TEXT NOT NULL, outcome TEXT NOT NULL,
     PRIMARY KEY (doc_id, visit_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS dash_visits_date ON dash_visits (commune, date);
+CREATE INDEX IF NOT EXISTS dash_visits_by_volunteer ON dash_visits (commune, volunteer, date, outcome);
 CREATE TABLE IF NOT EXISTS dash_warnings (
     doc_id TEXT NOT NULL, commune TEXT NOT NULL, member_id TEXT, field TEXT NOT NULL, code TEXT NOT NULL,
     message_vi TEXT NOT NULL, message_en TEXT NOT NULL
@@ -71,8 +75,9 @@ pub(super) fn write_rows(
     let h = &rows.household;
     conn.prepare_cached(
         "INSERT INTO dash_households (doc_id, commune, hamlet, created_at, created_by, head_name, head_fold, address,
-            plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            plus_code, members, five_skills, active, conflicts, warnings, search, updated_at, created_day,
+            to_verify)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         doc_id,
@@ -92,6 +97,7 @@ pub(super) fn write_rows(
         h.search,
         h.updated_at,
         h.created_day,
+        h.to_verify,
     ])?;
     let mut member_stmt = conn.prepare_cached(
         "INSERT INTO dash_members (doc_id, member_id, commune, hamlet, full_name, birth, gender, relation, id_number, phone, shared)
@@ -113,8 +119,8 @@ pub(super) fn write_rows(
         ])?;
     }
     let mut item_stmt = conn.prepare_cached(
-        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO dash_checklist (doc_id, member_id, item, commune, hamlet, status, achieved, set_at, active, day, set_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for c in &rows.checklist {
         item_stmt.execute(params![
@@ -128,13 +134,22 @@ pub(super) fn write_rows(
             c.set_at,
             h.active,
             c.day,
+            c.set_by,
         ])?;
     }
     let mut visit_stmt = conn.prepare_cached(
-        "INSERT OR REPLACE INTO dash_visits (doc_id, visit_id, commune, date) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR REPLACE INTO dash_visits (doc_id, visit_id, commune, date, volunteer, outcome)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for v in &rows.visits {
-        visit_stmt.execute(params![doc_id, v.visit_id, h.commune, v.date])?;
+        visit_stmt.execute(params![
+            doc_id,
+            v.visit_id,
+            h.commune,
+            v.date,
+            v.volunteer,
+            v.outcome
+        ])?;
     }
     let mut warn_stmt = conn.prepare_cached(
         "INSERT INTO dash_warnings (doc_id, commune, member_id, field, code, message_vi, message_en)

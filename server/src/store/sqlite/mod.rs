@@ -3,13 +3,18 @@
 //! tables in `index.rs`; concurrency as every store's (`store/mod.rs`): writes of documents
 //! run in `BEGIN IMMEDIATE` transactions that check each document's expected sequence number.
 
+mod activity;
 pub mod backup;
+mod bundles;
 pub mod cipher;
 mod dashboard;
 mod erase_requests;
 mod index;
+mod pairing;
 mod refill;
 mod rows;
+mod targets;
+mod team;
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -73,6 +78,34 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (
         6,
         include_str!("../../../migrations/sqlite/0006_refill.sql"),
+    ),
+    (
+        7,
+        include_str!("../../../migrations/sqlite/0007_pairing_cancel.sql"),
+    ),
+    (
+        8,
+        include_str!("../../../migrations/sqlite/0008_hamlet_targets.sql"),
+    ),
+    (
+        9,
+        include_str!("../../../migrations/sqlite/0009_coordinator_role.sql"),
+    ),
+    (
+        10,
+        include_str!("../../../migrations/sqlite/0010_hamlet_retired.sql"),
+    ),
+    (
+        11,
+        include_str!("../../../migrations/sqlite/0011_pending_imports.sql"),
+    ),
+    (
+        12,
+        include_str!("../../../migrations/sqlite/0012_device_paused.sql"),
+    ),
+    (
+        13,
+        include_str!("../../../migrations/sqlite/0013_bundles.sql"),
     ),
 ];
 
@@ -200,9 +233,10 @@ fn area_of(conn: &Connection, area_id: &str) -> StoreResult<Option<AreaInfo>> {
     let Some((name, province_code, commune_code, hamlets)) = row else {
         return Ok(None);
     };
-    let hamlets = serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
-        what: "area hamlets",
-    })?;
+    let hamlets: Vec<gocua_core::sync::wire::HamletInfo> =
+        serde_json::from_str(&hamlets).map_err(|_| StoreError::Corrupt {
+            what: "area hamlets",
+        })?;
     Ok(Some(AreaInfo {
         area_id: area_id.to_owned(),
         name,
@@ -217,12 +251,13 @@ fn device_row(
     where_clause: &str,
     key: &str,
 ) -> StoreResult<Option<DeviceRecord>> {
-    let row: Option<(String, String, String, Option<String>, u32)> = conn
-        .query_row(&format!("SELECT device_id, volunteer_id, area_id, revoked_at, refill_budget FROM devices WHERE {where_clause} = ?1"), [key], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    type Row = (String, String, String, Option<String>, u32, Option<String>);
+    let row: Option<Row> = conn
+        .query_row(&format!("SELECT device_id, volunteer_id, area_id, revoked_at, refill_budget, paused_at FROM devices WHERE {where_clause} = ?1"), [key], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
         })
         .optional()?;
-    let Some((device_id, volunteer_id, area_id, revoked, refill_budget)) = row else {
+    let Some((device_id, volunteer_id, area_id, revoked, refill_budget, paused)) = row else {
         return Ok(None);
     };
     let area = area_of(conn, &area_id)?.ok_or(StoreError::UnknownArea)?;
@@ -231,6 +266,7 @@ fn device_row(
         volunteer_id,
         area,
         revoked: revoked.is_some(),
+        paused: paused.is_some(),
         refill_budget,
     }))
 }
@@ -400,7 +436,7 @@ impl HubStore for SqliteStore {
         self.with(|c| {
             let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let row: Option<(String, String, String, Option<String>)> = tx
-                .query_row("SELECT volunteer_id, area_id, expires_at, used_at FROM pairing_codes WHERE code_hash = ?1", [code_hash], |r| {
+                .query_row("SELECT volunteer_id, area_id, expires_at, COALESCE(used_at, cancelled_at) FROM pairing_codes WHERE code_hash = ?1", [code_hash], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })
                 .optional()?;
@@ -423,8 +459,157 @@ impl HubStore for SqliteStore {
                 params![device_id, token_hash, volunteer_id, area_id, ts(now)],
             )?;
             tx.commit()?;
-            Ok(Ok(DeviceRecord { device_id: device_id.to_owned(), volunteer_id: volunteer_id.to_owned(), area, revoked: false, refill_budget: 0 }))
+            Ok(Ok(DeviceRecord { device_id: device_id.to_owned(), volunteer_id: volunteer_id.to_owned(), area, revoked: false, paused: false, refill_budget: 0 }))
         })
+    }
+
+    fn set_coordinator_role(&self, id: &str, role: Role) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE coordinators SET role = ?2 WHERE coordinator_id = ?1",
+                params![id, role.code()],
+            )? > 0)
+        })
+    }
+
+    fn retire_hamlet(
+        &self,
+        commune: &str,
+        hamlet_id: &str,
+        merged_into: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.with(|c| team::retire_hamlet(c, commune, hamlet_id, merged_into, at))
+    }
+
+    fn merged_hamlets(&self, area: &AreaInfo) -> StoreResult<Vec<MergedHamlet>> {
+        self.with(|c| team::merged_into_area(c, &area.commune_code, &area.hamlets))
+    }
+
+    fn hamlet_docs(&self, commune: &str, hamlet_id: &str) -> StoreResult<Vec<String>> {
+        self.with(|c| team::hamlet_docs(c, commune, hamlet_id))
+    }
+
+    fn put_pending_import(
+        &self,
+        token_hash: &str,
+        coordinator: &str,
+        file: &[u8],
+        at: DateTime<Utc>,
+        purge_before: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.with(|c| {
+            c.execute("DELETE FROM pending_imports WHERE created_at < ?1", [ts(purge_before)])?;
+            c.execute(
+                "INSERT INTO pending_imports (token_hash, coordinator_id, created_at, file) VALUES (?1, ?2, ?3, ?4)",
+                params![token_hash, coordinator, ts(at), file],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn take_pending_import(
+        &self,
+        token_hash: &str,
+        coordinator: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<Option<Vec<u8>>> {
+        self.with(|c| {
+            let file = c
+                .query_row(
+                    "DELETE FROM pending_imports WHERE token_hash = ?1 AND coordinator_id = ?2 AND created_at >= ?3 RETURNING file",
+                    params![token_hash, coordinator, ts(since)],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(file)
+        })
+    }
+
+    fn coordinators(&self, commune: &str) -> StoreResult<Vec<CoordinatorRow>> {
+        self.with(|c| team::coordinators(c, commune))
+    }
+
+    fn remove_coordinator(&self, id: &str) -> StoreResult<bool> {
+        self.with(|c| team::remove_coordinator(c, id))
+    }
+
+    fn bundle_device(
+        &self,
+        device_id: &str,
+    ) -> StoreResult<Option<(DeviceRecord, Option<String>)>> {
+        self.with(|c| {
+            let Some(device) = device_row(c, "device_id", device_id)? else {
+                return Ok(None);
+            };
+            Ok(Some((device, bundles::bundle_keys(c, device_id)?)))
+        })
+    }
+
+    fn bundle_peers(&self, area_id: &str) -> StoreResult<Vec<(String, String, String)>> {
+        self.with(|c| bundles::bundle_peers(c, area_id))
+    }
+
+    fn set_bundle_keys(&self, device_id: &str, keys: &str) -> StoreResult<()> {
+        self.with(|c| bundles::set_bundle_keys(c, device_id, keys))
+    }
+
+    fn bundle_applied(&self, bundle_id: &str) -> StoreResult<bool> {
+        self.with(|c| bundles::bundle_applied(c, bundle_id))
+    }
+
+    fn record_bundle(&self, receipt: &BundleReceipt, answer: Option<&[u8]>) -> StoreResult<()> {
+        self.with(|c| bundles::record_bundle(c, receipt, answer))
+    }
+
+    fn bundles_received(&self, commune: &str, limit: u32) -> StoreResult<Vec<BundleReceipt>> {
+        self.with(|c| bundles::bundles_received(c, commune, limit))
+    }
+
+    fn bundle_answer(
+        &self,
+        commune: &str,
+        receipt_id: i64,
+    ) -> StoreResult<Option<(String, Vec<u8>)>> {
+        self.with(|c| bundles::bundle_answer(c, commune, receipt_id))
+    }
+
+    fn set_device_paused(&self, device_id: &str, at: Option<DateTime<Utc>>) -> StoreResult<bool> {
+        self.with(|c| {
+            Ok(c.execute(
+                "UPDATE devices SET paused_at = ?2 WHERE device_id = ?1 AND revoked_at IS NULL",
+                params![device_id, at.map(ts)],
+            )? > 0)
+        })
+    }
+
+    fn move_device(&self, device_id: &str, area_id: &str) -> StoreResult<bool> {
+        self.with(|c| team::move_device(c, device_id, area_id))
+    }
+
+    fn set_hamlet_target(
+        &self,
+        commune: &str,
+        hamlet_id: &str,
+        expected: Option<u32>,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.with(|c| targets::set_hamlet_target(c, commune, hamlet_id, expected, by, at))
+    }
+
+    fn pairings(&self, commune: &str, limit: u32) -> StoreResult<Vec<PairingRow>> {
+        self.with(|c| pairing::pairings(c, commune, limit))
+    }
+
+    fn cancel_pairing(
+        &self,
+        commune: &str,
+        reference: &str,
+        by: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        self.with(|c| pairing::cancel_pairing(c, commune, reference, by, at))
     }
 
     fn revoke_device(&self, device_id: &str, at: DateTime<Utc>) -> StoreResult<bool> {

@@ -8,21 +8,29 @@ import android.view.ViewGroup
 import android.widget.BaseAdapter
 import android.widget.ListView
 import android.widget.TextView
-import java.text.SimpleDateFormat
-import java.util.Date
-import java.util.Locale
-import vn.gocua.app.logic.AreaModel
-import vn.gocua.app.logic.HouseholdRow
+import vn.gocua.app.logic.AreaUi
+import vn.gocua.app.logic.Input
+import vn.gocua.app.logic.Widget
+import vn.gocua.core.AreaEvent
+import vn.gocua.core.AreaScreen
+import vn.gocua.core.AreaView
 
 /**
- * My area: the households of the volunteer's hamlets with progress and an unsynced mark; search
- * by the core (no diacritics needed); a follow-ups filter. The launcher: goes to enrol first.
- * The rows are a ListView whose adapter recycles row views (a few dozen views for any number of
- * households), under a fixed header (layout activity_list).
+ * My area: the core's AreaScreen drawn as it is (header, hamlet picker, search, follow-ups due,
+ * search before create, a page of households with "more"). The launcher: goes to enrol first.
+ * The households are a ListView whose adapter recycles row views, under a fixed body
+ * (layout activity_list).
  */
 class AreaActivity : Screen() {
-    private lateinit var model: AreaModel
     private val adapter = RowsAdapter()
+    private val screen: AreaScreen get() = screenOf(KEY) { AreaScreen(app.register()) }
+
+    /** The search-before-create form is open, and what was typed in it (the EditTexts' text). */
+    private var checking = false
+    private val typed = HashMap<String, String>()
+    private var last: AreaView? = null
+    /** A check before create (or "none of these") was sent: the core's `createNext` answers it. */
+    private var checkSent = false
 
     override val layoutId: Int get() = R.layout.activity_list
 
@@ -33,55 +41,56 @@ class AreaActivity : Screen() {
             finish()
             return
         }
-        model = AreaModel(t, SimpleDateFormat("yyyy-MM-dd", Locale.ROOT).format(Date()))
-        setScreenTitle(getString(R.string.area_title))
+        checking = savedInstanceState?.getBoolean("checking") ?: false
         val list = findViewById(R.id.list) as ListView
         list.emptyView = findViewById(R.id.list_empty)
         list.adapter = adapter
-        list.setOnItemClickListener { _, _, position, _ ->
-            val r = adapter.getItem(position)
-            startActivity(Intent(this, CardActivity::class.java).putExtra(EXTRA_HOUSEHOLD, r.id))
-        }
+        list.setOnItemClickListener { _, _, position, _ -> openKey(adapter.getItem(position).key) }
+    }
+
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        outState.putBoolean("checking", checking)
     }
 
     override fun onResume() {
         super.onResume()
-        if (!::model.isInitialized) return
-        core({
-            val r = app.register()
-            val commune = r.identity().communeCode
-            val hamlets = r.hamlets(commune)
-            val all = hamlets.flatMap { h -> r.listHamlet(commune, h.id, 500u, 0u) }
-            all to hamlets.associate { it.id to it.name }
-        }) { (all, names) ->
-            model.load(all, names)
-            render()
-        }
+        if (!app.enrolled) return
+        core({ screen.view() }) { render(it) } // households may have changed elsewhere
     }
 
-    override fun render() {
-        clear()
-        text(model.header())
-        edit(getString(R.string.area_search), model.query) { q ->
-            core({ if (q.isBlank()) emptyList() else app.register().search(q, 50u) }) { hits ->
-                model.onSearch(q, hits)
-                renderRows()
+    private fun render(v: AreaView) {
+        last = v
+        if (checkSent && v.createNext) {
+            // Nothing matched, or "none of these": the new household's form.
+            checking = false
+            checkSent = false
+            startActivity(Intent(this, HouseholdFormActivity::class.java))
+        }
+        show(AreaUi.page(v, caption, checking))
+        adapter.rows = AreaUi.rows(v)
+        adapter.notifyDataSetChanged()
+    }
+
+    private fun send(e: AreaEvent) = core({ screen.send(e) }) { render(it) }
+
+    override fun on(input: Input) {
+        if (input is Input.Typed) typed[input.key] = input.value
+        when {
+            input is Input.Pressed && input.key == "register" -> { checking = true; typed.clear(); last?.let(::render) }
+            input is Input.Pressed && input.key == "check_cancel" -> { checking = false; checkSent = false; last?.let(::render) }
+            input is Input.Pressed && input.key == "sync" -> startActivity(Intent(this, SyncActivity::class.java))
+            input is Input.Pressed && AreaUi.household(input.key) != null -> openKey(input.key)
+            input is Input.Typed && input.key.startsWith("field:check_") -> Unit // sent with "check"
+            else -> AreaUi.event(input, typed)?.let { e ->
+                if (e is AreaEvent.CheckBeforeCreate || e is AreaEvent.NoneOfThese) checkSent = true
+                send(e)
             }
         }
-        choice(getString(R.string.area_follow_ups), model.followUpsOnly, row()) {
-            model.followUpsOnly = !model.followUpsOnly
-            render()
-        }
-        renderRows()
-        action(getString(R.string.area_register)) { startActivity(Intent(this, RegisterActivity::class.java)) }
-        action(getString(R.string.area_sync)) { startActivity(Intent(this, SyncActivity::class.java)) }
     }
 
-    /** New rows for the list; the search field and the rest of the screen stay as they are. */
-    private fun renderRows() {
-        adapter.rows = model.rows()
-        (findViewById(R.id.list_empty) as TextView).text = model.emptyText()
-        adapter.notifyDataSetChanged()
+    private fun openKey(key: String) {
+        AreaUi.household(key)?.let { open(CardActivity::class.java, household = it) }
     }
 
     private class Holder(v: View) {
@@ -91,11 +100,12 @@ class AreaActivity : Screen() {
         val progress = v.findViewById(R.id.row_progress) as TextView
     }
 
-    private inner class RowsAdapter : BaseAdapter() {
-        var rows: List<HouseholdRow> = emptyList()
+    /** The households, one recycled row view each: the core's head, address and badges. */
+    private class RowsAdapter : BaseAdapter() {
+        var rows: List<Widget.Item> = emptyList()
 
         override fun getCount() = rows.size
-        override fun getItem(position: Int): HouseholdRow = rows[position]
+        override fun getItem(position: Int): Widget.Item = rows[position]
         override fun getItemId(position: Int) = position.toLong()
 
         override fun getView(position: Int, convertView: View?, parent: ViewGroup): View {
@@ -104,16 +114,12 @@ class AreaActivity : Screen() {
             val h = v.tag as Holder
             val r = rows[position]
             h.title.text = r.title
-            h.mark.text = listOfNotNull(
-                if (r.unsynced) getString(R.string.area_unsynced) else null,
-                if (r.followUpDue) getString(R.string.area_due) else null,
-                if (r.conflicts > 0) "⚠ ${r.conflicts}" else null,
-            ).joinToString(" ")
-            h.address.text = listOfNotNull(r.address, r.plusCode).joinToString(" · ")
-            h.progress.text = r.progress
+            h.mark.text = r.marks.joinToString(" · ")
+            h.address.text = r.lines.firstOrNull() ?: ""
+            h.progress.text = r.lines.drop(1).joinToString(" · ")
             return v
         }
     }
 
-    companion object { const val EXTRA_HOUSEHOLD = "household" }
+    private companion object { const val KEY = "area" }
 }

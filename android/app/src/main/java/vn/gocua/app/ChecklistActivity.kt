@@ -1,66 +1,36 @@
 package vn.gocua.app
 
 import android.os.Bundle
-import vn.gocua.app.logic.ChecklistModel
+import vn.gocua.app.logic.ChecklistUi
+import vn.gocua.app.logic.Input
+import vn.gocua.core.ChecklistEvent
+import vn.gocua.core.ChecklistScreen
+import vn.gocua.core.ChecklistView
 import vn.gocua.core.checklistItems
 import vn.gocua.core.checklistStatuses
-import vn.gocua.core.onboardingGuide
 
-/** A member's checklist: items with status, an item opens its guided steps and status buttons. */
+/**
+ * A member's checklist: the core's ChecklistScreen drawn as it is (progress line, items, next
+ * steps; the editor with the guide, its cautions, the statuses and the reason the core asks for).
+ */
 class ChecklistActivity : Screen() {
-    private lateinit var model: ChecklistModel
-    private lateinit var householdId: String
-    private lateinit var memberId: String
+    private lateinit var household: String
+    private lateinit var member: String
+    private var ui: ChecklistUi? = null
+    private val screen: ChecklistScreen get() = screenOf("checklist:$household:$member") { ChecklistScreen(app.register(), household, member) }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        householdId = intent.getStringExtra(AreaActivity.EXTRA_HOUSEHOLD) ?: return finish()
-        memberId = intent.getStringExtra(EXTRA_MEMBER) ?: return finish()
-        model = ChecklistModel(t, checklistItems(app.lang), checklistStatuses(app.lang))
-        load()
+        household = intent.getStringExtra(EXTRA_HOUSEHOLD) ?: return finish()
+        member = intent.getStringExtra(EXTRA_MEMBER) ?: return finish()
+        val lang = app.lang
+        core({ ChecklistUi(checklistItems(lang), checklistStatuses(lang)) to screen.view() }) { (u, v) -> ui = u; render(v) }
     }
 
-    private fun load() {
-        core({ app.register().household(householdId).members.first { it.id == memberId } }) { m ->
-            setScreenTitle(m.fullName)
-            model.load(m.checklist)
-            render()
-        }
-    }
+    private fun render(v: ChecklistView) { ui?.let { show(it.page(v)) } }
 
-    override fun render() {
-        clear()
-        text(model.progress())
-        val open = model.open
-        if (open == null) {
-            model.rows().forEach { r ->
-                button((if (r.fiveSkills) "★ " else "") + "${r.label}\n${r.statusLabel}" + (r.reason?.let { " · $it" } ?: "")) {
-                    model.openItem(r.item, onboardingGuide(r.item, app.lang))
-                    render()
-                }
-            }
-            action(getString(R.string.ok)) { finish() }
-            return
-        }
-        text(model.guide?.title ?: "", R.style.Gocua_Title)
-        text(getString(R.string.checklist_steps))
-        model.steps().forEach { text(it) }
-        model.cautions().forEach { text(it) }
-        model.buttons().chunked(2).forEach { pair ->
-            val r = row()
-            pair.forEach { b -> choice(b.label, b.selected, r) { model.choose(b.status); render() } }
-        }
-        if (model.needsReason) edit(getString(R.string.checklist_reason), model.reason) { model.reason = it; actions.getChildAt(1)?.isEnabled = model.canSave }
-        action(getString(R.string.register_back)) { model.close(); render() }
-        action(getString(R.string.checklist_save), enabled = model.canSave) {
-            val item = open
-            val status = model.chosen ?: return@action
-            core({ app.register().setChecklist(householdId, memberId, item, status, model.reasonToSave(), null) }) {
-                model.close()
-                load()
-            }
-        }
+    override fun on(input: Input) {
+        val e: ChecklistEvent = ui?.event(input) ?: return
+        core({ screen.send(e) }) { render(it) }
     }
-
-    companion object { const val EXTRA_MEMBER = "member" }
 }

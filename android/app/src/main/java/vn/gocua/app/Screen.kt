@@ -5,30 +5,33 @@ import android.app.AlertDialog
 import android.app.KeyguardManager
 import android.content.Intent
 import android.os.Bundle
-import android.text.Editable
-import android.text.InputType
-import android.text.TextWatcher
-import android.view.View
 import android.widget.Button
-import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
 import vn.gocua.app.logic.AppLock
-import vn.gocua.app.logic.Errors
+import vn.gocua.app.logic.Caption
+import vn.gocua.app.logic.Input
+import vn.gocua.app.logic.Page
 import vn.gocua.core.GocuaException
+import vn.gocua.core.errorText
 
 /**
- * The frame of every screen (res/layout/activity_screen.xml) and small builders of large,
- * high-contrast widgets. Screens redraw their body from their model with [render].
+ * The frame of every screen (res/layout/activity_screen.xml): a title, a body and a bar of
+ * buttons, each drawn by a [Binder] from a [Page] (logic/ScreenUi.kt) built from the core's view
+ * state. Every core call runs on the app's core thread ([core]); its result comes back here.
  */
 abstract class Screen : Activity() {
     protected val app get() = application as GocuaApp
-    protected val t get() = app.texts
     protected lateinit var body: LinearLayout
     protected lateinit var actions: LinearLayout
+    private lateinit var bodyBinder: Binder
+    private lateinit var barBinder: Binder
 
     /** The frame: a scrolling body (activity_screen), or a fixed body above a list (activity_list). */
     protected open val layoutId: Int get() = R.layout.activity_screen
+
+    /** The shell's static captions by the names logic/ScreenUi.kt uses (res/values, res/values-en). */
+    protected val caption: Caption = { name -> CAPTIONS[name]?.let(::getString) ?: name }
 
     override fun onCreate(savedInstanceState: Bundle?) {
         app.applyLocale(this)
@@ -36,10 +39,39 @@ abstract class Screen : Activity() {
         setContentView(layoutId)
         body = findViewById(R.id.body) as LinearLayout
         actions = findViewById(R.id.actions) as LinearLayout
+        bodyBinder = Binder(this, body) { on(it) }
+        barBinder = Binder(this, actions, bar = true) { on(it) }
         (findViewById(R.id.language) as Button).setOnClickListener {
             app.switchLanguage()
             recreate()
         }
+    }
+
+    /** The keys of the screen objects this Activity made (ScreenStore): forgotten when it finishes. */
+    protected val owned: MutableSet<String> = java.util.Collections.synchronizedSet(mutableSetOf())
+
+    override fun onDestroy() {
+        super.onDestroy()
+        if (isFinishing && owned.isNotEmpty()) {
+            val keys = synchronized(owned) { owned.toList() }
+            app.background({ keys.forEach { app.screens.drop(it) } }) {}
+        }
+    }
+
+    /** The screen object of [key], made by [make] on the core thread the first time; owned here. */
+    protected fun <T : Any> screenOf(key: String, make: () -> T): T {
+        owned += key
+        return app.screens.get(key, make)
+    }
+
+    /** What the volunteer did on a widget of the page. */
+    protected abstract fun on(input: Input)
+
+    /** Draws a page: only what changed since the last one is redrawn (Binder). */
+    protected fun show(page: Page) {
+        (findViewById(R.id.title) as TextView).text = page.title
+        bodyBinder.bind(page.body)
+        barBinder.bind(page.bar)
     }
 
     /**
@@ -51,73 +83,39 @@ abstract class Screen : Activity() {
         if (app.enrolled) SyncJobService.soon(this)
     }
 
-    protected fun setScreenTitle(text: String) { (findViewById(R.id.title) as TextView).text = text }
-
-    abstract fun render()
-
-    protected fun clear() { body.removeAllViews(); actions.removeAllViews() }
-
-    protected fun text(s: String, style: Int = 0): TextView = TextView(this).apply {
-        text = s
-        if (style != 0) setTextAppearance(style)
-        setPadding(0, 8, 0, 8)
-        body.addView(this)
+    /** A core call's outcome: its value, or the failure with the core's sentence for it. */
+    private sealed class Outcome<T> {
+        class Done<T>(val value: T) : Outcome<T>()
+        class Failed<T>(val error: GocuaException, val text: String) : Outcome<T>()
     }
 
-    protected fun messages(list: List<String>) { list.forEach { text(it, R.style.Gocua_Message) } }
-
-    protected fun button(label: String, into: LinearLayout = body, enabled: Boolean = true, onClick: () -> Unit): Button =
-        Button(this).apply {
-            text = label
-            isEnabled = enabled
-            setOnClickListener { onClick() }
-            into.addView(this, LinearLayout.LayoutParams(
-                if (into === actions) 0 else LinearLayout.LayoutParams.MATCH_PARENT,
-                LinearLayout.LayoutParams.WRAP_CONTENT, if (into === actions) 1f else 0f))
-        }
-
-    protected fun action(label: String, enabled: Boolean = true, onClick: () -> Unit) = button(label, actions, enabled, onClick)
-
-    protected fun edit(hint: String, value: String, type: Int = InputType.TYPE_CLASS_TEXT or InputType.TYPE_TEXT_FLAG_CAP_WORDS, onChange: (String) -> Unit): EditText =
-        EditText(this).apply {
-            this.hint = hint
-            setText(value)
-            inputType = type
-            addTextChangedListener(object : TextWatcher {
-                override fun beforeTextChanged(s: CharSequence?, a: Int, b: Int, c: Int) {}
-                override fun onTextChanged(s: CharSequence?, a: Int, b: Int, c: Int) {}
-                override fun afterTextChanged(s: Editable?) { onChange(s?.toString() ?: "") }
-            })
-            body.addView(this)
-        }
-
-    protected fun row(): LinearLayout = LinearLayout(this).apply {
-        orientation = LinearLayout.HORIZONTAL
-        body.addView(this)
-    }
-
-    protected fun choice(label: String, selected: Boolean, into: LinearLayout, onClick: () -> Unit) =
-        Button(this).apply {
-            text = label
-            isSelected = selected
-            setOnClickListener { onClick() }
-            into.addView(this, LinearLayout.LayoutParams(0, LinearLayout.LayoutParams.WRAP_CONTENT, 1f))
-        }
-
-    /** Runs a core call off the UI thread; a failure is shown in words (never with personal data). */
-    protected fun <T> core(work: () -> T, done: (T) -> Unit) {
-        app.background(work) { r ->
-            r.onSuccess(done).onFailure { showError(it) }
+    /**
+     * Runs a core call off the UI thread; a failure is shown in the core's words (`errorText`,
+     * also asked off the UI thread).
+     */
+    protected fun <T> core(work: () -> T, on: java.util.concurrent.ExecutorService = app.io, done: (T) -> Unit) {
+        val lang = app.lang
+        app.background({
+            try { Outcome.Done(work()) } catch (e: GocuaException) { Outcome.Failed<T>(e, errorText(e, lang)) }
+        }, on) { r ->
+            if (isDestroyed) return@background
+            r.onSuccess { o ->
+                when (o) {
+                    is Outcome.Done -> done(o.value)
+                    is Outcome.Failed -> showError(o.error, o.text)
+                }
+            }.onFailure { showError(it, null) }
         }
     }
 
-    protected fun showError(e: Throwable) {
+    /** Shows a failure: the screen lock asked for when the key waits for it, else [text]. */
+    protected fun showError(e: Throwable, text: String?) {
         if (e is GocuaException.KeyStore) {
             val failure = app.keys.lastFailure
             if (AppLock.asksForUnlock(failure) && askForScreenLock()) return
             if (failure == AppLock.KeyFailure.KEY_INVALIDATED) {
                 // The key is gone for good (screen lock removed): the only way on is a new enrolment.
-                AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(AppLock.message(failure, t))
+                AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(caption(AppLock.message(failure)!!))
                     .setCancelable(false)
                     .setPositiveButton(R.string.enrol_title) { _, _ ->
                         app.enrolled = false
@@ -125,13 +123,13 @@ abstract class Screen : Activity() {
                     }.show()
                 return
             }
-            AppLock.message(failure, t)?.let { msg ->
-                AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(msg).setPositiveButton(R.string.ok, null).show()
+            AppLock.message(failure)?.let { name ->
+                AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(caption(name)).setPositiveButton(R.string.ok, null).show()
                 return
             }
         }
-        val msg = if (e is GocuaException) Errors.describe(e, t) else t.pick("Lỗi không mong đợi.", "Unexpected error.")
-        AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(msg).setPositiveButton(R.string.ok, null).show()
+        AlertDialog.Builder(this).setTitle(R.string.error_title).setMessage(text ?: getString(R.string.error_unexpected))
+            .setPositiveButton(R.string.ok, null).show()
     }
 
     /**
@@ -142,7 +140,7 @@ abstract class Screen : Activity() {
         if (askingForUnlock) return true
         val km = getSystemService(KEYGUARD_SERVICE) as KeyguardManager
         @Suppress("DEPRECATION")
-        val intent = km.createConfirmDeviceCredentialIntent(getString(R.string.app_name), AppLock.message(AppLock.KeyFailure.NEEDS_UNLOCK, t))
+        val intent = km.createConfirmDeviceCredentialIntent(getString(R.string.app_name), getString(R.string.lock_confirm))
             ?: return false // no secure lock screen any more: the caller says why
         askingForUnlock = true
         @Suppress("DEPRECATION")
@@ -162,7 +160,61 @@ abstract class Screen : Activity() {
         }
     }
 
-    companion object { const val REQUEST_UNLOCK = 7701 }
+    protected fun open(activity: Class<*>, household: String? = null, member: String? = null) {
+        val i = Intent(this, activity)
+        household?.let { i.putExtra(EXTRA_HOUSEHOLD, it) }
+        member?.let { i.putExtra(EXTRA_MEMBER, it) }
+        startActivity(i)
+    }
 
-    protected fun hide(v: View) { v.visibility = View.GONE }
+    companion object {
+        const val REQUEST_UNLOCK = 7701
+        const val EXTRA_HOUSEHOLD = "household"
+        const val EXTRA_MEMBER = "member"
+
+        /** Every caption a page may name, checked by the compiler against res/values. */
+        private val CAPTIONS: Map<String, Int> = mapOf(
+            "paste" to R.string.paste,
+            "search" to R.string.search,
+            "follow_ups" to R.string.follow_ups,
+            "name" to R.string.name,
+            "phone" to R.string.phone,
+            "id_number" to R.string.id_number,
+            "check" to R.string.check,
+            "register" to R.string.register,
+            "sync" to R.string.sync,
+            "bundles" to R.string.bundles,
+            "sealed_bundles" to R.string.sealed_bundles,
+            "carried_bundles" to R.string.carried_bundles,
+            "confirm_handed" to R.string.confirm_handed,
+            "hand_household" to R.string.hand_household,
+            "hand_to" to R.string.hand_to,
+            "locate" to R.string.locate,
+            "clear_gps" to R.string.clear_gps,
+            "edit" to R.string.edit,
+            "remove" to R.string.remove,
+            "remove_confirm" to R.string.remove_confirm,
+            "consent" to R.string.consent,
+            "checklist" to R.string.checklist,
+            "members" to R.string.members,
+            "visit" to R.string.visit,
+            "conflicts" to R.string.conflicts,
+            "corrections" to R.string.corrections,
+            "share" to R.string.share,
+            "card_share" to R.string.card_share,
+            "cancel_sync" to R.string.cancel_sync,
+            "done" to R.string.done,
+            "error_unexpected" to R.string.error_unexpected,
+            "ok" to R.string.ok,
+            "cancel" to R.string.cancel,
+            "open_settings" to R.string.open_settings,
+            "gps_off" to R.string.gps_off,
+            "lock_none" to R.string.lock_none,
+            "lock_confirm" to R.string.lock_confirm,
+            "lock_invalidated" to R.string.lock_invalidated,
+            "location_approximate" to R.string.location_approximate,
+            "location_explain" to R.string.location_explain,
+            "location_settings" to R.string.location_settings,
+        )
+    }
 }

@@ -1,61 +1,55 @@
 package vn.gocua.app
 
 import android.os.Bundle
-import android.widget.ProgressBar
-import vn.gocua.app.logic.SyncModel
-import vn.gocua.core.GocuaException
-import vn.gocua.core.Phase
+import vn.gocua.app.logic.Input
+import vn.gocua.app.logic.SyncUi
+import vn.gocua.app.logic.Widgets
 import vn.gocua.core.SyncCancellation
-import vn.gocua.core.SyncProgress
+import vn.gocua.core.SyncScreen
+import vn.gocua.core.SyncStatusView
+import vn.gocua.core.SyncViewListener
 
-/** Sync: a button, a progress bar while it runs, the outcome in words, rejected households and why. */
+/**
+ * Sync: the core's SyncScreen runs the sync and says everything about it (progress, outcome,
+ * what the hub refused and why, what is still waiting); this screen draws each view it reports,
+ * handed from the syncing thread to the UI thread. "Stop" cancels (SyncCancellation).
+ */
 class SyncActivity : Screen() {
-    private lateinit var model: SyncModel
+    private val screen: SyncScreen get() = screenOf(KEY) { SyncScreen(app.register()) }
     private var cancel: SyncCancellation? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
-        model = SyncModel(t)
-        setScreenTitle(getString(R.string.sync_title))
-        core({ app.register().pendingCount().toInt() }) { model.pending = it; render() }
+        core({ screen.view() }) { render(it) }
     }
 
-    override fun render() {
-        clear()
-        text(model.outcomeText())
-        if (model.running) {
-            val bar = ProgressBar(this, null, android.R.attr.progressBarStyleHorizontal)
-            bar.isIndeterminate = model.indeterminate()
-            bar.max = 100
-            bar.progress = model.percent()
-            body.addView(bar)
-            action(getString(R.string.sync_cancel)) { cancel?.cancel() }
-        } else {
-            val rejected = model.rejectedLines()
-            if (rejected.isNotEmpty()) {
-                text(getString(R.string.sync_rejected), R.style.Gocua_Title)
-                messages(rejected)
-            }
-            action(getString(R.string.sync_now), enabled = model.canStart) { start() }
+    private fun render(v: SyncStatusView) = show(SyncUi.page(v, caption))
+
+    override fun on(input: Input) {
+        when (input.key) {
+            Widgets.ACTION + "sync" -> start()
+            "cancel" -> cancel?.cancel()
+            "open:bundles" -> open(BundlesActivity::class.java)
         }
     }
 
     private fun start() {
         val c = SyncCancellation()
         cancel = c
-        model.onStarted()
-        render()
-        val progress = object : SyncProgress {
-            // On the syncing thread: hand the numbers to the UI thread, never call the register here.
-            override fun onProgress(phase: Phase, done: ULong, total: ULong) {
-                app.main.post { model.onProgress(phase, done.toLong(), total.toLong()); render() }
-            }
+        val listener = object : SyncViewListener {
+            // On the syncing thread: hand the view to the UI thread, never call the register here.
+            override fun onView(view: SyncStatusView) { app.main.post { if (!isDestroyed) render(view) } }
         }
-        app.background({ app.register().sync(progress, c) }) { r ->
-            r.onSuccess { model.onFinished(it) }
-                .onFailure { e -> if (e is GocuaException) model.onFailed(e) else showError(e) }
+        core({ screen.sync(listener, c) }, on = app.syncing) { v ->
             cancel = null
-            render()
+            render(v)
         }
     }
+
+    override fun onDestroy() {
+        super.onDestroy()
+        if (isFinishing) cancel?.cancel()
+    }
+
+    private companion object { const val KEY = "sync" }
 }

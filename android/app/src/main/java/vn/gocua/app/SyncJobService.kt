@@ -11,12 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger
 import vn.gocua.app.logic.SyncPolicy
 import vn.gocua.core.GocuaException
 import vn.gocua.core.SyncCancellation
+import vn.gocua.core.SyncScreen
 
 /**
  * Automatic sync when connectivity returns: a periodic JobScheduler job that needs a network,
  * persisted across reboots, and a one-off job asked for when the volunteer leaves a screen. Every
- * run syncs both ways (pushes what is pending, pulls the others' edits and erasures), and is
- * retried with back-off when it could not finish. Asking again never stops a running sync
+ * run syncs both ways through the core's SyncScreen (pushes what is pending, pulls the others'
+ * edits and erasures), and is retried with back-off when it could not finish. Asking again never stops a running sync
  * (rescheduling a job id cancels its running job): see [SyncPolicy].
  */
 class SyncJobService : JobService() {
@@ -28,18 +29,17 @@ class SyncJobService : JobService() {
         val c = SyncCancellation()
         cancel = c
         running.incrementAndGet()
-        app.io.execute {
+        app.syncing.execute {
             var retry = false
             try {
-                // Always: a register with nothing pending still pulls what others changed.
-                val report = app.register().sync(null, c)
-                retry = SyncPolicy.retry(report.pendingAfter.toLong(), report.rejected.size)
-            } catch (e: GocuaException.Network) {
-                retry = true
+                // Always, through the core's sync screen: a register with nothing pending still
+                // pulls what others changed. A failed sync is the view's headline, not an exception.
+                val view = SyncScreen(app.register()).use { it.sync(null, c) }
+                retry = view.retryLater // the core says whether the failure may pass by itself
             } catch (e: GocuaException.KeyStore) {
                 retry = true // the key waits for the screen lock (AppLock): later, after an unlock
             } catch (e: GocuaException) {
-                retry = false // not enrolled, revoked...: the sync screen says why
+                retry = false // the register cannot be opened: the sync screen says why
             } finally {
                 cancel = null
                 running.decrementAndGet()

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotNull
 import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.Timeout
@@ -44,8 +45,30 @@ class ScreenVisitTest {
                 dir.resolve("phone.db").toString(), ready!!.volunteerId, ready.communeCode,
                 MemoryKeyStore(), Language.VI,
             )
-            val area = phone.enrol(ready.pairing.hubUrl, ready.pairing.code, ready.pairing.pinSha256).area
-            val hamletId = area.hamlets.single().id
+            // A code the hub never issued: the screen says what to do, the phone is not enrolled.
+            val wrong = EnrolScreen(Language.VI)
+            wrong.send(EnrolEvent.Payload("GOCUA-PAIR:1:NOPE-NOPE-NO:" + hub.url))
+            wrong.send(EnrolEvent.ChooseCommune(COMMUNE))
+            wrong.send(EnrolEvent.Volunteer("vol-01"))
+            val stray = GocuaRegister.createEncrypted(
+                dir.resolve("stray.db").toString(), "vol-01", COMMUNE, MemoryKeyStore(), Language.VI,
+            )
+            val refused = wrong.enrol(stray)
+            assertFalse(refused.enrolled)
+            assertEquals("Mã ghép không hợp lệ, đã dùng hoặc hết hạn. Xin mã mới.", refused.notices.last().text)
+            val notEnrolled = assertThrows(GocuaException::class.java) { stray.sync(null, null) }
+            assertEquals(
+                "Máy này chưa được ghép với máy chủ xã. Quét mã ghép của xã.",
+                errorText(notEnrolled, Language.VI),
+            )
+            stray.close()
+
+            val enrolled = enrol.enrol(phone)
+            assertTrue(enrolled.enrolled, enrolled.notices.joinToString { it.text })
+            val said = enrolled.notices.last().text
+            assertTrue(said.startsWith("Đã ghép máy. Địa bàn: ") && said.endsWith(" (1 thôn/tổ)."), said)
+            assertFalse(enrolled.actions.single { it.id == "enrol" }.enabled, "enrolled once")
+            val hamletId = phone.hamlets(COMMUNE).single().id
             val sync = SyncScreen(phone)
             assertEquals("Chưa đồng bộ lần nào.", sync.view().headline)
             val pulled = sync.sync(null, null)
@@ -196,6 +219,18 @@ class ScreenVisitTest {
             corrections.send(CorrectionsEvent.Confirm)
             assertTrue(phone.household(household).members.single { it.id == cuc }.removed)
             assertTrue(members.view().rows.none { it.id == cuc }, "the list shows current members")
+
+            // Nobody home on the next round: a follow-up in a week, as typed.
+            val visit = VisitScreen(phone, household)
+            visit.send(VisitEvent.ChooseOutcome("follow_up_needed"))
+            visit.send(VisitEvent.FollowUpTyped("31/2/2030"))
+            val noSuchDay = visit.send(VisitEvent.Save)
+            assertFalse(noSuchDay.saved)
+            assertEquals(1, noSuchDay.followUp.messages.size)
+            visit.send(VisitEvent.FollowUpTyped("1/1/2099"))
+            val recorded = visit.send(VisitEvent.Save)
+            assertTrue(recorded.saved, recorded.notices.joinToString { it.text })
+            assertTrue(recorded.history.first().contains("hẹn 01/01/2099"), recorded.history.first())
 
             // The take-home card has the QR and no ID number.
             val card = CardScreen(phone, household).view()

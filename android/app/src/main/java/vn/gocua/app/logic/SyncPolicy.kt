@@ -6,8 +6,7 @@ package vn.gocua.app.logic
  *    even when nothing is pending here;
  *  - a one-off run asked for while one is already scheduled or running is not rescheduled (that
  *    would stop the running sync): it is remembered and asked again when the running one ends;
- *  - a run is retried (with the job's back-off) when the network failed or households are still
- *    pending without having been rejected.
+ *  - whether a run is retried (with the job's back-off) is the core's `SyncStatusView.retryLater`.
  */
 object SyncPolicy {
     enum class Ask { SCHEDULE, ALREADY_SCHEDULED, AFTER_RUNNING }
@@ -17,7 +16,4 @@ object SyncPolicy {
         scheduled -> Ask.ALREADY_SCHEDULED
         else -> Ask.SCHEDULE
     }
-
-    /** After a finished sync: retry later? */
-    fun retry(pendingAfter: Long, rejected: Int): Boolean = pendingAfter > 0 && rejected == 0
 }
