@@ -38,7 +38,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the store at `path`, encrypted with `key` when one is given.
     pub fn open(path: &Path, key: Option<&[u8]>) -> Result<Self> {
-        let conn = Connection::open(path)?;
+        let conn = crate::sqlcipher::open(path)?;
         if !crate::sqlcipher::unlock(&conn, key)? {
             return Err(Error::WrongKey);
         }

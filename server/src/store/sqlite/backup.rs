@@ -114,12 +114,12 @@ pub fn backup(
             to.display()
         )));
     }
-    let conn = Connection::open(db)?;
+    let conn = gocua_core::sqlcipher::open(db)?;
     unlock(&conn, db_key)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     export(&conn, to, Some(backup_key))?;
     // The copy opens under its key and holds what it should.
-    let check = Connection::open(to)?;
+    let check = gocua_core::sqlcipher::open(to)?;
     unlock(&check, Some(backup_key))?;
     info(&check, "main")
 }
@@ -134,7 +134,7 @@ pub fn restore(
     db_key: Option<&DbKey>,
     now: DateTime<Utc>,
 ) -> StoreResult<BackupInfo> {
-    let conn = Connection::open(from)?;
+    let conn = gocua_core::sqlcipher::open(from)?;
     unlock(&conn, Some(backup_key)).map_err(|_| {
         StoreError::Config(
             "không mở được bản sao lưu bằng khoá này (sai khoá, hoặc tệp hỏng) / the backup does not open with this key (a wrong key, or a damaged file)".into(),
@@ -152,7 +152,7 @@ pub fn restore(
     export(&conn, &staged, db_key)?;
     drop(conn);
     {
-        let restored = Connection::open(&staged)?;
+        let restored = gocua_core::sqlcipher::open(&staged)?;
         unlock(&restored, db_key)?;
         let stamp = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         restored.execute_batch("BEGIN")?;

@@ -90,7 +90,7 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> StoreResult<()> {
     let tmp = path.with_extension("db.encrypting");
     let _ = std::fs::remove_file(&tmp);
     {
-        let conn = Connection::open(path)?;
+        let conn = gocua_core::sqlcipher::open(path)?;
         unlock(&conn, None)?;
         // Everything into the main file first: the export reads the database, not its WAL.
         conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

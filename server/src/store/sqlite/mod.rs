@@ -128,7 +128,7 @@ fn migrate(conn: &mut Connection) -> StoreResult<()> {
 
 /// The schema version of a store's database (`PRAGMA user_version`).
 pub fn schema_version(path: &Path) -> StoreResult<i64> {
-    let conn = Connection::open(path)?;
+    let conn = gocua_core::sqlcipher::open(path)?;
     Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
 }
 
@@ -183,7 +183,7 @@ impl SqliteStore {
     /// [`cipher`]). A database made with a key opens only with it.
     pub fn open_with_key(path: &Path, key: Option<&cipher::DbKey>) -> StoreResult<Self> {
         private_files(path).map_err(|e| StoreError::Database(format!("file mode: {e}")))?;
-        let conn = Connection::open(path)?;
+        let conn = gocua_core::sqlcipher::open(path)?;
         cipher::unlock(&conn, key)?;
         Self::init(conn)
     }
