@@ -4,10 +4,11 @@
 
 use std::str::FromStr;
 
-use automerge::{AutoCommit, ObjId, ROOT, ReadDoc};
+use automerge::{AutoCommit, ObjId, ObjType, ROOT};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::fields::Fields;
 use super::history::{Actors, seconds_to_time};
 use super::schema as k;
 use super::value::{all_strs, get_map, req_map};
@@ -115,23 +116,29 @@ fn disagree(values: &[(String, ObjId)]) -> bool {
 }
 
 pub fn find_conflicts(doc: &mut AutoCommit) -> Result<Vec<Conflict>> {
+    // One pass per object: only keys that hold concurrent values need their every value read,
+    // taken in the order of the field lists as before.
     let mut found: Vec<(FieldPath, Vec<(String, ObjId)>)> = Vec::new();
-    for key in k::HOUSEHOLD_FIELDS {
-        let values = all_strs(doc, ROOT, key)?;
+    let root = Fields::of(&*doc, &ROOT);
+    for key in root.conflicted(k::HOUSEHOLD_FIELDS) {
+        let values = all_strs(&*doc, ROOT, key)?;
         if disagree(&values) {
             found.push((FieldPath::household(key), values));
         }
     }
-    let members = req_map(doc, ROOT, k::MEMBERS)?;
-    for member in doc.keys(&members).collect::<Vec<_>>() {
-        let obj = req_map(doc, &members, &member)?;
-        for key in k::MEMBER_FIELDS {
-            let values = all_strs(doc, &obj, key)?;
+    let members = root.req_map(k::MEMBERS)?;
+    for (member, kind, obj, _) in Fields::of(&*doc, &members).entries() {
+        if kind != Some(ObjType::Map) {
+            return Err(Error::CorruptDocument(format!("{member}: expected a map")));
+        }
+        for key in Fields::of(&*doc, &obj).conflicted(k::MEMBER_FIELDS) {
+            let values = all_strs(&*doc, &obj, key)?;
             if disagree(&values) {
-                found.push((FieldPath::member(&MemberId(member.clone()), key), values));
+                found.push((FieldPath::member(&MemberId(member.to_owned()), key), values));
             }
         }
     }
+    drop(root);
     if found.is_empty() {
         return Ok(Vec::new());
     }

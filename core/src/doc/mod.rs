@@ -5,6 +5,7 @@ mod codec;
 mod conflict;
 mod context;
 mod edit;
+mod fields;
 mod history;
 mod read;
 mod rewrite;
@@ -89,6 +90,20 @@ impl HouseholdDoc {
         let this = Self { doc, stored };
         this.check_shape()?;
         Ok(this)
+    }
+
+    /// A document merged in memory, checked as [`Self::load`] checks one, with the household
+    /// read once: what a merge keeps, without saving and loading it again (that reload was 40%
+    /// of the hub's CPU for a new household, `bench/src/bin/household_bytes.rs`).
+    pub fn checked(mut doc: AutoCommit) -> Result<(Self, Household)> {
+        let household = read::read_household(&doc)?;
+        let stored = doc.get_heads();
+        Ok((Self { doc, stored }, household))
+    }
+
+    /// Reads the household from a document not (yet) wrapped, e.g. before changes merge into it.
+    pub fn read_doc(doc: &AutoCommit) -> Result<Household> {
+        read::read_household(doc)
     }
 
     /// Checks that a document has the keys every household must have, so a foreign or damaged
@@ -253,6 +268,20 @@ impl HouseholdDoc {
     pub fn changes_since(&mut self, heads: &[Head]) -> Vec<u8> {
         let heads: Vec<_> = heads.iter().map(|h| automerge::ChangeHash(*h)).collect();
         self.doc.save_after(&heads)
+    }
+
+    /// Whether every change in the history was made by `actor` (and there is more than one):
+    /// a history only this actor's replica can hold, so one that may be squashed.
+    pub fn squashable_by(&mut self, actor: &ActorId) -> bool {
+        let changes = self.doc.get_changes(&[]);
+        changes.len() > 1 && changes.iter().all(|c| c.actor_id() == actor)
+    }
+
+    /// When the last change was made, by its writer's clock.
+    pub fn last_change_at(&mut self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let changes = self.doc.get_changes(&[]);
+        let seconds = changes.iter().map(|c| c.timestamp()).max()?;
+        chrono::DateTime::from_timestamp(seconds, 0)
     }
 
     /// Number of changes in the document's history.

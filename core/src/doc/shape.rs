@@ -120,10 +120,33 @@ impl Walk<'_> {
         self.out.push(ShapeIssue { path, problem });
     }
 
+    /// The keys of `obj`, each with its value when it holds one (values written concurrently
+    /// are read with `get_all`): one pass over the object instead of a seek per key.
+    fn keys(&self, obj: &ObjId) -> Vec<(String, Option<(Value<'static>, ObjId)>)> {
+        self.doc
+            .map_range(obj, ..)
+            .map(|i| {
+                let single = (!i.conflict).then(|| (i.value.clone().into_value(), i.id()));
+                (i.key.into_owned(), single)
+            })
+            .collect()
+    }
+
     /// Every value at `key` (conflicting ones too): strings checked; objects handed to `nested`.
-    fn values(&mut self, obj: &ObjId, key: &str, path: &str, nested: Nested) {
-        let Ok(values) = self.doc.get_all(obj, key) else {
-            return;
+    fn values(
+        &mut self,
+        obj: &ObjId,
+        key: &str,
+        single: Option<(Value<'static>, ObjId)>,
+        path: &str,
+        nested: Nested,
+    ) {
+        let values = match single {
+            Some(one) => vec![one],
+            None => match self.doc.get_all(obj, key) {
+                Ok(all) => all,
+                Err(_) => return,
+            },
         };
         for (value, id) in values {
             match (value, nested) {
@@ -150,10 +173,10 @@ impl Walk<'_> {
 
     /// A map whose keys must be in `known`, each value a string.
     fn record(&mut self, obj: &ObjId, path: &str, known: &[&str]) {
-        for key in self.doc.keys(obj).collect::<Vec<_>>() {
+        for (key, single) in self.keys(obj) {
             let at = format!("{path}.{key}");
             if known.contains(&key.as_str()) {
-                self.values(obj, &key, &at, Nested::None);
+                self.values(obj, &key, single, &at, Nested::None);
             } else {
                 self.flag(at, ShapeProblem::UnknownKey);
             }
@@ -163,32 +186,32 @@ impl Walk<'_> {
     fn object(&mut self, obj: &ObjId, kind: ObjType, path: &str, nested: Nested) {
         match (nested, kind) {
             (Nested::Members, ObjType::Map) => {
-                for id in self.doc.keys(obj).collect::<Vec<_>>() {
+                for (id, single) in self.keys(obj) {
                     let at = format!("{path}.{id}");
                     if is_valid_id(&id) {
-                        self.values(obj, &id, &at, Nested::Member);
+                        self.values(obj, &id, single, &at, Nested::Member);
                     } else {
                         self.flag(at, ShapeProblem::UnknownKey);
                     }
                 }
             }
             (Nested::Member, ObjType::Map) => {
-                for key in self.doc.keys(obj).collect::<Vec<_>>() {
+                for (key, single) in self.keys(obj) {
                     let at = format!("{path}.{key}");
                     if key == k::CHECKLIST {
-                        self.values(obj, &key, &at, Nested::Checklist);
+                        self.values(obj, &key, single, &at, Nested::Checklist);
                     } else if MEMBER_KEYS.contains(&key.as_str()) {
-                        self.values(obj, &key, &at, Nested::None);
+                        self.values(obj, &key, single, &at, Nested::None);
                     } else {
                         self.flag(at, ShapeProblem::UnknownKey);
                     }
                 }
             }
             (Nested::Checklist, ObjType::Map) => {
-                for item in self.doc.keys(obj).collect::<Vec<_>>() {
+                for (item, single) in self.keys(obj) {
                     let at = format!("{path}.{item}");
                     if ChecklistItem::from_code(&item).is_some() {
-                        self.values(obj, &item, &at, Nested::Entry);
+                        self.values(obj, &item, single, &at, Nested::Entry);
                     } else {
                         self.flag(at, ShapeProblem::UnknownKey);
                     }
@@ -205,12 +228,12 @@ impl Walk<'_> {
                 }
             }
             (Nested::Actors, ObjType::Map) => {
-                for actor in self.doc.keys(obj).collect::<Vec<_>>() {
+                for (actor, single) in self.keys(obj) {
                     let at = format!("{path}.{actor}");
                     if actor.len() > 128 || !actor.bytes().all(|b| b.is_ascii_hexdigit()) {
                         self.flag(at, ShapeProblem::UnknownKey);
                     } else {
-                        self.values(obj, &actor, &at, Nested::None);
+                        self.values(obj, &actor, single, &at, Nested::None);
                     }
                 }
             }
@@ -240,7 +263,7 @@ impl HouseholdDoc {
             doc: &self.doc,
             out: Vec::new(),
         };
-        for key in self.doc.keys(ROOT).collect::<Vec<_>>() {
+        for (key, single) in walk.keys(&ROOT) {
             let nested = match key.as_str() {
                 k::MEMBERS => Nested::Members,
                 k::VISITS => Nested::Records(VISIT_KEYS),
@@ -252,7 +275,7 @@ impl HouseholdDoc {
                     continue;
                 }
             };
-            walk.values(&ROOT, &key, &key, nested);
+            walk.values(&ROOT, &key, single, &key, nested);
         }
         walk.out
     }

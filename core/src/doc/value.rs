@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::codec::millis_to_time;
 use crate::error::{Error, Result};
 
-fn corrupt(key: &str, wanted: &str) -> Error {
+pub(super) fn corrupt(key: &str, wanted: &str) -> Error {
     Error::CorruptDocument(format!("{key}: expected {wanted}"))
 }
 
@@ -21,11 +21,6 @@ pub fn get_str<D: ReadDoc>(doc: &D, obj: impl AsRef<ObjId>, key: &str) -> Result
             .ok_or_else(|| corrupt(key, "text")),
         Some(_) => Err(corrupt(key, "text")),
     }
-}
-
-/// A string value that must be present.
-pub fn req_str<D: ReadDoc>(doc: &D, obj: impl AsRef<ObjId>, key: &str) -> Result<String> {
-    get_str(doc, obj, key)?.ok_or_else(|| corrupt(key, "a value"))
 }
 
 /// A string value parsed with `parse`; present but unparseable is corruption.
@@ -43,15 +38,6 @@ pub fn get_parsed<D: ReadDoc, T>(
     }
 }
 
-pub fn req_parsed<D: ReadDoc, T>(
-    doc: &D,
-    obj: impl AsRef<ObjId>,
-    key: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<T> {
-    get_parsed(doc, obj, key, parse)?.ok_or_else(|| corrupt(key, "a value"))
-}
-
 pub fn get_time<D: ReadDoc>(
     doc: &D,
     obj: impl AsRef<ObjId>,
@@ -66,18 +52,6 @@ pub fn get_time<D: ReadDoc>(
             _ => Err(corrupt(key, "a time")),
         },
         Some(_) => Err(corrupt(key, "a time")),
-    }
-}
-
-pub fn req_time<D: ReadDoc>(doc: &D, obj: impl AsRef<ObjId>, key: &str) -> Result<DateTime<Utc>> {
-    get_time(doc, obj, key)?.ok_or_else(|| corrupt(key, "a time"))
-}
-
-pub fn get_bool<D: ReadDoc>(doc: &D, obj: impl AsRef<ObjId>, key: &str) -> Result<bool> {
-    match doc.get(obj, key)? {
-        None => Ok(false),
-        Some((Value::Scalar(s), _)) => s.as_bool().ok_or_else(|| corrupt(key, "yes/no")),
-        Some(_) => Err(corrupt(key, "yes/no")),
     }
 }
 

@@ -67,7 +67,7 @@ pub fn merge_changes(
         None => AutoCommit::new(),
     };
     let before = match existing {
-        Some(bytes) => Some(read(bytes)?),
+        Some(_) => Some(HouseholdDoc::read_doc(&doc).map_err(corrupt)?),
         None => None,
     };
     let hashes_before = doc.get_heads();
@@ -95,10 +95,8 @@ pub fn merge_changes(
         .filter(|(k, v)| entries_before.get(k) != Some(v))
         .collect();
     let snapshot = doc.save();
-    let merged = HouseholdDoc::load(&snapshot).map_err(|e| MergeError::Corrupt(e.to_string()))?;
-    let household = merged
-        .read()
-        .map_err(|e| MergeError::Corrupt(e.to_string()))?;
+    // Missing dependencies were refused above, so the snapshot holds exactly this document.
+    let (merged, household) = HouseholdDoc::checked(doc).map_err(corrupt)?;
     if &household.id != id {
         return Err(MergeError::WrongId);
     }
@@ -115,10 +113,8 @@ pub fn merge_changes(
     })
 }
 
-fn read(bytes: &[u8]) -> Result<Household, MergeError> {
-    HouseholdDoc::load(bytes)
-        .and_then(|d| d.read())
-        .map_err(|e| MergeError::Corrupt(e.to_string()))
+fn corrupt(e: crate::Error) -> MergeError {
+    MergeError::Corrupt(e.to_string())
 }
 
 /// The changes of a saved document after `known` heads (the whole document when `known` is
