@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod commune_view;
 mod consent_register;
 pub mod consent_rule;
+mod departure;
 pub mod digital_address;
 mod doc;
 mod erasure;

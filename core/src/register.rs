@@ -965,8 +965,17 @@ impl Register {
         Ok(id)
     }
 
-    /// The whole document of a household, for handing to another replica.
-    pub fn export_document(&self, id: &HouseholdId) -> Result<Vec<u8>> {
+    /// A household's document as stored here, to look at (its history, conflicts, bytes):
+    /// taking it is not a departure (see [`Self::export_document`]), and edits go through the
+    /// register.
+    pub fn document(&self, id: &HouseholdId) -> Result<HouseholdDoc> {
+        self.load(id)
+    }
+
+    /// The whole document of a household, for handing to another replica (its first departure
+    /// squashes a history only this phone has: `crate::departure`).
+    pub fn export_document(&mut self, id: &HouseholdId) -> Result<Vec<u8>> {
+        self.depart(std::slice::from_ref(id))?;
         Ok(self.load(id)?.save())
     }
 }

@@ -84,7 +84,8 @@ fn an_older_register_loses_its_settled_follow_ups_when_opened() {
     .unwrap();
     c.execute_batch(
         "ALTER TABLE erase_requests DROP COLUMN state; ALTER TABLE erased_docs DROP COLUMN proof;
-         DROP TABLE bundle_sealed; DROP TABLE bundle_answers; DROP TABLE bundle_carried",
+         DROP TABLE bundle_sealed; DROP TABLE bundle_answers; DROP TABLE bundle_carried;
+         DROP TABLE departed",
     )
     .unwrap();
     c.pragma_update(None, "user_version", 5).unwrap();

@@ -11,7 +11,7 @@ use crate::lang::Lang;
 const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 pub fn export(ctx: &mut Ctx, typed: &str, file: &Path) -> Result<()> {
-    let reg = ctx.open()?;
+    let mut reg = ctx.open()?;
     let hid = household_id(&reg, typed)?;
     let bytes = reg.export_document(&hid)?;
     std::fs::write(file, &bytes).map_err(|e| {

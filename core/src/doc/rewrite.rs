@@ -27,6 +27,21 @@ impl HouseholdDoc {
         member: Option<&MemberId>,
         ctx: &ChangeContext,
     ) -> Result<HouseholdDoc> {
+        self.rewritten(member, ctx, "household.rewrite")
+    }
+
+    /// This document's current state as one change, named as a creation: what a household
+    /// nobody else has seen becomes before it first leaves the phone (`crate::departure`).
+    pub fn squashed(&self, ctx: &ChangeContext) -> Result<HouseholdDoc> {
+        self.rewritten(None, ctx, "household.create")
+    }
+
+    fn rewritten(
+        &self,
+        member: Option<&MemberId>,
+        ctx: &ChangeContext,
+        message: &str,
+    ) -> Result<HouseholdDoc> {
         let src = &self.doc;
         let mut dst = AutoCommit::new().with_actor(actor_for(&ctx.device));
         let head = get_str(src, ROOT, k::HEAD)?;
@@ -75,7 +90,7 @@ impl HouseholdDoc {
         }
         dst.commit_with(
             CommitOptions::default()
-                .with_message("household.rewrite")
+                .with_message(message)
                 .with_time(ctx.at.timestamp()),
         );
         let mut out = HouseholdDoc {
@@ -83,7 +98,7 @@ impl HouseholdDoc {
             stored: Vec::new(),
         };
         out.record_actor(ctx)?;
-        out.commit(ctx, "household.rewrite actor");
+        out.commit(ctx, &format!("{message} actor"));
         out.check_shape()?;
         Ok(out)
     }

@@ -193,6 +193,7 @@ impl Store {
         tx.execute("DELETE FROM pending_sync WHERE doc_id = ?1", [id])?;
         tx.execute("DELETE FROM sync_heads WHERE doc_id = ?1", [id])?;
         tx.execute("DELETE FROM sync_rejects WHERE doc_id = ?1", [id])?;
+        tx.execute("DELETE FROM departed WHERE doc_id = ?1", [id])?;
         Ok(())
     }
 

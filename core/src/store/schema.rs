@@ -9,7 +9,7 @@ use rusqlite::Transaction;
 use crate::error::{Error, Result};
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: i64 = 8;
+pub const VERSION: i64 = 9;
 
 /// Version 1, as first released: documents, query tables, hamlets. Kept verbatim so the
 /// migration test can build a real version-1 database.
@@ -208,6 +208,15 @@ CREATE TABLE bundle_carried (
 ) WITHOUT ROWID;
 ";
 
+/// Version 9: `departed` names the documents that have left this register in any form (a push, a
+/// sealed bundle, a handover, an export); a document not yet named there, whose history is all
+/// this phone's, is squashed into one change as it first leaves (`crate::departure`). Documents
+/// held before this version may have left already: they are named at once.
+pub(crate) const V9_SQL: &str = "
+CREATE TABLE departed (doc_id TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT INTO departed (doc_id) SELECT DISTINCT doc_id FROM doc_chunks;
+";
+
 /// The versions before which the query tables were derived by older rules and must be rebuilt
 /// from the documents after the upgrade: 6 (a follow-up settled by a later visit was kept).
 pub(crate) const REINDEX_BELOW: i64 = 6;
@@ -246,6 +255,9 @@ pub fn migrate(tx: &Transaction<'_>) -> Result<i64> {
     }
     if found < 8 {
         tx.execute_batch(V8_SQL)?;
+    }
+    if found < 9 {
+        tx.execute_batch(V9_SQL)?;
     }
     tx.pragma_update(None, "user_version", VERSION)?;
     Ok(found)

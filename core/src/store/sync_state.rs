@@ -198,6 +198,17 @@ pub fn has_shared_heads(conn: &Connection, doc: &str) -> Result<bool> {
     )?)
 }
 
+/// Whether the register holds a document with nothing pending: one the hub may hold already, or
+/// may have lost. A pending document goes up at the next sync whatever the hub holds.
+pub fn holds_settled(conn: &Connection) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM doc_chunks c
+             WHERE NOT EXISTS (SELECT 1 FROM pending_sync p WHERE p.doc_id = c.doc_id))",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Documents changed locally since their last successful push, with their change counter.
 pub fn pending(conn: &Connection) -> Result<Vec<(String, i64)>> {
     let mut stmt = conn.prepare("SELECT doc_id, changed_seq FROM pending_sync ORDER BY doc_id")?;

@@ -257,6 +257,7 @@ impl Register {
         let hub = hub_keys(self.sync_store())?.ok_or(BundleError::NoKeys)?;
         let secret = device_secret(self)?;
         let now = self.sync_now();
+        self.depart_pending()?;
         let mut outbox = Outbox::read(self, usize::MAX)?;
         outbox.resend = stored_resend(self)?;
         let slice = Slice {
@@ -285,7 +286,7 @@ impl Register {
         };
         let content = ToHubContent {
             from: peer.device_id.clone(),
-            request: encode(&batch.request),
+            request: encode_push(&batch.request),
             acks,
         };
         let mut id = [0u8; 16];

@@ -36,11 +36,17 @@ pub struct UploadStatus {
     pub answered: bool,
 }
 
-/// zstd level used both ways. Measured on the side-by-side bench's W1 batch (300 new households,
-/// 627 KB of documents, one x86 core): level 3 gives 117 KB in 2 ms, level 9 104 KB in 30 ms,
-/// level 19 95 KB in 585 ms. The link is the bottleneck where gocua is used, so 11% fewer bytes for
-/// tens of milliseconds per MiB is worth it; level 19 would cost a low-end phone seconds per batch.
+/// zstd level of the hub's answers and of small bodies. Measured on the side-by-side bench's W1
+/// batch (300 new households, 627 KB of documents, one x86 core): level 3 gives 117 KB in 2 ms,
+/// level 9 104 KB in 30 ms. The hub answers many phones, so its answers stay at 9.
 const ZSTD_LEVEL: i32 = 9;
+
+/// zstd level of the documents a phone sends (issue 21, `bench/src/bin/household_bytes.rs`, W1's
+/// 953 KB batch of 300 households on this 2-vCPU machine): 426 B a household at level 9 in 13 ms,
+/// 391 B at 17 in 137 ms, 384 B at 19 in 294 ms. A low-end phone is about four times slower, so
+/// about 1.2 s for such a batch, against 2.7 s less on an EDGE link (50 kbit/s): the phone's
+/// link is where a hamlet's sync waits, and its batches are rarely that large.
+const PUSH_LEVEL: i32 = 19;
 
 /// The largest decompressed body either side accepts (a guard against decompression bombs).
 pub const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -621,6 +627,12 @@ pub struct WireError(pub String);
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     let raw = postcard::to_stdvec(value).expect("postcard encoding of wire types cannot fail");
     zstd::bulk::compress(&raw, ZSTD_LEVEL).expect("zstd compression of a buffer cannot fail")
+}
+
+/// [`encode`] at the level of a phone's pushes: fewer bytes for more of the phone's CPU.
+pub fn encode_push<T: Serialize>(value: &T) -> Vec<u8> {
+    let raw = postcard::to_stdvec(value).expect("postcard encoding of wire types cannot fail");
+    zstd::bulk::compress(&raw, PUSH_LEVEL).expect("zstd compression of a buffer cannot fail")
 }
 
 /// zstd, then postcard; refuses bodies that decompress beyond [`MAX_BODY`].
