@@ -172,6 +172,9 @@ fn w1_name(shape: &Shape) -> &'static str {
     }
 }
 
+/// The old floor's rows (zstd level 3), beside the floor's.
+const OLD_FLOOR: &str = "zstd-3 JSON floor (before issue 21)";
+
 fn run_floor(
     sizes: &[usize],
     work: &Path,
@@ -182,38 +185,47 @@ fn run_floor(
     let mut rows = Vec::new();
     let sink = Sink::start()?;
     let px = Proxy::start(sink.addr, proxy::LOOPBACK)?;
-    let body = floor::compress(&w1);
-    for shape in [proxy::LOOPBACK, proxy::THREE_G, proxy::EDGE] {
-        px.set_shape(shape);
-        let (m, _) = measure(&px, std::process::id(), || {
-            Ok(floor::upload(&px.url(), body.clone())?)
-        })?;
-        let mut r = row("zstd-JSON floor", w1_name(&shape), &shape, w1.len(), &m);
-        r.hub_cpu_ms = None;
-        r.note = format!("one POST, zstd level 3, {} B compressed", body.len());
-        rows.push(r);
-    }
-    for &n in sizes {
-        if n > base.len() {
-            continue;
-        }
-        let blob = floor::compress(&base[..n]);
-        sink.set(blob.clone());
-        for shape in [proxy::LOOPBACK, proxy::THREE_G] {
-            if n != sizes[0] && shape.name != "loopback" {
+    for (system, level) in [
+        ("zstd-JSON floor", floor::LEVEL),
+        (OLD_FLOOR, floor::OLD_LEVEL),
+    ] {
+        let body = floor::compress(&w1, level);
+        for shape in [proxy::LOOPBACK, proxy::THREE_G, proxy::EDGE] {
+            if level == floor::OLD_LEVEL && shape.name != "loopback" {
                 continue;
             }
             px.set_shape(shape);
-            let (m, got) = measure(&px, std::process::id(), || Ok(floor::download(&px.url())?))?;
-            let wl = if shape.name == "loopback" {
-                "W3"
-            } else {
-                "W5 (W3)"
-            };
-            let mut r = row("zstd-JSON floor", wl, &shape, got, &m);
+            let (m, _) = measure(&px, std::process::id(), || {
+                Ok(floor::upload(&px.url(), body.clone())?)
+            })?;
+            let mut r = row(system, w1_name(&shape), &shape, w1.len(), &m);
             r.hub_cpu_ms = None;
-            r.note = format!("one GET, {} B compressed", blob.len());
+            r.note = format!("one POST, zstd level {level}, {} B compressed", body.len());
             rows.push(r);
+        }
+        for &n in sizes {
+            if n > base.len() {
+                continue;
+            }
+            let blob = floor::compress(&base[..n], level);
+            sink.set(blob.clone());
+            for shape in [proxy::LOOPBACK, proxy::THREE_G] {
+                if (n != sizes[0] || level == floor::OLD_LEVEL) && shape.name != "loopback" {
+                    continue;
+                }
+                px.set_shape(shape);
+                let (m, got) =
+                    measure(&px, std::process::id(), || Ok(floor::download(&px.url())?))?;
+                let wl = if shape.name == "loopback" {
+                    "W3"
+                } else {
+                    "W5 (W3)"
+                };
+                let mut r = row(system, wl, &shape, got, &m);
+                r.hub_cpu_ms = None;
+                r.note = format!("one GET, zstd level {level}, {} B compressed", blob.len());
+                rows.push(r);
+            }
         }
     }
     Ok(rows)
@@ -641,11 +653,12 @@ fn write_report(
     }
     if let (Some(gv), Some(fv)) = (g1, f1) {
         goals.push((
-            "W1 bytes at most 2x the zstd-JSON floor".into(),
+            "W1 bytes at most 2x the zstd-JSON floor (zstd level 19)".into(),
             format!("{gv} B vs {fv} B ({})", ratio(gv, fv)),
             Some(gv <= 2 * fv),
         ));
     }
+
     if let Some(gv) = tot("gocua", "W4", "loopback") {
         goals.push(("W4 under 1 KB".into(), format!("{gv} B"), Some(gv < 1000)));
     }
@@ -860,6 +873,11 @@ shows one value, the other stays in the history).\n";
 
 const SYSTEMS: [&str; 4] = ["gocua", "PouchDB", AM, "zstd-JSON floor"];
 
+/// Headline rows that put the floor as it was before issue 21 (zstd level 3) in the floor's
+/// column, so that the change of the floor's definition stays visible.
+const OLD_FLOOR_W1: &str = "W1 bytes, floor at zstd level 3 (before issue 21)";
+const OLD_FLOOR_W3: &str = "W3 bytes (3,000), floor at zstd level 3 (before issue 21)";
+
 struct Headline {
     label: &'static str,
     cells: [String; 4],
@@ -870,10 +888,12 @@ struct Headline {
 /// Bytes and wall times side by side; ratios gocua / each other system.
 fn headline(rows: &[Row]) -> Vec<Headline> {
     let mut out = Vec::new();
-    let byte_rows: [(&str, &str, &str); 7] = [
+    let byte_rows: [(&str, &str, &str); 9] = [
         ("W1 bytes (300 households up)", "W1", "loopback"),
         ("W3 bytes (new phone, 3,000)", "W3", "loopback"),
         ("W3 bytes (new phone, 10,000)", "W3", "loopback"),
+        (OLD_FLOOR_W1, "W1", "loopback"),
+        (OLD_FLOOR_W3, "W3", "loopback"),
         ("W4 bytes (no change, 3,000)", "W4", "loopback"),
         ("W6 bytes (W1, flaky)", "W6 (W1)", "flaky"),
         ("W2 bytes (commune week, all syncs)", "W2", "loopback"),
@@ -897,17 +917,19 @@ fn headline(rows: &[Row]) -> Vec<Headline> {
     };
     for (i, (label, w, l)) in byte_rows.iter().enumerate() {
         let n = match i {
-            1 => Some(3000),
+            1 | 4 => Some(3000),
             2 => Some(10_000),
             _ => None,
         };
         let is_time = label.contains("wall");
         let mut cells: [String; 4] = Default::default();
         let mut values = [None; 4];
+        let old_floor = [OLD_FLOOR_W1, OLD_FLOOR_W3].contains(label);
         for (k, s) in SYSTEMS.iter().enumerate() {
+            let s: &str = if old_floor && k == 3 { OLD_FLOOR } else { s };
             let r = find(s, w, l, n);
             (cells[k], values[k]) = match r {
-                None if *w == "W2" && *s == "zstd-JSON floor" => ("n/a (no merge)".into(), None),
+                None if *w == "W2" && s == "zstd-JSON floor" => ("n/a (no merge)".into(), None),
                 None => ("–".into(), None),
                 Some(r) if r.note.starts_with("did not finish") => (
                     format!("did not finish ({} B spent)", r.counts.total()),
