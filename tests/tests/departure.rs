@@ -1,23 +1,32 @@
 //! A household's first departure (issue 21, docs/sync-protocol.md "First departure"): a history
 //! made only on this phone goes up as one change, once, even when the first push's answer is
-//! lost; a household that came from elsewhere keeps its history; and a register enrolled with
-//! nothing but pending households does not offer them to the hub first.
+//! lost; a household that came from elsewhere keeps its history; a whole household of one
+//! change travels as that change; and a register enrolled with nothing but pending households
+//! does not offer them to the hub first.
 
 use std::sync::Mutex;
 
 use gocua_core::HouseholdField;
 use gocua_core::model::{ChecklistItem, ChecklistStatus, HouseholdId};
-use gocua_core::sync::wire::{PATH_RECONCILE, PATH_SYNC};
+use gocua_core::sync::wire::{
+    PATH_RECONCILE, PATH_SYNC, decode_sync_request, decode_sync_response,
+};
 use gocua_core::sync::{InProcess, Response, SessionOutcome, SyncError, SyncOptions, Transport};
 use gocua_core::{HouseholdDoc, Register};
 use gocua_hub::HubStore;
 use gocua_tests::*;
 
-/// Records the paths posted; loses the answer of the first sync request when told to.
+/// A household's id and its whole document as it travelled.
+type Whole = (String, Vec<u8>);
+
+/// Records the paths posted and the sync exchanges; loses the answer of the first sync request
+/// when told to.
 struct Link {
     inner: InProcess,
     lose_first_answer: bool,
     paths: Mutex<Vec<String>>,
+    /// Each sync request's body and its answer's.
+    exchanges: Mutex<Vec<(Vec<u8>, Vec<u8>)>>,
 }
 
 impl Link {
@@ -26,7 +35,28 @@ impl Link {
             inner,
             lose_first_answer,
             paths: Mutex::default(),
+            exchanges: Mutex::default(),
         }
+    }
+
+    /// The whole documents (sent without heads) pushed and pulled, by household id.
+    fn whole_documents(&self) -> (Vec<Whole>, Vec<Whole>) {
+        let (mut pushed, mut pulled) = (Vec::new(), Vec::new());
+        for (request, answer) in self.exchanges.lock().unwrap().iter() {
+            let request = decode_sync_request(request).unwrap();
+            let answer = decode_sync_response(answer).unwrap();
+            pushed.extend(
+                (request.push.into_iter())
+                    .filter(|d| d.heads.is_empty())
+                    .map(|d| (d.id, d.changes)),
+            );
+            pulled.extend(
+                (answer.pull.into_iter())
+                    .filter(|d| d.heads.is_empty())
+                    .map(|d| (d.id, d.changes)),
+            );
+        }
+        (pushed, pulled)
     }
 
     fn posted(&self, path: &str) -> usize {
@@ -52,7 +82,12 @@ impl Transport for Link {
             paths.push(path.to_owned());
             path == PATH_SYNC && paths.iter().filter(|p| *p == PATH_SYNC).count() == 1
         };
+        let sent = body.clone();
         let resp = self.inner.post(path, token, content_type, body)?;
+        if path == PATH_SYNC {
+            let answer = resp.body.clone();
+            self.exchanges.lock().unwrap().push((sent, answer));
+        }
         if first_sync && self.lose_first_answer {
             return Err(SyncError::Network("injected: the answer was lost".into()));
         }
@@ -176,6 +211,67 @@ fn a_household_from_elsewhere_keeps_its_history_when_edited_here() {
     a.sync_with(&hub.in_process(), &SyncOptions::default())
         .unwrap();
     assert_eq!(a.household(&id).unwrap(), b.household(&id).unwrap());
+}
+
+/// Whether `bytes` are one change in Automerge's change format (rather than a document).
+fn is_one_change(bytes: &[u8]) -> bool {
+    automerge::Change::from_bytes(bytes.to_vec()).is_ok()
+}
+
+#[test]
+fn a_history_of_one_change_travels_as_that_change_and_a_longer_one_as_a_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = gocua_tests::hub(dir.path());
+    let mut a = register(dir.path(), "vol-a");
+    enrolled(&mut a, &store, &hub, "vol-a");
+    let id = visited(&mut a, 1);
+    let up = Link::new(hub.in_process(), false);
+    a.sync_with(&up, &SyncOptions::default()).unwrap();
+    let (pushed, _) = up.whole_documents();
+    assert_eq!(pushed.len(), 1);
+    assert_eq!(pushed[0].0, id.as_str());
+    assert!(
+        is_one_change(&pushed[0].1),
+        "a squashed household goes as its change"
+    );
+    let as_document = automerge::Automerge::load(&pushed[0].1)
+        .unwrap()
+        .save_nocompress();
+    assert!(
+        pushed[0].1.len() < as_document.len(),
+        "{} B as a change, {} B as a document",
+        pushed[0].1.len(),
+        as_document.len()
+    );
+
+    // A new phone pulls it whole, as the change, and reads the same household.
+    let mut b = register(dir.path(), "vol-b");
+    enrolled(&mut b, &store, &hub, "vol-b");
+    let down = Link::new(hub.in_process(), false);
+    b.sync_with(&down, &SyncOptions::default()).unwrap();
+    let (_, pulled) = down.whole_documents();
+    assert_eq!(pulled.len(), 1);
+    assert!(is_one_change(&pulled[0].1));
+    assert_eq!(b.household(&id).unwrap(), a.household(&id).unwrap());
+    assert_eq!(
+        b.document(&id).unwrap().heads(),
+        a.document(&id).unwrap().heads()
+    );
+
+    // Edited on the second phone: a third pulls a history of two changes, as a document.
+    b.set_household_field(&id, HouseholdField::Notes(Some("Đã gọi lại".into())))
+        .unwrap();
+    b.sync_with(&hub.in_process(), &SyncOptions::default())
+        .unwrap();
+    let mut c = register(dir.path(), "vol-c");
+    enrolled(&mut c, &store, &hub, "vol-c");
+    let third = Link::new(hub.in_process(), false);
+    c.sync_with(&third, &SyncOptions::default()).unwrap();
+    let (_, pulled) = third.whole_documents();
+    assert_eq!(pulled.len(), 1);
+    assert!(!is_one_change(&pulled[0].1));
+    assert_eq!(c.household(&id).unwrap(), b.household(&id).unwrap());
+    assert_eq!(c.document(&id).unwrap().change_count(), 2);
 }
 
 #[test]

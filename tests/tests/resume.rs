@@ -1,5 +1,5 @@
 //! A sync request or answer cut on the way resumes where it stopped (docs/sync-protocol.md, "A
-//! cut request resumes"): through a proxy that cuts every connection after 6 KiB, a device's
+//! cut request resumes"): through a proxy that cuts every connection after 3 KiB, a device's
 //! upload and a new device's download finish within one sync, and the bytes on the wire stay
 //! close to those of the same sync on an uncut link (nothing that arrived is sent again).
 
@@ -12,7 +12,7 @@ use gocua_tests::proxy::{Plan, Proxy};
 use gocua_tests::*;
 
 const HOUSEHOLDS: usize = 200;
-const CUT_AFTER: usize = 6 * 1024;
+const CUT_AFTER: usize = 3 * 1024;
 /// What a cut may cost on top: the resumed request's line and headers and the status question
 /// with its answer (about 600 B measured), never the bytes that already arrived.
 const PER_CUT: usize = 1024;
@@ -64,7 +64,7 @@ fn cut_requests_and_answers_resume_where_they_stopped() {
     let url = running.url();
 
     // Upload: the same work from two devices, one over a clean link, one over a link that cuts
-    // every connection after 6 KiB from the device.
+    // every connection after 3 KiB from the device.
     let mut clean = device(dir.path(), &store, &url, "vol-clean");
     let mut cut = device(dir.path(), &store, &url, "vol-cut");
     register_households(&mut clean);
@@ -89,7 +89,7 @@ fn cut_requests_and_answers_resume_where_they_stopped() {
     );
 
     // Download: two new devices of the area pull the 400 households, one over a link that cuts
-    // every connection after 6 KiB from the hub.
+    // every connection after 3 KiB from the hub.
     let mut fresh_clean = device(dir.path(), &store, &url, "vol-new-clean");
     let mut fresh_cut = device(dir.path(), &store, &url, "vol-new-cut");
     let (outcome, (_, clean_down), _) = sync_through(&mut fresh_clean, &running, Plan::Pass);

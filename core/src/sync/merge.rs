@@ -122,10 +122,9 @@ fn corrupt(e: crate::Error) -> MergeError {
 pub fn changes_after(saved: &[u8], known: &[Head]) -> Result<(Vec<u8>, Vec<Head>), MergeError> {
     let mut doc = AutoCommit::load(saved).map_err(|e| MergeError::Corrupt(e.to_string()))?;
     let known: Vec<ChangeHash> = known.iter().map(|h| ChangeHash(*h)).collect();
-    // Nothing known: the whole document in its document format without per-column compression
-    // (the batch is compressed as a whole), much smaller than its changes one by one.
+    // Nothing known: the whole document in the smallest form for a batch compressed as a whole.
     let changes = if known.is_empty() {
-        doc.save_nocompress()
+        crate::doc::whole_for_batch(&mut doc)
     } else {
         doc.save_after(&known)
     };

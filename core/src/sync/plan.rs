@@ -160,9 +160,8 @@ pub(crate) fn plan_batch(
         } else {
             state::shared_heads(store.conn(), &peer.peer_id, &q.id)?
         };
-        // A document the hub has never seen goes in Automerge's document format (columnar,
-        // actors and keys once per document) rather than as its changes one by one; after that
-        // only the changes past the shared heads travel.
+        // A document the hub has never seen goes whole, in its smallest form for the batch
+        // (`doc::whole_for_batch`); after that only the changes past the shared heads travel.
         let changes = if shared.is_empty() {
             doc.save_for_batch()
         } else {
