@@ -272,20 +272,21 @@ impl HouseholdDoc {
     /// Whether every change in the history was made by `actor` (and there is more than one):
     /// a history only this actor's replica can hold, so one that may be squashed.
     pub fn squashable_by(&mut self, actor: &ActorId) -> bool {
-        let changes = self.doc.get_changes(&[]);
-        changes.len() > 1 && changes.iter().all(|c| c.actor_id() == actor)
+        // Metadata from the change graph: whole changes would be rebuilt from the ops.
+        let changes = self.doc.get_changes_meta(&[]);
+        changes.len() > 1 && changes.iter().all(|c| c.actor.as_ref() == actor)
     }
 
     /// When the last change was made, by its writer's clock.
     pub fn last_change_at(&mut self) -> Option<chrono::DateTime<chrono::Utc>> {
-        let changes = self.doc.get_changes(&[]);
-        let seconds = changes.iter().map(|c| c.timestamp()).max()?;
+        let changes = self.doc.get_changes_meta(&[]);
+        let seconds = changes.iter().map(|c| c.timestamp).max()?;
         chrono::DateTime::from_timestamp(seconds, 0)
     }
 
     /// Number of changes in the document's history.
     pub fn change_count(&mut self) -> usize {
-        self.doc.get_changes(&[]).len()
+        automerge::ReadDoc::stats(&self.doc).num_changes as usize
     }
 }
 
@@ -298,11 +299,12 @@ impl HouseholdDoc {
 /// history goes in the document format, which writes each change's metadata once in columns.
 /// Both are chunks that `load` and `load_incremental` read alike.
 pub fn whole_for_batch(doc: &mut AutoCommit) -> Vec<u8> {
-    if let [head] = doc.get_heads()[..]
+    // Counted from the change graph first: building a change walks the document's ops, so it
+    // is done only for the change that is sent.
+    if automerge::ReadDoc::stats(doc).num_changes == 1
+        && let [head] = doc.get_heads()[..]
         && let Some(change) = doc.get_change_by_hash(&head)
-        && change.deps().is_empty()
     {
-        // One head without dependencies: every change is its ancestor, so it is the only one.
         return change.raw_bytes().to_vec();
     }
     doc.save_nocompress()

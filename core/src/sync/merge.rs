@@ -83,10 +83,11 @@ pub fn merge_changes(
         return Err(MergeError::Corrupt("empty document".into()));
     }
     let changed = heads != heads_before;
+    // Metadata from the change graph: whole changes would be rebuilt from the ops.
     let mut new_actors: Vec<String> = doc
-        .get_changes(&hashes_before)
+        .get_changes_meta(&hashes_before)
         .iter()
-        .map(|c| c.actor_id().to_hex_string())
+        .map(|c| c.actor.to_hex_string())
         .collect();
     new_actors.sort();
     new_actors.dedup();

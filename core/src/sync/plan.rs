@@ -22,7 +22,7 @@ use super::merge::{MergeError, merge_changes, sender_heads};
 use super::reconcile::{META_HUB_GENERATION, lineage_changed, mark_needed};
 use super::state::{self, Peer, Rejected};
 use super::wire::*;
-use crate::doc::{ChangeContext, HouseholdDoc};
+use crate::doc::ChangeContext;
 use crate::model::HouseholdId;
 use crate::register::Register;
 use crate::store::Store;
@@ -445,7 +445,7 @@ pub(crate) fn apply_answer(
             // The document as stored now, edits made during the request included.
             let existing = stored_doc_bytes(tx, &doc.id)?;
             match merge_changes(&hid, existing.as_deref(), &doc.changes) {
-                Ok(merged) => {
+                Ok(mut merged) => {
                     // A whole document comes without its heads.
                     let hub_heads =
                         sender_heads(&doc.heads, existing.is_some(), &merged, &doc.changes)
@@ -457,9 +457,10 @@ pub(crate) fn apply_answer(
                         continue;
                     }
                     if merged.changed {
-                        let mut stored = HouseholdDoc::load(&merged.snapshot)?;
+                        // The merge's own document is the snapshot's (nothing left to save):
+                        // its query rows come from it without loading the snapshot again.
                         Store::replace_with_snapshot(tx, &doc.id, &merged.snapshot)?;
-                        Store::save(tx, &mut stored, false)?;
+                        Store::save(tx, &mut merged.doc, false)?;
                         out.pulled += 1;
                     }
                     state::set_shared_heads(tx, peer_id, &doc.id, &hub_heads)?;
