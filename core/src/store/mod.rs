@@ -165,6 +165,19 @@ impl Store {
         Ok(household)
     }
 
+    /// Stores a merged document as its whole snapshot, its query rows from the household the
+    /// merge already read from it: a pulled household is read once, not again to be indexed.
+    /// `doc` is the document loaded from `snapshot`, with nothing unsaved.
+    pub fn save_merged(
+        tx: &Transaction<'_>,
+        snapshot: &[u8],
+        doc: &mut HouseholdDoc,
+        household: &Household,
+    ) -> Result<()> {
+        Self::replace_with_snapshot(tx, household.id.as_str(), snapshot)?;
+        index::index_household(tx, household, doc.conflicts()?.len())
+    }
+
     /// Replaces every stored chunk of a document with one whole snapshot (a merged-in or
     /// rewritten document); the caller then saves it to refresh its query rows.
     pub fn replace_with_snapshot(tx: &Transaction<'_>, id: &str, snapshot: &[u8]) -> Result<()> {

@@ -457,10 +457,14 @@ pub(crate) fn apply_answer(
                         continue;
                     }
                     if merged.changed {
-                        // The merge's own document is the snapshot's (nothing left to save):
-                        // its query rows come from it without loading the snapshot again.
-                        Store::replace_with_snapshot(tx, &doc.id, &merged.snapshot)?;
-                        Store::save(tx, &mut merged.doc, false)?;
+                        // The merge's own document and household are the snapshot's: its query
+                        // rows come from them, without loading or reading it again.
+                        Store::save_merged(
+                            tx,
+                            &merged.snapshot,
+                            &mut merged.doc,
+                            &merged.household,
+                        )?;
                         out.pulled += 1;
                     }
                     state::set_shared_heads(tx, peer_id, &doc.id, &hub_heads)?;
