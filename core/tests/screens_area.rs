@@ -55,7 +55,12 @@ fn a_follow_up_is_due_only_when_no_visit_came_after_it() {
     .unwrap();
     let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
     assert_eq!(view.follow_ups_due.len(), 1);
-    assert!(view.follow_ups_due[0].badges[0].contains("20/09/2026"));
+    assert_eq!(view.follow_ups_title, "Follow-ups due");
+    let row = &view.follow_ups_due[0];
+    assert!(row.badges[0].contains("20/09/2026"));
+    // The row's one line of badges is joined here, so both shells show the same line.
+    assert_eq!(row.badge_line, row.badges.join(" · "));
+    assert_eq!(row.members_line, format!("{} people", row.members));
 }
 
 /// A register of before schema 6 kept a settled follow-up in its list index: opened by this

@@ -40,6 +40,7 @@ fn a_phone_conflict_shows_masked_values_and_is_resolved() {
     let c = &v.conflicts[0];
     assert_eq!(c.label, "Số điện thoại");
     assert_eq!(c.member_name.as_deref(), Some("Nguyễn Văn An"));
+    assert_eq!(c.heading, "Số điện thoại · Nguyễn Văn An");
     let mut texts: Vec<&str> = c.values.iter().map(|v| v.text.as_str()).collect();
     texts.sort();
     assert_eq!(texts, ["•••••••321", "•••••••678"]);

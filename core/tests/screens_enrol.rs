@@ -31,6 +31,14 @@ fn a_pairing_link_with_a_pin_and_a_commune_fills_the_form() {
     let mut model = EnrolModel::new(Lang::En);
     let view = model.handle(EnrolEvent::Payload(link));
     assert!(view.fields[0].messages.is_empty());
+    // A code copied from a message can be pasted into the pairing field, and only there.
+    let pasted: Vec<&str> = view
+        .fields
+        .iter()
+        .filter(|f| f.paste)
+        .map(|f| f.key.as_str())
+        .collect();
+    assert_eq!(pasted, ["pairing"]);
     assert_eq!(
         view.missing.len(),
         1,

@@ -6,7 +6,7 @@ use common::*;
 use gocua_core::model::*;
 use gocua_core::screens::Lang;
 use gocua_core::screens::household_form::{
-    ACCEPTED_NOTE_PREFIX, HouseholdFormEvent as E, HouseholdFormModel,
+    ACCEPTED_NOTE_PREFIX, HouseholdFormEvent as E, HouseholdFormModel, LocationAnswer,
 };
 
 fn fix(lat: f64, lon: f64, accuracy_m: f64, source: GpsSource) -> GpsFix {
@@ -108,4 +108,58 @@ fn outside_vietnam_is_a_warning() {
     form.handle(&mut reg, E::Gps(fix(13.75, 100.50, 5.0, GpsSource::Fix)));
     let view = form.handle(&mut reg, E::Save);
     assert!(view.warnings[0].text.contains("outside Vietnam"));
+}
+
+/// What the phone answered about the location is said by the core, under the position, in
+/// both shells alike; only a refusal for good offers the phone's settings.
+#[test]
+fn the_location_answers_are_sentences_and_a_fix_settles_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = register(&dir, "r.db");
+    let mut form = HouseholdFormModel::new(Lang::En, None);
+    let view = form.handle(&mut reg, E::Location(LocationAnswer::Precise));
+    assert_eq!(view.location_notice, None);
+    assert_eq!(view.open_settings, None);
+    assert!(view.locate.enabled);
+    assert!(!view.clear_gps.enabled, "no position to clear");
+
+    let view = form.handle(&mut reg, E::Location(LocationAnswer::Refused));
+    let said = view.location_notice.expect("a refusal is explained");
+    assert_eq!(said.code, "location_refused");
+    assert_eq!(view.open_settings, None, "the app may still ask");
+
+    let view = form.handle(&mut reg, E::Location(LocationAnswer::RefusedForGood));
+    assert_eq!(
+        view.location_notice.unwrap().code,
+        "location_refused_for_good"
+    );
+    let settings = view.open_settings.expect("only the settings can allow it");
+    assert!(settings.enabled);
+
+    let view = form.handle(&mut reg, E::Location(LocationAnswer::NoFix));
+    assert_eq!(view.location_notice.unwrap().code, "location_no_fix");
+    assert_eq!(view.open_settings, None);
+
+    // A fix settles a missing one; the position can then be cleared.
+    let view = form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 8.0, GpsSource::Fix)));
+    assert_eq!(view.location_notice, None);
+    assert!(view.clear_gps.enabled);
+
+    // An approximate permission stays said while its fixes come.
+    form.handle(&mut reg, E::Location(LocationAnswer::Approximate));
+    let view = form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 900.0, GpsSource::Fix)));
+    assert_eq!(view.location_notice.unwrap().code, "location_approximate");
+    let view = form.handle(&mut reg, E::Location(LocationAnswer::ServiceOff));
+    assert_eq!(view.location_notice.unwrap().code, "location_service_off");
+
+    // In Vietnamese too.
+    let mut vi = HouseholdFormModel::new(Lang::Vi, None);
+    let view = vi.handle(&mut reg, E::Location(LocationAnswer::RefusedForGood));
+    assert!(
+        view.location_notice
+            .unwrap()
+            .text
+            .starts_with("Quyền vị trí")
+    );
+    assert_eq!(view.open_settings.unwrap().label, "Mở Cài đặt");
 }

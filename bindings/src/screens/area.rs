@@ -30,7 +30,9 @@ pub struct HouseholdRow {
     pub head: String,
     pub address: String,
     pub members: u32,
+    pub members_line: String,
     pub badges: Vec<String>,
+    pub badge_line: String,
 }
 
 #[uniffi::remote(Record)]
@@ -50,6 +52,7 @@ pub struct AreaView {
     pub title: String,
     pub hamlet_options: Vec<OptionView>,
     pub header: Vec<String>,
+    pub follow_ups_title: String,
     pub follow_ups_due: Vec<HouseholdRow>,
     pub households: Vec<HouseholdRow>,
     pub search_results: Vec<MatchRow>,

@@ -26,6 +26,7 @@ pub struct ConflictView {
     pub field: String,
     pub label: String,
     pub member_name: Option<String>,
+    pub heading: String,
     pub values: Vec<ValueView>,
 }
 

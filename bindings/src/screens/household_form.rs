@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex};
 
 use gocua_core::model::HouseholdId;
 use gocua_core::screens::household_form::{
-    HouseholdFormEvent as CoreEvent, HouseholdFormModel, HouseholdFormView,
+    HouseholdFormEvent as CoreEvent, HouseholdFormModel, HouseholdFormView, LocationAnswer,
 };
 use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
 
@@ -19,10 +19,24 @@ pub struct HouseholdFormView {
     pub fields: Vec<FieldView>,
     pub hamlet_options: Vec<OptionView>,
     pub position: String,
+    pub locate: ActionView,
+    pub clear_gps: ActionView,
+    pub location_notice: Option<Notice>,
+    pub open_settings: Option<ActionView>,
     pub warnings: Vec<Notice>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     pub saved: Option<HouseholdId>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum LocationAnswer {
+    Precise,
+    Approximate,
+    Refused,
+    RefusedForGood,
+    ServiceOff,
+    NoFix,
 }
 
 /// What the volunteer did on the household form (the core's event, with the bindings' GPS fix).
@@ -40,6 +54,10 @@ pub enum HouseholdFormEvent {
         fix: GpsFix,
     },
     ClearGps,
+    /// What the phone answered when the volunteer asked for a position.
+    Location {
+        answer: LocationAnswer,
+    },
     Save,
     /// Saves with the warnings shown, recording that they were accepted.
     AcceptWarnings,
@@ -52,6 +70,7 @@ impl From<HouseholdFormEvent> for CoreEvent {
             HouseholdFormEvent::ChooseHamlet { hamlet_id } => CoreEvent::ChooseHamlet(hamlet_id),
             HouseholdFormEvent::Gps { fix } => CoreEvent::Gps(fix.into()),
             HouseholdFormEvent::ClearGps => CoreEvent::ClearGps,
+            HouseholdFormEvent::Location { answer } => CoreEvent::Location(answer),
             HouseholdFormEvent::Save => CoreEvent::Save,
             HouseholdFormEvent::AcceptWarnings => CoreEvent::AcceptWarnings,
         }

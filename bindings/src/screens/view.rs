@@ -41,6 +41,7 @@ pub struct FieldView {
     pub required: bool,
     pub enabled: bool,
     pub messages: Vec<Notice>,
+    pub paste: bool,
 }
 
 #[uniffi::remote(Record)]

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::common::{action, notice, option, save_failed};
 use super::mask::{mask_id_number, mask_phone};
-use super::view::{ActionView, Lang, Notice, NoticeLevel, OptionView, shown_lines, tr};
+use super::view::{ActionView, Lang, Notice, NoticeLevel, OptionView, one_line, shown_lines, tr};
 use crate::model::{Household, HouseholdId, Lifecycle, MemberId};
 use crate::{HouseholdSummary, Register, SearchHit};
 
@@ -44,8 +44,12 @@ pub struct HouseholdRow {
     pub head: String,
     pub address: String,
     pub members: u32,
+    /// "3 người" / "3 people".
+    pub members_line: String,
     /// "Follow-up due 2026-07-01", "Not synced", ... in the chosen language.
     pub badges: Vec<String>,
+    /// The badges as the one line a row shows.
+    pub badge_line: String,
 }
 
 /// A person found by search, masked.
@@ -70,6 +74,8 @@ pub struct AreaView {
     pub hamlet_options: Vec<OptionView>,
     /// One line each: households, members, follow-ups due, not yet synced.
     pub header: Vec<String>,
+    /// The title over the follow-ups due.
+    pub follow_ups_title: String,
     pub follow_ups_due: Vec<HouseholdRow>,
     pub households: Vec<HouseholdRow>,
     pub search_results: Vec<MatchRow>,
@@ -225,6 +231,7 @@ impl AreaModel {
                 .map(|h| option(&h.id, &h.name, h.id == hamlet))
                 .collect(),
             header,
+            follow_ups_title: tr(lang, "Hộ cần quay lại", "Follow-ups due"),
             follow_ups_due: due,
             households,
             search_results,
@@ -318,6 +325,8 @@ fn row(s: &HouseholdSummary, lang: Lang, due: Option<NaiveDate>) -> HouseholdRow
     }
     HouseholdRow {
         id: s.id.clone(),
+        members_line: format!("{} {}", s.member_count, tr(lang, "người", "people")),
+        badge_line: one_line(&badges),
         head: s
             .head_name
             .clone()

@@ -378,6 +378,7 @@ impl ChecklistModel {
                     required: e.status == ChecklistStatus::Failed,
                     enabled: e.status == ChecklistStatus::Failed,
                     messages: e.reason_messages.clone(),
+                    paste: false,
                 },
                 guide: guide(e.item, lang),
                 notices,

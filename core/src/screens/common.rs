@@ -62,6 +62,7 @@ impl Field<'_> {
             required: self.required,
             enabled: true,
             messages,
+            paste: false,
         }
     }
 }

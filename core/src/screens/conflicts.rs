@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::labels::{field_label, field_value_text};
-use super::view::{ActionView, Lang, Notice, NoticeLevel, tr};
+use super::view::{ActionView, Lang, Notice, NoticeLevel, one_line, tr};
 use crate::doc::{Conflict, FieldPath};
 use crate::error::Result;
 use crate::model::{Household, HouseholdId};
@@ -28,6 +28,8 @@ pub struct ConflictView {
     pub label: String,
     /// The member's name for a member field, so two members' conflicts are told apart.
     pub member_name: Option<String>,
+    /// The label and the member's name as the one line over the values.
+    pub heading: String,
     pub values: Vec<ValueView>,
 }
 
@@ -127,9 +129,11 @@ fn notice(code: &str, severity: NoticeLevel, text: String) -> Notice {
 
 fn conflict_view(index: usize, c: &Conflict, household: &Household, lang: Lang) -> ConflictView {
     let member_name = member_name(&c.field, household);
+    let label = field_label(&c.field, lang);
     ConflictView {
         field: c.field.to_string(),
-        label: field_label(&c.field, lang),
+        heading: one_line(&[label.as_str(), member_name.as_deref().unwrap_or_default()]),
+        label,
         member_name,
         values: c
             .values

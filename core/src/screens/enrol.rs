@@ -369,9 +369,13 @@ impl EnrolModel {
             hint: String::new(),
             required: true,
         };
+        let pairing = FieldView {
+            paste: true,
+            ..field("pairing", "Mã ghép", "Pairing code", self.payload.clone())
+                .view(self.payload_error.clone().into_iter().collect())
+        };
         let fields = vec![
-            field("pairing", "Mã ghép", "Pairing code", self.payload.clone())
-                .view(self.payload_error.clone().into_iter().collect()),
+            pairing,
             field("commune", "Xã/phường", "Commune", commune_label).view(Vec::new()),
             field(
                 "volunteer",

@@ -28,9 +28,30 @@ pub enum HouseholdFormEvent {
     ChooseHamlet(String),
     Gps(GpsFix),
     ClearGps,
+    /// What the phone answered when the volunteer asked for a position.
+    Location(LocationAnswer),
     Save,
     /// Saves with the warnings shown, recording that they were accepted.
     AcceptWarnings,
+}
+
+/// What the phone's location permission and receiver answered a request for a position. The
+/// shell reads its platform's answer; what it means for the volunteer is said here, once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationAnswer {
+    /// Precise location allowed: fixes follow as [`HouseholdFormEvent::Gps`].
+    Precise,
+    /// Only the approximate location was allowed (Android 12 and later offer that choice).
+    Approximate,
+    /// Refused; the app may ask again.
+    Refused,
+    /// Refused for good ("don't ask again", a policy, iOS's denied or restricted): only the
+    /// phone's settings can allow it now.
+    RefusedForGood,
+    /// The phone's location service is turned off.
+    ServiceOff,
+    /// Allowed, but no fix came in time (no signal, indoors).
+    NoFix,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +61,14 @@ pub struct HouseholdFormView {
     pub hamlet_options: Vec<OptionView>,
     /// The position as a sentence ("21.03, 105.85 ± 12 m, GPS fix"), or a prompt to take one.
     pub position: String,
+    /// Asks the phone for a fix (the shell's location service answers).
+    pub locate: ActionView,
+    /// Forgets the position taken.
+    pub clear_gps: ActionView,
+    /// What the last answer about the location means, shown under the position.
+    pub location_notice: Option<Notice>,
+    /// Opens the phone's settings, offered when only they can allow the location.
+    pub open_settings: Option<ActionView>,
     pub warnings: Vec<Notice>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
@@ -53,6 +82,8 @@ pub struct HouseholdFormModel {
     hamlet: Option<String>,
     text: BTreeMap<&'static str, String>,
     gps: Option<GpsFix>,
+    /// The last answer about the location that still says something.
+    location: Option<LocationAnswer>,
     messages: BTreeMap<String, Vec<Notice>>,
     /// Warnings shown for the current input; cleared when the input changes.
     shown: Vec<Issue>,
@@ -76,6 +107,7 @@ impl HouseholdFormModel {
             hamlet: None,
             text: BTreeMap::new(),
             gps: None,
+            location: None,
             messages: BTreeMap::new(),
             shown: Vec::new(),
             notices: Vec::new(),
@@ -98,7 +130,12 @@ impl HouseholdFormModel {
             }
             HouseholdFormEvent::Gps(fix) => {
                 self.gps = Some(fix);
+                // A fix answers every trouble but an approximate permission.
+                self.location.take_if(|a| *a != LocationAnswer::Approximate);
                 self.changed();
+            }
+            HouseholdFormEvent::Location(answer) => {
+                self.location = (answer != LocationAnswer::Precise).then_some(answer);
             }
             HouseholdFormEvent::ClearGps => {
                 self.gps = None;
@@ -291,6 +328,7 @@ impl HouseholdFormModel {
             ));
         }
         let open = self.saved.is_none();
+        let refused_for_good = self.location == Some(LocationAnswer::RefusedForGood);
         HouseholdFormView {
             title: tr(lang, "Đăng ký hộ mới", "Register a household"),
             fields,
@@ -305,6 +343,17 @@ impl HouseholdFormModel {
                 })
                 .collect(),
             position,
+            locate: action("locate", lang, "Lấy vị trí GPS", "Get GPS position", open),
+            clear_gps: action(
+                "clear_gps",
+                lang,
+                "Xoá vị trí",
+                "Clear position",
+                open && self.gps.is_some(),
+            ),
+            location_notice: self.location.and_then(|a| location_notice(a, lang)),
+            open_settings: refused_for_good
+                .then(|| action("open_settings", lang, "Mở Cài đặt", "Open Settings", true)),
             warnings: self.shown.iter().map(|w| notice_of(w, lang)).collect(),
             actions: vec![
                 action(
@@ -326,6 +375,44 @@ impl HouseholdFormModel {
             saved: self.saved.clone(),
         }
     }
+}
+
+/// What an answer about the location means for the volunteer; nothing for a precise one.
+fn location_notice(answer: LocationAnswer, lang: Lang) -> Option<Notice> {
+    let (code, level, vi, en) = match answer {
+        LocationAnswer::Precise => return None,
+        LocationAnswer::Approximate => (
+            "location_approximate",
+            NoticeLevel::Warning,
+            "Chỉ có vị trí gần đúng: hãy cho phép \"vị trí chính xác\" để mã Plus Code đúng nhà.",
+            "Only an approximate position: allow \"precise location\" so the Plus Code points at the house.",
+        ),
+        LocationAnswer::Refused => (
+            "location_refused",
+            NoticeLevel::Info,
+            "Ứng dụng cần vị trí để tính mã Plus Code của hộ; vị trí chỉ lưu cùng địa chỉ hộ. Bấm \"Lấy vị trí GPS\" để cho phép.",
+            "The app needs the position to compute the household's Plus Code; it is kept only with the household's address. Tap \"Get GPS position\" to allow it.",
+        ),
+        LocationAnswer::RefusedForGood => (
+            "location_refused_for_good",
+            NoticeLevel::Warning,
+            "Quyền vị trí đã bị tắt cho ứng dụng này. Mở Cài đặt để bật lại; vẫn có thể lưu hộ không có vị trí.",
+            "Location is turned off for this app. Open Settings to allow it; the household can still be saved without a position.",
+        ),
+        LocationAnswer::ServiceOff => (
+            "location_service_off",
+            NoticeLevel::Warning,
+            "Dịch vụ vị trí của máy đang tắt: bật lại trong Cài đặt rồi bấm lại.",
+            "The phone's location service is off: turn it on in Settings, then tap again.",
+        ),
+        LocationAnswer::NoFix => (
+            "location_no_fix",
+            NoticeLevel::Warning,
+            "Không lấy được vị trí. Thử lại ở chỗ thoáng.",
+            "No position. Try again in the open.",
+        ),
+    };
+    Some(notice(code, level, lang, vi, en))
 }
 
 /// `area.hamlet_id` -> `hamlet`, `address.street` -> `street`, `digital_address.gps...` -> `gps`.

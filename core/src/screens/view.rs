@@ -39,6 +39,17 @@ pub(crate) fn shown_lines(parts: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Parts shown on one line, in order, the empty ones left out: the core's separator, so both
+/// shells show the same line.
+pub(crate) fn one_line<S: AsRef<str>>(parts: &[S]) -> String {
+    parts
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// Picks the sentence of `lang`.
 pub fn tr(lang: Lang, vi: &str, en: &str) -> String {
     lang.pick(vi, en).to_owned()
@@ -73,6 +84,8 @@ pub struct FieldView {
     pub required: bool,
     pub enabled: bool,
     pub messages: Vec<Notice>,
+    /// The shell offers to paste the clipboard into it (a code copied from a message).
+    pub paste: bool,
 }
 
 /// One choice of a picker.

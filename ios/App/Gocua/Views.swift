@@ -156,8 +156,6 @@ struct EnrolScreenView: View {
                     switch f.key {
                     case "pairing":
                         FieldRowView(row: f, asTyped: false) { p.payload($0) }
-                        Button(c.paste) { p.payload(UIPasteboard.general.string ?? "") }.big()
-                        if QRScanner.available { Button(c.scan) { scanning = true }.big() }
                     case "commune":
                         FieldRowView(row: f) { p.communeQuery($0) }
                         ForEach(p.communes, id: \.code) { o in
@@ -165,6 +163,11 @@ struct EnrolScreenView: View {
                         }
                     default:
                         FieldRowView(row: f) { p.volunteer($0) }
+                    }
+                    // The core says which field takes a copied or scanned code.
+                    if f.paste {
+                        Button(c.paste) { p.paste(into: f.key, UIPasteboard.general.string ?? "") }.big()
+                        if QRScanner.available { Button(c.scan) { scanning = true }.big() }
                     }
                 }
                 ForEach(v.missing, id: \.self) { Text($0).font(.footnote) }
@@ -207,7 +210,8 @@ struct AreaScreenView: View {
                 VStack(alignment: .leading) {
                     Text(h.head).bold()
                     Text(h.address)
-                    if !h.badges.isEmpty { Text(h.badges.joined(separator: " · ")).font(.footnote) }
+                    Text(h.membersLine).font(.footnote)
+                    if !h.badgeLine.isEmpty { Text(h.badgeLine).font(.footnote) }
                 }.frame(minHeight: 56)
             }
         }
@@ -217,7 +221,7 @@ struct AreaScreenView: View {
             NavigationLink(destination: HouseholdScreenView(register: register, household: m.household, title: m.name)) {
                 VStack(alignment: .leading) {
                     Text(m.name).bold()
-                    Text(m.details.joined(separator: " · ")).font(.footnote)
+                    ForEach(m.details, id: \.self) { Text($0).font(.footnote) }
                 }.frame(minHeight: 56)
             }
         }
@@ -247,7 +251,7 @@ struct AreaScreenView: View {
                     }
                 }
                 NoticeList(notices: p.notices)
-                if !v.followUpsDue.isEmpty { Section(c.followUps) { rows(v.followUpsDue) } }
+                if !v.followUpsDue.isEmpty { Section(v.followUpsTitle) { rows(v.followUpsDue) } }
                 Section(c.households) {
                     rows(v.households)
                     ActionButton(action: p.actions.action("more")) { p.more() }
@@ -301,14 +305,13 @@ struct HouseholdFormScreenView: View {
                 FormFields(page: p)
                 Section {
                     Text(v.position)
-                    Button(c.locate) { p.locate() }.big().disabled(p.locating)
-                    if p.locating { SwiftUI.ProgressView() }
-                    if p.locationFailure == .denied {
-                        Button(c.locationDenied) { UIApplication.shared.open(URL(string: UIApplication.openSettingsURLString)!) }
-                    } else if p.locationFailure != nil {
-                        Text(c.noFix)
+                    if let said = p.locationNotice { NoticeList(notices: [said]) }
+                    ActionButton(action: p.openSettings) {
+                        UIApplication.shared.open(URL(string: UIApplication.openSettingsURLString)!)
                     }
-                    Button(c.clearPosition) { p.clearGps() }
+                    ActionButton(action: p.locateAction) { p.locate() }.disabled(p.locating)
+                    if p.locating { SwiftUI.ProgressView() }
+                    ActionButton(action: p.clearGpsAction) { p.clearGps() }
                 }
                 NoticeList(notices: p.warnings)
                 NoticeList(notices: p.notices)
@@ -347,8 +350,7 @@ struct MembersScreenView: View {
                     ForEach(v.rows, id: \.id) { m in
                         VStack(alignment: .leading, spacing: 6) {
                             Text(m.name).bold()
-                            Text(m.details.joined(separator: " · "))
-                                .font(.footnote)
+                            ForEach(m.details, id: \.self) { Text($0).font(.footnote) }
                             HStack {
                                 Button(c.edit) { p.edit(m.id) }
                                 Button(c.consent) {
@@ -512,7 +514,7 @@ struct ConflictsScreenView: View {
             if let v = p.view {
                 Text(v.title).font(.title3)
                 ForEach(Array(v.conflicts.enumerated()), id: \.offset) { i, conflict in
-                    Section([conflict.label, conflict.memberName].compactMap { $0 }.joined(separator: " · ")) {
+                    Section(conflict.heading) {
                         ForEach(Array(conflict.values.enumerated()), id: \.offset) { j, value in
                             Button { p.keep(conflict: i, value: j) } label: {
                                 VStack(alignment: .leading) {

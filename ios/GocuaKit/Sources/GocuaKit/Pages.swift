@@ -27,6 +27,15 @@ public final class EnrolPage: Page<EnrolView>, @unchecked Sendable {
     public func communeQuery(_ text: String) { send(.communeQuery(text)) }
     public func chooseCommune(_ code: String) { send(.chooseCommune(code)) }
     public func volunteer(_ id: String) { send(.volunteer(id)) }
+    /// The clipboard's text into the field the core offers to paste into (`FieldRow.paste`).
+    public func paste(into key: String, _ text: String) {
+        switch key {
+        case "pairing": payload(text)
+        case "commune": communeQuery(text)
+        case "volunteer": volunteer(text)
+        default: break
+        }
+    }
 
     func send(_ event: EnrolEvent) { update { [screen] in screen.send(event: event) } }
 
@@ -91,8 +100,6 @@ public final class HouseholdFormPage: Page<HouseholdFormView>, @unchecked Sendab
     let screen: HouseholdFormScreen
     let location: LocationProvider
     let draft: FormDraft?
-    /// The last request for a fix gave none (nil: no request failed).
-    public private(set) var locationFailure: LocationResult?
     public private(set) var locating = false
 
     public init(register: GocuaRegister, communeCentre: LatLon? = nil, location: LocationProvider,
@@ -118,18 +125,18 @@ public final class HouseholdFormPage: Page<HouseholdFormView>, @unchecked Sendab
     public func save() { send(.save) }
     public func acceptWarnings() { send(.acceptWarnings) }
 
-    /// Asks the device for a fix and hands it to the core.
+    /// Asks the device for a fix and hands the core what came: the fix, or why there is none
+    /// (the core says what that means and whether the settings are offered).
     public func locate() {
         locating = true
-        locationFailure = nil
         notify()
         location.requestFix { [self] result in
             locating = false
-            if case .fix(let fix) = result {
-                send(.gps(fix: fix))
-            } else {
-                locationFailure = result
-                notify()
+            switch result {
+            case .fix(let fix): send(.gps(fix: fix))
+            // iOS asks once: after a refusal only the Settings app can allow it.
+            case .denied: send(.location(answer: .refusedForGood))
+            case .unavailable: send(.location(answer: .noFix))
             }
         }
     }
@@ -146,6 +153,11 @@ public final class HouseholdFormPage: Page<HouseholdFormView>, @unchecked Sendab
     public var actions: [ActionRow] { Rows.actions(view?.actions ?? []) }
     public var warnings: [NoticeRow] { Rows.notices(view?.warnings ?? []) }
     public var notices: [NoticeRow] { Rows.notices(view?.notices ?? []) }
+    public var locateAction: ActionRow? { view.map { Rows.action($0.locate) } }
+    public var clearGpsAction: ActionRow? { view.map { Rows.action($0.clearGps) } }
+    /// What the last answer about the location means, drawn under the position.
+    public var locationNotice: NoticeRow? { view?.locationNotice.map(Rows.notice) }
+    public var openSettings: ActionRow? { view?.openSettings.map(Rows.action) }
 }
 
 // MARK: - Members

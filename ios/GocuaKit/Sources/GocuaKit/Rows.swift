@@ -30,6 +30,8 @@ public struct FieldRow: Equatable, Sendable {
     public let required: Bool
     public let enabled: Bool
     public let messages: [NoticeRow]
+    /// The core offers to paste the clipboard into it (a copied pairing code).
+    public let paste: Bool
     /// The strongest of its messages (nil: none): the view's frame colour.
     public var tone: Tone? { messages.map(\.tone).max() }
 }
@@ -55,7 +57,7 @@ public enum Rows {
     public static func notices(_ ns: [Notice]) -> [NoticeRow] { ns.map(notice) }
     public static func field(_ f: FieldView) -> FieldRow {
         FieldRow(key: f.key, label: f.label, value: f.value, hint: f.hint, required: f.required,
-                 enabled: f.enabled, messages: notices(f.messages))
+                 enabled: f.enabled, messages: notices(f.messages), paste: f.paste)
     }
     public static func fields(_ fs: [FieldView]) -> [FieldRow] { fs.map(field) }
     public static func option(_ o: OptionView) -> OptionRow { OptionRow(code: o.code, label: o.label, selected: o.selected) }

@@ -23,14 +23,9 @@ public struct Captions: Sendable {
     public var name: String { pick("Họ tên", "Name") }
     public var phone: String { pick("Số điện thoại", "Phone") }
     public var idNumber: String { pick("Số định danh", "ID number") }
-    public var followUps: String { pick("Cần quay lại", "Follow-ups due") }
     public var households: String { pick("Các hộ", "Households") }
     public var paste: String { pick("Dán mã ghép đã sao chép", "Paste a copied pairing code") }
     public var scan: String { pick("Quét mã QR", "Scan the QR code") }
-    public var locate: String { pick("Lấy vị trí GPS", "Get GPS position") }
-    public var clearPosition: String { pick("Bỏ vị trí", "Clear the position") }
-    public var noFix: String { pick("Không lấy được vị trí. Thử lại ở chỗ thoáng.", "No position. Try again in the open.") }
-    public var locationDenied: String { pick("Cần quyền vị trí: mở Cài đặt", "Location permission needed: open Settings") }
     public var print: String { pick("In", "Print") }
     public var members: String { pick("Thành viên", "Members") }
     public var edit: String { pick("Sửa", "Edit") }

@@ -23,6 +23,7 @@ final class PageTests: XCTestCase {
 
         // A wrong QR code: the core's message beside the pairing field, never an error.
         settle(enrol) { enrol.payload("https://example.org/not-a-pairing") }
+        XCTAssertEqual(enrol.fields.filter(\.paste).map(\.key), ["pairing"], "the core names the field a copied code goes into")
         let pairing = try XCTUnwrap(enrol.fields.field("pairing"))
         XCTAssertFalse(pairing.messages.isEmpty)
         XCTAssertEqual(pairing.tone, .error)
@@ -33,7 +34,7 @@ final class PageTests: XCTestCase {
         root.opened(URL(string: "gocua://pair?hub=\(hubParam)&code=\(try hub.send("pair vol-01"))&commune=00004")!)
         let link = try XCTUnwrap(root.takeLink())
         XCTAssertNil(root.takeLink(), "handed over once")
-        settle(enrol) { enrol.payload(link) }
+        settle(enrol) { enrol.paste(into: "pairing", link) }
         XCTAssertTrue(enrol.fields.field("pairing")!.messages.isEmpty)
         XCTAssertFalse(enrol.actions.enabled("enrol"), "the volunteer's id is still missing")
         settle(enrol) { enrol.volunteer("vol-01") }
@@ -123,6 +124,9 @@ final class PageTests: XCTestCase {
         settle(area) { area.more() }
         XCTAssertEqual(area.view?.households.count, 51)
         XCTAssertFalse(area.actions.enabled("more"))
+        let row = try XCTUnwrap(area.view?.households.first)
+        XCTAssertEqual(row.badgeLine, row.badges.joined(separator: " · "), "one line, joined by the core")
+        XCTAssertEqual(row.membersLine, "\(row.members) người")
 
         settle(area) { area.search("khong co ai") }
         XCTAssertTrue(area.view!.searchResults.isEmpty)
@@ -152,21 +156,28 @@ final class PageTests: XCTestCase {
         settle(first) { first.set("street", "Đội Cấn") }
         settle(first) { first.set("house_number", "7") }
         settle(first) { first.set("house_number", "9") }
-        let form = HouseholdFormPage(register: phone.register, location: FakeLocation([.unavailable, .fix(fix(accuracy: 180))]),
+        let form = HouseholdFormPage(register: phone.register, location: FakeLocation([.denied, .unavailable, .fix(fix(accuracy: 180))]),
                                      draft: FormDraft(url: draftURL))
         settle(form) { form.load() }
         XCTAssertEqual(form.fields.field("house_number")?.value, "9")
         XCTAssertEqual(form.fields.field("street")?.value, "Đội Cấn")
         XCTAssertEqual(form.hamlets.selectedCode, phone.hamletId)
 
-        // No fix: said by the platform, nothing sent to the core.
-        let before = form.answers
-        form.locate()
-        XCTAssertEqual(form.locationFailure, .unavailable)
-        XCTAssertEqual(form.answers, before)
+        XCTAssertNil(form.locationNotice)
+        XCTAssertNil(form.openSettings)
+        XCTAssertEqual(form.clearGpsAction?.enabled, false, "no position to clear")
+        // Refused: iOS asks once, so the core offers the Settings app and says why.
+        settle(form) { form.locate() }
+        XCTAssertEqual(form.locationNotice?.code, "location_refused_for_good")
+        XCTAssertEqual(form.openSettings?.enabled, true)
+        // No fix: the core's sentence, and the settings are no longer offered.
+        settle(form) { form.locate() }
+        XCTAssertEqual(form.locationNotice?.code, "location_no_fix")
+        XCTAssertNil(form.openSettings)
         // A poor fix: the warning on save, then accepted; save itself is disabled meanwhile.
         settle(form) { form.locate() }
-        XCTAssertNil(form.locationFailure)
+        XCTAssertNil(form.locationNotice, "a fix settles it")
+        XCTAssertEqual(form.clearGpsAction?.enabled, true)
         XCTAssertFalse(form.view!.position.isEmpty)
         settle(form) { form.save() }
         XCTAssertNil(form.view?.saved, "a warning is never saved silently")

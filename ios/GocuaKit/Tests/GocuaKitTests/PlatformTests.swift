@@ -21,7 +21,8 @@ final class PlatformTests: XCTestCase {
 
     func testRowsCarryTheCoresPieces() {
         let field = FieldView(key: "birth", label: "Ngày sinh", value: "31/02/1980", hint: "5/3/1950", required: false, enabled: true,
-                              messages: [Notice(code: "a", severity: .warning, text: "w"), Notice(code: "b", severity: .error, text: "e")])
+                              messages: [Notice(code: "a", severity: .warning, text: "w"), Notice(code: "b", severity: .error, text: "e")],
+                              paste: false)
         let row = Rows.field(field)
         XCTAssertEqual(row.key, "birth")
         XCTAssertEqual(row.label, "Ngày sinh")
@@ -29,7 +30,10 @@ final class PlatformTests: XCTestCase {
         XCTAssertEqual(row.hint, "5/3/1950")
         XCTAssertEqual(row.messages.map(\.text), ["w", "e"])
         XCTAssertEqual(row.tone, .error, "the strongest message colours the field")
-        XCTAssertNil(Rows.field(FieldView(key: "k", label: "", value: "", hint: "", required: true, enabled: false, messages: [])).tone)
+        let pasted = Rows.field(FieldView(key: "k", label: "", value: "", hint: "", required: true, enabled: false, messages: [], paste: true))
+        XCTAssertNil(pasted.tone)
+        XCTAssertTrue(pasted.paste)
+        XCTAssertFalse(row.paste)
         XCTAssertEqual([row].field("birth"), row)
         XCTAssertNil([row].field("phone"))
 

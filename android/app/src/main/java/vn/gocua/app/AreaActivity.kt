@@ -10,10 +10,10 @@ import android.widget.ListView
 import android.widget.TextView
 import vn.gocua.app.logic.AreaUi
 import vn.gocua.app.logic.Input
-import vn.gocua.app.logic.Widget
 import vn.gocua.core.AreaEvent
 import vn.gocua.core.AreaScreen
 import vn.gocua.core.AreaView
+import vn.gocua.core.HouseholdRow
 
 /**
  * My area: the core's AreaScreen drawn as it is (header, hamlet picker, search, follow-ups due,
@@ -45,7 +45,7 @@ class AreaActivity : Screen() {
         val list = findViewById(R.id.list) as ListView
         list.emptyView = findViewById(R.id.list_empty)
         list.adapter = adapter
-        list.setOnItemClickListener { _, _, position, _ -> openKey(adapter.getItem(position).key) }
+        list.setOnItemClickListener { _, _, position, _ -> openKey(AreaUi.rowKey(adapter.getItem(position))) }
     }
 
     override fun onSaveInstanceState(outState: Bundle) {
@@ -68,7 +68,7 @@ class AreaActivity : Screen() {
             startActivity(Intent(this, HouseholdFormActivity::class.java))
         }
         show(AreaUi.page(v, caption, checking))
-        adapter.rows = AreaUi.rows(v)
+        adapter.rows = v.households
         adapter.notifyDataSetChanged()
     }
 
@@ -97,15 +97,15 @@ class AreaActivity : Screen() {
         val title = v.findViewById(R.id.row_title) as TextView
         val mark = v.findViewById(R.id.row_mark) as TextView
         val address = v.findViewById(R.id.row_address) as TextView
-        val progress = v.findViewById(R.id.row_progress) as TextView
+        val members = v.findViewById(R.id.row_members) as TextView
     }
 
-    /** The households, one recycled row view each: the core's head, address and badges. */
+    /** The households, one recycled row view each: the core's row, each of its lines in its place. */
     private class RowsAdapter : BaseAdapter() {
-        var rows: List<Widget.Item> = emptyList()
+        var rows: List<HouseholdRow> = emptyList()
 
         override fun getCount() = rows.size
-        override fun getItem(position: Int): Widget.Item = rows[position]
+        override fun getItem(position: Int): HouseholdRow = rows[position]
         override fun getItemId(position: Int) = position.toLong()
 
         override fun getView(position: Int, convertView: View?, parent: ViewGroup): View {
@@ -113,10 +113,10 @@ class AreaActivity : Screen() {
                 .also { it.tag = Holder(it) }
             val h = v.tag as Holder
             val r = rows[position]
-            h.title.text = r.title
-            h.mark.text = r.marks.joinToString(" · ")
-            h.address.text = r.lines.firstOrNull() ?: ""
-            h.progress.text = r.lines.drop(1).joinToString(" · ")
+            h.title.text = r.head
+            h.mark.text = r.badgeLine
+            h.address.text = r.address
+            h.members.text = r.membersLine
             return v
         }
     }

@@ -166,7 +166,7 @@ class Binder(private val context: Context, private val into: LinearLayout, priva
                 val box = v as LinearLayout
                 box.removeAllViews()
                 box.addView(TextView(context).apply { text = w.title; style(this, Tone.TITLE) })
-                if (w.marks.isNotEmpty()) box.addView(TextView(context).apply { text = w.marks.joinToString(" · "); style(this, Tone.WARNING) })
+                if (w.mark.isNotEmpty()) box.addView(TextView(context).apply { text = w.mark; style(this, Tone.WARNING) })
                 w.lines.forEach { l -> box.addView(TextView(context).apply { text = l }) }
             }
             is Widget.Qr -> (v as ImageView).setImageBitmap(qrBitmap(w.modules))

@@ -54,7 +54,7 @@ class EnrolActivity : Screen() {
 
     override fun on(input: Input) {
         when {
-            input is Input.Pressed && input.key == "paste" -> send(EnrolEvent.Payload(clipboard()))
+            input is Input.Pressed && input.key.startsWith(EnrolUi.PASTE) -> EnrolUi.pasted(input, ::clipboard)?.let { send(it) }
             input is Input.Pressed && input.key == Widgets.ACTION + "enrol" -> enrol()
             else -> EnrolUi.event(input)?.let { send(it) }
         }

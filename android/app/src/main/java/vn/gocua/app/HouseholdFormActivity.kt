@@ -15,28 +15,26 @@ import vn.gocua.app.logic.FormDraft
 import vn.gocua.app.logic.HouseholdFormUi
 import vn.gocua.app.logic.Input
 import vn.gocua.app.logic.LocationPermission
-import vn.gocua.app.logic.Tone
-import vn.gocua.app.logic.Widget
+import vn.gocua.app.logic.Widgets
 import vn.gocua.core.GpsFix
 import vn.gocua.core.GpsSource
 import vn.gocua.core.HouseholdFormEvent
 import vn.gocua.core.HouseholdFormScreen
 import vn.gocua.core.HouseholdFormView
+import vn.gocua.core.LocationAnswer
 
 /**
  * Register a household: the core's HouseholdFormScreen drawn as it is (hamlet picker, address,
  * position in words, warnings accepted explicitly). The platform's part: the location (permission,
- * LocationManager, each fix handed to the core as a GpsFix; a fix redraws only what changed, never
- * the field being typed) and the draft: the events sent, kept in no_backup/ and replayed into a new
+ * LocationManager; each fix handed to the core as a GpsFix, and each answer of the permission or
+ * the location service as a LocationAnswer, which the core puts into words; a fix redraws only
+ * what changed, never the field being typed) and the draft: the events sent, kept in no_backup/ and replayed into a new
  * form when the volunteer comes back (FormDraft). Once saved, the members screen follows.
  */
 class HouseholdFormActivity : Screen() {
     private val draftFile get() = File(noBackupFilesDir, "household-draft.txt")
     private var listener: LocationListener? = null
     private var last: HouseholdFormView? = null
-    /** The caption of what the location permission's answer means here (LocationPermission), if any. */
-    private var permissionNote: String? = null
-    private var canAskLocation = true
 
     /** The form, made once and kept by the app; a new one replays the draft left on disk. */
     private fun screen(): HouseholdFormScreen = screenOf(KEY) {
@@ -72,13 +70,7 @@ class HouseholdFormActivity : Screen() {
             }
             return
         }
-        val page = HouseholdFormUi.page(v, caption)
-        val note = permissionNote?.let { n ->
-            listOf(Widget.Text("permission", caption(n), Tone.WARNING)) +
-                if (canAskLocation) emptyList() else listOf(Widget.Button("settings", getString(R.string.open_settings), true))
-        } ?: emptyList()
-        val at = page.body.indexOfFirst { it.key == HouseholdFormUi.POSITION } + 1
-        show(page.copy(body = page.body.take(at) + note + page.body.drop(at)))
+        show(HouseholdFormUi.page(v))
     }
 
     private fun send(e: HouseholdFormEvent) = core({
@@ -93,11 +85,11 @@ class HouseholdFormActivity : Screen() {
 
     override fun on(input: Input) {
         when {
-            input is Input.Pressed && input.key == "gps:locate" -> locate()
-            input is Input.Pressed && input.key == "settings" ->
+            input is Input.Pressed && input.key == Widgets.ACTION + "locate" -> locate()
+            input is Input.Pressed && input.key == Widgets.ACTION + "open_settings" ->
                 startActivity(Intent(Settings.ACTION_APPLICATION_DETAILS_SETTINGS, Uri.fromParts("package", packageName, null)))
             else -> {
-                if (input is Input.Pressed && input.key == "gps:clear") stopLocating()
+                if (input is Input.Pressed && input.key == Widgets.ACTION + "clear_gps") stopLocating()
                 HouseholdFormUi.event(input)?.let { send(it) }
             }
         }
@@ -118,20 +110,18 @@ class HouseholdFormActivity : Screen() {
         super.onRequestPermissionsResult(requestCode, permissions, grantResults)
         if (requestCode != REQUEST_LOCATION) return
         fun answered(p: String) = permissions.indices.any { permissions[it] == p && grantResults.getOrNull(it) == PackageManager.PERMISSION_GRANTED }
-        val outcome = LocationPermission.afterRequest(
+        val answer = LocationPermission.afterRequest(
             fine = answered(Manifest.permission.ACCESS_FINE_LOCATION),
             coarse = answered(Manifest.permission.ACCESS_COARSE_LOCATION),
             // false after "don't ask again" (or when a policy forbids asking): only Settings can grant it
             canAskAgain = shouldShowRequestPermissionRationale(Manifest.permission.ACCESS_FINE_LOCATION),
         )
-        permissionNote = LocationPermission.message(outcome)
-        canAskLocation = outcome != LocationPermission.Outcome.OPEN_SETTINGS
-        when (outcome) {
-            LocationPermission.Outcome.PRECISE -> startLocating(precise = true)
-            LocationPermission.Outcome.APPROXIMATE -> startLocating(precise = false)
+        send(HouseholdFormEvent.Location(answer))
+        when (answer) {
+            LocationAnswer.PRECISE -> startLocating(precise = true)
+            LocationAnswer.APPROXIMATE -> startLocating(precise = false)
             else -> Unit
         }
-        last?.let(::render)
     }
 
     @Suppress("MissingPermission")
@@ -139,8 +129,7 @@ class HouseholdFormActivity : Screen() {
         val lm = getSystemService(LOCATION_SERVICE) as LocationManager
         val provider = if (precise) LocationManager.GPS_PROVIDER else LocationManager.NETWORK_PROVIDER
         if (!lm.isProviderEnabled(provider)) {
-            permissionNote = "gps_off"
-            last?.let(::render)
+            send(HouseholdFormEvent.Location(LocationAnswer.SERVICE_OFF))
             return
         }
         stopLocating()
@@ -152,7 +141,7 @@ class HouseholdFormActivity : Screen() {
             }
             @Deprecated("API 23") override fun onStatusChanged(p: String?, s: Int, b: Bundle?) {}
             override fun onProviderEnabled(p: String) {}
-            override fun onProviderDisabled(p: String) { permissionNote = "gps_off"; last?.let(::render) }
+            override fun onProviderDisabled(p: String) { send(HouseholdFormEvent.Location(LocationAnswer.SERVICE_OFF)) }
         }
         listener = l
         lm.requestLocationUpdates(provider, 1000L, 0f, l)

@@ -176,7 +176,6 @@ abstract class Screen : Activity() {
         private val CAPTIONS: Map<String, Int> = mapOf(
             "paste" to R.string.paste,
             "search" to R.string.search,
-            "follow_ups" to R.string.follow_ups,
             "name" to R.string.name,
             "phone" to R.string.phone,
             "id_number" to R.string.id_number,
@@ -189,8 +188,6 @@ abstract class Screen : Activity() {
             "confirm_handed" to R.string.confirm_handed,
             "hand_household" to R.string.hand_household,
             "hand_to" to R.string.hand_to,
-            "locate" to R.string.locate,
-            "clear_gps" to R.string.clear_gps,
             "edit" to R.string.edit,
             "remove" to R.string.remove,
             "remove_confirm" to R.string.remove_confirm,
@@ -207,14 +204,9 @@ abstract class Screen : Activity() {
             "error_unexpected" to R.string.error_unexpected,
             "ok" to R.string.ok,
             "cancel" to R.string.cancel,
-            "open_settings" to R.string.open_settings,
-            "gps_off" to R.string.gps_off,
             "lock_none" to R.string.lock_none,
             "lock_confirm" to R.string.lock_confirm,
             "lock_invalidated" to R.string.lock_invalidated,
-            "location_approximate" to R.string.location_approximate,
-            "location_explain" to R.string.location_explain,
-            "location_settings" to R.string.location_settings,
         )
     }
 }

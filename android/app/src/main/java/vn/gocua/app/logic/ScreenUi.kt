@@ -28,6 +28,7 @@ import vn.gocua.core.EnrolView
 import vn.gocua.core.FieldView
 import vn.gocua.core.HouseholdFormEvent
 import vn.gocua.core.HouseholdFormView
+import vn.gocua.core.HouseholdRow
 import vn.gocua.core.MatchRow
 import vn.gocua.core.MemberRow
 import vn.gocua.core.MembersEvent
@@ -61,12 +62,19 @@ object EnrolUi {
         val body = mutableListOf<Widget>()
         v.fields.forEach { f ->
             body += field(f)
-            if (f.key == "pairing") body += Widget.Button("paste", c("paste"), true)
+            if (f.paste) body += Widget.Button(PASTE + f.key, c("paste"), true)
             if (f.key == "commune" && v.communeOptions.isNotEmpty()) body += Widget.Choice(PICK + "commune", "", options(v.communeOptions))
         }
         body += texts(v.missing, "missing", Tone.WARNING)
         return Page(v.title, body.plusNotices(v.notices), v.actions.map { button(it) })
     }
+
+    /** A paste button's key: this prefix and the field the clipboard goes into. */
+    const val PASTE = "paste:"
+
+    /** The clipboard's text pasted into the field a paste button names. */
+    fun pasted(i: Input, clipboard: () -> String): EnrolEvent? =
+        if (i is Input.Pressed && i.key.startsWith(PASTE)) event(Input.Typed(FIELD + i.key.removePrefix(PASTE), clipboard())) else null
 
     fun event(i: Input): EnrolEvent? = when (i) {
         is Input.Typed -> when (name(i.key, FIELD)) {
@@ -89,8 +97,8 @@ object AreaUi {
         body += Widget.Field(FIELD + "search", c("search"), "", "", false, true, emptyList())
         body += v.searchResults.map { match("match", it) }
         if (v.followUpsDue.isNotEmpty()) {
-            body += Widget.Text("due_title", c("follow_ups"), Tone.TITLE)
-            body += v.followUpsDue.map { Widget.Item("due:" + it.id, it.head, listOf(it.address), it.badges) }
+            body += Widget.Text("due_title", v.followUpsTitle, Tone.TITLE)
+            body += v.followUpsDue.map { Widget.Item("due:" + it.id, it.head, listOf(it.address, it.membersLine), it.badgeLine) }
         }
         if (checking) {
             body += Widget.Field(FIELD + "check_name", c("name"), "", "", true, true, emptyList())
@@ -107,8 +115,8 @@ object AreaUi {
 
     private fun match(prefix: String, m: MatchRow) = Widget.Item("$prefix:${m.household}:${m.member}", m.name, m.details)
 
-    /** The households of the recycled list. */
-    fun rows(v: AreaView): List<Widget.Item> = v.households.map { Widget.Item("household:" + it.id, it.head, listOf(it.address), it.badges) }
+    /** A household row's key: the list adapter's rows are the core's HouseholdRow, opened by this key. */
+    fun rowKey(r: HouseholdRow) = "household:" + r.id
 
     /** The household a tapped row opens. */
     fun household(key: String): String? = when {
@@ -133,14 +141,17 @@ object AreaUi {
 object HouseholdFormUi {
     const val POSITION = "position"
 
-    fun page(v: HouseholdFormView, c: Caption): Page {
+    /** The position, the core's sentence about the location's answer and the buttons that go with it. */
+    fun page(v: HouseholdFormView): Page {
         val body = mutableListOf<Widget>()
         v.fields.forEach { f ->
             body += fieldOrChoice(f, mapOf("hamlet" to v.hamletOptions))
         }
         body += Widget.Text(POSITION, v.position, Tone.TITLE)
-        body += Widget.Button("gps:locate", c("locate"), true)
-        body += Widget.Button("gps:clear", c("clear_gps"), true)
+        v.locationNotice?.let { body += Widget.Text("location", it.text, toneOf(it.severity)) }
+        v.openSettings?.let { body += button(it) }
+        body += button(v.locate)
+        body += button(v.clearGps)
         body += notices(v.warnings, "warning")
         return Page(v.title, body.plusNotices(v.notices), v.actions.map { button(it) })
     }
@@ -151,7 +162,7 @@ object HouseholdFormUi {
         is Input.Pressed -> when (i.key) {
             ACTION + "save" -> HouseholdFormEvent.Save
             ACTION + "accept_warnings" -> HouseholdFormEvent.AcceptWarnings
-            "gps:clear" -> HouseholdFormEvent.ClearGps
+            ACTION + "clear_gps" -> HouseholdFormEvent.ClearGps
             else -> null
         }
         else -> null
@@ -256,7 +267,7 @@ object ConflictsUi {
     fun page(v: ConflictsView): Page {
         val body = mutableListOf<Widget>()
         v.conflicts.forEachIndexed { i, c ->
-            body += Widget.Text("conflict:$i", listOfNotNull(c.label, c.memberName).joinToString(" · "), Tone.TITLE)
+            body += Widget.Text("conflict:$i", c.heading, Tone.TITLE)
             c.values.forEachIndexed { j, value ->
                 body += Widget.Text("value:$i:$j", value.text + "\n" + value.who)
                 body += Widget.Button("keep:$i:$j", value.keep.label, value.keep.enabled)

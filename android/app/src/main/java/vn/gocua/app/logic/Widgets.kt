@@ -63,8 +63,8 @@ sealed class Widget {
     /** A button; [confirm] is the question asked before it is sent (a destructive action). */
     data class Button(override val key: String, val label: String, val enabled: Boolean, val confirm: String? = null) : Widget()
 
-    /** A row that opens something ([key] says what), with its lines under the title. */
-    data class Item(override val key: String, val title: String, val lines: List<String>, val marks: List<String> = emptyList()) : Widget()
+    /** A row that opens something ([key] says what), with its lines under the title and the core's [mark] line beside it. */
+    data class Item(override val key: String, val title: String, val lines: List<String>, val mark: String = "") : Widget()
 
     /** A QR code: dark = true, without the quiet zone (the drawing adds it). */
     data class Qr(override val key: String, val modules: List<List<Boolean>>) : Widget()

@@ -5,19 +5,16 @@ import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
+import vn.gocua.core.LocationAnswer
 
 /** The platform rules of the shell: location permission, app lock, sync job. */
 class PlatformTest {
     @Test fun locationPermissionAnswers() {
-        assertEquals(LocationPermission.Outcome.PRECISE, LocationPermission.afterRequest(fine = true, coarse = true, canAskAgain = false))
-        assertEquals(LocationPermission.Outcome.APPROXIMATE, LocationPermission.afterRequest(fine = false, coarse = true, canAskAgain = true))
-        assertEquals(LocationPermission.Outcome.EXPLAIN_AND_ASK_AGAIN, LocationPermission.afterRequest(fine = false, coarse = false, canAskAgain = true))
-        // "don't ask again": only the settings can grant it, and the caption says where
-        val never = LocationPermission.afterRequest(fine = false, coarse = false, canAskAgain = false)
-        assertEquals(LocationPermission.Outcome.OPEN_SETTINGS, never)
-        assertEquals("location_settings", LocationPermission.message(never))
-        assertEquals("location_approximate", LocationPermission.message(LocationPermission.Outcome.APPROXIMATE))
-        assertNull(LocationPermission.message(LocationPermission.Outcome.PRECISE))
+        assertEquals(LocationAnswer.PRECISE, LocationPermission.afterRequest(fine = true, coarse = true, canAskAgain = false))
+        assertEquals(LocationAnswer.APPROXIMATE, LocationPermission.afterRequest(fine = false, coarse = true, canAskAgain = true))
+        assertEquals(LocationAnswer.REFUSED, LocationPermission.afterRequest(fine = false, coarse = false, canAskAgain = true))
+        // "don't ask again": only the settings can grant it (the core then offers them)
+        assertEquals(LocationAnswer.REFUSED_FOR_GOOD, LocationPermission.afterRequest(fine = false, coarse = false, canAskAgain = false))
     }
 
     @Test fun appLockRefusesAPhoneWithoutScreenLock() {

@@ -20,6 +20,7 @@ import vn.gocua.core.ConflictsScreen
 import vn.gocua.core.ConsentStepEvent
 import vn.gocua.core.CorrectionsEvent
 import vn.gocua.core.CorrectionsScreen
+import vn.gocua.core.EnrolEvent
 import vn.gocua.core.EnrolScreen
 import vn.gocua.core.GocuaRegister
 import vn.gocua.core.GpsFix
@@ -81,7 +82,7 @@ class ScreenUiTest {
 
     @Test fun aFieldMessageIsShownBesideItsField() {
         val form = HouseholdFormScreen(reg, null)
-        val page = HouseholdFormUi.page(form.send(HouseholdFormEvent.Save), caption)
+        val page = HouseholdFormUi.page(form.send(HouseholdFormEvent.Save))
         val picker = page.one<Widget.Choice>("pick:hamlet")
         assertTrue(picker.required)
         assertTrue(picker.messages.isNotEmpty(), "the hamlet is required: its message is beside its picker")
@@ -95,18 +96,38 @@ class ScreenUiTest {
         val form = HouseholdFormScreen(reg, null)
         val e = HouseholdFormUi.event(Input.Typed("field:house_number", "9"))
         assertEquals(HouseholdFormEvent.Set("house_number", "9"), e)
-        val page = HouseholdFormUi.page(form.send(e!!), caption)
+        val page = HouseholdFormUi.page(form.send(e!!))
         assertEquals("9", page.one<Widget.Field>("field:house_number").value)
-        val chosen = HouseholdFormUi.page(form.send(HouseholdFormUi.event(Input.Chose("pick:hamlet", hamlet))!!), caption)
+        val chosen = HouseholdFormUi.page(form.send(HouseholdFormUi.event(Input.Chose("pick:hamlet", hamlet))!!))
         assertTrue(chosen.one<Widget.Choice>("pick:hamlet").options.single { it.code == hamlet }.selected)
+    }
+
+    @Test fun theCoreSaysWhatALocationAnswerMeansUnderThePosition() {
+        val form = HouseholdFormScreen(reg, null)
+        val fresh = HouseholdFormUi.page(form.view())
+        assertFalse(fresh.has("location"))
+        assertFalse(fresh.has("action:open_settings"))
+        assertFalse(fresh.one<Widget.Button>("action:clear_gps").enabled, "no position to clear")
+        val v = form.send(HouseholdFormEvent.Location(LocationPermission.afterRequest(fine = false, coarse = false, canAskAgain = false)))
+        val page = HouseholdFormUi.page(v)
+        val keys = page.body.map { it.key }
+        val at = keys.indexOf(HouseholdFormUi.POSITION)
+        assertEquals(listOf("location", "action:open_settings"), keys.subList(at + 1, at + 3), "under the position: $keys")
+        assertEquals(v.locationNotice!!.text, page.one<Widget.Text>("location").text)
+        assertEquals(Tone.WARNING, page.one<Widget.Text>("location").tone)
+        val fixed = HouseholdFormUi.page(form.send(HouseholdFormEvent.Gps(fix(8.0))))
+        assertFalse(fixed.has("location"), "a fix settles it")
+        assertFalse(fixed.has("action:open_settings"))
+        assertTrue(fixed.one<Widget.Button>("action:clear_gps").enabled)
+        assertEquals(HouseholdFormEvent.ClearGps, HouseholdFormUi.event(Input.Pressed("action:clear_gps")))
     }
 
     @Test fun aGpsFixChangesThePositionLineAndNoField() {
         val form = HouseholdFormScreen(reg, null)
         form.send(HouseholdFormEvent.ChooseHamlet(hamlet))
-        val before = HouseholdFormUi.page(form.send(HouseholdFormEvent.Set("street", "Đội Cấn")), caption)
+        val before = HouseholdFormUi.page(form.send(HouseholdFormEvent.Set("street", "Đội Cấn")))
         val v = form.send(HouseholdFormEvent.Gps(fix(8.0)))
-        val after = HouseholdFormUi.page(v, caption)
+        val after = HouseholdFormUi.page(v)
         val position = after.one<Widget.Text>(HouseholdFormUi.POSITION)
         assertEquals(v.position, position.text)
         assertNotEquals(before.one<Widget.Text>(HouseholdFormUi.POSITION).text, position.text)
@@ -118,11 +139,11 @@ class ScreenUiTest {
 
     @Test fun aWarningIsShownAndOnlyTheAcceptActionIsEnabled() {
         val form = HouseholdFormScreen(reg, null)
-        val fresh = HouseholdFormUi.page(form.view(), caption)
+        val fresh = HouseholdFormUi.page(form.view())
         assertFalse(fresh.one<Widget.Button>("action:accept_warnings").enabled, "a disabled action is drawn disabled")
         form.send(HouseholdFormEvent.ChooseHamlet(hamlet))
         form.send(HouseholdFormEvent.Gps(fix(180.0)))
-        val warned = HouseholdFormUi.page(form.send(HouseholdFormUi.event(Input.Pressed("action:save"))!!), caption)
+        val warned = HouseholdFormUi.page(form.send(HouseholdFormUi.event(Input.Pressed("action:save"))!!))
         assertFalse(warned.one<Widget.Button>("action:save").enabled)
         assertTrue(warned.one<Widget.Button>("action:accept_warnings").enabled)
         val warnings = warned.body.filter { it.key.startsWith("warning:") }.map { it as Widget.Text }
@@ -148,12 +169,12 @@ class ScreenUiTest {
         assertEquals(draft.events, back.events)
         val second = HouseholdFormScreen(reg, null)
         val restored = back.replay { second.send(it) }!!
-        val page = HouseholdFormUi.page(restored, caption)
+        val page = HouseholdFormUi.page(restored)
         assertEquals("Đội Cấn", page.one<Widget.Field>("field:street").value)
         assertEquals("12 bis", page.one<Widget.Field>("field:house_number").value)
         assertEquals("cổng xanh\nsau chợ", page.one<Widget.Field>("field:notes").value)
         assertTrue(page.one<Widget.Choice>("pick:hamlet").options.single { it.code == hamlet }.selected)
-        assertEquals(HouseholdFormUi.page(second.view(), caption).body.filterIsInstance<Widget.Field>(),
+        assertEquals(HouseholdFormUi.page(second.view()).body.filterIsInstance<Widget.Field>(),
             page.body.filterIsInstance<Widget.Field>())
         // a damaged line is skipped, the rest replayed
         assertEquals(1, FormDraft.decode("garbage\nhamlet $hamlet\nset").events.size)
@@ -169,12 +190,16 @@ class ScreenUiTest {
         assertEquals(v.header.size, page.body.count { it.key.startsWith("header:") })
         assertEquals(v.header, page.body.filter { it.key.startsWith("header:") }.map { (it as Widget.Text).text })
         assertTrue(page.one<Widget.Button>("action:more").enabled)
-        assertEquals(50, AreaUi.rows(v).size)
+        assertEquals(50, v.households.size)
         val all = area.send(AreaUi.event(Input.Pressed("action:more"), emptyMap())!!)
-        assertEquals(51, AreaUi.rows(all).size)
+        assertEquals(51, all.households.size)
         assertFalse(AreaUi.page(all, caption, checking = false).has("action:more"), "nothing more to show")
-        val row = AreaUi.rows(all).first()
-        assertEquals(all.households.first().id, AreaUi.household(row.key))
+        val row = all.households.first()
+        assertEquals(row.id, AreaUi.household(AreaUi.rowKey(row)))
+        // The row's lines are the core's, joined there: the list adapter only places them.
+        assertEquals(row.badges.joinToString(" · "), row.badgeLine)
+        assertTrue(row.badgeLine.isNotEmpty(), "a new household is not synced yet")
+        assertEquals("${row.members} người", row.membersLine)
     }
 
     @Test fun searchBeforeCreateOffersTheCandidates() {
@@ -348,6 +373,13 @@ class ScreenUiTest {
         val e = EnrolUi.event(Input.Typed("field:pairing", "https://example.org/not-a-pairing"))
         val page = EnrolUi.page(enrol.send(e!!), caption)
         assertTrue(page.one<Widget.Field>("field:pairing").messages.isNotEmpty())
+        // The core marks the field a copied code may be pasted into; the button pastes there.
+        val keys = page.body.map { it.key }
+        assertEquals(listOf(EnrolUi.PASTE + "pairing"), keys.filter { it.startsWith(EnrolUi.PASTE) })
+        assertEquals(keys.indexOf("field:pairing") + 1, keys.indexOf(EnrolUi.PASTE + "pairing"))
+        val link = "gocua://pair?hub=https%3A%2F%2Fhub.xa.vn&code=AB12CD"
+        assertEquals(EnrolEvent.Payload(link), EnrolUi.pasted(Input.Pressed(EnrolUi.PASTE + "pairing")) { link })
+        assertNull(EnrolUi.pasted(Input.Pressed("action:enrol")) { link })
         assertFalse(page.one<Widget.Button>("action:enrol").enabled)
         assertTrue(page.body.any { it.key.startsWith("missing:") })
         val communes = EnrolUi.page(enrol.send(EnrolUi.event(Input.Typed("field:commune", "ba dinh"))!!), caption)

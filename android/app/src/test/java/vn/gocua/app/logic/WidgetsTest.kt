@@ -13,7 +13,7 @@ import vn.gocua.core.NoticeLevel
 class WidgetsTest {
     @Test fun aFieldViewBecomesAFieldWithItsMessagesColoured() {
         val f = FieldView("birth", "Ngày sinh", "31/02/1980", "dd/mm/yyyy", true, true,
-            listOf(Notice("invalid_date", NoticeLevel.ERROR, "Ngày không có thật."), Notice("w", NoticeLevel.WARNING, "Kiểm tra lại.")))
+            listOf(Notice("invalid_date", NoticeLevel.ERROR, "Ngày không có thật."), Notice("w", NoticeLevel.WARNING, "Kiểm tra lại.")), false)
         val w = Widgets.field(f)
         assertEquals("field:birth", w.key)
         assertEquals(listOf(Line("Ngày không có thật.", Tone.ERROR), Line("Kiểm tra lại.", Tone.WARNING)), w.messages)
