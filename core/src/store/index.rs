@@ -34,13 +34,16 @@ pub fn address_line(h: &Household) -> String {
 
 pub fn index_household(tx: &Transaction<'_>, h: &Household, conflicts: usize) -> Result<()> {
     let id = h.id.as_str();
-    tx.execute("DELETE FROM members WHERE doc_id = ?1", [id])?;
-    tx.execute(
+    // Cached: a sync indexes a thousand households in one go, and preparing these four
+    // statements each time was a sixth of the indexing (a W2 profile).
+    for sql in [
+        "DELETE FROM members WHERE doc_id = ?1",
         "DELETE FROM member_search WHERE rowid IN (SELECT rowid_ FROM member_names WHERE doc_id = ?1)",
-        [id],
-    )?;
-    tx.execute("DELETE FROM member_names WHERE doc_id = ?1", [id])?;
-    tx.execute("DELETE FROM checklist WHERE doc_id = ?1", [id])?;
+        "DELETE FROM member_names WHERE doc_id = ?1",
+        "DELETE FROM checklist WHERE doc_id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([id])?;
+    }
     let head = h.head_member().map(|m| m.full_name.as_str());
     let follow_up = h
         .pending_follow_up()

@@ -72,6 +72,8 @@ impl Store {
         conn.pragma_update(None, "secure_delete", "ON")?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Room for every statement a sync repeats per household (rusqlite keeps 16).
+        conn.set_prepared_statement_cache_capacity(64);
         let tx = conn.transaction()?;
         let found = schema::migrate(&tx)?;
         tx.commit()?;
