@@ -29,6 +29,8 @@ struct Args {
     w2: (usize, usize, usize),
     /// automerge-repo: start at W3 (its W1 rows kept from an earlier run, with --keep-others).
     skip_w1: bool,
+    /// gocua: only W2 (a profile of the commune week; with --keep-others for the other rows).
+    w2_only: bool,
     /// Keep the rows of the systems not run now from the last results.json (a run split in two).
     keep_others: bool,
     /// The driver's own bound (`RUN_BOUND` from its start): the automerge-repo steps, which
@@ -99,6 +101,7 @@ fn args() -> Args {
         keep_others: a.iter().any(|x| x == "--keep-others"),
         deadline: Instant::now() + RUN_BOUND,
         skip_w1: a.iter().any(|x| x == "--skip-w1"),
+        w2_only: a.iter().any(|x| x == "--w2-only"),
         w2: if a.iter().any(|x| x == "--no-w2") {
             (0, 0, 0)
         } else if a.iter().any(|x| x == "--small") {
@@ -1149,13 +1152,15 @@ fn main() -> BResult<()> {
         log(format!("floor done at {:.0} s", t0.elapsed().as_secs_f64()));
     }
     if a.runs("gocua") {
-        keep(
-            "gocua",
-            run_gocua(&a, work.path(), &w1, &base),
-            &mut rows,
-            &mut missing,
-        );
-        publish(&a, &rows, &missing, &started, t0.elapsed())?;
+        if !a.w2_only {
+            keep(
+                "gocua",
+                run_gocua(&a, work.path(), &w1, &base),
+                &mut rows,
+                &mut missing,
+            );
+            publish(&a, &rows, &missing, &started, t0.elapsed())?;
+        }
         if let Some(p) = &plan {
             keep(
                 "gocua W2",
@@ -1340,13 +1345,17 @@ fn run_w2_gocua(a: &Args, work: &Path, base: &[data::GenHousehold], p: &w2::Plan
     ));
     let (c0, cpu0) = (px.counts(), g::cpu_ms(hub.pid()));
     let (mut wall_ms, mut failures, mut converged) = (0.0, 0u32, false);
+    // The devices' CPU while they sync: this process's (the ten registers and the proxy).
+    let mut devices_cpu_ms = 0u64;
+    let me = std::process::id();
     let mut per_round = Vec::new();
     for round in 0..5u32 {
         let rc = px.counts();
         for d in p.order(round) {
-            let t = Instant::now();
+            let (t, cpu) = (Instant::now(), g::cpu_ms(me));
             let (_, f) = g::sync_until_done(&mut regs[d], 3, Duration::from_secs(900))?;
             wall_ms += t.elapsed().as_secs_f64() * 1000.0;
+            devices_cpu_ms += cpu.zip(g::cpu_ms(me)).map_or(0, |(a, b)| b - a);
             failures += f;
         }
         per_round.push(px.counts().since(&rc).total());
@@ -1405,10 +1414,11 @@ fn run_w2_gocua(a: &Args, work: &Path, base: &[data::GenHousehold], p: &w2::Plan
     r.converged = Some(converged);
     r.conflicts_for_a_person = Some(with_conflicts.len() as u64);
     r.note = format!(
-        "{}; {} round(s) of syncs, bytes per round {:?}; {}; conflicts for a person: households with a same-field conflict; device DB: the largest device",
+        "{}; {} round(s) of syncs, bytes per round {:?}; the devices' CPU while syncing {:.1} s (the bench process, its proxy included); {}; conflicts for a person: households with a same-field conflict; device DB: the largest device",
         plan_summary(p, base.len()),
         per_round.len(),
         per_round,
+        devices_cpu_ms as f64 / 1000.0,
         check.describe(p.expected.len())
     );
     r.edit_check = Some([check.shown, check.kept, check.lost]);
