@@ -43,6 +43,7 @@ fn a_follow_up_is_due_only_when_no_visit_came_after_it() {
     assert_eq!(listed(&reg), None, "the index kept a settled follow-up");
     let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
     assert!(view.follow_ups_due.is_empty());
+    assert_eq!(view.follow_ups_title, None, "no section title over nothing");
     assert_eq!(view.header[2], "0 follow-ups due");
     // A visit that sets a new follow-up date, now past, is due again.
     reg.record_visit(
@@ -55,7 +56,7 @@ fn a_follow_up_is_due_only_when_no_visit_came_after_it() {
     .unwrap();
     let view = AreaModel::new(Lang::En).handle(&reg, AreaEvent::ChooseHamlet("thon-dong".into()));
     assert_eq!(view.follow_ups_due.len(), 1);
-    assert_eq!(view.follow_ups_title, "Follow-ups due");
+    assert_eq!(view.follow_ups_title.as_deref(), Some("Follow-ups due"));
     let row = &view.follow_ups_due[0];
     assert!(row.badges[0].contains("20/09/2026"));
     // The row's one line of badges is joined here, so both shells show the same line.

@@ -4,6 +4,14 @@
 use gocua_core::screens::enrol::{EnrolEvent, EnrolModel, PayloadError, parse_pairing};
 use gocua_core::screens::{Lang, NoticeLevel};
 
+/// What a shell sends for text typed or pasted into the field `key`.
+fn set(key: &str, value: &str) -> EnrolEvent {
+    EnrolEvent::Set {
+        key: key.into(),
+        value: value.into(),
+    }
+}
+
 const PIN: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 #[test]
@@ -45,7 +53,7 @@ fn a_pairing_link_with_a_pin_and_a_commune_fills_the_form() {
         "only the volunteer id: {:?}",
         view.missing
     );
-    let view = model.handle(EnrolEvent::Volunteer("tnv-01".into()));
+    let view = model.handle(set("volunteer", "tnv-01"));
     let ready = view.ready.expect("ready");
     assert_eq!(ready.pairing.hub_url, "https://192.168.1.10:8443");
     assert_eq!(ready.pairing.pin_sha256.as_deref(), Some(PIN));
@@ -93,12 +101,12 @@ fn bad_payloads_are_field_messages() {
 #[test]
 fn the_commune_is_searched_in_the_catalog() {
     let mut model = EnrolModel::new(Lang::Vi);
-    let view = model.handle(EnrolEvent::CommuneQuery("ba dinh".into()));
+    let view = model.handle(set("commune", "ba dinh"));
     let first = view.commune_options.first().expect("a commune");
     assert!(first.label.contains("Ba Đình"), "{}", first.label);
     let code = first.code.clone();
     model.handle(EnrolEvent::ChooseCommune(code));
-    model.handle(EnrolEvent::Volunteer("tnv01".into()));
+    model.handle(set("volunteer", "tnv01"));
     let view = model.handle(EnrolEvent::Payload("GOCUA-PAIR:1:X1:https://hub".into()));
     assert!(view.ready.is_some());
 }
@@ -134,7 +142,7 @@ fn the_hubs_answer_is_a_sentence_and_enrolled_disables_the_action() {
         "GOCUA-PAIR:1:ABCD-EFGH:https://hub.example".into(),
     ));
     m.handle(EnrolEvent::ChooseCommune("00004".into()));
-    let v = m.handle(EnrolEvent::Volunteer("vol-01".into()));
+    let v = m.handle(set("volunteer", "vol-01"));
     assert!(v.ready.is_some() && !v.enrolled);
 
     let v = m.failed(&SyncError::PairingInvalid);
@@ -146,7 +154,7 @@ fn the_hubs_answer_is_a_sentence_and_enrolled_disables_the_action() {
         "The pairing code is invalid, used or expired. Ask for a new one."
     );
     // Typing again clears the failure.
-    let v = m.handle(EnrolEvent::Volunteer("vol-01".into()));
+    let v = m.handle(set("volunteer", "vol-01"));
     assert!(v.notices.iter().all(|n| n.code != "enrol_failed"));
 
     let area = AreaInfo {
@@ -173,6 +181,24 @@ fn the_hubs_answer_is_a_sentence_and_enrolled_disables_the_action() {
     );
     assert!(!v.actions.iter().any(|a| a.id == "enrol" && a.enabled));
     // Later events keep the outcome: the phone stays enrolled.
-    let v = m.handle(EnrolEvent::CommuneQuery("ba".into()));
+    let v = m.handle(set("commune", "ba"));
     assert!(v.enrolled && v.notices.iter().any(|n| n.code == "enrolled"));
+}
+
+#[test]
+fn text_pasted_into_the_pairing_field_is_parsed_and_unknown_fields_change_nothing() {
+    let mut m = EnrolModel::new(Lang::En);
+    let before = m.handle(set("nickname", "GOCUA-PAIR:1:AB12CD:https://hub.xa.vn"));
+    assert!(before.ready.is_none());
+    let v = m.handle(set("pairing", " GOCUA-PAIR:1:AB12CD:https://hub.xa.vn\n"));
+    assert!(v.notices.iter().all(|n| n.severity != NoticeLevel::Error));
+    let pairing = v.fields.iter().find(|f| f.key == "pairing").unwrap();
+    assert_eq!(pairing.value, "GOCUA-PAIR:1:AB12CD:https://hub.xa.vn");
+    assert_eq!(v.missing.len(), before.missing.len() - 1);
+    let bad = m.handle(set("pairing", "hello"));
+    assert!(
+        bad.fields
+            .iter()
+            .any(|f| f.key == "pairing" && !f.messages.is_empty())
+    );
 }

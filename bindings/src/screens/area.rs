@@ -52,7 +52,7 @@ pub struct AreaView {
     pub title: String,
     pub hamlet_options: Vec<OptionView>,
     pub header: Vec<String>,
-    pub follow_ups_title: String,
+    pub follow_ups_title: Option<String>,
     pub follow_ups_due: Vec<HouseholdRow>,
     pub households: Vec<HouseholdRow>,
     pub search_results: Vec<MatchRow>,

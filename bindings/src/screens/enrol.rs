@@ -33,10 +33,9 @@ pub struct EnrolRequest {
 
 #[uniffi::remote(Enum)]
 pub enum EnrolEvent {
+    Set { key: String, value: String },
     Payload(String),
-    CommuneQuery(String),
     ChooseCommune(String),
-    Volunteer(String),
 }
 
 #[uniffi::remote(Record)]

@@ -74,8 +74,8 @@ pub struct AreaView {
     pub hamlet_options: Vec<OptionView>,
     /// One line each: households, members, follow-ups due, not yet synced.
     pub header: Vec<String>,
-    /// The title over the follow-ups due.
-    pub follow_ups_title: String,
+    /// The title over the follow-ups due; none when nothing is due, and the section is not drawn.
+    pub follow_ups_title: Option<String>,
     pub follow_ups_due: Vec<HouseholdRow>,
     pub households: Vec<HouseholdRow>,
     pub search_results: Vec<MatchRow>,
@@ -231,7 +231,8 @@ impl AreaModel {
                 .map(|h| option(&h.id, &h.name, h.id == hamlet))
                 .collect(),
             header,
-            follow_ups_title: tr(lang, "Hộ cần quay lại", "Follow-ups due"),
+            follow_ups_title: (!due.is_empty())
+                .then(|| tr(lang, "Hộ cần quay lại", "Follow-ups due")),
             follow_ups_due: due,
             households,
             search_results,

@@ -38,11 +38,15 @@ pub struct EnrolRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EnrolEvent {
+    /// What was typed or pasted into a field of the view: `pairing` (a pairing payload),
+    /// `commune` (the commune search) or `volunteer`. Other keys change nothing.
+    Set {
+        key: String,
+        value: String,
+    },
     /// A scanned QR text or an opened link.
     Payload(String),
-    CommuneQuery(String),
     ChooseCommune(String),
-    Volunteer(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,37 +254,43 @@ impl EnrolModel {
             self.outcome = None;
         }
         match event {
-            EnrolEvent::Payload(text) => {
-                self.payload = text.trim().to_owned();
-                match parse_pairing(&text) {
-                    Ok(p) => {
-                        if let Some(c) = &p.commune_code {
-                            self.commune = Some(c.clone());
-                        }
-                        self.pairing = Some(p);
-                        self.payload_error = None;
-                    }
-                    Err(e) => {
-                        self.pairing = None;
-                        self.payload_error = Some(notice(
-                            "pairing_invalid",
-                            NoticeLevel::Error,
-                            self.lang,
-                            &e.text(Lang::Vi),
-                            &e.text(Lang::En),
-                        ));
-                    }
-                }
-            }
-            EnrolEvent::CommuneQuery(q) => self.commune_query = q,
+            EnrolEvent::Set { key, value } => match key.as_str() {
+                "pairing" => self.take_payload(&value),
+                "commune" => self.commune_query = value,
+                "volunteer" => self.volunteer = nfc(value.trim()),
+                _ => {}
+            },
+            EnrolEvent::Payload(text) => self.take_payload(&text),
             EnrolEvent::ChooseCommune(code) => {
                 if admin_units::commune(&code).is_some() {
                     self.commune = Some(code);
                 }
             }
-            EnrolEvent::Volunteer(v) => self.volunteer = nfc(v.trim()),
         }
         self.view()
+    }
+
+    fn take_payload(&mut self, text: &str) {
+        self.payload = text.trim().to_owned();
+        match parse_pairing(text) {
+            Ok(p) => {
+                if let Some(c) = &p.commune_code {
+                    self.commune = Some(c.clone());
+                }
+                self.pairing = Some(p);
+                self.payload_error = None;
+            }
+            Err(e) => {
+                self.pairing = None;
+                self.payload_error = Some(notice(
+                    "pairing_invalid",
+                    NoticeLevel::Error,
+                    self.lang,
+                    &e.text(Lang::Vi),
+                    &e.text(Lang::En),
+                ));
+            }
+        }
     }
 
     /// The hub accepted this phone into `area`.

@@ -153,20 +153,16 @@ struct EnrolScreenView: View {
             if let refusal = p.lockRefusal { Text(refusal).foregroundColor(.red) }
             if let v = p.view {
                 ForEach(p.fields, id: \.key) { f in
-                    switch f.key {
-                    case "pairing":
-                        FieldRowView(row: f, asTyped: false) { p.payload($0) }
-                    case "commune":
-                        FieldRowView(row: f) { p.communeQuery($0) }
+                    // A field that takes a copied code is sent whole, not as typed.
+                    FieldRowView(row: f, asTyped: !f.paste) { p.set(f.key, $0) }
+                    if f.key == "commune" {
                         ForEach(p.communes, id: \.code) { o in
                             Button(o.selected ? "✓ \(o.label)" : o.label) { p.chooseCommune(o.code) }
                         }
-                    default:
-                        FieldRowView(row: f) { p.volunteer($0) }
                     }
                     // The core says which field takes a copied or scanned code.
                     if f.paste {
-                        Button(c.paste) { p.paste(into: f.key, UIPasteboard.general.string ?? "") }.big()
+                        Button(c.paste) { p.set(f.key, UIPasteboard.general.string ?? "") }.big()
                         if QRScanner.available { Button(c.scan) { scanning = true }.big() }
                     }
                 }
@@ -251,7 +247,7 @@ struct AreaScreenView: View {
                     }
                 }
                 NoticeList(notices: p.notices)
-                if !v.followUpsDue.isEmpty { Section(v.followUpsTitle) { rows(v.followUpsDue) } }
+                if let title = v.followUpsTitle { Section(title) { rows(v.followUpsDue) } }
                 Section(c.households) {
                     rows(v.households)
                     ActionButton(action: p.actions.action("more")) { p.more() }

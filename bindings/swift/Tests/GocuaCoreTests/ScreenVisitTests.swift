@@ -44,7 +44,7 @@ final class ScreenVisitTests: XCTestCase {
         let hubParam = hub.url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let link = "gocua://pair?hub=\(hubParam)&code=\(try hub.send("pair vol-01"))&commune=\(commune)"
         _ = enrol.send(event: .payload(link))
-        let ready = try XCTUnwrap(enrol.send(event: .volunteer("vol-01")).ready)
+        let ready = try XCTUnwrap(enrol.send(event: .set(key: "volunteer", value: "vol-01")).ready)
         let phone = try GocuaRegister.createEncrypted(
             path: dir.appendingPathComponent("phone.db").path, volunteerId: ready.volunteerId,
             communeCode: ready.communeCode, keys: MemoryKeyStore(), lang: .vi)
@@ -52,7 +52,7 @@ final class ScreenVisitTests: XCTestCase {
         let wrong = EnrolScreen(lang: .vi)
         _ = wrong.send(event: .payload("GOCUA-PAIR:1:NOPE-NOPE-NO:\(hub.url)"))
         _ = wrong.send(event: .chooseCommune(commune))
-        _ = wrong.send(event: .volunteer("vol-01"))
+        _ = wrong.send(event: .set(key: "volunteer", value: "vol-01"))
         let stray = try GocuaRegister.createEncrypted(
             path: dir.appendingPathComponent("stray.db").path, volunteerId: "vol-01",
             communeCode: commune, keys: MemoryKeyStore(), lang: .vi)

@@ -22,20 +22,11 @@ public final class EnrolPage: Page<EnrolView>, @unchecked Sendable {
     }
 
     public func load() { update { [screen] in screen.view() } }
-    /// A scanned QR text, a pasted text or an opened `gocua://pair` link.
+    /// A scanned QR text or an opened `gocua://pair` link.
     public func payload(_ text: String) { send(.payload(text)) }
-    public func communeQuery(_ text: String) { send(.communeQuery(text)) }
+    /// Text typed or pasted into the field `key`: the core says what it means.
+    public func set(_ key: String, _ text: String) { send(.set(key: key, value: text)) }
     public func chooseCommune(_ code: String) { send(.chooseCommune(code)) }
-    public func volunteer(_ id: String) { send(.volunteer(id)) }
-    /// The clipboard's text into the field the core offers to paste into (`FieldRow.paste`).
-    public func paste(into key: String, _ text: String) {
-        switch key {
-        case "pairing": payload(text)
-        case "commune": communeQuery(text)
-        case "volunteer": volunteer(text)
-        default: break
-        }
-    }
 
     func send(_ event: EnrolEvent) { update { [screen] in screen.send(event: event) } }
 

@@ -68,7 +68,7 @@ final class Phone {
         let hubParam = hub.url.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let link = "gocua://pair?hub=\(hubParam)&code=\(try hub.send("pair vol-01"))&commune=00004"
         test.settle(enrol) { enrol.payload(link) }
-        test.settle(enrol) { enrol.volunteer("vol-01") }
+        test.settle(enrol) { enrol.set("volunteer", "vol-01") }
         test.settle(enrol) { enrol.enrol() }
         guard enrol.enrolled else { throw FixtureError.failed("not enrolled: \(enrol.notices)") }
         register = try app.open()

@@ -34,10 +34,10 @@ final class PageTests: XCTestCase {
         root.opened(URL(string: "gocua://pair?hub=\(hubParam)&code=\(try hub.send("pair vol-01"))&commune=00004")!)
         let link = try XCTUnwrap(root.takeLink())
         XCTAssertNil(root.takeLink(), "handed over once")
-        settle(enrol) { enrol.paste(into: "pairing", link) }
+        settle(enrol) { enrol.set("pairing", link) }
         XCTAssertTrue(enrol.fields.field("pairing")!.messages.isEmpty)
         XCTAssertFalse(enrol.actions.enabled("enrol"), "the volunteer's id is still missing")
-        settle(enrol) { enrol.volunteer("vol-01") }
+        settle(enrol) { enrol.set("volunteer", "vol-01") }
         XCTAssertTrue(enrol.actions.enabled("enrol"))
         XCTAssertNotNil(enrol.view?.ready)
 
@@ -62,7 +62,7 @@ final class PageTests: XCTestCase {
         let enrol = EnrolPage(app: app)
         settle(enrol) { enrol.payload("GOCUA-PAIR:1:AAAA-BBBB-CC:http://127.0.0.1:9") } // nothing listens there
         settle(enrol) { enrol.chooseCommune("00004") }
-        settle(enrol) { enrol.volunteer("vol-01") }
+        settle(enrol) { enrol.set("volunteer", "vol-01") }
         XCTAssertTrue(enrol.actions.enabled("enrol"), "\(enrol.view!.missing)")
         settle(enrol) { enrol.enrol() }
         XCTAssertFalse(enrol.enrolled)
@@ -80,7 +80,7 @@ final class PageTests: XCTestCase {
         settle(enrol) { enrol.payload("GOCUA-PAIR:1:AAAA-BBBB-CC:http://hub.example:9") }
         XCTAssertTrue(enrol.notices.contains { $0.tone == .warning }, "an http:// hub without a pin is warned about")
         settle(enrol) { enrol.chooseCommune("00004") }
-        settle(enrol) { enrol.volunteer("vol-01") }
+        settle(enrol) { enrol.set("volunteer", "vol-01") }
         let before = enrol.answers
         enrol.enrol()
         XCTAssertEqual(enrol.answers, before)
@@ -100,7 +100,7 @@ final class PageTests: XCTestCase {
         let enrol = EnrolPage(app: app)
         settle(enrol) { enrol.payload("GOCUA-PAIR:1:AAAA-BBBB-CC:http://127.0.0.1:9") }
         settle(enrol) { enrol.chooseCommune("00004") }
-        settle(enrol) { enrol.volunteer("vol-01") }
+        settle(enrol) { enrol.set("volunteer", "vol-01") }
         settle(enrol) { enrol.enrol() }
         let shown = enrol.error
         XCTAssertNotNil(shown)
@@ -121,6 +121,7 @@ final class PageTests: XCTestCase {
         XCTAssertEqual(view.households.count, 50, "a page of 50")
         XCTAssertTrue(view.header.contains("51 hộ"), "\(view.header)")
         XCTAssertTrue(area.actions.enabled("more"), "more is offered: no silent cap")
+        XCTAssertNil(view.followUpsTitle, "nothing due: no section title, so no empty section")
         settle(area) { area.more() }
         XCTAssertEqual(area.view?.households.count, 51)
         XCTAssertFalse(area.actions.enabled("more"))

@@ -39,7 +39,7 @@ class ScreenVisitTest {
             val link = "gocua://pair?hub=" + URLEncoder.encode(hub.url, "UTF-8") +
                 "&code=" + hub.send("pair vol-01") + "&commune=$COMMUNE"
             enrol.send(EnrolEvent.Payload(link))
-            val ready = enrol.send(EnrolEvent.Volunteer("vol-01")).ready
+            val ready = enrol.send(EnrolEvent.Set("volunteer", "vol-01")).ready
             assertNotNull(ready, "pairing, commune and volunteer make an enrolment request")
             val phone = GocuaRegister.createEncrypted(
                 dir.resolve("phone.db").toString(), ready!!.volunteerId, ready.communeCode,
@@ -49,7 +49,7 @@ class ScreenVisitTest {
             val wrong = EnrolScreen(Language.VI)
             wrong.send(EnrolEvent.Payload("GOCUA-PAIR:1:NOPE-NOPE-NO:" + hub.url))
             wrong.send(EnrolEvent.ChooseCommune(COMMUNE))
-            wrong.send(EnrolEvent.Volunteer("vol-01"))
+            wrong.send(EnrolEvent.Set("volunteer", "vol-01"))
             val stray = GocuaRegister.createEncrypted(
                 dir.resolve("stray.db").toString(), "vol-01", COMMUNE, MemoryKeyStore(), Language.VI,
             )

@@ -77,12 +77,7 @@ object EnrolUi {
         if (i is Input.Pressed && i.key.startsWith(PASTE)) event(Input.Typed(FIELD + i.key.removePrefix(PASTE), clipboard())) else null
 
     fun event(i: Input): EnrolEvent? = when (i) {
-        is Input.Typed -> when (name(i.key, FIELD)) {
-            "pairing" -> EnrolEvent.Payload(i.value)
-            "commune" -> EnrolEvent.CommuneQuery(i.value)
-            "volunteer" -> EnrolEvent.Volunteer(i.value)
-            else -> null
-        }
+        is Input.Typed -> name(i.key, FIELD)?.let { EnrolEvent.Set(it, i.value) }
         is Input.Chose -> if (i.key == PICK + "commune") EnrolEvent.ChooseCommune(i.code) else null
         else -> null
     }
@@ -96,8 +91,8 @@ object AreaUi {
         body += Widget.Choice(PICK + "hamlet", "", options(v.hamletOptions))
         body += Widget.Field(FIELD + "search", c("search"), "", "", false, true, emptyList())
         body += v.searchResults.map { match("match", it) }
-        if (v.followUpsDue.isNotEmpty()) {
-            body += Widget.Text("due_title", v.followUpsTitle, Tone.TITLE)
+        v.followUpsTitle?.let { title ->
+            body += Widget.Text("due_title", title, Tone.TITLE)
             body += v.followUpsDue.map { Widget.Item("due:" + it.id, it.head, listOf(it.address, it.membersLine), it.badgeLine) }
         }
         if (checking) {

@@ -190,6 +190,9 @@ class ScreenUiTest {
         assertEquals(v.header.size, page.body.count { it.key.startsWith("header:") })
         assertEquals(v.header, page.body.filter { it.key.startsWith("header:") }.map { (it as Widget.Text).text })
         assertTrue(page.one<Widget.Button>("action:more").enabled)
+        // Nothing is due: the core gives no title, and no empty section is drawn.
+        assertNull(v.followUpsTitle)
+        assertFalse(page.has("due_title"))
         assertEquals(50, v.households.size)
         val all = area.send(AreaUi.event(Input.Pressed("action:more"), emptyMap())!!)
         assertEquals(51, all.households.size)
@@ -378,7 +381,10 @@ class ScreenUiTest {
         assertEquals(listOf(EnrolUi.PASTE + "pairing"), keys.filter { it.startsWith(EnrolUi.PASTE) })
         assertEquals(keys.indexOf("field:pairing") + 1, keys.indexOf(EnrolUi.PASTE + "pairing"))
         val link = "gocua://pair?hub=https%3A%2F%2Fhub.xa.vn&code=AB12CD"
-        assertEquals(EnrolEvent.Payload(link), EnrolUi.pasted(Input.Pressed(EnrolUi.PASTE + "pairing")) { link })
+        assertEquals(EnrolEvent.Set("pairing", link), EnrolUi.pasted(Input.Pressed(EnrolUi.PASTE + "pairing")) { link })
+        // The shell names the field; the core parses what it holds.
+        val pasted = EnrolUi.page(enrol.send(EnrolUi.pasted(Input.Pressed(EnrolUi.PASTE + "pairing")) { link }!!), caption)
+        assertTrue(pasted.one<Widget.Field>("field:pairing").messages.isEmpty())
         assertNull(EnrolUi.pasted(Input.Pressed("action:enrol")) { link })
         assertFalse(page.one<Widget.Button>("action:enrol").enabled)
         assertTrue(page.body.any { it.key.startsWith("missing:") })
