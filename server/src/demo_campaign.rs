@@ -356,6 +356,11 @@ pub struct Summary {
     pub hamlets: usize,
     /// Households imported from the commune's list (to verify at the door).
     pub imported: usize,
+    /// Of those, the ones confirmed at the door (registered households from then on).
+    pub confirmed: usize,
+    /// Households registered on days their phone did not sync (the quiet phone's last days):
+    /// on the phone, not on the hub.
+    pub unsynced: usize,
 }
 
 /// Sets up the areas and the volunteers' phones, then works through the days. The hub must
@@ -460,11 +465,11 @@ fn work(
                 })
                 .collect()
         });
-        for n in worked {
-            summary.households += n?;
-        }
+        let worked = worked.into_iter().collect::<Result<Vec<usize>, String>>()?;
+        summary.households += worked.iter().sum::<usize>();
         for (i, phone) in phones.iter_mut().enumerate() {
             if quiet_days && phone.volunteer == QUIET {
+                summary.unsynced += worked[i];
                 continue;
             }
             shift.set(at_local(day, 9 * 60 + i as i64 * 7));
@@ -489,7 +494,8 @@ fn work(
         let expected = u32::try_from(expected).unwrap_or(admin::MAX_EXPECTED_HOUSEHOLDS);
         admin::set_hamlet_target(store, coordinator, hamlet, Some(expected), Utc::now())?;
     }
-    summary.imported = import_list(store, coordinator, &mut phones[IMPORTING_PHONE])?;
+    (summary.imported, summary.confirmed) =
+        import_list(store, coordinator, &mut phones[IMPORTING_PHONE])?;
     Ok(summary)
 }
 
@@ -503,12 +509,13 @@ const CONFIRMED: usize = 8;
 
 /// The commune imports a list it already had (issue 17): the households of one hamlet, names and
 /// relations only (no ID number, phone or birth date before people are met). The area's phone
-/// receives them "to verify" and confirms a few at the door.
+/// receives them "to verify" and confirms a few at the door: how many were imported, and how
+/// many confirmed.
 fn import_list(
     store: &dyn HubStore,
     coordinator: &str,
     phone: &mut Phone,
-) -> CampaignResult<usize> {
+) -> CampaignResult<(usize, usize)> {
     let mut csv = String::from("ma_ho,thon,so_nha,duong,ho_ten,quan_he,gioi_tinh,so_dinh_danh\n");
     for k in 0..IMPORTED_HOUSEHOLDS {
         let r = spread(k + 7_000);
@@ -557,5 +564,5 @@ fn import_list(
             .record_visit(id, today, VisitOutcome::Registered, None, None)?;
     }
     sync::sync(&mut phone.reg, &SyncOptions::default())?;
-    Ok(imported)
+    Ok((imported, to_verify.len()))
 }
