@@ -14,6 +14,7 @@ use super::i18n::{Lang, t};
 use super::page::{
     D, Dash, PageError, Signed, blocking, error_page, lang_of, ok_page, page, poster,
 };
+use super::upload::read_upload;
 use crate::hub::Via;
 
 /// Deliveries listed on the page, newest first.
@@ -95,62 +96,9 @@ pub async fn get(State(d): State<D>, headers: HeaderMap) -> Response {
     page(d, headers, |d, who, lang| render(d, who, lang, Vec::new())).await
 }
 
-/// The uploaded files: (name, bytes, too large).
-struct Upload {
-    csrf: String,
-    files: Vec<(String, Vec<u8>, bool)>,
-    too_many: bool,
-}
-
-async fn read_upload(mut multipart: Multipart) -> Option<Upload> {
-    let mut up = Upload {
-        csrf: String::new(),
-        files: Vec::new(),
-        too_many: false,
-    };
-    loop {
-        let mut f = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => return Some(up),
-            Err(_) => return None,
-        };
-        match f.name() {
-            Some("csrf") => up.csrf = f.text().await.ok()?.chars().take(128).collect(),
-            Some("files") => {
-                let name: String = f
-                    .file_name()
-                    .unwrap_or("")
-                    .chars()
-                    .filter(|c| !c.is_control())
-                    .take(80)
-                    .collect();
-                if up.files.len() >= MAX_FILES {
-                    up.too_many = true;
-                    while let Ok(Some(_)) = f.chunk().await {}
-                    continue;
-                }
-                let mut bytes = Vec::new();
-                let mut too_large = false;
-                while let Ok(Some(chunk)) = f.chunk().await {
-                    if bytes.len() + chunk.len() > MAX_BUNDLE_BYTES {
-                        too_large = true;
-                        continue;
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                // A browser sends an empty part when no file was chosen.
-                if !(name.is_empty() && bytes.is_empty()) {
-                    up.files.push((name, bytes, too_large));
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// The upload: each file applied as its phone's sync (or refused with its reason).
 pub async fn upload(State(d): State<D>, headers: HeaderMap, multipart: Multipart) -> Response {
-    let upload = read_upload(multipart).await;
+    let upload = read_upload(multipart, "files", MAX_FILES, MAX_BUNDLE_BYTES).await;
     blocking(move || {
         let lang = lang_of(&headers);
         let csrf = upload.as_ref().map(|u| u.csrf.as_str()).unwrap_or("");
@@ -172,12 +120,12 @@ pub async fn upload(State(d): State<D>, headers: HeaderMap, multipart: Multipart
         let commune = who.coordinator.commune.clone();
         let via = Via::Dashboard(who.coordinator.coordinator_id.clone());
         let mut uploaded = Vec::new();
-        for (name, bytes, too_large) in &upload.files {
-            let (ok, text) = if *too_large {
+        for file in &upload.files {
+            let (ok, text) = if file.too_large {
                 let e = BundleError::Content("larger than 64 MiB".into());
                 (false, outcome_text(lang, e.code()))
             } else {
-                match d.hub.receive_in_commune(bytes, &commune, &via) {
+                match d.hub.receive_in_commune(&file.bytes, &commune, &via) {
                     Ok(done) => (
                         true,
                         t(lang, "bundle_uploaded_applied")
@@ -191,7 +139,7 @@ pub async fn upload(State(d): State<D>, headers: HeaderMap, multipart: Multipart
                     }
                 }
             };
-            uploaded.push(minijinja::context! { name => name, ok => ok, text => text });
+            uploaded.push(minijinja::context! { name => &file.name, ok => ok, text => text });
         }
         if upload.too_many {
             uploaded.push(minijinja::context! {

@@ -13,6 +13,7 @@ use super::i18n::{Lang, t};
 use super::page::{
     D, Dash, PageError, Signed, action, blocking, error_page, field, lang_of, ok_page, page, poster,
 };
+use super::upload::read_upload;
 use crate::hub::secret_hash;
 use crate::import::{self, RowStatus, table};
 
@@ -86,46 +87,9 @@ pub async fn template() -> Response {
         .into_response()
 }
 
-/// The upload: the file's fields, read with the file's size capped.
-struct Upload {
-    csrf: String,
-    file: Vec<u8>,
-    too_large: bool,
-}
-
-async fn read_upload(mut multipart: Multipart) -> Option<Upload> {
-    let mut up = Upload {
-        csrf: String::new(),
-        file: Vec::new(),
-        too_large: false,
-    };
-    loop {
-        let mut f = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => return Some(up),
-            // The body's limit (a file far too large) or a broken form.
-            Err(_) => return up.too_large.then_some(up),
-        };
-        match f.name() {
-            Some("csrf") => up.csrf = f.text().await.ok()?.chars().take(128).collect(),
-            Some("file") => {
-                while let Ok(Some(chunk)) = f.chunk().await {
-                    if up.file.len() + chunk.len() > table::MAX_FILE_BYTES {
-                        up.too_large = true;
-                        // Read on (and drop) to the body's limit, so the browser gets the answer.
-                        continue;
-                    }
-                    up.file.extend_from_slice(&chunk);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 /// Step one: the uploaded file checked, each row's verdict shown, nothing written.
 pub async fn check(State(d): State<D>, headers: HeaderMap, multipart: Multipart) -> Response {
-    let upload = read_upload(multipart).await;
+    let upload = read_upload(multipart, "file", 1, table::MAX_FILE_BYTES).await;
     blocking(move || {
         let lang = lang_of(&headers);
         let csrf = upload.as_ref().map(|u| u.csrf.as_str()).unwrap_or("");
@@ -137,12 +101,15 @@ pub async fn check(State(d): State<D>, headers: HeaderMap, multipart: Multipart)
             let Some(upload) = upload else {
                 return Err(super::page::bad_form());
             };
-            if upload.too_large {
+            let file = upload.files.first();
+            if file.is_some_and(|f| f.too_large) {
                 d.audit(&who, "import.check", "too_large", "refused");
                 let u = table::too_large();
                 return Err(PageError::Invalid(u.vi, u.en));
             }
-            let table = table::read(&upload.file).map_err(|u| {
+            // No file chosen reads as an empty one: the table's own message says so.
+            let bytes = file.map(|f| f.bytes.as_slice()).unwrap_or_default();
+            let table = table::read(bytes).map_err(|u| {
                 d.audit(&who, "import.check", "unreadable", "refused");
                 PageError::Invalid(u.vi, u.en)
             })?;
@@ -160,7 +127,7 @@ pub async fn check(State(d): State<D>, headers: HeaderMap, multipart: Multipart)
                 d.hub.store().put_pending_import(
                     &secret_hash(&token),
                     coordinator,
-                    &upload.file,
+                    bytes,
                     d.now(),
                     d.now() - pending_ttl(),
                 )?;

@@ -32,6 +32,7 @@ pub mod svg;
 pub mod sync_report;
 pub mod targets;
 pub mod team;
+pub mod upload;
 
 mod page;
 
