@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use gocua_core::consent_rule::ConsentGiven;
 use gocua_core::model::*;
+use gocua_core::sync::bundle_wire::PATH_KEYS;
 use gocua_core::sync::wire::PATH_SYNC;
 use gocua_core::sync::{
     self, InProcess, Response, SessionOutcome, SyncError, SyncOptions, Transport,
@@ -294,4 +295,62 @@ fn a_member_erased_while_the_household_is_on_the_network_is_erased_everywhere_ne
     assert_eq!(h.current_members().count(), 1);
     sync_other(&mut s);
     assert_eq!(member_names(&s.other, &id), ["Phạm Văn Hải"]);
+}
+
+/// Notes each request's path and whether the register was free when it was sent.
+struct EveryRequest {
+    inner: InProcess,
+    reg: Arc<Mutex<Register>>,
+    seen: Mutex<Vec<(String, bool)>>,
+}
+
+impl Transport for EveryRequest {
+    fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<Response, SyncError> {
+        let free = self.reg.try_lock().is_ok();
+        self.seen.lock().unwrap().push((path.to_owned(), free));
+        self.inner.post(path, token, content_type, body)
+    }
+}
+
+#[test]
+fn the_register_is_free_during_every_request_the_keys_exchange_included() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, hub) = hub(dir.path());
+    let transport = hub.in_process();
+    let mut reg = register(dir.path(), "vol-x");
+    // The keys exchange at enrolment is lost on the way: the keys stay due for the sync.
+    let keys_lost = Faulty {
+        inner: transport.clone(),
+        path: PATH_KEYS,
+        nth: 0,
+        fault: Fault::BeforeHub,
+        seen: Mutex::new(0),
+    };
+    reg.sync_enrol("inproc", &keys_lost, &code(&store, "vol-x", "a"), None)
+        .unwrap();
+    add_households(&mut reg, "thon-dong", 1..3, "Nguyễn Thị Lan");
+    let reg = Arc::new(Mutex::new(reg));
+    let t = EveryRequest {
+        inner: transport,
+        reg: reg.clone(),
+        seen: Mutex::new(Vec::new()),
+    };
+    assert_eq!(sync_via(&reg, &t).pushed, 2);
+    // The keys are kept: the next sync does not ask for them again.
+    sync_via(&reg, &t);
+    let seen = t.seen.into_inner().unwrap();
+    let keys = seen.iter().filter(|(p, _)| p == PATH_KEYS).count();
+    assert_eq!(keys, 1, "{seen:?}");
+    assert!(seen.iter().any(|(p, _)| p == PATH_SYNC), "{seen:?}");
+    let held: Vec<_> = seen.iter().filter(|(_, free)| !free).collect();
+    assert!(
+        held.is_empty(),
+        "requests sent with the register held: {held:?}"
+    );
 }

@@ -125,15 +125,36 @@ pub(crate) fn exchange_keys(
     transport: &dyn Transport,
     peer: &Peer,
 ) -> Result<bool, SyncError> {
+    let body = keys_request(reg)?;
+    match post_keys(transport, peer, body)? {
+        None => Ok(false),
+        Some(answer) => {
+            keep_keys(reg, answer)?;
+            Ok(true)
+        }
+    }
+}
+
+/// The request that registers this device's bundle keys (made, with its seed, on first use).
+pub(crate) fn keys_request(reg: &mut Register) -> Result<Vec<u8>, SyncError> {
     let secret = device_secret(reg)?;
     let req = KeysRequest {
         protocol: PROTOCOL_VERSION,
         device_keys: secret.public().to_hex(),
     };
-    let body = serde_json::to_vec(&req).map_err(|e| SyncError::Protocol(e.to_string()))?;
+    serde_json::to_vec(&req).map_err(|e| SyncError::Protocol(e.to_string()))
+}
+
+/// Sends the keys request: the hub's answer, or `None` from a hub of before bundles (404). It
+/// needs no register, so that a sync lets go of it while the request is on the network.
+pub(crate) fn post_keys(
+    transport: &dyn Transport,
+    peer: &Peer,
+    body: Vec<u8>,
+) -> Result<Option<KeysResponse>, SyncError> {
     let resp = transport.post(PATH_KEYS, Some(&peer.token), "application/json", body)?;
     if resp.status == 404 {
-        return Ok(false);
+        return Ok(None);
     }
     if resp.status != 200 {
         return Err(SyncError::from_hub(resp.status, &resp.body));
@@ -143,6 +164,11 @@ pub(crate) fn exchange_keys(
     if answer.hub_id != peer.peer_id {
         return Err(SyncError::HubChanged);
     }
+    Ok(Some(answer))
+}
+
+/// Keeps the hub's keys and the area's phones from its answer (checked by [`post_keys`]).
+pub(crate) fn keep_keys(reg: &mut Register, answer: KeysResponse) -> Result<(), SyncError> {
     let hub = BundlePublic::from_hex(&answer.hub_keys)?;
     let mut peers = Vec::new();
     for p in answer.peers {
@@ -158,7 +184,7 @@ pub(crate) fn exchange_keys(
         Store::set_meta(tx, META_PEERS, &peers)?;
         Store::set_meta(tx, META_PEERS_AT, &now.to_rfc3339())
     })?;
-    Ok(true)
+    Ok(())
 }
 
 /// Whether a sync should ask the hub for its keys and the area's phones: never asked, or not

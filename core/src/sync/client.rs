@@ -533,6 +533,21 @@ fn run_sync<R: SharedRegister + ?Sized>(
     Ok(run.report.clone())
 }
 
+/// The bundle keys exchanged as [`bundle::exchange_keys`] does, with the register held only to
+/// make the request and to keep the answer, not while the request is on the network.
+fn exchange_keys_shared<R: SharedRegister + ?Sized>(
+    reg: &R,
+    transport: &dyn Transport,
+    peer: &Peer,
+) -> Result<bool, SyncError> {
+    let body = reg.with_register(bundle::keys_request)?;
+    let Some(answer) = bundle::post_keys(transport, peer, body)? else {
+        return Ok(false);
+    };
+    reg.with_register(|r| bundle::keep_keys(r, answer))?;
+    Ok(true)
+}
+
 /// What a sync settles of sealed bundles: the bundle keys exchanged if they were not, the
 /// answers applied from bundles acknowledged (each ends its session on the hub), and the sealed
 /// bundles made moot when nothing is left pending.
@@ -553,7 +568,7 @@ fn bundles_after_sync<R: SharedRegister + ?Sized>(
     if keys_due {
         // Once a day at most (the area's phones, for handovers), and at once while the hub's
         // keys are missing: a failure is not the sync's, and the next sync tries again.
-        let _ = reg.with_register(|r| bundle::exchange_keys(r, transport, peer));
+        let _ = exchange_keys_shared(reg, transport, peer);
     }
     let mut acked = Vec::new();
     for ack in acks {
