@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use gocua_core::model::*;
-use gocua_core::screens::Lang;
 use gocua_core::screens::corrections::{CorrectionsEvent as E, CorrectionsModel};
+use gocua_core::screens::{FieldKind, Lang};
 
 #[test]
 fn a_household_field_is_corrected_and_a_bad_value_is_a_field_message() {
@@ -42,8 +42,9 @@ fn a_household_field_is_corrected_and_a_bad_value_is_a_field_message() {
     assert_eq!(hamlet.value, "thon-dong");
     assert_eq!(hamlet.messages.len(), 1);
     // The picker offers the commune's hamlets, the household's chosen.
-    let chosen: Vec<_> = view
-        .hamlet_options
+    assert_eq!(hamlet.kind, FieldKind::Choice);
+    let chosen: Vec<_> = hamlet
+        .options
         .iter()
         .filter(|o| o.selected)
         .map(|o| o.code.as_str())

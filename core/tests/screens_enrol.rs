@@ -2,13 +2,21 @@
 //! field messages; what is missing is listed.
 
 use gocua_core::screens::enrol::{EnrolEvent, EnrolModel, PayloadError, parse_pairing};
-use gocua_core::screens::{Lang, NoticeLevel};
+use gocua_core::screens::{FieldKind, Lang, NoticeLevel};
 
 /// What a shell sends for text typed or pasted into the field `key`.
 fn set(key: &str, value: &str) -> EnrolEvent {
     EnrolEvent::Set {
         key: key.into(),
         value: value.into(),
+    }
+}
+
+/// What a shell sends for an option picked under the field `key`.
+fn choose(key: &str, code: &str) -> EnrolEvent {
+    EnrolEvent::Choose {
+        key: key.into(),
+        code: code.into(),
     }
 }
 
@@ -102,10 +110,21 @@ fn bad_payloads_are_field_messages() {
 fn the_commune_is_searched_in_the_catalog() {
     let mut model = EnrolModel::new(Lang::Vi);
     let view = model.handle(set("commune", "ba dinh"));
-    let first = view.commune_options.first().expect("a commune");
+    let commune = view.fields.iter().find(|f| f.key == "commune").unwrap();
+    assert_eq!(commune.kind, FieldKind::Search);
+    let first = commune.options.first().expect("a commune");
     assert!(first.label.contains("Ba Đình"), "{}", first.label);
     let code = first.code.clone();
-    model.handle(EnrolEvent::ChooseCommune(code));
+    // A pick under another field's key, or a code the catalog lacks, changes nothing.
+    let view = model.handle(choose("volunteer", &code));
+    let view2 = model.handle(choose("commune", "99999999"));
+    assert_eq!(view, view2);
+    let commune = view.fields.iter().find(|f| f.key == "commune").unwrap();
+    assert!(commune.value.is_empty() && !commune.options.iter().any(|o| o.selected));
+    let view = model.handle(choose("commune", &code));
+    let commune = view.fields.iter().find(|f| f.key == "commune").unwrap();
+    assert!(commune.value.contains("Ba Đình"), "{}", commune.value);
+    assert!(commune.options.iter().any(|o| o.selected && o.code == code));
     model.handle(set("volunteer", "tnv01"));
     let view = model.handle(EnrolEvent::Payload("GOCUA-PAIR:1:X1:https://hub".into()));
     assert!(view.ready.is_some());
@@ -141,7 +160,7 @@ fn the_hubs_answer_is_a_sentence_and_enrolled_disables_the_action() {
     m.handle(EnrolEvent::Payload(
         "GOCUA-PAIR:1:ABCD-EFGH:https://hub.example".into(),
     ));
-    m.handle(EnrolEvent::ChooseCommune("00004".into()));
+    m.handle(choose("commune", "00004"));
     let v = m.handle(set("volunteer", "vol-01"));
     assert!(v.ready.is_some() && !v.enrolled);
 

@@ -4,10 +4,10 @@ mod common;
 
 use common::*;
 use gocua_core::model::*;
-use gocua_core::screens::Lang;
 use gocua_core::screens::household_form::{
     ACCEPTED_NOTE_PREFIX, HouseholdFormEvent as E, HouseholdFormModel, LocationAnswer,
 };
+use gocua_core::screens::{FieldKind, Lang};
 
 fn fix(lat: f64, lon: f64, accuracy_m: f64, source: GpsSource) -> GpsFix {
     GpsFix {
@@ -19,6 +19,13 @@ fn fix(lat: f64, lon: f64, accuracy_m: f64, source: GpsSource) -> GpsFix {
     }
 }
 
+fn hamlet_set(code: &str) -> E {
+    E::Set {
+        key: "hamlet".into(),
+        value: code.into(),
+    }
+}
+
 #[test]
 fn a_household_is_saved_with_a_hamlet_chosen_from_the_picker() {
     let dir = tempfile::tempdir().unwrap();
@@ -27,10 +34,19 @@ fn a_household_is_saved_with_a_hamlet_chosen_from_the_picker() {
     let view = form.handle(&mut reg, E::Save);
     let hamlet = view.fields.iter().find(|f| f.key == "hamlet").unwrap();
     assert_eq!(hamlet.messages[0].text, "Choose the hamlet.");
-    // iOS had no picker, so a household could never be saved there.
-    assert_eq!(view.hamlet_options.len(), 1);
-    let code = view.hamlet_options[0].code.clone();
-    form.handle(&mut reg, E::ChooseHamlet(code.clone()));
+    // iOS had no picker, so a household could never be saved there: the field carries its own
+    // choices, and the pick goes back as the field's value.
+    assert_eq!(hamlet.kind, FieldKind::Choice);
+    assert_eq!(hamlet.options.len(), 1);
+    assert!(!hamlet.options[0].selected);
+    let code = hamlet.options[0].code.clone();
+    let view = form.handle(&mut reg, hamlet_set(&code));
+    let hamlet = view.fields.iter().find(|f| f.key == "hamlet").unwrap();
+    assert_eq!(hamlet.value, code);
+    assert!(hamlet.options[0].selected);
+    let typed = view.fields.iter().find(|f| f.key == "street").unwrap();
+    assert_eq!(typed.kind, FieldKind::Text);
+    assert!(typed.options.is_empty());
     form.handle(
         &mut reg,
         E::Set {
@@ -52,7 +68,7 @@ fn a_warning_is_shown_once_and_accepted_by_an_explicit_action() {
     let dir = tempfile::tempdir().unwrap();
     let mut reg = register(&dir, "r.db");
     let mut form = HouseholdFormModel::new(Lang::En, Some((21.03, 105.85)));
-    form.handle(&mut reg, E::ChooseHamlet("thon-dong".into()));
+    form.handle(&mut reg, hamlet_set("thon-dong"));
     form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 120.0, GpsSource::Fix)));
     let view = form.handle(&mut reg, E::Save);
     assert!(view.saved.is_none());
@@ -80,7 +96,7 @@ fn accepting_needs_the_warnings_to_have_been_shown_and_a_change_shows_them_again
     let dir = tempfile::tempdir().unwrap();
     let mut reg = register(&dir, "r.db");
     let mut form = HouseholdFormModel::new(Lang::Vi, Some((21.03, 105.85)));
-    form.handle(&mut reg, E::ChooseHamlet("thon-dong".into()));
+    form.handle(&mut reg, hamlet_set("thon-dong"));
     form.handle(&mut reg, E::Gps(fix(21.03, 105.85, 120.0, GpsSource::Fix)));
     // Accept before anything was shown: shows, does not save.
     assert!(form.handle(&mut reg, E::AcceptWarnings).saved.is_none());
@@ -104,7 +120,7 @@ fn outside_vietnam_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let mut reg = register(&dir, "r.db");
     let mut form = HouseholdFormModel::new(Lang::En, None);
-    form.handle(&mut reg, E::ChooseHamlet("thon-dong".into()));
+    form.handle(&mut reg, hamlet_set("thon-dong"));
     form.handle(&mut reg, E::Gps(fix(13.75, 100.50, 5.0, GpsSource::Fix)));
     let view = form.handle(&mut reg, E::Save);
     assert!(view.warnings[0].text.contains("outside Vietnam"));

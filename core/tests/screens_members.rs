@@ -4,8 +4,8 @@ mod common;
 
 use common::*;
 use gocua_core::model::*;
-use gocua_core::screens::Lang;
 use gocua_core::screens::members::{MembersEvent, MembersModel, MembersView};
+use gocua_core::screens::{FieldKind, Lang};
 
 fn set(
     m: &mut MembersModel,
@@ -34,7 +34,37 @@ fn a_date_typed_with_dashes_saves_and_personal_data_waits_for_consent() {
     m.handle(&mut reg, MembersEvent::NewMember);
     set(&mut m, &mut reg, "full_name", "Trần Thị Bình");
     set(&mut m, &mut reg, "relation", "chu_ho");
-    set(&mut m, &mut reg, "gender", "female");
+    let view = set(&mut m, &mut reg, "gender", "female");
+    // The picked fields carry their own choices, the draft's selected; typed ones carry none.
+    let kinds: Vec<_> = view
+        .fields
+        .iter()
+        .map(|f| (f.key.as_str(), f.kind))
+        .collect();
+    let picked = |key: &str| {
+        let f = view.fields.iter().find(|f| f.key == key).unwrap();
+        let selected: Vec<_> = f.options.iter().filter(|o| o.selected).collect();
+        (f.options.len(), selected.first().map(|o| o.code.clone()))
+    };
+    assert!(kinds.contains(&("full_name", FieldKind::Text)), "{kinds:?}");
+    assert!(kinds.contains(&("gender", FieldKind::Choice)), "{kinds:?}");
+    assert!(
+        kinds.contains(&("relation", FieldKind::Choice)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&("residence", FieldKind::Choice)),
+        "{kinds:?}"
+    );
+    assert_eq!(picked("gender"), (2, Some("female".to_owned())));
+    assert_eq!(picked("relation").1.as_deref(), Some("chu_ho"));
+    assert_eq!(picked("residence"), (2, None));
+    assert!(
+        view.fields
+            .iter()
+            .filter(|f| f.kind == FieldKind::Text)
+            .all(|f| f.options.is_empty())
+    );
     // Threw an uncaught GocuaException.InvalidInput on Android.
     set(&mut m, &mut reg, "birth", "5-3-1950");
     set(&mut m, &mut reg, "phone", "0912345678");

@@ -7,7 +7,7 @@ use gocua_core::model::{HouseholdId, MemberId};
 use gocua_core::screens::corrections::{
     CorrectionMemberView, CorrectionsEvent, CorrectionsModel, CorrectionsView,
 };
-use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
+use gocua_core::screens::{ActionView, FieldView, Notice};
 
 use super::lock;
 use super::view::lang_of;
@@ -34,7 +34,6 @@ pub struct CorrectionMemberView {
 pub struct CorrectionsView {
     pub title: String,
     pub fields: Vec<FieldView>,
-    pub hamlet_options: Vec<OptionView>,
     pub members: Vec<CorrectionMemberView>,
     pub confirm_question: Option<String>,
     pub actions: Vec<ActionView>,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use gocua_core::screens::enrol::{
     EnrolEvent, EnrolModel, EnrolRequest, EnrolView, Pairing, parse_pairing,
 };
-use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
+use gocua_core::screens::{ActionView, FieldView, Notice};
 
 use gocua_core::sync::{self, TlsOptions};
 
@@ -35,14 +35,13 @@ pub struct EnrolRequest {
 pub enum EnrolEvent {
     Set { key: String, value: String },
     Payload(String),
-    ChooseCommune(String),
+    Choose { key: String, code: String },
 }
 
 #[uniffi::remote(Record)]
 pub struct EnrolView {
     pub title: String,
     pub fields: Vec<FieldView>,
-    pub commune_options: Vec<OptionView>,
     pub missing: Vec<String>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,

@@ -6,7 +6,7 @@ use gocua_core::model::HouseholdId;
 use gocua_core::screens::household_form::{
     HouseholdFormEvent as CoreEvent, HouseholdFormModel, HouseholdFormView, LocationAnswer,
 };
-use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
+use gocua_core::screens::{ActionView, FieldView, Notice};
 
 use super::lock;
 use super::view::lang_of;
@@ -17,7 +17,6 @@ use crate::types::GpsFix;
 pub struct HouseholdFormView {
     pub title: String,
     pub fields: Vec<FieldView>,
-    pub hamlet_options: Vec<OptionView>,
     pub position: String,
     pub locate: ActionView,
     pub clear_gps: ActionView,
@@ -42,13 +41,11 @@ pub enum LocationAnswer {
 /// What the volunteer did on the household form (the core's event, with the bindings' GPS fix).
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
 pub enum HouseholdFormEvent {
-    /// `street`, `alley`, `house_number` or `notes`.
+    /// A field's text (`street`, `alley`, `house_number`, `notes`) or the code picked for it
+    /// (`hamlet`).
     Set {
         key: String,
         value: String,
-    },
-    ChooseHamlet {
-        hamlet_id: String,
     },
     Gps {
         fix: GpsFix,
@@ -67,7 +64,6 @@ impl From<HouseholdFormEvent> for CoreEvent {
     fn from(e: HouseholdFormEvent) -> Self {
         match e {
             HouseholdFormEvent::Set { key, value } => CoreEvent::Set { key, value },
-            HouseholdFormEvent::ChooseHamlet { hamlet_id } => CoreEvent::ChooseHamlet(hamlet_id),
             HouseholdFormEvent::Gps { fix } => CoreEvent::Gps(fix.into()),
             HouseholdFormEvent::ClearGps => CoreEvent::ClearGps,
             HouseholdFormEvent::Location { answer } => CoreEvent::Location(answer),

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use gocua_core::model::{HouseholdId, MemberId};
 use gocua_core::screens::members::{MemberRow, MembersEvent, MembersModel, MembersView};
-use gocua_core::screens::{ActionView, FieldView, Notice, OptionView};
+use gocua_core::screens::{ActionView, FieldView, Notice};
 
 use super::consent::ConsentScreen;
 use super::lock;
@@ -39,9 +39,6 @@ pub struct MembersView {
     pub title: String,
     pub rows: Vec<MemberRow>,
     pub fields: Vec<FieldView>,
-    pub relation_options: Vec<OptionView>,
-    pub gender_options: Vec<OptionView>,
-    pub residence_options: Vec<OptionView>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     pub consent_next: Option<MemberId>,

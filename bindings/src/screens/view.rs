@@ -2,7 +2,9 @@
 //! ids the screens name households and members by (strings on the Kotlin and Swift side).
 
 use gocua_core::model::{HouseholdId, MemberId};
-use gocua_core::screens::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView};
+use gocua_core::screens::{
+    ActionView, FieldKind, FieldView, Lang, Notice, NoticeLevel, OptionView,
+};
 
 use crate::types::Language;
 
@@ -42,6 +44,15 @@ pub struct FieldView {
     pub enabled: bool,
     pub messages: Vec<Notice>,
     pub paste: bool,
+    pub kind: FieldKind,
+    pub options: Vec<OptionView>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum FieldKind {
+    Text,
+    Choice,
+    Search,
 }
 
 #[uniffi::remote(Record)]

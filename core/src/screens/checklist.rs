@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::common::Field;
 use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::catalog::onboarding;
 use crate::error::{Error, Result};
@@ -367,18 +368,19 @@ impl ChecklistModel {
                     })
                     .collect(),
                 reason: FieldView {
-                    key: "reason".into(),
-                    label: tr(lang, "Lý do", "Reason"),
-                    value: e.reason.clone(),
-                    hint: tr(
-                        lang,
-                        "Ví dụ: chưa có SIM chính chủ",
-                        "e.g. no SIM in own name",
-                    ),
-                    required: e.status == ChecklistStatus::Failed,
                     enabled: e.status == ChecklistStatus::Failed,
-                    messages: e.reason_messages.clone(),
-                    paste: false,
+                    ..Field {
+                        key: "reason",
+                        label: tr(lang, "Lý do", "Reason"),
+                        value: e.reason.clone(),
+                        hint: tr(
+                            lang,
+                            "Ví dụ: chưa có SIM chính chủ",
+                            "e.g. no SIM in own name",
+                        ),
+                        required: e.status == ChecklistStatus::Failed,
+                    }
+                    .view(e.reason_messages.clone())
                 },
                 guide: guide(e.item, lang),
                 notices,

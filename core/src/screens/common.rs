@@ -1,7 +1,7 @@
 //! Small helpers the screen models share: turning the core's issues and errors into notices,
 //! building fields, options and actions.
 
-use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
+use super::view::{ActionView, FieldKind, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
 use crate::error::Error;
 use crate::validate::{self, Issue};
 
@@ -63,6 +63,28 @@ impl Field<'_> {
             enabled: true,
             messages,
             paste: false,
+            kind: FieldKind::Text,
+            options: Vec::new(),
+        }
+    }
+}
+
+impl FieldView {
+    /// The field as a picker of `options`.
+    pub fn choice(self, options: Vec<OptionView>) -> FieldView {
+        FieldView {
+            kind: FieldKind::Choice,
+            options,
+            ..self
+        }
+    }
+
+    /// The field as a search whose matches so far are `options`.
+    pub fn search(self, options: Vec<OptionView>) -> FieldView {
+        FieldView {
+            kind: FieldKind::Search,
+            options,
+            ..self
         }
     }
 }

@@ -8,7 +8,7 @@
 //! next sync, where a coordinator decides, and the view says where each request stands.
 
 use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
-use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, tr};
 use crate::Register;
 use crate::doc::HouseholdField;
 use crate::erasure::{ErasureStep, RequestState};
@@ -41,8 +41,6 @@ enum Pending {
 pub struct CorrectionsView {
     pub title: String,
     pub fields: Vec<FieldView>,
-    /// The commune's hamlets for the `hamlet` field, the household's selected.
-    pub hamlet_options: Vec<OptionView>,
     /// The current members, each with the corrections that apply to them now.
     pub members: Vec<CorrectionMemberView>,
     /// The question to confirm, when a destructive action waits.
@@ -197,6 +195,19 @@ impl CorrectionsModel {
                 _ => h.notes.clone().unwrap_or_default(),
             }
         };
+        // The commune's hamlets, the household's selected: the choices of its `hamlet` field.
+        let hamlet_options: Vec<_> = household
+            .as_ref()
+            .and_then(|h| {
+                let hamlets = reg.hamlets(&h.area.commune_code).ok()?;
+                Some(
+                    hamlets
+                        .iter()
+                        .map(|x| option(&x.id, &x.name, x.id == h.area.hamlet_id))
+                        .collect(),
+                )
+            })
+            .unwrap_or_default();
         let fields = [
             ("hamlet", "Thôn/tổ", "Hamlet"),
             ("house_number", "Số nhà", "House number"),
@@ -213,14 +224,19 @@ impl CorrectionsModel {
                 .filter(|(key, _)| key == k)
                 .map(|(_, n)| n.clone())
                 .collect();
-            Field {
+            let field = Field {
                 key: k,
                 label: tr(lang, vi, en),
                 value: value(k),
                 hint: String::new(),
                 required: *k == "hamlet",
             }
-            .view(msgs)
+            .view(msgs);
+            if *k == "hamlet" {
+                field.choice(hamlet_options.clone())
+            } else {
+                field
+            }
         })
         .collect();
         let mut notices = self.notices.clone();
@@ -238,18 +254,6 @@ impl CorrectionsModel {
             Pending::Erase(None) => tr(lang, "Yêu cầu xoá toàn bộ dữ liệu của hộ? Khi xã đồng ý, dữ liệu bị xoá khỏi mọi máy và không thể hoàn tác.", "Request erasure of all of the household's data? Once the commune agrees, it is erased from every device and cannot be undone."),
         });
         let waiting = self.pending.is_some();
-        let hamlet_options = household
-            .as_ref()
-            .and_then(|h| {
-                let hamlets = reg.hamlets(&h.area.commune_code).ok()?;
-                Some(
-                    hamlets
-                        .iter()
-                        .map(|x| option(&x.id, &x.name, x.id == h.area.hamlet_id))
-                        .collect(),
-                )
-            })
-            .unwrap_or_default();
         let members = household
             .as_ref()
             .map(|h| {
@@ -287,7 +291,6 @@ impl CorrectionsModel {
         CorrectionsView {
             title: tr(lang, "Sửa thông tin", "Corrections"),
             fields,
-            hamlet_options,
             members,
             confirm_question,
             actions: vec![

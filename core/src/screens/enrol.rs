@@ -7,7 +7,7 @@
 
 use super::common::{Field, action, notice, option};
 use super::sync_status::error_sentence;
-use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, tr};
 use crate::catalog::admin_units;
 use crate::sync::SyncError;
 use crate::sync::wire::AreaInfo;
@@ -40,20 +40,18 @@ pub struct EnrolRequest {
 pub enum EnrolEvent {
     /// What was typed or pasted into a field of the view: `pairing` (a pairing payload),
     /// `commune` (the commune search) or `volunteer`. Other keys change nothing.
-    Set {
-        key: String,
-        value: String,
-    },
+    Set { key: String, value: String },
     /// A scanned QR text or an opened link.
     Payload(String),
-    ChooseCommune(String),
+    /// One of a field's options picked: `commune` (a commune the search found, by its code).
+    /// Other keys change nothing.
+    Choose { key: String, code: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnrolView {
     pub title: String,
     pub fields: Vec<FieldView>,
-    pub commune_options: Vec<OptionView>,
     /// What is still missing, one sentence each.
     pub missing: Vec<String>,
     pub actions: Vec<ActionView>,
@@ -261,8 +259,8 @@ impl EnrolModel {
                 _ => {}
             },
             EnrolEvent::Payload(text) => self.take_payload(&text),
-            EnrolEvent::ChooseCommune(code) => {
-                if admin_units::commune(&code).is_some() {
+            EnrolEvent::Choose { key, code } => {
+                if key == "commune" && admin_units::commune(&code).is_some() {
                     self.commune = Some(code);
                 }
             }
@@ -386,7 +384,9 @@ impl EnrolModel {
         };
         let fields = vec![
             pairing,
-            field("commune", "Xã/phường", "Commune", commune_label).view(Vec::new()),
+            field("commune", "Xã/phường", "Commune", commune_label)
+                .view(Vec::new())
+                .search(commune_options),
             field(
                 "volunteer",
                 "Mã tình nguyện viên",
@@ -413,7 +413,6 @@ impl EnrolModel {
         EnrolView {
             title: tr(lang, "Ghép máy với xã", "Enrol this phone"),
             fields,
-            commune_options,
             missing,
             actions: vec![action(
                 "enrol",

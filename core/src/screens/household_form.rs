@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::common::{Field, action, issues_of, notice, notice_of, option, save_failed};
-use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
+use super::view::{ActionView, FieldView, Lang, Notice, NoticeLevel, tr};
 use crate::Register;
 use crate::catalog::admin_units;
 use crate::input::HouseholdInput;
@@ -20,12 +20,12 @@ pub const ACCEPTED_NOTE_PREFIX: &str = "accepted_warnings:";
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum HouseholdFormEvent {
-    /// `street`, `alley`, `house_number` or `notes`.
+    /// A field's text (`street`, `alley`, `house_number`, `notes`) or the code picked for it
+    /// (`hamlet`: one of the field's options). Other keys change nothing.
     Set {
         key: String,
         value: String,
     },
-    ChooseHamlet(String),
     Gps(GpsFix),
     ClearGps,
     /// What the phone answered when the volunteer asked for a position.
@@ -58,7 +58,6 @@ pub enum LocationAnswer {
 pub struct HouseholdFormView {
     pub title: String,
     pub fields: Vec<FieldView>,
-    pub hamlet_options: Vec<OptionView>,
     /// The position as a sentence ("21.03, 105.85 ± 12 m, GPS fix"), or a prompt to take one.
     pub position: String,
     /// Asks the phone for a fix (the shell's location service answers).
@@ -119,14 +118,13 @@ impl HouseholdFormModel {
         self.notices.clear();
         match event {
             HouseholdFormEvent::Set { key, value } => {
-                if let Some((k, _, _)) = TEXT_KEYS.iter().find(|(k, _, _)| *k == key) {
+                if key == "hamlet" {
+                    self.hamlet = Some(value);
+                    self.changed();
+                } else if let Some((k, _, _)) = TEXT_KEYS.iter().find(|(k, _, _)| *k == key) {
                     self.text.insert(k, value);
                     self.changed();
                 }
-            }
-            HouseholdFormEvent::ChooseHamlet(id) => {
-                self.hamlet = Some(id);
-                self.changed();
             }
             HouseholdFormEvent::Gps(fix) => {
                 self.gps = Some(fix);
@@ -290,7 +288,19 @@ impl HouseholdFormModel {
                 hint: String::new(),
                 required: true,
             }
-            .view(self.messages.get("hamlet").cloned().unwrap_or_default()),
+            .view(self.messages.get("hamlet").cloned().unwrap_or_default())
+            .choice(
+                hamlets
+                    .iter()
+                    .map(|h| {
+                        option(
+                            &h.id,
+                            &h.name,
+                            self.hamlet.as_deref() == Some(h.id.as_str()),
+                        )
+                    })
+                    .collect(),
+            ),
         ];
         fields.extend(TEXT_KEYS.iter().map(|(k, vi, en)| {
             Field {
@@ -332,16 +342,6 @@ impl HouseholdFormModel {
         HouseholdFormView {
             title: tr(lang, "Đăng ký hộ mới", "Register a household"),
             fields,
-            hamlet_options: hamlets
-                .iter()
-                .map(|h| {
-                    option(
-                        &h.id,
-                        &h.name,
-                        self.hamlet.as_deref() == Some(h.id.as_str()),
-                    )
-                })
-                .collect(),
             position,
             locate: action("locate", lang, "Lấy vị trí GPS", "Get GPS position", open),
             clear_gps: action(

@@ -68,9 +68,6 @@ pub struct MembersView {
     pub rows: Vec<MemberRow>,
     /// The form, when a member is being added or edited.
     pub fields: Vec<FieldView>,
-    pub relation_options: Vec<OptionView>,
-    pub gender_options: Vec<OptionView>,
-    pub residence_options: Vec<OptionView>,
     pub actions: Vec<ActionView>,
     pub notices: Vec<Notice>,
     /// Set after a save that left personal data waiting for consent: open the consent screen.
@@ -454,7 +451,12 @@ impl MembersModel {
             .into_iter()
             .map(|field| {
                 let msgs = self.messages.get(field.key).cloned().unwrap_or_default();
-                field.view(msgs)
+                let choices = choices_of(field.key, d, lang);
+                let view = field.view(msgs);
+                match choices {
+                    Some(options) => view.choice(options),
+                    None => view,
+                }
             })
             .collect()
         } else {
@@ -484,36 +486,6 @@ impl MembersModel {
             title: tr(lang, "Thành viên trong hộ", "Household members"),
             rows,
             fields,
-            relation_options: Relation::ALL
-                .iter()
-                .map(|r| {
-                    option(
-                        r.code(),
-                        &tr(lang, r.label_vi(), r.label_en()),
-                        d.relation == Some(*r),
-                    )
-                })
-                .collect(),
-            gender_options: [Gender::Male, Gender::Female]
-                .iter()
-                .map(|g| {
-                    option(
-                        g.code(),
-                        &tr(lang, g.label_vi(), g.label_en()),
-                        d.gender == Some(*g),
-                    )
-                })
-                .collect(),
-            residence_options: [ResidenceType::Permanent, ResidenceType::Temporary]
-                .iter()
-                .map(|r| {
-                    option(
-                        r.code(),
-                        &tr(lang, r.label_vi(), r.label_en()),
-                        d.residence == Some(*r),
-                    )
-                })
-                .collect(),
             actions: vec![
                 action(
                     "new_member",
@@ -547,4 +519,33 @@ fn gone(lang: Lang) -> Notice {
         "Không tìm thấy người này trong hộ.",
         "This person is not in the household.",
     )
+}
+
+/// The choices of a picked field of the member form (`relation`, `gender`, `residence`), the
+/// draft's own selected; `None` for a typed field.
+fn choices_of(key: &str, d: &Draft, lang: Lang) -> Option<Vec<OptionView>> {
+    let pick =
+        |code: &str, vi: &str, en: &str, selected: bool| option(code, &tr(lang, vi, en), selected);
+    Some(match key {
+        "relation" => Relation::ALL
+            .iter()
+            .map(|r| pick(r.code(), r.label_vi(), r.label_en(), d.relation == Some(*r)))
+            .collect(),
+        "gender" => [Gender::Male, Gender::Female]
+            .iter()
+            .map(|g| pick(g.code(), g.label_vi(), g.label_en(), d.gender == Some(*g)))
+            .collect(),
+        "residence" => [ResidenceType::Permanent, ResidenceType::Temporary]
+            .iter()
+            .map(|r| {
+                pick(
+                    r.code(),
+                    r.label_vi(),
+                    r.label_en(),
+                    d.residence == Some(*r),
+                )
+            })
+            .collect(),
+        _ => return None,
+    })
 }

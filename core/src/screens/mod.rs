@@ -27,4 +27,4 @@ pub mod sync_status;
 pub mod view;
 pub mod visit;
 
-pub use view::{ActionView, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};
+pub use view::{ActionView, FieldKind, FieldView, Lang, Notice, NoticeLevel, OptionView, tr};

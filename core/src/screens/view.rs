@@ -86,6 +86,21 @@ pub struct FieldView {
     pub messages: Vec<Notice>,
     /// The shell offers to paste the clipboard into it (a code copied from a message).
     pub paste: bool,
+    /// How the volunteer fills it: typed, picked from `options`, or typed to find `options`.
+    pub kind: FieldKind,
+    /// The field's own choices: all of them for a picker, the matches so far for a search.
+    pub options: Vec<OptionView>,
+}
+
+/// How a field is filled; the shell draws each kind one way on every page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FieldKind {
+    /// Text typed into it.
+    Text,
+    /// One of its options, picked; the pick goes back as the field's value (its code).
+    Choice,
+    /// Text typed into it to find its options; a found option is then picked.
+    Search,
 }
 
 /// One choice of a picker.

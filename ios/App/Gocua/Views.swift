@@ -107,14 +107,15 @@ struct FieldRowView: View {
     }
 }
 
-/// The fields of a form page: a picker where the view offers choices, a text field otherwise.
+/// The fields of a form page, each as the core's kind says: a picker of its own options, or a
+/// text field.
 struct FormFields<P: FormPage>: View {
     let page: P
     var body: some View {
         ForEach(page.fields, id: \.key) { f in
-            if let options = page.options(for: f.key) {
+            if f.kind == .choice {
                 VStack(alignment: .leading) {
-                    OptionPicker(title: f.label, options: options) { page.input(f.key, $0) }
+                    OptionPicker(title: f.label, options: f.options) { page.input(f.key, $0) }
                     NoticeList(notices: f.messages).font(.callout)
                 }
             } else {
@@ -155,10 +156,9 @@ struct EnrolScreenView: View {
                 ForEach(p.fields, id: \.key) { f in
                     // A field that takes a copied code is sent whole, not as typed.
                     FieldRowView(row: f, asTyped: !f.paste) { p.set(f.key, $0) }
-                    if f.key == "commune" {
-                        ForEach(p.communes, id: \.code) { o in
-                            Button(o.selected ? "✓ \(o.label)" : o.label) { p.chooseCommune(o.code) }
-                        }
+                    // A search's matches, under it.
+                    ForEach(f.options, id: \.code) { o in
+                        Button(o.selected ? "✓ \(o.label)" : o.label) { p.choose(f.key, o.code) }
                     }
                     // The core says which field takes a copied or scanned code.
                     if f.paste {

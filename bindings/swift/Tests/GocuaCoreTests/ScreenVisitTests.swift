@@ -51,7 +51,7 @@ final class ScreenVisitTests: XCTestCase {
         // A code the hub never issued: the screen says what to do, the phone is not enrolled.
         let wrong = EnrolScreen(lang: .vi)
         _ = wrong.send(event: .payload("GOCUA-PAIR:1:NOPE-NOPE-NO:\(hub.url)"))
-        _ = wrong.send(event: .chooseCommune(commune))
+        _ = wrong.send(event: .choose(key: "commune", code: commune))
         _ = wrong.send(event: .set(key: "volunteer", value: "vol-01"))
         let stray = try GocuaRegister.createEncrypted(
             path: dir.appendingPathComponent("stray.db").path, volunteerId: "vol-01",
@@ -90,8 +90,9 @@ final class ScreenVisitTests: XCTestCase {
 
         // Register a household whose GPS fix is poor: the warning is shown, then accepted.
         let form = HouseholdFormScreen(register: phone, communeCentre: nil)
-        XCTAssertTrue(form.view().hamletOptions.contains { $0.code == hamletId }, "the hamlet picker")
-        _ = form.send(event: .chooseHamlet(hamletId: hamletId))
+        let picker = form.view().fields.first { $0.kind == .choice }!
+        XCTAssertTrue(picker.options.contains { $0.code == hamletId }, "the hamlet picker")
+        _ = form.send(event: .set(key: picker.key, value: hamletId))
         _ = form.send(event: .set(key: "house_number", value: "9"))
         _ = form.send(event: .gps(fix: GpsFix(
             lat: 21.0337, lon: 105.8142, accuracyM: 180, fixedAt: Date(timeIntervalSinceNow: -30), source: .fix)))

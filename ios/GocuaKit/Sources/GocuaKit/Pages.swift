@@ -26,12 +26,12 @@ public final class EnrolPage: Page<EnrolView>, @unchecked Sendable {
     public func payload(_ text: String) { send(.payload(text)) }
     /// Text typed or pasted into the field `key`: the core says what it means.
     public func set(_ key: String, _ text: String) { send(.set(key: key, value: text)) }
-    public func chooseCommune(_ code: String) { send(.chooseCommune(code)) }
+    /// An option picked under the field `key` (a commune its search found).
+    public func choose(_ key: String, _ code: String) { send(.choose(key: key, code: code)) }
 
     func send(_ event: EnrolEvent) { update { [screen] in screen.send(event: event) } }
 
     public var fields: [FieldRow] { Rows.fields(view?.fields ?? []) }
-    public var communes: [OptionRow] { Rows.options(view?.communeOptions ?? []) }
     public var actions: [ActionRow] { Rows.actions(view?.actions ?? []) }
     public var notices: [NoticeRow] { Rows.notices(view?.notices ?? []) }
 
@@ -111,7 +111,6 @@ public final class HouseholdFormPage: Page<HouseholdFormView>, @unchecked Sendab
     }
 
     public func set(_ key: String, _ value: String) { send(.set(key: key, value: value)) }
-    public func chooseHamlet(_ id: String) { send(.chooseHamlet(hamletId: id)) }
     public func clearGps() { send(.clearGps) }
     public func save() { send(.save) }
     public func acceptWarnings() { send(.acceptWarnings) }
@@ -140,7 +139,6 @@ public final class HouseholdFormPage: Page<HouseholdFormView>, @unchecked Sendab
     }
 
     public var fields: [FieldRow] { Rows.fields(view?.fields ?? []) }
-    public var hamlets: [OptionRow] { Rows.options(view?.hamletOptions ?? []) }
     public var actions: [ActionRow] { Rows.actions(view?.actions ?? []) }
     public var warnings: [NoticeRow] { Rows.notices(view?.warnings ?? []) }
     public var notices: [NoticeRow] { Rows.notices(view?.notices ?? []) }
@@ -207,9 +205,6 @@ public final class MembersPage: Page<MembersView>, @unchecked Sendable {
     }
 
     public var fields: [FieldRow] { Rows.fields(view?.fields ?? []) }
-    public var relations: [OptionRow] { Rows.options(view?.relationOptions ?? []) }
-    public var genders: [OptionRow] { Rows.options(view?.genderOptions ?? []) }
-    public var residences: [OptionRow] { Rows.options(view?.residenceOptions ?? []) }
     public var actions: [ActionRow] { Rows.actions(view?.actions ?? []) }
     public var notices: [NoticeRow] { Rows.notices(view?.notices ?? []) }
     public var checks: [NoticeRow] { Rows.notices(view?.checks ?? []) }
@@ -348,8 +343,6 @@ public final class CorrectionsPage: Page<CorrectionsView>, @unchecked Sendable {
 
     func send(_ event: CorrectionsEvent) { update({ [screen] in screen.send(event: event) }) }
 
-    /// The `hamlet` field's choices: the commune's hamlets, the household's selected.
-    public var hamletOptions: [OptionRow] { Rows.options(view?.hamletOptions ?? []) }
     /// The current members, each with the corrections that apply to them now.
     public var members: [(id: String, name: String, actions: [ActionRow])] {
         (view?.members ?? []).map { ($0.id, $0.name, Rows.actions($0.actions)) }
@@ -513,12 +506,10 @@ public enum BackgroundSync {
 
 // MARK: - Forms
 
-/// A page whose view is a list of the core's fields: each drawn as a text field, or as a picker
-/// when the view offers choices for its key; what the volunteer types or picks goes back as is.
+/// A page whose view is a list of the core's fields: each drawn as its kind says (a text field,
+/// or a picker of its own options); what the volunteer types or picks goes back as is.
 public protocol FormPage: Watchable {
     var fields: [FieldRow] { get }
-    /// The choices of the field `key`, when it is a picker.
-    func options(for key: String) -> [OptionRow]?
     /// Text typed into the field `key`, or the code picked for it.
     func input(_ key: String, _ value: String)
     /// Whether text goes to the core as it is typed (a form held in memory), or only when the
@@ -527,26 +518,16 @@ public protocol FormPage: Watchable {
 }
 
 extension HouseholdFormPage: FormPage {
-    public func options(for key: String) -> [OptionRow]? { key == "hamlet" ? hamlets : nil }
-    public func input(_ key: String, _ value: String) { key == "hamlet" ? chooseHamlet(value) : set(key, value) }
+    public func input(_ key: String, _ value: String) { set(key, value) }
     public var sendsAsTyped: Bool { true }
 }
 
 extension MembersPage: FormPage {
-    public func options(for key: String) -> [OptionRow]? {
-        switch key {
-        case "gender": return genders
-        case "relation": return relations
-        case "residence": return residences
-        default: return nil
-        }
-    }
     public func input(_ key: String, _ value: String) { set(key, value) }
     public var sendsAsTyped: Bool { true }
 }
 
 extension CorrectionsPage: FormPage {
-    public func options(for key: String) -> [OptionRow]? { key == "hamlet" ? hamletOptions : nil }
     public func input(_ key: String, _ value: String) { set(key, value) }
     public var sendsAsTyped: Bool { false }
 }

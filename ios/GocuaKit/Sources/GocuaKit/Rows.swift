@@ -32,6 +32,21 @@ public struct FieldRow: Equatable, Sendable {
     public let messages: [NoticeRow]
     /// The core offers to paste the clipboard into it (a copied pairing code).
     public let paste: Bool
+    /// How it is filled: typed, picked from `options`, or typed to find `options`.
+    public let kind: Kind
+    /// Its own choices: all of them for a picker, the matches so far for a search.
+    public let options: [OptionRow]
+
+    public enum Kind: Sendable {
+        case text, choice, search
+        public init(_ kind: FieldKind) {
+            switch kind {
+            case .text: self = .text
+            case .choice: self = .choice
+            case .search: self = .search
+            }
+        }
+    }
     /// The strongest of its messages (nil: none): the view's frame colour.
     public var tone: Tone? { messages.map(\.tone).max() }
 }
@@ -57,7 +72,8 @@ public enum Rows {
     public static func notices(_ ns: [Notice]) -> [NoticeRow] { ns.map(notice) }
     public static func field(_ f: FieldView) -> FieldRow {
         FieldRow(key: f.key, label: f.label, value: f.value, hint: f.hint, required: f.required,
-                 enabled: f.enabled, messages: notices(f.messages), paste: f.paste)
+                 enabled: f.enabled, messages: notices(f.messages), paste: f.paste,
+                 kind: FieldRow.Kind(f.kind), options: options(f.options))
     }
     public static func fields(_ fs: [FieldView]) -> [FieldRow] { fs.map(field) }
     public static func option(_ o: OptionView) -> OptionRow { OptionRow(code: o.code, label: o.label, selected: o.selected) }

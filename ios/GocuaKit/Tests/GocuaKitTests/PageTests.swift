@@ -61,7 +61,15 @@ final class PageTests: XCTestCase {
         let app = AppState(directory: scratch(), store: MemoryStore(), lang: .en)
         let enrol = EnrolPage(app: app)
         settle(enrol) { enrol.payload("GOCUA-PAIR:1:AAAA-BBBB-CC:http://127.0.0.1:9") } // nothing listens there
-        settle(enrol) { enrol.chooseCommune("00004") }
+        // The commune is found by name: the matches are the field's own options.
+        settle(enrol) { enrol.set("commune", "ba dinh") }
+        let commune = try XCTUnwrap(enrol.fields.field("commune"))
+        XCTAssertEqual(commune.kind, .search)
+        let found = try XCTUnwrap(commune.options.first)
+        XCTAssertTrue(found.label.contains("Ba Đình"), found.label)
+        settle(enrol) { enrol.choose("commune", found.code) }
+        XCTAssertEqual(enrol.fields.field("commune")?.options.selectedCode, found.code)
+        settle(enrol) { enrol.choose("commune", "00004") }
         settle(enrol) { enrol.set("volunteer", "vol-01") }
         XCTAssertTrue(enrol.actions.enabled("enrol"), "\(enrol.view!.missing)")
         settle(enrol) { enrol.enrol() }
@@ -79,7 +87,7 @@ final class PageTests: XCTestCase {
         XCTAssertTrue(enrol.lockRefusal?.hasPrefix("This phone has no passcode.") ?? false)
         settle(enrol) { enrol.payload("GOCUA-PAIR:1:AAAA-BBBB-CC:http://hub.example:9") }
         XCTAssertTrue(enrol.notices.contains { $0.tone == .warning }, "an http:// hub without a pin is warned about")
-        settle(enrol) { enrol.chooseCommune("00004") }
+        settle(enrol) { enrol.choose("commune", "00004") }
         settle(enrol) { enrol.set("volunteer", "vol-01") }
         let before = enrol.answers
         enrol.enrol()
@@ -99,7 +107,7 @@ final class PageTests: XCTestCase {
         let app = AppState(directory: scratch(), store: Locked(), lang: .en)
         let enrol = EnrolPage(app: app)
         settle(enrol) { enrol.payload("GOCUA-PAIR:1:AAAA-BBBB-CC:http://127.0.0.1:9") }
-        settle(enrol) { enrol.chooseCommune("00004") }
+        settle(enrol) { enrol.choose("commune", "00004") }
         settle(enrol) { enrol.set("volunteer", "vol-01") }
         settle(enrol) { enrol.enrol() }
         let shown = enrol.error
@@ -145,7 +153,10 @@ final class PageTests: XCTestCase {
         // Saved without a hamlet: the core's message beside the hamlet field.
         let first = HouseholdFormPage(register: phone.register, location: FakeLocation([]), draft: FormDraft(url: draftURL))
         settle(first) { first.load() }
-        XCTAssertTrue(first.hamlets.contains { $0.code == phone.hamletId }, "the hamlet picker")
+        let picker = try XCTUnwrap(first.fields.field("hamlet"))
+        XCTAssertEqual(picker.kind, .choice)
+        XCTAssertTrue(picker.options.contains { $0.code == phone.hamletId }, "the hamlet picker")
+        XCTAssertEqual(first.fields.field("street")?.kind, .text)
         settle(first) { first.save() }
         let hamlet = try XCTUnwrap(first.fields.field("hamlet"))
         XCTAssertEqual(hamlet.tone, .error)
@@ -153,7 +164,7 @@ final class PageTests: XCTestCase {
         XCTAssertNil(first.view?.saved)
 
         // Half-filled, then the app is killed: a new screen gets the events again.
-        settle(first) { first.chooseHamlet(phone.hamletId) }
+        settle(first) { first.input("hamlet", phone.hamletId) }
         settle(first) { first.set("street", "Đội Cấn") }
         settle(first) { first.set("house_number", "7") }
         settle(first) { first.set("house_number", "9") }
@@ -162,7 +173,7 @@ final class PageTests: XCTestCase {
         settle(form) { form.load() }
         XCTAssertEqual(form.fields.field("house_number")?.value, "9")
         XCTAssertEqual(form.fields.field("street")?.value, "Đội Cấn")
-        XCTAssertEqual(form.hamlets.selectedCode, phone.hamletId)
+        XCTAssertEqual(form.fields.field("hamlet")?.options.selectedCode, phone.hamletId)
 
         XCTAssertNil(form.locationNotice)
         XCTAssertNil(form.openSettings)
@@ -205,7 +216,9 @@ final class PageTests: XCTestCase {
         settle(members) { members.set("relation", "chu_ho") }
         settle(members) { members.set("gender", "male") }
         settle(members) { members.set("birth", "31/02/1980") }
-        XCTAssertEqual(members.relations.selectedCode, "chu_ho")
+        XCTAssertEqual(members.fields.field("relation")?.kind, .choice)
+        XCTAssertEqual(members.fields.field("relation")?.options.selectedCode, "chu_ho")
+        XCTAssertEqual(members.fields.field("gender")?.options.selectedCode, "male")
         settle(members) { members.save() }
         let birth = try XCTUnwrap(members.fields.field("birth"))
         XCTAssertFalse(birth.messages.isEmpty, "31 February is refused beside the field")
@@ -310,7 +323,7 @@ final class PageTests: XCTestCase {
         _ = try phone.register.addConsented(householdId: hid, input: member("Nguyễn Văn An", .head, birth: "1990-05-01", gender: .male, idNumber: "001090012345"))
         let corrections = CorrectionsPage(register: phone.register, household: hid)
         settle(corrections) { corrections.load() }
-        XCTAssertEqual(corrections.hamletOptions.selectedCode, phone.hamletId)
+        XCTAssertEqual(corrections.fields.field("hamlet")?.options.selectedCode, phone.hamletId)
         // Each member's corrections come from the core, with whether they apply now.
         let an = try XCTUnwrap(corrections.members.first)
         XCTAssertEqual(an.name, "Nguyễn Văn An")

@@ -22,7 +22,7 @@ final class PlatformTests: XCTestCase {
     func testRowsCarryTheCoresPieces() {
         let field = FieldView(key: "birth", label: "Ngày sinh", value: "31/02/1980", hint: "5/3/1950", required: false, enabled: true,
                               messages: [Notice(code: "a", severity: .warning, text: "w"), Notice(code: "b", severity: .error, text: "e")],
-                              paste: false)
+                              paste: false, kind: .text, options: [])
         let row = Rows.field(field)
         XCTAssertEqual(row.key, "birth")
         XCTAssertEqual(row.label, "Ngày sinh")
@@ -30,11 +30,19 @@ final class PlatformTests: XCTestCase {
         XCTAssertEqual(row.hint, "5/3/1950")
         XCTAssertEqual(row.messages.map(\.text), ["w", "e"])
         XCTAssertEqual(row.tone, .error, "the strongest message colours the field")
-        let pasted = Rows.field(FieldView(key: "k", label: "", value: "", hint: "", required: true, enabled: false, messages: [], paste: true))
+        let pasted = Rows.field(FieldView(key: "k", label: "", value: "", hint: "", required: true, enabled: false, messages: [], paste: true,
+                                          kind: .text, options: []))
         XCTAssertNil(pasted.tone)
         XCTAssertTrue(pasted.paste)
         XCTAssertFalse(row.paste)
         XCTAssertEqual([row].field("birth"), row)
+        XCTAssertEqual(row.kind, .text)
+        let picker = Rows.field(FieldView(key: "gender", label: "Giới tính", value: "male", hint: "", required: false, enabled: true, messages: [],
+                                          paste: false, kind: .choice,
+                                          options: [OptionView(code: "male", label: "Nam", selected: true), OptionView(code: "female", label: "Nữ", selected: false)]))
+        XCTAssertEqual(picker.kind, .choice)
+        XCTAssertEqual(picker.options.map(\.label), ["Nam", "Nữ"])
+        XCTAssertEqual(picker.options.selectedCode, "male")
         XCTAssertNil([row].field("phone"))
 
         let actions = Rows.actions([ActionView(id: "save", label: "Lưu", enabled: false), ActionView(id: "cancel", label: "Huỷ", enabled: true)])
@@ -64,12 +72,16 @@ final class PlatformTests: XCTestCase {
         let url = scratch().appendingPathComponent("draft.json")
         let draft = FormDraft(url: url)
         XCTAssertTrue(draft.isEmpty)
-        draft.record(.chooseHamlet(hamletId: "h1"))
+        draft.record(.set(key: "hamlet", value: "h1"))
         draft.record(.set(key: "street", value: "Đội"))
         draft.record(.set(key: "street", value: "Đội Cấn"))
         draft.record(.save)
         draft.record(.gps(fix: fix(accuracy: 5)))
-        XCTAssertEqual(FormDraft(url: url).events, [.chooseHamlet(hamletId: "h1"), .set(key: "street", value: "Đội Cấn")])
+        XCTAssertEqual(FormDraft(url: url).events, [.set(key: "hamlet", value: "h1"), .set(key: "street", value: "Đội Cấn")])
+        draft.clear()
+        // A draft written before a pick was its field's `set` is read the same way.
+        try Data(#"[{"hamlet":{"_0":"h2"}},{"set":{"key":"notes","value":"x"}}]"#.utf8).write(to: url)
+        XCTAssertEqual(FormDraft(url: url).events, [.set(key: "hamlet", value: "h2"), .set(key: "notes", value: "x")])
         draft.clear()
         XCTAssertFalse(FileManager.default.fileExists(atPath: url.path))
         XCTAssertTrue(FormDraft(url: url).isEmpty)

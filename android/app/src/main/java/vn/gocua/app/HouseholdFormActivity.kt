@@ -75,7 +75,7 @@ class HouseholdFormActivity : Screen() {
 
     private fun send(e: HouseholdFormEvent) = core({
         val s = screen()
-        if (e is HouseholdFormEvent.Set || e is HouseholdFormEvent.ChooseHamlet) {
+        if (e is HouseholdFormEvent.Set) {
             val d = draft()
             d.record(e)
             draftFile.writeText(d.encode())

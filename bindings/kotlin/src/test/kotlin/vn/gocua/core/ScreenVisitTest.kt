@@ -48,7 +48,7 @@ class ScreenVisitTest {
             // A code the hub never issued: the screen says what to do, the phone is not enrolled.
             val wrong = EnrolScreen(Language.VI)
             wrong.send(EnrolEvent.Payload("GOCUA-PAIR:1:NOPE-NOPE-NO:" + hub.url))
-            wrong.send(EnrolEvent.ChooseCommune(COMMUNE))
+            wrong.send(EnrolEvent.Choose("commune", COMMUNE))
             wrong.send(EnrolEvent.Set("volunteer", "vol-01"))
             val stray = GocuaRegister.createEncrypted(
                 dir.resolve("stray.db").toString(), "vol-01", COMMUNE, MemoryKeyStore(), Language.VI,
@@ -88,8 +88,9 @@ class ScreenVisitTest {
 
             // Register a household whose GPS fix is poor: the warning is shown, then accepted.
             val form = HouseholdFormScreen(phone, null)
-            assertTrue(form.view().hamletOptions.any { it.code == hamletId }, "the hamlet picker")
-            form.send(HouseholdFormEvent.ChooseHamlet(hamletId))
+            val picker = form.view().fields.first { it.kind == FieldKind.CHOICE }
+            assertTrue(picker.options.any { it.code == hamletId }, "the hamlet picker")
+            form.send(HouseholdFormEvent.Set(picker.key, hamletId))
             form.send(HouseholdFormEvent.Set("house_number", "9"))
             form.send(HouseholdFormEvent.Set("street", "Đội Cấn"))
             form.send(HouseholdFormEvent.Gps(GpsFix(21.0337, 105.8142, 180.0, Instant.now().minusSeconds(30), GpsSource.FIX)))

@@ -5,8 +5,8 @@ import java.net.URLEncoder
 import vn.gocua.core.HouseholdFormEvent
 
 /**
- * A half-filled household form, kept when the volunteer leaves the app: the `Set` and
- * `ChooseHamlet` events the shell sent, in order, written one a line to the app's no-backup files
+ * A half-filled household form, kept when the volunteer leaves the app: the `Set` events the
+ * shell sent (text typed, codes picked), in order, written one a line to the app's no-backup files
  * and replayed into a new form screen on return. Nothing is decided here: the core's form model
  * makes of the replayed events what it made of them the first time. (A GPS fix is not kept: an
  * old fix would be replayed as if it were new; the volunteer takes it again.)
@@ -22,20 +22,15 @@ class FormDraft(events: List<HouseholdFormEvent> = emptyList()) {
                 val last = list.lastOrNull()
                 if (last is HouseholdFormEvent.Set && last.key == e.key) list[list.size - 1] = e else list += e
             }
-            is HouseholdFormEvent.ChooseHamlet -> list += e
             else -> Unit
         }
     }
 
     fun isEmpty() = list.isEmpty()
 
-    /** One event a line: `set <key> <value>` or `hamlet <id>`, each part URL-encoded. */
+    /** One event a line: `set <key> <value>`, each part URL-encoded. */
     fun encode(): String = list.joinToString("\n") { e ->
-        when (e) {
-            is HouseholdFormEvent.Set -> "set ${enc(e.key)} ${enc(e.value)}"
-            is HouseholdFormEvent.ChooseHamlet -> "hamlet ${enc(e.hamletId)}"
-            else -> ""
-        }
+        if (e is HouseholdFormEvent.Set) "set ${enc(e.key)} ${enc(e.value)}" else ""
     }
 
     /** Sends every event to [send] (the form screen's `send`), in the order they were sent. */
@@ -52,7 +47,8 @@ class FormDraft(events: List<HouseholdFormEvent> = emptyList()) {
                 val p = line.split(' ')
                 when {
                     p.size == 3 && p[0] == "set" -> HouseholdFormEvent.Set(dec(p[1]), dec(p[2]))
-                    p.size == 2 && p[0] == "hamlet" -> HouseholdFormEvent.ChooseHamlet(dec(p[1]))
+                    // A draft written before picks were `Set`s: `hamlet <id>`.
+                    p.size == 2 && p[0] == "hamlet" -> HouseholdFormEvent.Set("hamlet", dec(p[1]))
                     else -> null
                 }
             }.toList(),

@@ -5,6 +5,7 @@ import vn.gocua.app.logic.Widgets.FIELD
 import vn.gocua.app.logic.Widgets.PICK
 import vn.gocua.app.logic.Widgets.button
 import vn.gocua.app.logic.Widgets.field
+import vn.gocua.app.logic.Widgets.fieldWidgets
 import vn.gocua.app.logic.Widgets.name
 import vn.gocua.app.logic.Widgets.notices
 import vn.gocua.app.logic.Widgets.options
@@ -25,7 +26,6 @@ import vn.gocua.core.CorrectionsEvent
 import vn.gocua.core.CorrectionsView
 import vn.gocua.core.EnrolEvent
 import vn.gocua.core.EnrolView
-import vn.gocua.core.FieldView
 import vn.gocua.core.HouseholdFormEvent
 import vn.gocua.core.HouseholdFormView
 import vn.gocua.core.HouseholdRow
@@ -34,7 +34,6 @@ import vn.gocua.core.MemberRow
 import vn.gocua.core.MembersEvent
 import vn.gocua.core.MembersView
 import vn.gocua.core.OpenedView
-import vn.gocua.core.OptionView
 import vn.gocua.core.SyncStatusView
 import vn.gocua.core.VisitEvent
 import vn.gocua.core.VisitView
@@ -49,21 +48,14 @@ data class Page(val title: String, val body: List<Widget>, val bar: List<Widget>
 /** The shell's static captions by name (the Activity reads res/values; tests pass the name). */
 typealias Caption = (String) -> String
 
-/** A field with options (a hamlet, a gender...) is a picker carrying the field's label and messages. */
-private fun fieldOrChoice(f: FieldView, options: Map<String, List<OptionView>>, commit: Boolean = false): Widget {
-    val opts = options[f.key] ?: return field(f, commit)
-    return Widget.Choice(PICK + f.key, f.label, options(opts), required = f.required, enabled = f.enabled, messages = f.messages.map(::lineOf))
-}
-
 private fun List<Widget>.plusNotices(list: List<vn.gocua.core.Notice>, prefix: String = "notice") = this + notices(list, prefix)
 
 object EnrolUi {
     fun page(v: EnrolView, c: Caption): Page {
         val body = mutableListOf<Widget>()
         v.fields.forEach { f ->
-            body += field(f)
+            body += fieldWidgets(f)
             if (f.paste) body += Widget.Button(PASTE + f.key, c("paste"), true)
-            if (f.key == "commune" && v.communeOptions.isNotEmpty()) body += Widget.Choice(PICK + "commune", "", options(v.communeOptions))
         }
         body += texts(v.missing, "missing", Tone.WARNING)
         return Page(v.title, body.plusNotices(v.notices), v.actions.map { button(it) })
@@ -78,7 +70,7 @@ object EnrolUi {
 
     fun event(i: Input): EnrolEvent? = when (i) {
         is Input.Typed -> name(i.key, FIELD)?.let { EnrolEvent.Set(it, i.value) }
-        is Input.Chose -> if (i.key == PICK + "commune") EnrolEvent.ChooseCommune(i.code) else null
+        is Input.Chose -> name(i.key, PICK)?.let { EnrolEvent.Choose(it, i.code) }
         else -> null
     }
 }
@@ -139,9 +131,7 @@ object HouseholdFormUi {
     /** The position, the core's sentence about the location's answer and the buttons that go with it. */
     fun page(v: HouseholdFormView): Page {
         val body = mutableListOf<Widget>()
-        v.fields.forEach { f ->
-            body += fieldOrChoice(f, mapOf("hamlet" to v.hamletOptions))
-        }
+        v.fields.forEach { f -> body += fieldWidgets(f) }
         body += Widget.Text(POSITION, v.position, Tone.TITLE)
         v.locationNotice?.let { body += Widget.Text("location", it.text, toneOf(it.severity)) }
         v.openSettings?.let { body += button(it) }
@@ -153,7 +143,7 @@ object HouseholdFormUi {
 
     fun event(i: Input): HouseholdFormEvent? = when (i) {
         is Input.Typed -> name(i.key, FIELD)?.let { HouseholdFormEvent.Set(it, i.value) }
-        is Input.Chose -> if (i.key == PICK + "hamlet") HouseholdFormEvent.ChooseHamlet(i.code) else null
+        is Input.Chose -> name(i.key, PICK)?.let { HouseholdFormEvent.Set(it, i.code) }
         is Input.Pressed -> when (i.key) {
             ACTION + "save" -> HouseholdFormEvent.Save
             ACTION + "accept_warnings" -> HouseholdFormEvent.AcceptWarnings
@@ -175,8 +165,7 @@ object MembersUi {
             body += Widget.Button("checklist:" + r.id, c("checklist"), true)
         }
         body += notices(v.checks, "check")
-        val pickers = mapOf("gender" to v.genderOptions, "relation" to v.relationOptions, "residence" to v.residenceOptions)
-        v.fields.forEach { f -> body += fieldOrChoice(f, pickers) }
+        v.fields.forEach { f -> body += fieldWidgets(f) }
         return Page(v.title, body.plusNotices(v.notices), v.actions.map { button(it) })
     }
 
@@ -286,7 +275,7 @@ object CorrectionsUi {
     fun page(v: CorrectionsView): Page {
         val body = mutableListOf<Widget>()
         v.confirmQuestion?.let { body += Widget.Text("confirm_question", it, Tone.WARNING) }
-        body += v.fields.map { f -> fieldOrChoice(f, mapOf("hamlet" to v.hamletOptions), commit = true) }
+        body += v.fields.flatMap { f -> fieldWidgets(f, commit = true) }
         v.members.forEach { m ->
             body += Widget.Text("name:" + m.id, m.name, Tone.TITLE)
             body += m.actions.map { a -> Widget.Button("$MEMBER${a.id}:${m.id}", a.label, a.enabled) }

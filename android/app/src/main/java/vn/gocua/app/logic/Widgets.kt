@@ -1,6 +1,7 @@
 package vn.gocua.app.logic
 
 import vn.gocua.core.ActionView
+import vn.gocua.core.FieldKind
 import vn.gocua.core.FieldView
 import vn.gocua.core.Notice
 import vn.gocua.core.NoticeLevel
@@ -90,6 +91,20 @@ object Widgets {
     fun field(f: FieldView, commit: Boolean = false, prefix: String = FIELD) = Widget.Field(
         prefix + f.key, f.label, f.value, f.hint, f.required, f.enabled, f.messages.map(::lineOf), commit,
     )
+
+    /**
+     * A field drawn as the core's kind says, the same on every page: a text field; a picker of its
+     * own options, with its label and messages; or a text field that searches, the options it found
+     * under it. A pick comes back as `pick:<key>`.
+     */
+    fun fieldWidgets(f: FieldView, commit: Boolean = false): List<Widget> = when (f.kind) {
+        FieldKind.TEXT -> listOf(field(f, commit))
+        FieldKind.CHOICE -> listOf(
+            Widget.Choice(PICK + f.key, f.label, options(f.options), required = f.required, enabled = f.enabled, messages = f.messages.map(::lineOf)),
+        )
+        FieldKind.SEARCH -> listOf<Widget>(field(f, commit)) +
+            if (f.options.isEmpty()) emptyList() else listOf(Widget.Choice(PICK + f.key, "", options(f.options)))
+    }
 
     fun options(list: List<OptionView>) = list.map { Option(it.code, it.label, it.selected) }
 

@@ -67,7 +67,7 @@ class HubScreensTest {
             // A household and its head, then a sync: its headline is information, nothing pending.
             val hamlet = phone.hamlets("00004").first().id
             val form = HouseholdFormScreen(phone, null)
-            form.send(HouseholdFormEvent.ChooseHamlet(hamlet))
+            form.send(HouseholdFormEvent.Set("hamlet", hamlet))
             form.send(HouseholdFormEvent.Set("house_number", "9"))
             val household = form.send(HouseholdFormEvent.Save).saved!!
             val members = MembersScreen(phone, household)
@@ -88,7 +88,7 @@ class HubScreensTest {
             // Without coverage: another household sealed into a file; a file that is not a
             // bundle refused in the core's words; the sealed bundle listed, awaiting its answer.
             val more = HouseholdFormScreen(phone, null)
-            more.send(HouseholdFormEvent.ChooseHamlet(hamlet))
+            more.send(HouseholdFormEvent.Set("hamlet", hamlet))
             more.send(HouseholdFormEvent.Set("house_number", "11"))
             assertNotNull(more.send(HouseholdFormEvent.Save).saved)
             val bundles = BundleScreen(phone)
