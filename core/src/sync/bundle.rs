@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::bundle_wire::*;
 use super::error::SyncError;
 use super::plan::{Batch, Outbox, Queued, Sent, Slice, apply_answer, plan_batch};
+use super::shared::SharedRegister;
 use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
 use super::wire::*;
@@ -119,24 +120,24 @@ pub(crate) fn keys_exchanged(reg: &Register) -> Result<bool, SyncError> {
 }
 
 /// Registers this device's bundle keys with the hub and keeps the hub's. A hub of before
-/// bundles (404) is not an error: bundles stay unavailable until it is updated.
-pub(crate) fn exchange_keys(
-    reg: &mut Register,
+/// bundles (404) is not an error: bundles stay unavailable until it is updated. The register is
+/// held only to make the request and to keep the answer, not while the request is on the
+/// network.
+pub(crate) fn exchange_keys<R: SharedRegister + ?Sized>(
+    reg: &R,
     transport: &dyn Transport,
     peer: &Peer,
 ) -> Result<bool, SyncError> {
-    let body = keys_request(reg)?;
-    match post_keys(transport, peer, body)? {
-        None => Ok(false),
-        Some(answer) => {
-            keep_keys(reg, answer)?;
-            Ok(true)
-        }
-    }
+    let body = reg.with_register(keys_request)?;
+    let Some(answer) = post_keys(transport, peer, body)? else {
+        return Ok(false);
+    };
+    reg.with_register(|r| keep_keys(r, answer))?;
+    Ok(true)
 }
 
 /// The request that registers this device's bundle keys (made, with its seed, on first use).
-pub(crate) fn keys_request(reg: &mut Register) -> Result<Vec<u8>, SyncError> {
+fn keys_request(reg: &mut Register) -> Result<Vec<u8>, SyncError> {
     let secret = device_secret(reg)?;
     let req = KeysRequest {
         protocol: PROTOCOL_VERSION,
@@ -147,7 +148,7 @@ pub(crate) fn keys_request(reg: &mut Register) -> Result<Vec<u8>, SyncError> {
 
 /// Sends the keys request: the hub's answer, or `None` from a hub of before bundles (404). It
 /// needs no register, so that a sync lets go of it while the request is on the network.
-pub(crate) fn post_keys(
+fn post_keys(
     transport: &dyn Transport,
     peer: &Peer,
     body: Vec<u8>,
@@ -168,7 +169,7 @@ pub(crate) fn post_keys(
 }
 
 /// Keeps the hub's keys and the area's phones from its answer (checked by [`post_keys`]).
-pub(crate) fn keep_keys(reg: &mut Register, answer: KeysResponse) -> Result<(), SyncError> {
+fn keep_keys(reg: &mut Register, answer: KeysResponse) -> Result<(), SyncError> {
     let hub = BundlePublic::from_hex(&answer.hub_keys)?;
     let mut peers = Vec::new();
     for p in answer.peers {

@@ -1,7 +1,5 @@
 //! The device side of a sync (docs/sync-protocol.md): enrolment, then push, pull and finish.
 
-use std::cell::RefCell;
-
 use serde::{Deserialize, Serialize};
 
 use super::area::wipe_after_revocation;
@@ -12,7 +10,7 @@ use super::error::SyncError;
 use super::plan::{Outbox, PLAN_SLICE_DOCS, Slice, apply_answer, plan_batch, read_answer};
 use super::reconcile;
 use super::resume::{Traffic, send_sync};
-use super::shared::SharedRegister;
+use super::shared::{Exclusive, SharedRegister};
 use super::state::{self, Peer, Rejected};
 use super::transport::Transport;
 use super::wire::*;
@@ -211,7 +209,7 @@ impl Register {
         })?;
         // Sealed bundles need the hub's keys before the device leaves coverage; a hub that
         // cannot exchange them now is asked again at each sync.
-        let _ = bundle::exchange_keys(self, transport, &peer);
+        let _ = bundle::exchange_keys(&Exclusive::new(self), transport, &peer);
         Ok(Enrolment {
             hub_id: answer.hub_id,
             device_id: answer.device_id,
@@ -253,16 +251,7 @@ impl Register {
         transport: &dyn Transport,
         options: &SyncOptions<'_>,
     ) -> Result<SyncReport, SyncError> {
-        sync_shared(&Exclusive(RefCell::new(self)), transport, options)
-    }
-}
-
-/// A register borrowed for the whole sync.
-struct Exclusive<'a>(RefCell<&'a mut Register>);
-
-impl SharedRegister for Exclusive<'_> {
-    fn with_register<T>(&self, f: impl FnOnce(&mut Register) -> T) -> T {
-        f(&mut self.0.borrow_mut())
+        sync_shared(&Exclusive::new(self), transport, options)
     }
 }
 
@@ -533,21 +522,6 @@ fn run_sync<R: SharedRegister + ?Sized>(
     Ok(run.report.clone())
 }
 
-/// The bundle keys exchanged as [`bundle::exchange_keys`] does, with the register held only to
-/// make the request and to keep the answer, not while the request is on the network.
-fn exchange_keys_shared<R: SharedRegister + ?Sized>(
-    reg: &R,
-    transport: &dyn Transport,
-    peer: &Peer,
-) -> Result<bool, SyncError> {
-    let body = reg.with_register(bundle::keys_request)?;
-    let Some(answer) = bundle::post_keys(transport, peer, body)? else {
-        return Ok(false);
-    };
-    reg.with_register(|r| bundle::keep_keys(r, answer))?;
-    Ok(true)
-}
-
 /// What a sync settles of sealed bundles: the bundle keys exchanged if they were not, the
 /// answers applied from bundles acknowledged (each ends its session on the hub), and the sealed
 /// bundles made moot when nothing is left pending.
@@ -568,7 +542,7 @@ fn bundles_after_sync<R: SharedRegister + ?Sized>(
     if keys_due {
         // Once a day at most (the area's phones, for handovers), and at once while the hub's
         // keys are missing: a failure is not the sync's, and the next sync tries again.
-        let _ = exchange_keys_shared(reg, transport, peer);
+        let _ = bundle::exchange_keys(reg, transport, peer);
     }
     let mut acked = Vec::new();
     for ack in acks {

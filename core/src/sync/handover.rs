@@ -13,6 +13,7 @@ use super::bundle::{SealedBundle, exchange_keys, keys, known_peers};
 use super::bundle_wire::{HandoverContent, PeerKeys, decode_content, encode_content};
 use super::carry::Received;
 use super::error::SyncError;
+use super::shared::Exclusive;
 use super::transport::Transport;
 
 /// A handover lives as long as a bundle: its sender's work stays pending meanwhile.
@@ -36,7 +37,7 @@ impl Register {
     /// returns how many phones this phone can hand households to.
     pub fn bundle_refresh_peers(&mut self, transport: &dyn Transport) -> Result<usize, SyncError> {
         let peer = self.sync_peer()?.ok_or(SyncError::NotEnrolled)?;
-        if !exchange_keys(self, transport, &peer)? {
+        if !exchange_keys(&Exclusive::new(self), transport, &peer)? {
             return Err(SyncError::ProtocolVersion);
         }
         Ok(known_peers(self)?.len())
