@@ -19,6 +19,7 @@ use gocua_core::validate::validate_document;
 mod bundles;
 mod erasure;
 mod merged;
+mod pull_cache;
 mod reconcile;
 
 pub use reconcile::erasure_proof;
@@ -223,7 +224,14 @@ pub struct HubConfig {
     pub connections: crate::connections::ConnectionLimits,
     /// Bytes of whole request bodies held at once, across connections (HTTP only).
     pub body_budget_bytes: usize,
+    /// Bytes of pulled documents kept to answer the next device asking for the same (see
+    /// `hub/pull_cache.rs`); 0 keeps none.
+    pub pull_cache_bytes: usize,
 }
+
+/// A household's whole form is 1 to 2 KB before compression: a commune of 10,000 households,
+/// twice over.
+pub const DEFAULT_PULL_CACHE_MB: usize = 32;
 
 impl Default for HubConfig {
     fn default() -> Self {
@@ -236,6 +244,7 @@ impl Default for HubConfig {
             connections: Default::default(),
             // Four of the largest requests at once; a week's batch is far smaller.
             body_budget_bytes: 128 * 1024 * 1024,
+            pull_cache_bytes: DEFAULT_PULL_CACHE_MB * 1024 * 1024,
         }
     }
 }
@@ -255,6 +264,10 @@ pub struct Hub {
     body_budget: crate::budget::BodyBudget,
     /// Pushed documents decoded and validated (once each: [`Hub::documents_decoded`]).
     decoded: std::sync::atomic::AtomicU64,
+    /// What was pulled, for the next device pulling the same.
+    pull_cache: pull_cache::PullCache,
+    /// Stored documents decoded to answer pulls ([`Hub::pulls_decoded`]).
+    pulls_decoded: std::sync::atomic::AtomicU64,
     clock: Box<dyn Fn() -> DateTime<Utc> + Send + Sync>,
 }
 
@@ -348,6 +361,7 @@ pub fn check_document(
 impl Hub {
     pub fn new(store: Arc<dyn HubStore>, config: HubConfig) -> Self {
         let enrol_burst = config.enrol_burst;
+        let pull_cache = pull_cache::PullCache::new(config.pull_cache_bytes);
         let body_budget =
             crate::budget::BodyBudget::new(config.body_budget_bytes, crate::budget::MAX_BODY);
         Self {
@@ -361,6 +375,8 @@ impl Hub {
             ),
             uploads: crate::upload::Uploads::new(),
             decoded: std::sync::atomic::AtomicU64::new(0),
+            pull_cache,
+            pulls_decoded: std::sync::atomic::AtomicU64::new(0),
             clock: Box::new(Utc::now),
         }
     }
@@ -394,6 +410,13 @@ impl Hub {
     /// again (a test counts it).
     pub fn documents_decoded(&self) -> u64 {
         self.decoded.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many stored documents this hub decoded to answer pulls: once per document, the heads
+    /// a device has and the document's heads, while the pull cache holds it (a test counts it).
+    pub fn pulls_decoded(&self) -> u64 {
+        self.pulls_decoded
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Runs `f` while no sync merges documents: for writes made on the hub itself (a
@@ -1016,10 +1039,23 @@ impl Hub {
         if !known.is_empty() && same_heads(&known, &rec.heads) {
             return Ok(None);
         }
-        let (changes, heads) = changes_after(&rec.bytes, &known).map_err(|e| {
-            tracing::error!(doc = id, error = %e, "stored document unreadable");
-            ApiError::internal()
-        })?;
+        let (changes, heads) = match self.pull_cache.get(id, &known, &rec.heads) {
+            Some(changes) => (changes, rec.heads),
+            None => {
+                self.pulls_decoded
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let (changes, heads) = changes_after(&rec.bytes, &known).map_err(|e| {
+                    tracing::error!(doc = id, error = %e, "stored document unreadable");
+                    ApiError::internal()
+                })?;
+                // Kept under the heads stored beside the document only when the document
+                // itself has them, so that a later lookup by those heads finds these changes.
+                if !changes.is_empty() && same_heads(&heads, &rec.heads) {
+                    self.pull_cache.put(id, &known, &heads, &changes);
+                }
+                (changes, heads)
+            }
+        };
         if changes.is_empty() {
             return Ok(None);
         }

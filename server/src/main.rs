@@ -64,6 +64,10 @@ enum Command {
         /// Serve the status page at / (no personal data: ids, counts, times).
         #[arg(long)]
         status_page: bool,
+        /// MiB of pulled households kept in memory for the next phone pulling the same
+        /// (0: none; each is then decoded again for every phone).
+        #[arg(long, env = "GOCUA_HUB_PULL_CACHE_MB", default_value_t = gocua_hub::hub::DEFAULT_PULL_CACHE_MB)]
+        pull_cache_mb: usize,
     },
     /// Add a commune coordinator (UBND xã staff).
     AddCoordinator {
@@ -455,6 +459,7 @@ fn run(cli: Cli) -> Result<(), String> {
             cert,
             key,
             status_page,
+            pull_cache_mb,
         } => {
             let store = open(&data)?;
             let tls = match (cert, key) {
@@ -462,7 +467,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 _ => None,
             };
             let scheme = if tls.is_some() { "https" } else { "http" };
-            let hub = Arc::new(Hub::new(store, HubConfig::default()));
+            let config = HubConfig {
+                pull_cache_bytes: pull_cache_mb.saturating_mul(1024 * 1024),
+                ..HubConfig::default()
+            };
+            let hub = Arc::new(Hub::new(store, config));
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()

@@ -1,8 +1,10 @@
 //! A pushed document is decoded and validated once, by the hub (`Hub::check_push`); its query
 //! rows are projected from the household the hub read (`gocua_hub::projection::project`), and no
 //! store decodes it again (`projection::from_bytes`, which only rebuilds read, is not called).
+//! A household pulled by several phones is decoded once for all of them (`hub/pull_cache.rs`).
 //! Its own test binary: the projection's counter is per process.
 
+use gocua_core::HouseholdField;
 use gocua_core::sync::SyncOptions;
 use gocua_tests::*;
 
@@ -44,4 +46,52 @@ fn one_decode_per_pushed_document(backend: Backend) {
     assert_eq!(total, 20);
 }
 
-on_both_backends!(one_decode_per_pushed_document);
+fn a_household_pulled_by_several_phones_is_decoded_once(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let Some(fx) = fixture(backend, dir.path(), "pulled_decoded_once") else {
+        return;
+    };
+    let hub = fx.hub.clone();
+    let transport = hub.in_process();
+    let phone = |name: &str| enrolled(&fx, &transport, dir.path(), name, "a");
+    let (mut lan, mut binh, mut chi) = (phone("vol-lan"), phone("vol-binh"), phone("vol-chi"));
+    let ids = add_households(&mut lan, "thon-dong", 0..10, "Phạm Thị Lan");
+    let sync = |reg: &mut gocua_core::Register| {
+        let before = hub.pulls_decoded();
+        reg.sync_with(&transport, &SyncOptions::default()).unwrap();
+        hub.pulls_decoded() - before
+    };
+    assert_eq!(sync(&mut lan), 0, "a push alone decodes nothing to pull");
+
+    // The first phone pulling the ten costs ten decodes; the next, none.
+    assert_eq!(sync(&mut binh), 10);
+    assert_eq!(sync(&mut chi), 0);
+    assert_eq!(device_households(&binh), device_households(&lan));
+    assert_eq!(device_households(&chi), device_households(&lan));
+
+    // An edit: the phones that had the household get only what changed, decoded once.
+    lan.set_household_field(&ids[3], HouseholdField::Notes(Some("cổng xanh".into())))
+        .unwrap();
+    sync(&mut lan);
+    assert_eq!(sync(&mut binh), 1);
+    assert_eq!(sync(&mut chi), 0);
+    for reg in [&binh, &chi] {
+        let notes = reg.household(&ids[3]).unwrap().notes;
+        assert_eq!(
+            notes.as_deref(),
+            Some("cổng xanh"),
+            "never the household as it was"
+        );
+    }
+
+    // A new phone pulls every household whole: the nine unchanged ones are still as kept, the
+    // edited one is decoded again at its new heads.
+    let mut dung = phone("vol-dung");
+    assert_eq!(sync(&mut dung), 1);
+    assert_eq!(device_households(&dung), device_households(&lan));
+}
+
+on_both_backends!(
+    one_decode_per_pushed_document,
+    a_household_pulled_by_several_phones_is_decoded_once
+);
