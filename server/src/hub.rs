@@ -10,7 +10,8 @@ use gocua_core::HouseholdDoc;
 use gocua_core::model::{DeviceId, Household, HouseholdId, is_valid_id};
 use gocua_core::sync::bundle_wire::{PATH_BUNDLE, PATH_KEYS};
 use gocua_core::sync::merge::{
-    MergeError, Merged, changes_after, device_actor_hex, merge_changes, sender_heads,
+    MergeError, Merged, changes_after, device_actor_hex, is_whole_as_one_change, merge_changes,
+    sender_heads,
 };
 use gocua_core::sync::wire::*;
 use gocua_core::sync::{InProcess, Response};
@@ -1015,6 +1016,15 @@ impl Hub {
                 expected_seq: existing.as_ref().map(|e| e.seq),
                 bytes: merged.snapshot,
             });
+            // A new household pushed as its one change is already the whole form every other
+            // phone of the area will pull: kept now, none of them costs a decode.
+            if existing.is_none()
+                && let [head] = merged.heads[..]
+                && is_whole_as_one_change(&doc.changes, &head)
+            {
+                self.pull_cache
+                    .put(&doc.id, &[], &merged.heads, &doc.changes);
+            }
         }
         device_heads.push((doc.id.clone(), heads));
         PushOutcome::Stored

@@ -309,3 +309,63 @@ pub fn whole_for_batch(doc: &mut AutoCommit) -> Vec<u8> {
     }
     doc.save_nocompress()
 }
+
+/// Whether `bytes` are exactly the one change whose hash is `head`: then they are, byte for
+/// byte, what [`whole_for_batch`] writes for a document of that change alone, and a hub that
+/// received them as a new household can send them on without loading the document. Read from
+/// the chunk alone: Automerge's magic bytes, the checksum (the hash's first 4 bytes), and the
+/// hash itself, SHA-256 over the chunk's type, length and data (automerge 0.12,
+/// `storage/chunk.rs`). A trailing byte, another chunk or another change changes the hash.
+pub fn is_whole_as_one_change(bytes: &[u8], head: &[u8; 32]) -> bool {
+    use sha2::{Digest, Sha256};
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    bytes.len() > 8
+        && bytes[..4] == MAGIC
+        && bytes[4..8] == head[..4]
+        && Sha256::digest(&bytes[8..]).as_slice() == head
+}
+
+#[cfg(test)]
+mod whole_form_tests {
+    use super::*;
+
+    fn one_change() -> AutoCommit {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "notes", "cổng xanh").unwrap();
+        doc.commit();
+        doc
+    }
+
+    #[test]
+    fn a_single_change_is_recognised_by_its_hash() {
+        let mut doc = one_change();
+        let whole = whole_for_batch(&mut doc);
+        let head = doc.get_heads()[0].0;
+        assert!(is_whole_as_one_change(&whole, &head));
+        // The same change recognised from what a receiver loads.
+        let mut loaded = AutoCommit::load(&whole).unwrap();
+        assert_eq!(whole_for_batch(&mut loaded), whole);
+    }
+
+    #[test]
+    fn anything_else_is_not() {
+        let mut doc = one_change();
+        let whole = whole_for_batch(&mut doc);
+        let head = doc.get_heads()[0].0;
+        let mut trailing = whole.clone();
+        trailing.push(0);
+        assert!(!is_whole_as_one_change(&trailing, &head));
+        let mut bad_checksum = whole.clone();
+        bad_checksum[4] ^= 1;
+        assert!(!is_whole_as_one_change(&bad_checksum, &head));
+        assert!(!is_whole_as_one_change(&whole[..8], &head));
+        assert!(!is_whole_as_one_change(&whole, &[0; 32]));
+        // Two changes: the document form, whatever its heads.
+        doc.put(ROOT, "house_number", "12").unwrap();
+        doc.commit();
+        let two = whole_for_batch(&mut doc);
+        assert_eq!(doc.get_changes(&[]).len(), 2);
+        let head = doc.get_heads()[0].0;
+        assert!(!is_whole_as_one_change(&two, &head));
+    }
+}

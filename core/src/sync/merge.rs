@@ -9,6 +9,8 @@ use automerge::{AutoCommit, ChangeHash};
 
 use super::wire::Head;
 use crate::doc::HouseholdDoc;
+/// A receiver passes a new document pushed as its one change on as it came.
+pub use crate::doc::is_whole_as_one_change;
 use crate::model::{DeviceId, Household, HouseholdId};
 
 /// The result of merging received changes into a document.
